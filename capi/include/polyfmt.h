@@ -1,0 +1,145 @@
+/*
+ * polyfmt.h — the C interface of libpolyfmt.so.
+ *
+ * One Go core reads and writes MMX, MEM8, VSF v2 and MORK; this header is
+ * its C face. The same functions, with the same names and argument order,
+ * are exported by polyfmt.wasm (where pointers and size_t are 32-bit).
+ *
+ * Conventions
+ *   - Every function returns an int32_t status (PF_OK = 0, or a PF_E* code
+ *     below); results come back through out-parameters. The exceptions are
+ *     pf_errstr and pf_errmsg, which return text.
+ *   - Objects are opaque non-zero uint32_t handles. pf_close(0) is a no-op;
+ *     closing a handle twice, or using a closed one, returns PF_EBADHANDLE.
+ *   - When a call fails, pf_errmsg(handle) says why. A call that has no open
+ *     handle (an open that failed, a bad handle) records its message on
+ *     slot 0, which pf_errmsg(0) reads.
+ *   - Input buffers are borrowed for the duration of the call. Buffers the
+ *     library returns through out-parameters belong to the caller, who
+ *     frees them with pf_free and nothing else.
+ *   - Structured results (headers, block records) are UTF-8 JSON, not
+ *     NUL-terminated: use the returned length. Bulk data is (pointer, length).
+ *   - Strings passed in (paths, tokens, options) are UTF-8 with an explicit
+ *     length; they need no NUL terminator.
+ *   - No panic crosses into the caller: an internal fault returns
+ *     PF_EINTERNAL and the library stays usable.
+ *   - Threads: every function may be called from any thread. Calls on the
+ *     same MEM8 handle are serialized internally.
+ *   - Only one Go runtime can live in a process, and the process must not
+ *     fork after loading the library (use spawn, not fork, to start workers).
+ */
+#ifndef POLYFMT_H
+#define POLYFMT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Status codes. Pinned forever; new codes go into the gaps. */
+#define PF_OK            0  /* success */
+#define PF_EFORMAT       10 /* input is malformed */
+#define PF_ECHECKSUM     11 /* a checksum or hash does not match */
+#define PF_EUNSUPPORTED  12 /* well-formed, but uses what this build does not support */
+#define PF_ELIMIT        13 /* a configured limit was exceeded */
+#define PF_ENOTFOUND     20 /* no such file, block or item */
+#define PF_EBADARG       21 /* an argument is invalid */
+#define PF_EBADHANDLE    22 /* the handle is unknown or already closed */
+#define PF_ELOCKED       23 /* another writer holds the file */
+#define PF_EIO           30 /* the operating system reported an I/O error */
+#define PF_ENOMEM        31 /* an allocation failed */
+#define PF_EINTERNAL     99 /* a bug in polyfmt (a recovered panic) */
+
+/* ---- library ---------------------------------------------------------- */
+
+/* Writes the version as major<<16 | minor<<8 | patch. */
+int32_t pf_version(uint32_t *out);
+
+/* Static description of a status code; never NULL, never freed. */
+const char *pf_errstr(int32_t code);
+
+/* The last error recorded on handle (slot 0: calls without an open handle),
+ * "" if none. Valid until the next failure on that handle or its close;
+ * do not free. */
+const char *pf_errmsg(uint32_t handle);
+
+/* Closes any handle. 0 is a no-op; a closed or unknown one PF_EBADHANDLE. */
+int32_t pf_close(uint32_t handle);
+
+/* Frees a buffer the library returned. NULL is a no-op; a pointer the
+ * library did not return (or freed already) is PF_EBADARG. */
+int32_t pf_free(void *ptr);
+
+/* ---- MEM8 (.m8) ------------------------------------------------------- */
+
+/* Options (JSON object, every key optional; unknown keys are PF_EBADARG):
+ *   "identity_freq": 440.0   (create) written in the header
+ *   "temporal_phase": 0.0    (create) written in the header
+ *   "plain": false           (create) flags 0: exactly the seed's files
+ *   "no_sync": false         skip fsync after each append
+ *   "max_blocks": 67108864   refuse files with more blocks
+ * opts_json may be NULL with opts_len 0. */
+
+/* Creates a new file at path (truncating), locked for writing. An empty
+ * path (path_len 0) creates an in-memory file; pf_mem8_bytes returns it. */
+int32_t pf_mem8_create(const char *path, size_t path_len, const char *opts_json, size_t opts_len, uint32_t *out_handle);
+
+/* Opens path read-only (writable 0, memory-mapped) or for appending
+ * (writable 1: takes the writer lock, PF_ELOCKED if taken; repairs a torn
+ * tail). A read-only open ignores a torn tail and reports it in pf_mem8_info. */
+int32_t pf_mem8_open(const char *path, size_t path_len, int32_t writable, const char *opts_json, size_t opts_len, uint32_t *out_handle);
+
+/* Opens a copy of an in-memory image, read-only (0) or appendable (1). */
+int32_t pf_mem8_open_bytes(const uint8_t *data, size_t len, int32_t writable, uint32_t *out_handle);
+
+/* Appends a block. importance in [0,1] (quantized as the seed does, NaN -> 0);
+ * token may be NULL/0 for none; timestamp_us 0 means now. Content over 4024
+ * bytes (less a new token's definition) is PF_ELIMIT, never truncated.
+ * out_index may be NULL. */
+int32_t pf_mem8_append(uint32_t handle, const uint8_t *content, size_t len, float importance, const char *token, size_t token_len, uint64_t timestamp_us, uint64_t *out_index);
+
+/* Number of blocks. */
+int32_t pf_mem8_count(uint32_t handle, uint64_t *out_count);
+
+/* Header, flags, dynamic tokens and recovery report as JSON:
+ * {"name","writable","version","flags","flag_names","block_count",
+ *  "identity_freq","temporal_phase","crc32","tokens",
+ *  "recovery":{"clean","header_blocks","dropped_bytes","reason","repaired"}} */
+int32_t pf_mem8_info(uint32_t handle, uint8_t **out_json, size_t *out_len);
+
+/* Block index (0 = oldest): its record as JSON
+ * {"index","timestamp","importance","importance_raw","token_id","token",
+ *  "wave_signature","prev_hash","content_len"} and its content. Either
+ * pair of out-parameters may be NULL. PF_ENOTFOUND past the last block.
+ * Free both buffers with pf_free. Empty content gives NULL and length 0. */
+int32_t pf_mem8_block(uint32_t handle, uint64_t index, uint8_t **out_json, size_t *out_json_len, uint8_t **out_content, size_t *out_content_len);
+
+/* The seed's read_by_importance. query_json: {"keywords":[...], "fill":10,
+ * "max":20}, all optional. Result: JSON array of block indices. */
+int32_t pf_mem8_query(uint32_t handle, const char *query_json, size_t query_len, uint8_t **out_json, size_t *out_len);
+
+/* Reads the whole file and checks wave signatures, the hash chain and the
+ * header CRC. PF_OK, or PF_ECHECKSUM / PF_EFORMAT with *out_bad_block the
+ * first bad block (-1: the header). out_bad_block may be NULL. */
+int32_t pf_mem8_verify(uint32_t handle, int64_t *out_bad_block);
+
+/* Appends the blocks of a JSON document: the seed's {"contexts":[...]}
+ * (plain or zlib) or pf_mem8_export_json's output. out_count may be NULL. */
+int32_t pf_mem8_import_json(uint32_t handle, const uint8_t *data, size_t len, uint64_t *out_count);
+
+/* Every block as a JSON document that pf_mem8_import_json restores exactly. */
+int32_t pf_mem8_export_json(uint32_t handle, uint8_t **out_json, size_t *out_len);
+
+/* The image of an in-memory file (PF_EBADARG for a file on disk). */
+int32_t pf_mem8_bytes(uint32_t handle, uint8_t **out, size_t *out_len);
+
+/* Flushes to stable storage (for files opened with "no_sync"). */
+int32_t pf_mem8_sync(uint32_t handle);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* POLYFMT_H */

@@ -1,0 +1,128 @@
+package ffi
+
+import (
+	"encoding/binary"
+	"sync"
+	"unsafe"
+
+	"github.com/polyfmt/polyfmt/core/errcode"
+)
+
+// ABI describes the platform a shim exports to: how wide its pointer and
+// size_t slots are, and how it hands memory to the host.
+type ABI struct {
+	// PtrSize is the width in bytes of pointer and size_t out-slots: 8 for
+	// the C library on 64-bit hosts, 4 for wasm32.
+	PtrSize int
+	// Alloc gets n bytes (n > 0) of host-visible memory: malloc for C, a
+	// pinned Go slice for wasm. b aliases the memory; p is 0 on failure.
+	Alloc func(n int) (p uintptr, b []byte)
+	// Release returns memory from Alloc.
+	Release func(p uintptr)
+
+	mu   sync.Mutex
+	live map[uintptr]struct{} // buffers handed out and not yet freed
+}
+
+// alloc gets n bytes and records them as live, so Free can tell a library
+// buffer from anything else.
+func (a *ABI) alloc(n int) (uintptr, []byte) {
+	if n <= 0 {
+		n = 1
+	}
+	p, b := a.Alloc(n)
+	if p == 0 {
+		return 0, nil
+	}
+	a.mu.Lock()
+	if a.live == nil {
+		a.live = map[uintptr]struct{}{}
+	}
+	a.live[p] = struct{}{}
+	a.mu.Unlock()
+	return p, b
+}
+
+// export copies b into host memory.
+func (a *ABI) export(b []byte) uintptr {
+	p, dst := a.alloc(len(b))
+	copy(dst, b)
+	return p
+}
+
+// release frees a live buffer; false if p is not one.
+func (a *ABI) release(p uintptr) bool {
+	a.mu.Lock()
+	_, ok := a.live[p]
+	delete(a.live, p)
+	a.mu.Unlock()
+	if ok {
+		a.Release(p)
+	}
+	return ok
+}
+
+// LiveBuffers is the number of buffers handed out and not freed (for leak tests).
+func (a *ABI) LiveBuffers() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return len(a.live)
+}
+
+// in is a borrowed input buffer.
+func in(p unsafe.Pointer, n uint64) ([]byte, error) {
+	if n == 0 {
+		return nil, nil
+	}
+	if p == nil {
+		return nil, errcode.New("ffi", errcode.ErrBadArg, "NULL buffer with length %d", n)
+	}
+	if n > 1<<40 {
+		return nil, errcode.New("ffi", errcode.ErrBadArg, "buffer length %d is not plausible", n)
+	}
+	return unsafe.Slice((*byte)(p), int(n)), nil
+}
+
+func (a *ABI) putSize(p unsafe.Pointer, v uint64) {
+	s := unsafe.Slice((*byte)(p), a.PtrSize)
+	if a.PtrSize == 8 {
+		binary.NativeEndian.PutUint64(s, v)
+	} else {
+		binary.NativeEndian.PutUint32(s, uint32(v))
+	}
+}
+
+func putU32(p unsafe.Pointer, v uint32) { *(*uint32)(p) = v }
+func putU64(p unsafe.Pointer, v uint64) { *(*uint64)(p) = v }
+func putI64(p unsafe.Pointer, v int64)  { *(*int64)(p) = v }
+
+// needOut checks that every out-parameter is non-NULL.
+func needOut(ps ...unsafe.Pointer) error {
+	for i, p := range ps {
+		if p == nil {
+			return errcode.New("ffi", errcode.ErrBadArg, "out-parameter %d is NULL", i+1)
+		}
+	}
+	return nil
+}
+
+// putBuf hands b to the host through (out, outLen).
+func (a *ABI) putBuf(out, outLen unsafe.Pointer, b []byte) error {
+	var p uintptr
+	if len(b) > 0 {
+		if p = a.export(b); p == 0 {
+			return errcode.New("ffi", errcode.ErrNoMem, "cannot allocate %d bytes", len(b))
+		}
+	}
+	a.putSize(out, uint64(p))
+	a.putSize(outLen, uint64(len(b)))
+	return nil
+}
+
+func (a *ABI) getSize(p unsafe.Pointer) uint64 {
+	s := unsafe.Slice((*byte)(p), a.PtrSize)
+	if a.PtrSize == 8 {
+		return binary.NativeEndian.Uint64(s)
+	}
+	return uint64(binary.NativeEndian.Uint32(s))
+}

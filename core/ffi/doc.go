@@ -1,0 +1,21 @@
+// Package ffi is the flat, ABI-neutral API that capi (the C shared library)
+// and wasm (the WebAssembly module) both wrap, function for function.
+//
+// Everything an export does lives here: the handle table, the per-handle
+// last error, panic recovery, argument checks, and the encoding of results.
+// A shim only converts its platform's raw arguments to unsafe.Pointer and
+// integers and passes its ABI (pointer width and memory) along.
+//
+// Conventions (docs in capi/include/polyfmt.h):
+//   - every function returns an int32 status from core/errcode (0 is ok);
+//     results come back through out-parameters;
+//   - objects are opaque non-zero uint32 handles, never reused; closing 0 is
+//     a no-op, closing twice is PF_EBADHANDLE;
+//   - a failure records a message on its handle (or, with no open handle,
+//     on slot 0), read with pf_errmsg;
+//   - input buffers are borrowed for the call; buffers returned through
+//     out-parameters belong to the caller, who frees them with pf_free;
+//   - structured results are UTF-8 JSON, bulk data is (pointer, length);
+//   - no panic crosses the boundary: each function recovers into
+//     PF_EINTERNAL.
+package ffi

@@ -1,0 +1,212 @@
+package ffi
+
+import (
+	"io"
+	"runtime/debug"
+	"sync"
+	"unsafe"
+
+	"github.com/polyfmt/polyfmt/core/errcode"
+)
+
+// The handle table. Handles are never reused within a process, so a stale
+// handle is always PF_EBADHANDLE, never someone else's object.
+var table = struct {
+	sync.Mutex
+	objs   map[uint32]io.Closer
+	msgs   map[uint32]msg // last error per handle; key 0 is the slot for calls without an open handle
+	next   uint32
+	static map[int32]uintptr // pf_errstr texts, exported once
+}{objs: map[uint32]io.Closer{}, msgs: map[uint32]msg{}, next: 1, static: map[int32]uintptr{}}
+
+type msg struct {
+	text string
+	ptr  uintptr // NUL-terminated copy handed out by pf_errmsg, owned by the table
+	abi  *ABI
+}
+
+func register(obj io.Closer) uint32 {
+	table.Lock()
+	defer table.Unlock()
+	for {
+		h := table.next
+		table.next++
+		if h == 0 {
+			continue
+		}
+		if _, used := table.objs[h]; !used {
+			table.objs[h] = obj
+			return h
+		}
+	}
+}
+
+func lookup(h uint32) (io.Closer, error) {
+	table.Lock()
+	defer table.Unlock()
+	if o, ok := table.objs[h]; ok && h != 0 {
+		return o, nil
+	}
+	return nil, errcode.New("ffi", errcode.ErrClosed, "handle %d is not open", h)
+}
+
+// lookupAs finds handle h and checks it holds a T.
+func lookupAs[T io.Closer](h uint32, kind string) (T, error) {
+	var zero T
+	o, err := lookup(h)
+	if err != nil {
+		return zero, err
+	}
+	t, ok := o.(T)
+	if !ok {
+		return zero, errcode.New("ffi", errcode.ErrClosed, "handle %d is not a %s handle", h, kind)
+	}
+	return t, nil
+}
+
+// setErr records err as the last error of h (slot 0 when h is not open).
+func setErr(a *ABI, h uint32, err error) {
+	table.Lock()
+	defer table.Unlock()
+	if _, open := table.objs[h]; !open {
+		h = 0
+	}
+	if old, ok := table.msgs[h]; ok && old.ptr != 0 {
+		old.abi.release(old.ptr)
+	}
+	table.msgs[h] = msg{text: err.Error(), abi: a}
+}
+
+// call runs fn for an export on handle h: a panic becomes PF_EINTERNAL, an
+// error is recorded on h and mapped to its pinned code.
+func call(a *ABI, h uint32, fn func() error) (code int32) {
+	defer func() {
+		if r := recover(); r != nil {
+			err := errcode.New("ffi", errcode.ErrInternal, "panic: %v\n%s", r, debug.Stack())
+			setErr(a, h, err)
+			code = int32(errcode.Internal)
+		}
+	}()
+	if err := fn(); err != nil {
+		setErr(a, h, err)
+		return int32(errcode.Of(err))
+	}
+	return 0
+}
+
+// Version writes the library version as major<<16 | minor<<8 | patch.
+func Version(a *ABI, out unsafe.Pointer) int32 {
+	return call(a, 0, func() error {
+		if err := needOut(out); err != nil {
+			return err
+		}
+		putU32(out, VersionMajor<<16|VersionMinor<<8|VersionPatch)
+		return nil
+	})
+}
+
+// The library version.
+const (
+	VersionMajor = 0
+	VersionMinor = 1
+	VersionPatch = 0
+)
+
+// ErrStr returns a static NUL-terminated description of code, never freed.
+func ErrStr(a *ABI, code int32) (p uintptr) {
+	defer func() {
+		if recover() != nil {
+			p = 0
+		}
+	}()
+	table.Lock()
+	defer table.Unlock()
+	if p, ok := table.static[code]; ok {
+		return p
+	}
+	p = a.export(append([]byte(errcode.Code(code).String()), 0))
+	table.static[code] = p
+	return p
+}
+
+// ErrMsg returns h's last error as a NUL-terminated string, valid until the
+// next failure recorded on h or until h is closed. It never returns NULL: with
+// no error it is "".
+func ErrMsg(a *ABI, h uint32) (p uintptr) {
+	defer func() {
+		if recover() != nil {
+			p = 0
+		}
+	}()
+	table.Lock()
+	defer table.Unlock()
+	if _, open := table.objs[h]; !open {
+		h = 0
+	}
+	m := table.msgs[h]
+	if m.ptr == 0 {
+		m.ptr = a.export(append([]byte(m.text), 0))
+		m.abi = a
+		table.msgs[h] = m
+	}
+	return m.ptr
+}
+
+// Close closes handle h. Closing 0 is a no-op; an unknown or closed handle is
+// PF_EBADHANDLE.
+func Close(a *ABI, h uint32) int32 {
+	if h == 0 {
+		return 0
+	}
+	return call(a, h, func() error {
+		table.Lock()
+		obj, ok := table.objs[h]
+		delete(table.objs, h)
+		m, hasMsg := table.msgs[h]
+		delete(table.msgs, h)
+		table.Unlock()
+		if !ok {
+			return errcode.New("ffi", errcode.ErrClosed, "handle %d is not open (closed twice?)", h)
+		}
+		if hasMsg && m.ptr != 0 {
+			m.abi.release(m.ptr)
+		}
+		return obj.Close()
+	})
+}
+
+// Free releases a buffer the library returned. NULL is a no-op; anything
+// else not from the library is PF_EBADARG.
+func Free(a *ABI, p unsafe.Pointer) int32 {
+	return call(a, 0, func() error {
+		if p == nil {
+			return nil
+		}
+		if !a.release(uintptr(p)) {
+			return errcode.New("ffi", errcode.ErrBadArg, "pf_free: %#x was not returned by polyfmt (or was freed already)", uintptr(p))
+		}
+		return nil
+	})
+}
+
+// OpenHandles is the number of open handles (for leak tests).
+func OpenHandles() int {
+	table.Lock()
+	defer table.Unlock()
+	return len(table.objs)
+}
+
+// Alloc is pf_alloc (wasm only): n bytes of linear memory for staging
+// inputs, freed with pf_free. It returns 0 on failure.
+func Alloc(a *ABI, n uint64) (p uintptr) {
+	defer func() {
+		if recover() != nil {
+			p = 0
+		}
+	}()
+	if n > 1<<31 {
+		return 0
+	}
+	p, _ = a.alloc(int(n))
+	return p
+}

@@ -1,0 +1,439 @@
+package ffi
+
+import (
+	"bytes"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"os"
+	"unsafe"
+
+	"github.com/polyfmt/polyfmt/core/errcode"
+	"github.com/polyfmt/polyfmt/core/mem8"
+)
+
+// mem8Opts is the JSON options object of pf_mem8_create and pf_mem8_open.
+type mem8Opts struct {
+	IdentityFreq  float64 `json:"identity_freq"`
+	TemporalPhase float64 `json:"temporal_phase"`
+	Plain         bool    `json:"plain"`
+	NoSync        bool    `json:"no_sync"`
+	MaxBlocks     uint64  `json:"max_blocks"`
+}
+
+// decodeJSON parses an optional JSON argument strictly: unknown fields are
+// PF_EBADARG, so a misspelt option is never silently ignored.
+func decodeJSON(b []byte, v any, what string) error {
+	if len(bytes.TrimSpace(b)) == 0 {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return errcode.Wrap("ffi", errcode.ErrBadArg, err, "%s", what)
+	}
+	return nil
+}
+
+func mem8Options(p unsafe.Pointer, n uint64) (*mem8.Options, error) {
+	raw, err := in(p, n)
+	if err != nil {
+		return nil, err
+	}
+	var o mem8Opts
+	if err := decodeJSON(raw, &o, "mem8 options"); err != nil {
+		return nil, err
+	}
+	return &mem8.Options{IdentityFreq: o.IdentityFreq, TemporalPhase: o.TemporalPhase, Plain: o.Plain,
+		NoSync: o.NoSync, Limits: &mem8.Limits{MaxBlocks: o.MaxBlocks}}, nil
+}
+
+// Mem8Create is pf_mem8_create: a new file at path, or in memory when
+// path is empty.
+func Mem8Create(a *ABI, path unsafe.Pointer, pathLen uint64, opts unsafe.Pointer, optsLen uint64, outH unsafe.Pointer) int32 {
+	return call(a, 0, func() error {
+		if err := needOut(outH); err != nil {
+			return err
+		}
+		p, err := in(path, pathLen)
+		if err != nil {
+			return err
+		}
+		o, err := mem8Options(opts, optsLen)
+		if err != nil {
+			return err
+		}
+		var f *mem8.File
+		if len(p) == 0 {
+			f, err = mem8.NewMem(nil, o)
+		} else {
+			f, err = mem8.Create(string(p), o)
+		}
+		if err != nil {
+			return err
+		}
+		putU32(outH, register(f))
+		return nil
+	})
+}
+
+// Mem8Open is pf_mem8_open: writable 0 opens read-only (memory-mapped),
+// 1 for appending (locks, repairs a torn tail).
+func Mem8Open(a *ABI, path unsafe.Pointer, pathLen uint64, writable int32, opts unsafe.Pointer, optsLen uint64, outH unsafe.Pointer) int32 {
+	return call(a, 0, func() error {
+		if err := needOut(outH); err != nil {
+			return err
+		}
+		p, err := in(path, pathLen)
+		if err != nil {
+			return err
+		}
+		if len(p) == 0 {
+			return errcode.New("ffi", errcode.ErrBadArg, "empty path")
+		}
+		o, err := mem8Options(opts, optsLen)
+		if err != nil {
+			return err
+		}
+		flag := os.O_RDONLY
+		switch writable {
+		case 0:
+		case 1:
+			flag = os.O_RDWR
+		default:
+			return errcode.New("ffi", errcode.ErrBadArg, "writable must be 0 or 1, got %d", writable)
+		}
+		f, err := mem8.OpenFile(string(p), flag, o)
+		if err != nil {
+			return err
+		}
+		putU32(outH, register(f))
+		return nil
+	})
+}
+
+// Mem8OpenBytes is pf_mem8_open_bytes: a file over a copy of data,
+// read-only or (writable 1) appendable in memory.
+func Mem8OpenBytes(a *ABI, data unsafe.Pointer, n uint64, writable int32, outH unsafe.Pointer) int32 {
+	return call(a, 0, func() error {
+		if err := needOut(outH); err != nil {
+			return err
+		}
+		b, err := in(data, n)
+		if err != nil {
+			return err
+		}
+		var f *mem8.File
+		switch writable {
+		case 0:
+			f, err = mem8.OpenBytes(bytes.Clone(b), nil)
+		case 1:
+			if len(b) == 0 {
+				return errcode.New("ffi", errcode.ErrBadArg, "no bytes to open (use pf_mem8_create with an empty path for a new file)")
+			}
+			f, err = mem8.NewMem(b, nil)
+		default:
+			return errcode.New("ffi", errcode.ErrBadArg, "writable must be 0 or 1, got %d", writable)
+		}
+		if err != nil {
+			return err
+		}
+		putU32(outH, register(f))
+		return nil
+	})
+}
+
+// Mem8Append is pf_mem8_append. timestampUs 0 means now.
+func Mem8Append(a *ABI, h uint32, content unsafe.Pointer, n uint64, importance float32, token unsafe.Pointer, tokenLen uint64, timestampUs uint64, outIndex unsafe.Pointer) int32 {
+	return call(a, h, func() error {
+		f, err := lookupAs[*mem8.File](h, "mem8")
+		if err != nil {
+			return err
+		}
+		c, err := in(content, n)
+		if err != nil {
+			return err
+		}
+		t, err := in(token, tokenLen)
+		if err != nil {
+			return err
+		}
+		i, err := f.AppendRecord(mem8.Record{Content: c, Importance: importance, Token: string(t), Timestamp: timestampUs})
+		if err != nil {
+			return err
+		}
+		if outIndex != nil {
+			putU64(outIndex, i)
+		}
+		return nil
+	})
+}
+
+// Mem8Count is pf_mem8_count.
+func Mem8Count(a *ABI, h uint32, out unsafe.Pointer) int32 {
+	return call(a, h, func() error {
+		if err := needOut(out); err != nil {
+			return err
+		}
+		f, err := lookupAs[*mem8.File](h, "mem8")
+		if err != nil {
+			return err
+		}
+		putU64(out, f.Count())
+		return nil
+	})
+}
+
+// Mem8InfoJSON is the document pf_mem8_info returns.
+type Mem8InfoJSON struct {
+	Name          string   `json:"name"`
+	Writable      bool     `json:"writable"`
+	Version       uint8    `json:"version"`
+	Flags         uint8    `json:"flags"`
+	FlagNames     []string `json:"flag_names"`
+	BlockCount    uint64   `json:"block_count"`
+	IdentityFreq  float64  `json:"identity_freq"`
+	TemporalPhase float64  `json:"temporal_phase"`
+	CRC32         uint32   `json:"crc32"`
+	Tokens        []string `json:"tokens"`
+	Recovery      struct {
+		Clean        bool   `json:"clean"`
+		HeaderBlocks uint64 `json:"header_blocks"`
+		DroppedBytes int64  `json:"dropped_bytes"`
+		Reason       string `json:"reason,omitempty"`
+		Repaired     bool   `json:"repaired"`
+	} `json:"recovery"`
+}
+
+// Mem8Info builds the info document for f (also used by the CLI).
+func Mem8Info(f *mem8.File) Mem8InfoJSON {
+	h := f.Header()
+	r := f.Recovery()
+	var out Mem8InfoJSON
+	out.Name, out.Writable = f.Name(), f.Writable()
+	out.Version, out.Flags, out.BlockCount = h.Version, uint8(h.Flags), f.Count()
+	out.FlagNames = []string{}
+	for _, fl := range []struct {
+		f mem8.Flags
+		n string
+	}{{mem8.FlagHashChain, "hash_chain"}, {mem8.FlagHeaderCRC, "header_crc"}, {mem8.FlagTokens, "tokens"}} {
+		if h.Flags&fl.f != 0 {
+			out.FlagNames = append(out.FlagNames, fl.n)
+		}
+	}
+	out.IdentityFreq, out.TemporalPhase, out.CRC32 = h.IdentityFreq, h.TemporalPhase, h.CRC32
+	out.Tokens = f.Tokens().Dynamic()
+	out.Recovery.Clean, out.Recovery.HeaderBlocks, out.Recovery.DroppedBytes = r.Clean(), r.HeaderBlocks, r.DroppedBytes
+	out.Recovery.Reason, out.Recovery.Repaired = r.Reason, r.Repaired
+	return out
+}
+
+func marshal(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+}
+
+// Mem8InfoExport is pf_mem8_info: header, flags, tokens and recovery as JSON.
+func Mem8InfoExport(a *ABI, h uint32, out, outLen unsafe.Pointer) int32 {
+	return call(a, h, func() error {
+		if err := needOut(out, outLen); err != nil {
+			return err
+		}
+		f, err := lookupAs[*mem8.File](h, "mem8")
+		if err != nil {
+			return err
+		}
+		b, err := marshal(Mem8Info(f))
+		if err != nil {
+			return err
+		}
+		return a.putBuf(out, outLen, b)
+	})
+}
+
+// Mem8BlockJSON is the block record pf_mem8_block returns (content apart).
+type Mem8BlockJSON struct {
+	Index         uint64  `json:"index"`
+	Timestamp     uint64  `json:"timestamp"`
+	Importance    float32 `json:"importance"`
+	ImportanceRaw uint16  `json:"importance_raw"`
+	TokenID       uint16  `json:"token_id"`
+	Token         string  `json:"token"`
+	WaveSignature string  `json:"wave_signature"`
+	PrevHash      string  `json:"prev_hash"`
+	ContentLen    int     `json:"content_len"`
+}
+
+// Mem8BlockRecord converts a block to its JSON record.
+func Mem8BlockRecord(b *mem8.Block) Mem8BlockJSON {
+	return Mem8BlockJSON{Index: b.Index, Timestamp: b.Timestamp, Importance: b.ImportanceValue(),
+		ImportanceRaw: b.Importance, TokenID: b.TokenID, Token: b.Token,
+		WaveSignature: hex.EncodeToString(b.WaveSignature[:]), PrevHash: hex.EncodeToString(b.PrevHash[:]),
+		ContentLen: len(b.Content)}
+}
+
+// Mem8Block is pf_mem8_block: block index's record as JSON, and its content.
+// Either pair of out-parameters may be NULL to skip it.
+func Mem8Block(a *ABI, h uint32, index uint64, info, infoLen, content, contentLen unsafe.Pointer) int32 {
+	return call(a, h, func() error {
+		if (info == nil) != (infoLen == nil) || (content == nil) != (contentLen == nil) {
+			return errcode.New("ffi", errcode.ErrBadArg, "pointer and length out-parameters must both be given or both NULL")
+		}
+		f, err := lookupAs[*mem8.File](h, "mem8")
+		if err != nil {
+			return err
+		}
+		b, err := f.Block(index)
+		if err != nil {
+			return err
+		}
+		if info != nil {
+			j, err := marshal(Mem8BlockRecord(&b))
+			if err != nil {
+				return err
+			}
+			if err := a.putBuf(info, infoLen, j); err != nil {
+				return err
+			}
+		}
+		if content != nil {
+			if err := a.putBuf(content, contentLen, b.Content); err != nil {
+				if info != nil {
+					a.release(uintptr(a.getSize(info)))
+				}
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Mem8Query is pf_mem8_query: query is {"keywords": [...], "fill": 10,
+// "max": 20} (all optional); the result is a JSON array of block indices.
+func Mem8Query(a *ABI, h uint32, query unsafe.Pointer, queryLen uint64, out, outLen unsafe.Pointer) int32 {
+	return call(a, h, func() error {
+		if err := needOut(out, outLen); err != nil {
+			return err
+		}
+		f, err := lookupAs[*mem8.File](h, "mem8")
+		if err != nil {
+			return err
+		}
+		raw, err := in(query, queryLen)
+		if err != nil {
+			return err
+		}
+		var q struct {
+			Keywords []string `json:"keywords"`
+			Fill     int      `json:"fill"`
+			Max      int      `json:"max"`
+		}
+		if err := decodeJSON(raw, &q, "mem8 query"); err != nil {
+			return err
+		}
+		idx, err := f.QueryIndices(&mem8.Query{Keywords: q.Keywords, Fill: q.Fill, Max: q.Max})
+		if err != nil {
+			return err
+		}
+		b, err := marshal(idx)
+		if err != nil {
+			return err
+		}
+		return a.putBuf(out, outLen, b)
+	})
+}
+
+// Mem8Verify is pf_mem8_verify. On failure the status says what (format
+// or checksum), errmsg says why, and badBlock (if not NULL) names the first
+// bad block, -1 for the header; on success badBlock is -1.
+func Mem8Verify(a *ABI, h uint32, badBlock unsafe.Pointer) int32 {
+	return call(a, h, func() error {
+		f, err := lookupAs[*mem8.File](h, "mem8")
+		if err != nil {
+			return err
+		}
+		if badBlock != nil {
+			putI64(badBlock, -1)
+		}
+		err = f.Verify()
+		var ve *mem8.VerifyError
+		if asVerify(err, &ve) && badBlock != nil {
+			putI64(badBlock, ve.Block)
+		}
+		return err
+	})
+}
+
+// Mem8ImportJSON is pf_mem8_import_json: appends the blocks of a JSON
+// document (the seed's "contexts", plain or zlib, or an export).
+func Mem8ImportJSON(a *ABI, h uint32, data unsafe.Pointer, n uint64, outCount unsafe.Pointer) int32 {
+	return call(a, h, func() error {
+		f, err := lookupAs[*mem8.File](h, "mem8")
+		if err != nil {
+			return err
+		}
+		b, err := in(data, n)
+		if err != nil {
+			return err
+		}
+		k, err := mem8.ImportJSON(f, b, nil, nil)
+		if outCount != nil {
+			putU64(outCount, uint64(k))
+		}
+		return err
+	})
+}
+
+// Mem8ExportJSON is pf_mem8_export_json.
+func Mem8ExportJSON(a *ABI, h uint32, out, outLen unsafe.Pointer) int32 {
+	return call(a, h, func() error {
+		if err := needOut(out, outLen); err != nil {
+			return err
+		}
+		f, err := lookupAs[*mem8.File](h, "mem8")
+		if err != nil {
+			return err
+		}
+		b, err := mem8.ExportJSON(f)
+		if err != nil {
+			return err
+		}
+		return a.putBuf(out, outLen, b)
+	})
+}
+
+// Mem8Bytes is pf_mem8_bytes: the image of an in-memory file.
+func Mem8Bytes(a *ABI, h uint32, out, outLen unsafe.Pointer) int32 {
+	return call(a, h, func() error {
+		if err := needOut(out, outLen); err != nil {
+			return err
+		}
+		f, err := lookupAs[*mem8.File](h, "mem8")
+		if err != nil {
+			return err
+		}
+		b := f.Bytes()
+		if b == nil {
+			return errcode.New("ffi", errcode.ErrBadArg, "%s is not an in-memory file", f.Name())
+		}
+		return a.putBuf(out, outLen, b)
+	})
+}
+
+// Mem8Sync is pf_mem8_sync.
+func Mem8Sync(a *ABI, h uint32) int32 {
+	return call(a, h, func() error {
+		f, err := lookupAs[*mem8.File](h, "mem8")
+		if err != nil {
+			return err
+		}
+		return f.Sync()
+	})
+}
+
+func asVerify(err error, target **mem8.VerifyError) bool { return errors.As(err, target) }

@@ -1,0 +1,343 @@
+package mem8
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/polyfmt/polyfmt/core/errcode"
+	"github.com/polyfmt/polyfmt/core/internal/mmap"
+)
+
+// Options configures Create, OpenFile and NewMem. A nil *Options means the
+// zero value: identity frequency 440, temporal phase 0, DefaultFlags,
+// fsync on every append, DefaultLimits.
+type Options struct {
+	// IdentityFreq is written by Create; 0 means the seed's 440.0 Hz.
+	IdentityFreq float64
+	// TemporalPhase is written by Create.
+	TemporalPhase float64
+	// Plain makes Create write flags 0: exactly the seed's file, without
+	// hash chain, header CRC or persisted tokens.
+	Plain bool
+	// NoSync skips fsync after each append (like bbolt's NoSync). A process
+	// crash still loses nothing committed; an OS crash may lose recent
+	// appends, and open then recovers the longest intact prefix.
+	NoSync bool
+	// Limits bounds what open accepts; nil means DefaultLimits.
+	Limits *Limits
+}
+
+// Header is the decoded file header.
+type Header struct {
+	Version       uint8
+	Flags         Flags
+	BlockCount    uint32 // as stored; File.Count is what open accepted
+	IdentityFreq  float64
+	TemporalPhase float64
+	CRC32         uint32
+}
+
+// Block is one decoded block. Content is the block's own copy.
+type Block struct {
+	Index         uint64
+	WaveSignature [16]byte
+	Timestamp     uint64 // microseconds since the Unix epoch
+	Importance    uint16 // quantized; see Dequantize
+	TokenID       uint16
+	Token         string // TokenID's string, "" if none or unknown
+	PrevHash      [32]byte
+	Content       []byte
+}
+
+// ImportanceValue is Importance read back as the seed does (u16 / 65535).
+func (b *Block) ImportanceValue() float32 { return Dequantize(b.Importance) }
+
+// Time is Timestamp as a time.Time.
+func (b *Block) Time() time.Time { return time.UnixMicro(int64(b.Timestamp)) }
+
+// Recovery says what open found past the last intact block, and what it did.
+type Recovery struct {
+	HeaderBlocks uint64 // block_count the header stored
+	Blocks       uint64 // blocks open accepted
+	DroppedBytes int64  // bytes past the accepted blocks (a torn append)
+	Reason       string // why the two differ, "" for a clean file
+	Repaired     bool   // a read-write open truncated the tail and rewrote the header
+}
+
+// Clean reports whether the file needed no recovery.
+func (r Recovery) Clean() bool { return r.Reason == "" }
+
+// File is an open .m8 file. It is safe for concurrent use: any number of
+// goroutines may read while one appends; appends are serialized.
+type File struct {
+	mu       sync.RWMutex
+	r        io.ReaderAt // reads; the same as st when writable
+	st       storage     // nil when read-only
+	mem      *memFile    // non-nil for in-memory files
+	data     []byte      // whole-file view (mmap) for read-only path files, else nil
+	region   *mmap.Region
+	osf      *os.File
+	unlock   func()
+	hdr      header
+	count    uint64
+	imp      []uint16 // importance per block, built at open
+	tokens   *TokenMap
+	lastHash [32]byte // SHA-256 of the last block, for the chain
+	rec      Recovery
+	lim      Limits
+	noSync   bool
+	broken   error // set when an append failed part-way: no more appends
+	closed   bool
+	buf      []byte // append scratch, BlockSize
+	name     string
+}
+
+func errLocked(name string) error {
+	return errcode.New("mem8", errcode.ErrLocked, "%s: another writer holds the file", name)
+}
+
+// Create makes a new empty .m8 file at path (truncating any file there),
+// locked for writing.
+func Create(path string, opt *Options) (*File, error) {
+	o := optOrZero(opt)
+	osf, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	unlock, err := lockWriter(osf)
+	if err != nil {
+		osf.Close()
+		return nil, err
+	}
+	if err := osf.Truncate(0); err != nil {
+		unlock()
+		osf.Close()
+		return nil, err
+	}
+	f, err := create(osf, o)
+	if err != nil {
+		unlock()
+		osf.Close()
+		return nil, err
+	}
+	f.osf, f.unlock, f.name = osf, unlock, path
+	return f, nil
+}
+
+// NewMem returns a writable in-memory file. With data nil or empty it is a
+// new file made from opt; otherwise it opens (and if needed repairs) a copy
+// of data. Bytes returns the image.
+func NewMem(data []byte, opt *Options) (*File, error) {
+	o := optOrZero(opt)
+	m := &memFile{b: append([]byte(nil), data...)}
+	if len(data) == 0 {
+		f, err := create(m, o)
+		if err == nil {
+			f.mem, f.name = m, "memory"
+		}
+		return f, err
+	}
+	f := &File{r: m, st: m, mem: m, name: "memory", noSync: o.NoSync, lim: o.Limits.orDefault()}
+	if err := f.open(m.size(), true); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+func optOrZero(opt *Options) Options {
+	if opt == nil {
+		return Options{}
+	}
+	return *opt
+}
+
+func create(st storage, o Options) (*File, error) {
+	freq := o.IdentityFreq
+	if freq == 0 {
+		freq = 440.0
+	}
+	flags := DefaultFlags
+	if o.Plain {
+		flags = 0
+	}
+	f := &File{r: st, st: st, hdr: newHeader(flags, freq, o.TemporalPhase), tokens: NewTokenMap(),
+		lim: o.Limits.orDefault(), noSync: o.NoSync, buf: make([]byte, BlockSize)}
+	if _, err := st.WriteAt(f.hdr[:], 0); err != nil {
+		return nil, err
+	}
+	if err := f.sync(); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// Open opens path read-only, memory-mapped where the platform allows.
+// A torn tail (an append cut short) is reported by Recovery and ignored.
+func Open(path string) (*File, error) { return OpenFile(path, os.O_RDONLY, nil) }
+
+// OpenFile opens path read-only (os.O_RDONLY) or for appending (os.O_RDWR).
+// A read-write open takes the writer lock and repairs a torn tail.
+func OpenFile(path string, flag int, opt *Options) (*File, error) {
+	o := optOrZero(opt)
+	writable := flag&(os.O_RDWR|os.O_WRONLY) != 0
+	mode := os.O_RDONLY
+	if writable {
+		mode = os.O_RDWR
+	}
+	osf, err := os.OpenFile(path, mode, 0)
+	if err != nil {
+		return nil, err
+	}
+	f := &File{osf: osf, name: path, noSync: o.NoSync, lim: o.Limits.orDefault()}
+	fail := func(err error) (*File, error) {
+		f.release()
+		return nil, err
+	}
+	if writable {
+		if f.unlock, err = lockWriter(osf); err != nil {
+			return fail(err)
+		}
+		f.r, f.st = osf, osf
+	}
+	fi, err := osf.Stat()
+	if err != nil {
+		return fail(err)
+	}
+	size := fi.Size()
+	if !writable {
+		if f.region, err = mmap.Map(osf, size); err != nil {
+			return fail(err)
+		}
+		f.data = f.region.Data
+		f.r = bytesReaderAt(f.data)
+	}
+	if err := f.open(size, writable); err != nil {
+		return fail(err)
+	}
+	return f, nil
+}
+
+// NewReader opens a read-only File over r, which holds size bytes.
+func NewReader(r io.ReaderAt, size int64, lim *Limits) (*File, error) {
+	f := &File{r: r, name: "reader", lim: lim.orDefault()}
+	if err := f.open(size, false); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// OpenBytes opens a read-only File over data, without copying it. data must
+// not change while the File is in use.
+func OpenBytes(data []byte, lim *Limits) (*File, error) {
+	f := &File{r: bytesReaderAt(data), data: data, name: "bytes", lim: lim.orDefault()}
+	if err := f.open(int64(len(data)), false); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+type bytesReaderAt []byte
+
+func (b bytesReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	if off < 0 || off > int64(len(b)) {
+		return 0, io.EOF
+	}
+	n := copy(p, b[off:])
+	if n < len(p) {
+		return n, io.EOF
+	}
+	return n, nil
+}
+
+// Close releases the file. Closing twice returns ErrClosed.
+func (f *File) Close() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.closed {
+		return errcode.New("mem8", errcode.ErrClosed, "file already closed")
+	}
+	f.closed = true
+	return f.release()
+}
+
+func (f *File) release() error {
+	var err error
+	if f.region != nil {
+		err = f.region.Close()
+		f.region, f.data = nil, nil
+	}
+	if f.unlock != nil {
+		f.unlock()
+		f.unlock = nil
+	}
+	if f.osf != nil {
+		if cerr := f.osf.Close(); err == nil {
+			err = cerr
+		}
+		f.osf = nil
+	}
+	return err
+}
+
+// Name is the path the file was opened with ("memory", "bytes" or "reader"
+// for the other forms).
+func (f *File) Name() string { return f.name }
+
+// Writable reports whether Append is allowed.
+func (f *File) Writable() bool { return f.st != nil }
+
+// Header returns the decoded header as it is now.
+func (f *File) Header() Header {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	h := &f.hdr
+	return Header{Version: h.version(), Flags: h.flags(), BlockCount: h.blockCount(),
+		IdentityFreq: h.identityFreq(), TemporalPhase: h.temporalPhase(), CRC32: h.crc()}
+}
+
+// Recovery reports what open found past the last intact block.
+func (f *File) Recovery() Recovery {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	return f.rec
+}
+
+// Count is the number of blocks.
+func (f *File) Count() uint64 {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	return f.count
+}
+
+// Tokens returns a copy of the file's token map.
+func (f *File) Tokens() *TokenMap {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	m := NewTokenMap()
+	for _, s := range f.tokens.Dynamic() {
+		m.Get(s)
+	}
+	return m
+}
+
+// Bytes returns a copy of an in-memory file's image (nil for other files).
+func (f *File) Bytes() []byte {
+	if f.mem == nil {
+		return nil
+	}
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	return f.mem.snapshot()
+}
+
+func (f *File) checkOpen() error {
+	if f.closed {
+		return errcode.New("mem8", errcode.ErrClosed, "file is closed")
+	}
+	return nil
+}
+
+func (f *File) String() string { return fmt.Sprintf("mem8.File(%s, %d blocks)", f.name, f.count) }

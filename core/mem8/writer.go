@@ -1,0 +1,174 @@
+package mem8
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"time"
+	"unicode/utf8"
+
+	"github.com/polyfmt/polyfmt/core/errcode"
+)
+
+// Record is one block to append.
+type Record struct {
+	Content    []byte
+	Importance float32 // in [0,1]; quantized as the seed does
+	Token      string  // "" for none; a reserved string gets its reserved id
+	Timestamp  uint64  // microseconds since the Unix epoch; 0 means now
+}
+
+// Append adds a block with this content and importance and returns its index.
+func (f *File) Append(content []byte, importance float32) (uint64, error) {
+	return f.AppendRecord(Record{Content: content, Importance: importance})
+}
+
+// AppendRecord adds one block and returns its index. The block is written
+// first, then the header; with fsync after each unless Options.NoSync. A
+// crash at any point leaves the file with every earlier block intact, and
+// this one either whole or absent.
+func (f *File) AppendRecord(r Record) (uint64, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.checkOpen(); err != nil {
+		return 0, err
+	}
+	if f.st == nil {
+		return 0, errcode.New("mem8", errcode.ErrBadArg, "%s is open read-only", f.name)
+	}
+	if f.broken != nil {
+		return 0, errcode.Wrap("mem8", errcode.ErrBadArg, f.broken, "an earlier append failed; reopen the file to recover it")
+	}
+	n := f.count
+	if n >= uint64(^uint32(0)) || n >= f.lim.MaxBlocks {
+		return 0, errcode.New("mem8", errcode.ErrLimit, "file holds %d blocks, the most it can", n)
+	}
+	flags := f.hdr.flags()
+
+	// Token: reserved or known ids need nothing; a new one is defined in this block.
+	var tokenID uint16
+	var define string
+	if r.Token != "" {
+		if flags&FlagTokens == 0 {
+			return 0, errcode.New("mem8", errcode.ErrUnsupported, "file was created without token support (flags %#02x)", uint8(flags))
+		}
+		if id, ok := f.tokens.Lookup(r.Token); ok {
+			tokenID = id
+		} else {
+			if len(r.Token) > maxTokenLen || !utf8.ValidString(r.Token) {
+				return 0, errcode.New("mem8", errcode.ErrBadArg, "token must be UTF-8 of 1 to %d bytes, got %d bytes", maxTokenLen, len(r.Token))
+			}
+			id, ok := f.tokens.peekNext()
+			if !ok {
+				return 0, errcode.New("mem8", errcode.ErrLimit, "all %d dynamic token ids are used", lastDynamicID-FirstDynamicID+1)
+			}
+			tokenID, define = id, r.Token
+		}
+	}
+	room := MaxContent
+	if define != "" {
+		room -= trailerSize(len(define))
+	}
+	if len(r.Content) > room {
+		if define != "" {
+			return 0, errcode.New("mem8", errcode.ErrLimit, "content is %d bytes; a block that defines token %q holds at most %d", len(r.Content), define, room)
+		}
+		return 0, errcode.New("mem8", errcode.ErrLimit, "content is %d bytes; a block holds at most %d", len(r.Content), MaxContent)
+	}
+
+	ts := r.Timestamp
+	if ts == 0 {
+		ts = uint64(time.Now().UnixMicro())
+	}
+	b := f.buf
+	clear(b)
+	le := binary.LittleEndian
+	le.PutUint64(b[0:8], n)
+	sig := WaveSignature(r.Content, f.hdr.identityFreq())
+	copy(b[8:24], sig[:])
+	le.PutUint64(b[24:32], ts)
+	le.PutUint16(b[32:34], Quantize(r.Importance))
+	le.PutUint16(b[34:36], tokenID)
+	if flags&FlagHashChain != 0 {
+		copy(b[36:68], f.lastHash[:])
+	}
+	le.PutUint32(b[68:72], uint32(len(r.Content)))
+	copy(b[blockHead:], r.Content)
+	if define != "" {
+		start := BlockSize - trailerSize(len(define))
+		copy(b[start:], define)
+		le.PutUint16(b[BlockSize-3:], tokenID)
+		b[BlockSize-1] = byte(len(define))
+	}
+
+	if _, err := f.st.WriteAt(b, blockOffset(n)); err != nil {
+		f.broken = err
+		return 0, err
+	}
+	if err := f.sync(); err != nil {
+		f.broken = err
+		return 0, err
+	}
+	hdr := f.hdr
+	hdr.setBlockCount(uint32(n + 1))
+	hdr.seal()
+	if _, err := f.st.WriteAt(hdr[:], 0); err != nil {
+		f.broken = err
+		return 0, err
+	}
+	if err := f.sync(); err != nil {
+		f.broken = err
+		return 0, err
+	}
+
+	f.hdr = hdr
+	f.count = n + 1
+	f.imp = append(f.imp, Quantize(r.Importance))
+	if flags&FlagHashChain != 0 {
+		f.lastHash = sha256.Sum256(b)
+	}
+	if define != "" {
+		f.tokens.define(tokenID, define)
+	}
+	return n, nil
+}
+
+// repair truncates everything past the accepted blocks and rewrites the
+// header to match them. It runs on a read-write open of a torn file.
+func (f *File) repair(end int64) error {
+	if err := f.st.Truncate(end); err != nil {
+		return err
+	}
+	if err := f.sync(); err != nil {
+		return err
+	}
+	f.hdr.setBlockCount(uint32(f.count))
+	f.hdr.seal()
+	if _, err := f.st.WriteAt(f.hdr[:], 0); err != nil {
+		return err
+	}
+	if err := f.sync(); err != nil {
+		return err
+	}
+	f.rec.Repaired = true
+	return nil
+}
+
+func (f *File) sync() error {
+	if f.noSync {
+		return nil
+	}
+	return f.st.Sync()
+}
+
+// Sync flushes the file to stable storage (useful with Options.NoSync).
+func (f *File) Sync() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.checkOpen(); err != nil {
+		return err
+	}
+	if f.st == nil {
+		return nil
+	}
+	return f.st.Sync()
+}

@@ -1,0 +1,3 @@
+module github.com/polyfmt/polyfmt
+
+go 1.25.0

@@ -1,0 +1,102 @@
+//go:build wasip1
+
+// Command wasm builds polyfmt.wasm, a WASI preview-1 reactor
+// (GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared). Each export is a
+// one-line shim over core/ffi with the same name and argument order as the
+// C library; pointers and size_t are 32-bit here.
+package main
+
+import (
+	"unsafe"
+
+	"github.com/polyfmt/polyfmt/core/ffi"
+)
+
+// pinned keeps buffers handed to the host alive until pf_free.
+var pinned = map[uintptr][]byte{}
+
+var abi = &ffi.ABI{
+	PtrSize: 4,
+	Alloc: func(n int) (uintptr, []byte) {
+		b := make([]byte, n)
+		p := uintptr(unsafe.Pointer(&b[0]))
+		pinned[p] = b
+		return p, b
+	},
+	Release: func(p uintptr) { delete(pinned, p) },
+}
+
+func main() {}
+
+type ptr = unsafe.Pointer
+
+//go:wasmexport pf_alloc
+func pf_alloc(size uint32) ptr { return ptr(ffi.Alloc(abi, uint64(size))) }
+
+//go:wasmexport pf_version
+func pf_version(out ptr) int32 { return ffi.Version(abi, out) }
+
+//go:wasmexport pf_errstr
+func pf_errstr(code int32) ptr { return ptr(ffi.ErrStr(abi, code)) }
+
+//go:wasmexport pf_errmsg
+func pf_errmsg(h uint32) ptr { return ptr(ffi.ErrMsg(abi, h)) }
+
+//go:wasmexport pf_close
+func pf_close(h uint32) int32 { return ffi.Close(abi, h) }
+
+//go:wasmexport pf_free
+func pf_free(p ptr) int32 { return ffi.Free(abi, p) }
+
+//go:wasmexport pf_mem8_create
+func pf_mem8_create(path ptr, pathLen uint32, opts ptr, optsLen uint32, out ptr) int32 {
+	return ffi.Mem8Create(abi, path, uint64(pathLen), opts, uint64(optsLen), out)
+}
+
+//go:wasmexport pf_mem8_open
+func pf_mem8_open(path ptr, pathLen uint32, writable int32, opts ptr, optsLen uint32, out ptr) int32 {
+	return ffi.Mem8Open(abi, path, uint64(pathLen), writable, opts, uint64(optsLen), out)
+}
+
+//go:wasmexport pf_mem8_open_bytes
+func pf_mem8_open_bytes(data ptr, n uint32, writable int32, out ptr) int32 {
+	return ffi.Mem8OpenBytes(abi, data, uint64(n), writable, out)
+}
+
+//go:wasmexport pf_mem8_append
+func pf_mem8_append(h uint32, content ptr, n uint32, importance float32, token ptr, tokenLen uint32, ts uint64, outIndex ptr) int32 {
+	return ffi.Mem8Append(abi, h, content, uint64(n), importance, token, uint64(tokenLen), ts, outIndex)
+}
+
+//go:wasmexport pf_mem8_count
+func pf_mem8_count(h uint32, out ptr) int32 { return ffi.Mem8Count(abi, h, out) }
+
+//go:wasmexport pf_mem8_info
+func pf_mem8_info(h uint32, out, outLen ptr) int32 { return ffi.Mem8InfoExport(abi, h, out, outLen) }
+
+//go:wasmexport pf_mem8_block
+func pf_mem8_block(h uint32, index uint64, info, infoLen, content, contentLen ptr) int32 {
+	return ffi.Mem8Block(abi, h, index, info, infoLen, content, contentLen)
+}
+
+//go:wasmexport pf_mem8_query
+func pf_mem8_query(h uint32, q ptr, qLen uint32, out, outLen ptr) int32 {
+	return ffi.Mem8Query(abi, h, q, uint64(qLen), out, outLen)
+}
+
+//go:wasmexport pf_mem8_verify
+func pf_mem8_verify(h uint32, bad ptr) int32 { return ffi.Mem8Verify(abi, h, bad) }
+
+//go:wasmexport pf_mem8_import_json
+func pf_mem8_import_json(h uint32, data ptr, n uint32, outCount ptr) int32 {
+	return ffi.Mem8ImportJSON(abi, h, data, uint64(n), outCount)
+}
+
+//go:wasmexport pf_mem8_export_json
+func pf_mem8_export_json(h uint32, out, outLen ptr) int32 { return ffi.Mem8ExportJSON(abi, h, out, outLen) }
+
+//go:wasmexport pf_mem8_bytes
+func pf_mem8_bytes(h uint32, out, outLen ptr) int32 { return ffi.Mem8Bytes(abi, h, out, outLen) }
+
+//go:wasmexport pf_mem8_sync
+func pf_mem8_sync(h uint32) int32 { return ffi.Mem8Sync(abi, h) }
