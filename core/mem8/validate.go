@@ -37,11 +37,11 @@ func (f *File) Verify() error {
 		return err
 	}
 	flags := f.hdr.flags()
-	if !f.rec.Clean() && !f.rec.Repaired {
-		return &VerifyError{Block: int64(f.rec.Blocks), Reason: "torn tail: " + f.rec.Reason, Err: errcode.ErrFormat}
-	}
 	if flags&FlagHeaderCRC != 0 && f.hdr.crc() != f.hdr.computeCRC() {
 		return &VerifyError{Block: -1, Reason: fmt.Sprintf("crc32 is %08x, header bytes give %08x", f.hdr.crc(), f.hdr.computeCRC()), Err: errcode.ErrChecksum}
+	}
+	if !f.rec.Clean() && !f.rec.Repaired {
+		return &VerifyError{Block: int64(f.rec.Blocks), Reason: "torn tail: " + f.rec.Reason, Err: errcode.ErrFormat}
 	}
 	freq := f.hdr.identityFreq()
 	tm := NewTokenMap()
