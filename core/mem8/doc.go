@@ -29,7 +29,8 @@
 //	 24  u64      timestamp, microseconds since the Unix epoch
 //	 32  u16      importance = (f32 importance × 65535.0) truncated, saturating, NaN → 0
 //	 34  u16      token_id (0 = none; seed reserved ids 0x80…0x93, 0xFFFE, 0xFFFF; dynamic from 0x100)
-//	 36  [32]byte prev_hash: SHA-256 of block i-1's 4096 bytes when FlagHashChain (zeros for block 0), else zeros
+//	 36  [32]byte prev_hash: ChainDigest of block i-1 when FlagHashChain (zeros for block 0), else zeros
+//	              (SHA-256 of its 4096 bytes with trailing zero bytes removed)
 //	 68  u32      content_len ≤ 4024
 //	 72  [..]byte content, then zero padding to 4096
 //

@@ -73,26 +73,28 @@ func (r Recovery) Clean() bool { return r.Reason == "" }
 // File is an open .m8 file. It is safe for concurrent use: any number of
 // goroutines may read while one appends; appends are serialized.
 type File struct {
-	mu       sync.RWMutex
-	r        io.ReaderAt // reads; the same as st when writable
-	st       storage     // nil when read-only
-	mem      *memFile    // non-nil for in-memory files
-	data     []byte      // whole-file view (mmap) for read-only path files, else nil
-	region   *mmap.Region
-	osf      *os.File
-	unlock   func()
-	hdr      header
-	count    uint64
-	imp      []uint16 // importance per block, built at open
-	tokens   *TokenMap
-	lastHash [32]byte // SHA-256 of the last block, for the chain
-	rec      Recovery
-	lim      Limits
-	noSync   bool
-	broken   error // set when an append failed part-way: no more appends
-	closed   bool
-	buf      []byte // append scratch, BlockSize
-	name     string
+	mu         sync.RWMutex
+	r          io.ReaderAt // reads; the same as st when writable
+	st         storage     // nil when read-only
+	mem        *memFile    // non-nil for in-memory files
+	data       []byte      // whole-file view (mmap) for read-only path files, else nil
+	region     *mmap.Region
+	osf        *os.File
+	unlock     func()
+	hdr        header
+	count      uint64
+	imp        []uint16 // importance per block, built at open
+	tokens     *TokenMap
+	lastHash   [32]byte // SHA-256 of the last block, for the chain
+	rec        Recovery
+	lim        Limits
+	noSync     bool
+	broken     error // set when an append failed part-way: no more appends
+	closed     bool
+	buf        []byte // append scratch, BlockSize, zero past bufUsed except a trailer
+	bufUsed    int
+	bufTrailer bool
+	name       string
 }
 
 func errLocked(name string) error {
@@ -140,8 +142,18 @@ func NewMem(data []byte, opt *Options) (*File, error) {
 		}
 		return f, err
 	}
-	f := &File{r: m, st: m, mem: m, name: "memory", noSync: o.NoSync, lim: o.Limits.orDefault()}
-	if err := f.open(m.size(), true); err != nil {
+	f, err := openStorage(m, m.size(), o)
+	if err != nil {
+		return nil, err
+	}
+	f.mem, f.name = m, "memory"
+	return f, nil
+}
+
+// openStorage opens st (size bytes) for appending.
+func openStorage(st storage, size int64, o Options) (*File, error) {
+	f := &File{r: st, st: st, noSync: o.NoSync, lim: o.Limits.orDefault()}
+	if err := f.open(size, true); err != nil {
 		return nil, err
 	}
 	return f, nil

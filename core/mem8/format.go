@@ -9,13 +9,13 @@ import (
 
 // Wire constants. They are fixed by the seed (mem8_binary.rs) and must not change.
 const (
-	Magic       = "MEM8" // 4 bytes at offset 0
-	Version     = 1      // u8 at offset 4
-	HeaderSize  = 30     // packed header, blocks start right after it
-	BlockSize   = 4096   // every block, including its padding
-	blockHead   = 72     // fixed fields before the content
+	Magic       = "MEM8"                // 4 bytes at offset 0
+	Version     = 1                     // u8 at offset 4
+	HeaderSize  = 30                    // packed header, blocks start right after it
+	BlockSize   = 4096                  // every block, including its padding
+	blockHead   = 72                    // fixed fields before the content
 	MaxContent  = BlockSize - blockHead // 4024 bytes of content per block
-	maxTokenLen = 255    // longest token string a definition trailer can hold
+	maxTokenLen = 255                   // longest token string a definition trailer can hold
 )
 
 // Flags recorded in header byte 5. Files written by the seed code carry 0.
@@ -48,14 +48,18 @@ const (
 //	 26    4 crc32 u32
 type header [HeaderSize]byte
 
-func (h *header) magic() string          { return string(h[0:4]) }
-func (h *header) version() uint8         { return h[4] }
-func (h *header) flags() Flags           { return Flags(h[5]) }
-func (h *header) blockCount() uint32     { return binary.LittleEndian.Uint32(h[6:10]) }
-func (h *header) identityFreq() float64  { return math.Float64frombits(binary.LittleEndian.Uint64(h[10:18])) }
-func (h *header) temporalPhase() float64 { return math.Float64frombits(binary.LittleEndian.Uint64(h[18:26])) }
-func (h *header) crc() uint32            { return binary.LittleEndian.Uint32(h[26:30]) }
-func (h *header) computeCRC() uint32     { return crc32.ChecksumIEEE(h[0:26]) }
+func (h *header) magic() string      { return string(h[0:4]) }
+func (h *header) version() uint8     { return h[4] }
+func (h *header) flags() Flags       { return Flags(h[5]) }
+func (h *header) blockCount() uint32 { return binary.LittleEndian.Uint32(h[6:10]) }
+func (h *header) identityFreq() float64 {
+	return math.Float64frombits(binary.LittleEndian.Uint64(h[10:18]))
+}
+func (h *header) temporalPhase() float64 {
+	return math.Float64frombits(binary.LittleEndian.Uint64(h[18:26]))
+}
+func (h *header) crc() uint32        { return binary.LittleEndian.Uint32(h[26:30]) }
+func (h *header) computeCRC() uint32 { return crc32.ChecksumIEEE(h[0:26]) }
 
 func (h *header) setBlockCount(n uint32) { binary.LittleEndian.PutUint32(h[6:10], n) }
 
@@ -85,7 +89,7 @@ func newHeader(flags Flags, freq, phase float64) header {
 //	 24     8  timestamp u64, microseconds since the Unix epoch
 //	 32     2  importance u16 (see Quantize)
 //	 34     2  token_id u16
-//	 36    32  prev_hash
+//	 36    32  prev_hash (FlagHashChain: ChainDigest of block i-1; zeros for block 0)
 //	 68     4  content_len u32 (≤ 4024)
 //	 72   ≤4024 content, zero padding to the end
 //
@@ -137,4 +141,20 @@ func WaveSignature(content []byte, identityFreq float64) [16]byte {
 	var sig [16]byte
 	copy(sig[:], sum[:16])
 	return sig
+}
+
+// ChainDigest is what the next block's prev_hash holds: SHA-256 of the
+// block's 4096 bytes with the trailing zero bytes removed. Blocks are fixed
+// length, so distinct blocks never give the same input; leaving the zero
+// padding out makes the chain cost a hash of the content rather than of
+// 4 KiB (Verify checks separately that the padding is zero).
+func ChainDigest(block []byte) [32]byte {
+	end := len(block)
+	for end >= 8 && binary.LittleEndian.Uint64(block[end-8:end]) == 0 {
+		end -= 8
+	}
+	for end > 0 && block[end-1] == 0 {
+		end--
+	}
+	return sha256.Sum256(block[:end])
 }

@@ -2,7 +2,6 @@ package mem8
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -78,7 +77,7 @@ func (f *File) open(size int64, writable bool) error {
 		if err != nil {
 			return err
 		}
-		f.lastHash = sha256.Sum256(b)
+		f.lastHash = ChainDigest(b)
 	}
 	if writable {
 		f.buf = make([]byte, BlockSize)

@@ -2,7 +2,7 @@ package mem8
 
 import (
 	"bytes"
-	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
@@ -62,7 +62,7 @@ func (f *File) Verify() error {
 		if tm.Len() > defined {
 			padEnd -= trailerSize(int(b[BlockSize-1]))
 		}
-		if bytes.ContainsFunc(b[end:padEnd], func(r rune) bool { return r != 0 }) {
+		if !allZero(b[end:padEnd]) {
 			return &VerifyError{Block: int64(i), Reason: "padding after the content is not zero", Err: errcode.ErrChecksum}
 		}
 		if sig := WaveSignature(content, freq); !bytes.Equal(sig[:], b[8:24]) {
@@ -72,8 +72,23 @@ func (f *File) Verify() error {
 			if !bytes.Equal(prev[:], b[36:68]) {
 				return &VerifyError{Block: int64(i), Reason: "prev_hash does not match the previous block", Err: errcode.ErrChecksum}
 			}
-			prev = sha256.Sum256(b)
+			prev = ChainDigest(b)
 		}
 	}
 	return nil
+}
+
+func allZero(b []byte) bool {
+	for len(b) >= 8 {
+		if binary.LittleEndian.Uint64(b) != 0 {
+			return false
+		}
+		b = b[8:]
+	}
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
 }

@@ -1,7 +1,6 @@
 package mem8
 
 import (
-	"crypto/sha256"
 	"encoding/binary"
 	"time"
 	"unicode/utf8"
@@ -80,7 +79,12 @@ func (f *File) AppendRecord(r Record) (uint64, error) {
 		ts = uint64(time.Now().UnixMicro())
 	}
 	b := f.buf
-	clear(b)
+	clear(b[:f.bufUsed]) // the rest of the scratch block is still zero
+	if f.bufTrailer {
+		clear(b[BlockSize-trailerSize(maxTokenLen):])
+		f.bufTrailer = false
+	}
+	f.bufUsed = blockHead + len(r.Content)
 	le := binary.LittleEndian
 	le.PutUint64(b[0:8], n)
 	sig := WaveSignature(r.Content, f.hdr.identityFreq())
@@ -98,6 +102,7 @@ func (f *File) AppendRecord(r Record) (uint64, error) {
 		copy(b[start:], define)
 		le.PutUint16(b[BlockSize-3:], tokenID)
 		b[BlockSize-1] = byte(len(define))
+		f.bufTrailer = true
 	}
 
 	if _, err := f.st.WriteAt(b, blockOffset(n)); err != nil {
@@ -124,7 +129,7 @@ func (f *File) AppendRecord(r Record) (uint64, error) {
 	f.count = n + 1
 	f.imp = append(f.imp, Quantize(r.Importance))
 	if flags&FlagHashChain != 0 {
-		f.lastHash = sha256.Sum256(b)
+		f.lastHash = ChainDigest(b)
 	}
 	if define != "" {
 		f.tokens.define(tokenID, define)

@@ -1,0 +1,239 @@
+package ffi
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"unsafe"
+
+	"github.com/polyfmt/polyfmt/core/errcode"
+)
+
+// goABI is a host ABI with 8-byte slots over memory outside the Go heap
+// (an anonymous mapping used as a bump arena), as C's malloc would give.
+func goABI() *ABI {
+	arena, err := syscall.Mmap(-1, 0, 8<<20, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
+	if err != nil {
+		panic(err)
+	}
+	next := 0
+	return &ABI{
+		PtrSize: 8,
+		Alloc: func(n int) (uintptr, []byte) {
+			if next+n > len(arena) {
+				return 0, nil
+			}
+			b := arena[next : next+n : next+n]
+			next += (n + 15) &^ 15
+			return uintptr(unsafe.Pointer(&b[0])), b
+		},
+		Release: func(uintptr) {},
+	}
+}
+
+func cstr(p uintptr) string {
+	if p == 0 {
+		return "<NULL>"
+	}
+	var b []byte
+	for q := p; *(*byte)(unsafe.Pointer(q)) != 0; q++ {
+		b = append(b, *(*byte)(unsafe.Pointer(q)))
+	}
+	return string(b)
+}
+
+func bufOf(a *ABI, p, n uint64) []byte {
+	if p == 0 {
+		return nil
+	}
+	return append([]byte(nil), unsafe.Slice((*byte)(unsafe.Pointer(uintptr(p))), n)...)
+}
+
+func str(s string) (unsafe.Pointer, uint64) {
+	if s == "" {
+		return nil, 0
+	}
+	b := []byte(s)
+	return unsafe.Pointer(&b[0]), uint64(len(b))
+}
+
+func TestHandleLifecycle(t *testing.T) {
+	a := goABI()
+	before := OpenHandles()
+	var h uint32
+	opts, optsLen := str(`{"identity_freq": 432, "no_sync": true}`)
+	if rc := Mem8Create(a, nil, 0, opts, optsLen, unsafe.Pointer(&h)); rc != 0 || h == 0 {
+		t.Fatalf("create in memory: rc %d h %d: %s", rc, h, cstr(ErrMsg(a, 0)))
+	}
+	content, n := str("hello")
+	tok, tokLen := str("greeting")
+	var idx uint64 = 99
+	if rc := Mem8Append(a, h, content, n, 0.5, tok, tokLen, 42, unsafe.Pointer(&idx)); rc != 0 || idx != 0 {
+		t.Fatalf("append: %d %d %s", rc, idx, cstr(ErrMsg(a, h)))
+	}
+	var count uint64
+	if rc := Mem8Count(a, h, unsafe.Pointer(&count)); rc != 0 || count != 1 {
+		t.Fatalf("count: %d %d", rc, count)
+	}
+	var jp, jn, cp, cn uint64
+	if rc := Mem8Block(a, h, 0, unsafe.Pointer(&jp), unsafe.Pointer(&jn), unsafe.Pointer(&cp), unsafe.Pointer(&cn)); rc != 0 {
+		t.Fatalf("block: %d", rc)
+	}
+	var rec Mem8BlockJSON
+	if err := json.Unmarshal(bufOf(a, jp, jn), &rec); err != nil || rec.Token != "greeting" || rec.Timestamp != 42 || rec.ImportanceRaw != 32767 {
+		t.Fatalf("record %+v %v", rec, err)
+	}
+	if string(bufOf(a, cp, cn)) != "hello" {
+		t.Fatal("content")
+	}
+	for _, p := range []uint64{jp, cp} {
+		if rc := Free(a, unsafe.Pointer(uintptr(p))); rc != 0 {
+			t.Fatalf("free: %d", rc)
+		}
+	}
+	if rc := Free(a, unsafe.Pointer(uintptr(jp))); rc != int32(errcode.BadArg) {
+		t.Fatalf("double free: %d", rc)
+	}
+	if rc := Free(a, nil); rc != 0 {
+		t.Fatalf("free NULL: %d", rc)
+	}
+	if rc := Mem8Block(a, h, 5, unsafe.Pointer(&jp), unsafe.Pointer(&jn), nil, nil); rc != int32(errcode.NotFound) {
+		t.Fatalf("block past end: %d", rc)
+	}
+	if msg := cstr(ErrMsg(a, h)); !strings.Contains(msg, "block 5 of 1") {
+		t.Fatalf("errmsg on handle: %q", msg)
+	}
+	if rc := Close(a, h); rc != 0 {
+		t.Fatalf("close: %d", rc)
+	}
+	if rc := Close(a, h); rc != int32(errcode.BadHandle) {
+		t.Fatalf("second close: %d", rc)
+	}
+	if msg := cstr(ErrMsg(a, 0)); !strings.Contains(msg, "not open") {
+		t.Fatalf("errmsg after double close: %q", msg)
+	}
+	if rc := Close(a, 0); rc != 0 {
+		t.Fatalf("close(0): %d", rc)
+	}
+	if rc := Mem8Count(a, h, unsafe.Pointer(&count)); rc != int32(errcode.BadHandle) {
+		t.Fatalf("use after close: %d", rc)
+	}
+	if rc := Mem8Count(a, 12345, unsafe.Pointer(&count)); rc != int32(errcode.BadHandle) {
+		t.Fatalf("unknown handle: %d", rc)
+	}
+	if OpenHandles() != before {
+		t.Fatalf("handles leaked: %d → %d", before, OpenHandles())
+	}
+	// Only the errmsg and errstr buffers the table owns remain.
+	if live := a.LiveBuffers(); live > 2 {
+		t.Fatalf("%d buffers live", live)
+	}
+}
+
+func TestArgumentChecks(t *testing.T) {
+	a := goABI()
+	var h uint32
+	bad, badLen := str(`{"identity_frequency": 1}`)
+	if rc := Mem8Create(a, nil, 0, bad, badLen, unsafe.Pointer(&h)); rc != int32(errcode.BadArg) {
+		t.Fatalf("unknown option: %d", rc)
+	}
+	if !strings.Contains(cstr(ErrMsg(a, 0)), "identity_frequency") {
+		t.Fatalf("message does not name the option: %q", cstr(ErrMsg(a, 0)))
+	}
+	if rc := Mem8Create(a, nil, 0, nil, 0, nil); rc != int32(errcode.BadArg) {
+		t.Fatalf("NULL out-handle: %d", rc)
+	}
+	if rc := Mem8Create(a, nil, 5, nil, 0, unsafe.Pointer(&h)); rc != int32(errcode.BadArg) {
+		t.Fatalf("NULL path with length: %d", rc)
+	}
+	p, n := str(filepath.Join(t.TempDir(), "missing.m8"))
+	if rc := Mem8Open(a, p, n, 0, nil, 0, unsafe.Pointer(&h)); rc != int32(errcode.NotFound) {
+		t.Fatalf("missing file: %d %s", rc, cstr(ErrMsg(a, 0)))
+	}
+	if rc := Mem8Open(a, p, n, 7, nil, 0, unsafe.Pointer(&h)); rc != int32(errcode.BadArg) {
+		t.Fatalf("writable 7: %d", rc)
+	}
+	if rc := Version(a, nil); rc != int32(errcode.BadArg) {
+		t.Fatalf("version NULL: %d", rc)
+	}
+	var v uint32
+	if rc := Version(a, unsafe.Pointer(&v)); rc != 0 || v != VersionMajor<<16|VersionMinor<<8|VersionPatch {
+		t.Fatalf("version: %d %x", rc, v)
+	}
+	for _, c := range errcode.All {
+		if got := cstr(ErrStr(a, int32(c))); got != c.String() {
+			t.Errorf("errstr(%d) = %q", c, got)
+		}
+	}
+	if ErrStr(a, 10) != ErrStr(a, 10) {
+		t.Error("errstr is not static")
+	}
+	if got := cstr(ErrStr(a, 12345)); got != "unknown error" {
+		t.Errorf("errstr(12345) = %q", got)
+	}
+}
+
+// A panic inside an export becomes PF_EINTERNAL with a message, and the
+// table keeps working.
+func TestPanicRecovered(t *testing.T) {
+	a := goABI()
+	rc := call(a, 0, func() error { panic("boom") })
+	if rc != int32(errcode.Internal) {
+		t.Fatalf("rc %d", rc)
+	}
+	if msg := cstr(ErrMsg(a, 0)); !strings.Contains(msg, "panic: boom") {
+		t.Fatalf("message %q", msg)
+	}
+	var h uint32
+	if rc := Mem8Create(a, nil, 0, nil, 0, unsafe.Pointer(&h)); rc != 0 {
+		t.Fatalf("create after panic: %d", rc)
+	}
+	Close(a, h)
+}
+
+func TestOpenBytesAndVerify(t *testing.T) {
+	a := goABI()
+	var h uint32
+	Mem8Create(a, nil, 0, nil, 0, unsafe.Pointer(&h))
+	for i := 0; i < 3; i++ {
+		c, n := str("block")
+		Mem8Append(a, h, c, n, 0.5, nil, 0, 0, nil)
+	}
+	var p, n uint64
+	if rc := Mem8Bytes(a, h, unsafe.Pointer(&p), unsafe.Pointer(&n)); rc != 0 || n != 30+3*4096 {
+		t.Fatalf("bytes: %d %d", rc, n)
+	}
+	img := bufOf(a, p, n)
+	Free(a, unsafe.Pointer(uintptr(p)))
+	img[30+4096+72] ^= 1 // tamper with block 1's content
+	var r uint32
+	if rc := Mem8OpenBytes(a, unsafe.Pointer(&img[0]), uint64(len(img)), 0, unsafe.Pointer(&r)); rc != 0 {
+		t.Fatalf("open bytes: %d", rc)
+	}
+	bad := int64(-7)
+	if rc := Mem8Verify(a, r, unsafe.Pointer(&bad)); rc != int32(errcode.Checksum) || bad != 1 {
+		t.Fatalf("verify: rc %d bad %d", rc, bad)
+	}
+	c, cn := str("x")
+	if rc := Mem8Append(a, r, c, cn, 0.5, nil, 0, 0, nil); rc != int32(errcode.BadArg) {
+		t.Fatalf("append to read-only bytes: %d", rc)
+	}
+	if rc := Mem8Bytes(a, r, unsafe.Pointer(&p), unsafe.Pointer(&n)); rc != int32(errcode.BadArg) {
+		t.Fatalf("bytes of a read-only view: %d", rc)
+	}
+	Close(a, r)
+	Close(a, h)
+}
+
+// The export table names every function once, each with a C result type.
+func TestExportTable(t *testing.T) {
+	seen := map[string]bool{}
+	for _, e := range append(append([]Export{}, Exports...), WasmOnly...) {
+		if seen[e.Name] || !strings.HasPrefix(e.Name, "pf_") || e.Result == "" {
+			t.Errorf("bad or duplicate export %+v", e)
+		}
+		seen[e.Name] = true
+	}
+}

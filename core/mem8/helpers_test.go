@@ -1,0 +1,5 @@
+package mem8
+
+import "math"
+
+func nanF64() float64 { return math.NaN() }
