@@ -1,0 +1,226 @@
+package main
+
+import (
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/polyfmt/polyfmt/core/ffi"
+	"github.com/polyfmt/polyfmt/core/mem8"
+)
+
+func cmdInspect(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("inspect", stderr)
+	asJSON := fs.Bool("json", false, "print the header and recovery report as JSON")
+	nBlocks := fs.Int("blocks", 10, "how many of the newest blocks to list (0: none, -1: all)")
+	pos, err := parse(fs, args, 1)
+	if err != nil {
+		return err
+	}
+	path := pos[0]
+	if fm, err := detectFile(path); err != nil {
+		return err
+	} else if fm != MEM8 {
+		return fmt.Errorf("%s: %s input; inspect reads .m8 files (convert it first)", path, fm)
+	}
+	f, err := mem8.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	info := ffi.Mem8Info(f)
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(info)
+	}
+	fmt.Fprintf(stdout, "%s: MEM8 version %d\n", path, info.Version)
+	flags := strings.Join(info.FlagNames, ", ")
+	if flags == "" {
+		flags = "none (seed format)"
+	}
+	fmt.Fprintf(stdout, "  flags           %#02x %s\n", info.Flags, flags)
+	fmt.Fprintf(stdout, "  blocks          %d\n", info.BlockCount)
+	fmt.Fprintf(stdout, "  identity_freq   %g Hz\n", info.IdentityFreq)
+	fmt.Fprintf(stdout, "  temporal_phase  %g\n", info.TemporalPhase)
+	fmt.Fprintf(stdout, "  crc32           %08x\n", info.CRC32)
+	if len(info.Tokens) > 0 {
+		fmt.Fprintf(stdout, "  tokens          %d dynamic: %s\n", len(info.Tokens), strings.Join(quoteAll(info.Tokens), " "))
+	}
+	if info.Recovery.Clean {
+		fmt.Fprintf(stdout, "  recovery        clean\n")
+	} else {
+		fmt.Fprintf(stdout, "  recovery        %s (header said %d blocks); open for writing to repair\n", info.Recovery.Reason, info.Recovery.HeaderBlocks)
+	}
+	n := uint64(*nBlocks)
+	if *nBlocks < 0 || n > f.Count() {
+		n = f.Count()
+	}
+	if n > 0 {
+		fmt.Fprintf(stdout, "newest %d block(s):\n", n)
+	}
+	var shown uint64
+	for b, err := range f.Backward() {
+		if shown == n {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		tok := ""
+		if b.Token != "" {
+			tok = " token=" + strconv.Quote(b.Token)
+		}
+		fmt.Fprintf(stdout, "  #%-6d %s imp=%.4f sig=%s%s  %s\n", b.Index,
+			b.Time().UTC().Format(time.RFC3339Nano), b.ImportanceValue(), hex.EncodeToString(b.WaveSignature[:4]), tok, preview(b.Content))
+		shown++
+	}
+	return nil
+}
+
+func quoteAll(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = strconv.Quote(s)
+	}
+	return out
+}
+
+// preview is a one-line view of content.
+func preview(c []byte) string {
+	const max = 60
+	if !utf8.Valid(c) {
+		return fmt.Sprintf("(%d bytes binary) %x", len(c), c[:min(len(c), 16)])
+	}
+	s := strings.Join(strings.Fields(string(c)), " ")
+	if utf8.RuneCountInString(s) > max {
+		s = string([]rune(s)[:max]) + "…"
+	}
+	return strconv.Quote(s)
+}
+
+func cmdVerify(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("verify", stderr)
+	pos, err := parse(fs, args, 1)
+	if err != nil {
+		return err
+	}
+	path := pos[0]
+	if fm, err := detectFile(path); err != nil {
+		return err
+	} else if fm != MEM8 {
+		return fmt.Errorf("%s: %s input; verify reads .m8 files", path, fm)
+	}
+	f, err := mem8.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := f.Verify(); err != nil {
+		var ve *mem8.VerifyError
+		if errors.As(err, &ve) && ve.Block >= 0 {
+			return fmt.Errorf("%s: FAILED at block %d of %d: %s", path, ve.Block, f.Count(), ve.Reason)
+		}
+		return fmt.Errorf("%s: FAILED: %v", path, err)
+	}
+	fmt.Fprintf(stdout, "%s: OK, %d blocks verified\n", path, f.Count())
+	return nil
+}
+
+func cmdConvert(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("convert", stderr)
+	plain := fs.Bool("plain", false, "JSON → .m8: write the seed's plain format (flags 0)")
+	freq := fs.Float64("freq", 0, "JSON → .m8: identity frequency (default 440, or the export's)")
+	quiet := fs.Bool("q", false, "no progress output")
+	pos, err := parse(fs, args, 2)
+	if err != nil {
+		return err
+	}
+	in, out := pos[0], pos[1]
+	fm, err := detectFile(in)
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(out); err == nil {
+		return fmt.Errorf("%s exists; remove it first (convert never overwrites)", out)
+	}
+	switch fm {
+	case MEM8:
+		f, err := mem8.Open(in)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		doc, err := mem8.ExportJSON(f)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(out, doc, 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s → %s: %d blocks as JSON\n", in, out, f.Count())
+		return nil
+	default:
+		data, err := os.ReadFile(in)
+		if err != nil {
+			return err
+		}
+		opt := &mem8.Options{Plain: *plain, IdentityFreq: *freq, NoSync: true}
+		if *freq == 0 {
+			opt.IdentityFreq = exportFreq(data)
+		}
+		f, err := mem8.Create(out, opt)
+		if err != nil {
+			return err
+		}
+		var last time.Time
+		progress := func(done, total int) {
+			if *quiet || (time.Since(last) < 200*time.Millisecond && done != total) {
+				return
+			}
+			last = time.Now()
+			fmt.Fprintf(stderr, "\rconverting: %d/%d blocks", done, total)
+			if done == total {
+				fmt.Fprintln(stderr)
+			}
+		}
+		n, err := mem8.ImportJSON(f, data, nil, progress)
+		if err == nil {
+			err = f.Sync()
+		}
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			os.Remove(out)
+			return fmt.Errorf("%s: %w (nothing written)", in, err)
+		}
+		fmt.Fprintf(stdout, "%s → %s: %d blocks\n", in, out, n)
+		return nil
+	}
+}
+
+// exportFreq is the identity frequency an export document records, so that
+// converting it back reproduces the file; 0 when there is none.
+func exportFreq(data []byte) float64 {
+	text, err := mem8.DecodeJSONInput(data, nil)
+	if err != nil {
+		return 0
+	}
+	var doc struct {
+		Format       string  `json:"format"`
+		IdentityFreq float64 `json:"identity_freq"`
+		Flags        uint8   `json:"flags"`
+	}
+	if json.Unmarshal(text, &doc) != nil || doc.Format != mem8.ExportFormat {
+		return 0
+	}
+	return doc.IdentityFreq
+}
