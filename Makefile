@@ -1,13 +1,21 @@
 # polyfmt — see README.md. `make demo` is the main job, `make test` runs everything.
-SHELL := /bin/bash
-GO    ?= go
-BUILD := build
-LIB   := $(BUILD)/libpolyfmt.so
-WASM  := $(BUILD)/polyfmt.wasm
-CLI   := $(BUILD)/polyfmt
-GOSRC := $(shell find core capi wasm cmd -name '*.go' -not -name '*_test.go' 2>/dev/null) go.mod
+SHELL  := /bin/bash
+GO     ?= go
+PY     ?= python3
+BUILD  := build
+ABS    := $(abspath $(BUILD))
+LIB    := $(BUILD)/libpolyfmt.so
+WASM   := $(BUILD)/polyfmt.wasm
+CLI    := $(BUILD)/polyfmt
+GOSRC  := $(shell find core capi wasm cmd -name '*.go' -not -name '*_test.go' 2>/dev/null) go.mod
+# Fuzzing in `make test` has a fixed budget: this many inputs per target.
+FUZZ_EXECS ?= 20000
 
-.PHONY: all lib wasm cli demo test deps
+CEX_FLAGS := -Wall -Wextra -Werror -O1 -g -I$(BUILD)
+CEX_LINK  := -L$(ABS) -lpolyfmt -Wl,-rpath,$(ABS)
+
+.PHONY: all lib wasm cli examples demo test deps-demo deps-test \
+        test-go test-fuzz test-c test-python test-js bench clean
 
 all: lib wasm cli
 
@@ -22,8 +30,88 @@ wasm: $(WASM)
 $(WASM): $(GOSRC)
 	@mkdir -p $(BUILD)
 	GOOS=wasip1 GOARCH=wasm $(GO) build -buildmode=c-shared -o $@ ./wasm
+	cp $@ bindings/js/polyfmt.wasm
 
 cli: $(CLI)
 $(CLI): $(GOSRC)
 	@mkdir -p $(BUILD)
 	$(GO) build -o $@ ./cmd/polyfmt
+
+# ---- C and C++ examples ---------------------------------------------------
+examples: $(BUILD)/mem8_c $(BUILD)/mem8_cpp
+
+$(BUILD)/mem8_c: examples/c/mem8.c $(LIB)
+	cc -std=c11 $(CEX_FLAGS) $< $(CEX_LINK) -o $@
+
+$(BUILD)/mem8_cpp: examples/cpp/mem8.cpp examples/cpp/polyfmt.hpp $(LIB)
+	c++ -std=c++17 $(CEX_FLAGS) $< $(CEX_LINK) -o $@
+
+# AddressSanitizer builds of the same programs (the Go runtime inside
+# libpolyfmt.so is not instrumented; see docs in README).
+$(BUILD)/mem8_c_asan: examples/c/mem8.c $(LIB)
+	cc -std=c11 $(CEX_FLAGS) -fsanitize=address,undefined -fno-omit-frame-pointer $< $(CEX_LINK) -o $@
+
+$(BUILD)/mem8_cpp_asan: examples/cpp/mem8.cpp examples/cpp/polyfmt.hpp $(LIB)
+	c++ -std=c++17 $(CEX_FLAGS) -fsanitize=address,undefined -fno-omit-frame-pointer $< $(CEX_LINK) -o $@
+
+ASAN_ENV := ASAN_OPTIONS=detect_leaks=0:handle_segv=0:allow_user_segv_handler=1:detect_stack_use_after_return=0 UBSAN_OPTIONS=halt_on_error=1
+
+# ---- the main job -----------------------------------------------------------
+DEMO := $(BUILD)/demo/demo.m8
+demo: deps-demo all examples
+	@mkdir -p $(BUILD)/demo && rm -f $(DEMO)
+	@echo "== Go writes $(DEMO)"
+	$(GO) run ./examples/go/mem8 $(DEMO)
+	@echo "== C reads it"
+	$(BUILD)/mem8_c read $(DEMO)
+	@echo "== C++ reads it"
+	$(BUILD)/mem8_cpp read $(DEMO)
+	@echo "== Python reads it"
+	PYTHONPATH=bindings/python/src POLYFMT_LIB=$(abspath $(LIB)) $(PY) examples/python/mem8_read.py $(DEMO) Important
+	@echo "== Node reads it"
+	node examples/js/mem8_read.mjs $(DEMO) Important
+	@echo "== the CLI inspects and verifies it"
+	$(CLI) inspect $(DEMO)
+	$(CLI) verify $(DEMO)
+
+deps-demo:
+	@bash .ci/deps.sh demo
+
+deps-test:
+	@bash .ci/deps.sh test
+
+# ---- everything ---------------------------------------------------------------
+test: deps-test all examples test-go test-fuzz test-c test-python test-js
+	@echo "make test: all suites passed"
+
+test-go: lib wasm
+	$(GO) vet ./...
+	POLYFMT_LIB=$(abspath $(LIB)) POLYFMT_WASM=$(abspath $(WASM)) $(GO) test -race -count=1 ./...
+
+test-fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzOpen$$' -fuzztime $(FUZZ_EXECS)x ./core/mem8
+	$(GO) test -run '^$$' -fuzz '^FuzzImportJSON$$' -fuzztime $(FUZZ_EXECS)x ./core/mem8
+
+test-c: examples $(BUILD)/mem8_c_asan $(BUILD)/mem8_cpp_asan
+	@mkdir -p $(BUILD)/ctest
+	$(BUILD)/mem8_c $(BUILD)/ctest/c.m8
+	$(BUILD)/mem8_cpp $(BUILD)/ctest/cpp.m8
+	$(ASAN_ENV) $(BUILD)/mem8_c_asan $(BUILD)/ctest/c_asan.m8
+	$(ASAN_ENV) $(BUILD)/mem8_cpp_asan $(BUILD)/ctest/cpp_asan.m8
+
+test-python: lib
+	POLYFMT_LIB=$(abspath $(LIB)) $(PY) -m pip install -q --disable-pip-version-check ./bindings/python
+	cd bindings/python && $(PY) -m pytest -q tests
+
+test-js: wasm
+	cd bindings/js && node --test
+
+# ---- benchmarks (not part of test) ----------------------------------------------
+bench: all
+	$(GO) test -run '^$$' -bench . -benchtime 2s ./core/mem8 ./wasm
+	cc -O2 -I$(BUILD) bench/abi_c.c $(CEX_LINK) -o $(BUILD)/abi_c && $(BUILD)/abi_c
+	POLYFMT_LIB=$(abspath $(LIB)) $(PY) bench/abi_python.py
+	node bench/abi_node.mjs
+
+clean:
+	rm -rf $(BUILD) bindings/js/polyfmt.wasm bindings/python/build
