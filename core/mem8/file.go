@@ -353,3 +353,35 @@ func (f *File) checkOpen() error {
 }
 
 func (f *File) String() string { return fmt.Sprintf("mem8.File(%s, %d blocks)", f.name, f.count) }
+
+// Refresh makes a read-only file opened from a path see the blocks another
+// process appended since it was opened, and returns the new count. Other
+// files (writable, bytes, readers) are already current or fixed; for them it
+// only returns Count.
+func (f *File) Refresh() (uint64, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.checkOpen(); err != nil {
+		return 0, err
+	}
+	if f.st != nil || f.osf == nil {
+		return f.count, nil
+	}
+	fi, err := f.osf.Stat()
+	if err != nil {
+		return 0, err
+	}
+	region, err := mmap.Map(f.osf, fi.Size())
+	if err != nil {
+		return 0, err
+	}
+	g := &File{r: bytesReaderAt(region.Data), data: region.Data, lim: f.lim}
+	if err := g.open(fi.Size(), false); err != nil {
+		region.Close()
+		return 0, err
+	}
+	f.region.Close()
+	f.region, f.data, f.r = region, region.Data, g.r
+	f.hdr, f.count, f.imp, f.tokens, f.lastHash, f.rec = g.hdr, g.count, g.imp, g.tokens, g.lastHash, g.rec
+	return f.count, nil
+}

@@ -316,3 +316,41 @@ func TestLimits(t *testing.T) {
 		t.Fatalf("append past MaxBlocks: %v", err)
 	}
 }
+
+// A reader beside a writer (as another process would be) sees new blocks
+// after Refresh, and never a block that is not committed.
+func TestReaderRefresh(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "live.m8")
+	w, err := Create(path, &Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	w.AppendRecord(Record{Content: []byte("a"), Token: "first"})
+	r, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if r.Count() != 1 {
+		t.Fatalf("reader sees %d", r.Count())
+	}
+	for i := 0; i < 20; i++ {
+		w.AppendRecord(Record{Content: []byte(fmt.Sprint(i)), Token: fmt.Sprint("t", i%3)})
+	}
+	n, err := r.Refresh()
+	if err != nil || n != 21 || r.Count() != 21 {
+		t.Fatalf("refresh: %d %v", n, err)
+	}
+	b, err := r.Block(20)
+	if err != nil || string(b.Content) != "19" || b.Token != "t1" {
+		t.Fatalf("new block after refresh: %+v %v", b, err)
+	}
+	if err := r.Verify(); err != nil {
+		t.Fatal(err)
+	}
+	m, _ := NewMem(nil, nil)
+	if n, err := m.Refresh(); n != 0 || err != nil {
+		t.Fatalf("refresh of an in-memory file: %d %v", n, err)
+	}
+}
