@@ -11,8 +11,13 @@ GOSRC  := $(shell find core capi wasm cmd -name '*.go' -not -name '*_test.go' 2>
 # Fuzzing in `make test` has a fixed budget: this many inputs per target.
 FUZZ_EXECS ?= 20000
 
-CEX_FLAGS := -Wall -Wextra -Werror -O1 -g -I$(BUILD)
-CEX_LINK  := -L$(ABS) -lpolyfmt -Wl,-rpath,$(ABS)
+CC  ?= cc
+CXX ?= c++
+EX_CFLAGS   := -std=c11 -O2 -g -Wall -Wextra -Werror -pedantic -I $(BUILD)
+EX_CXXFLAGS := -std=c++17 -O2 -g -Wall -Wextra -Werror -pedantic -I $(BUILD)
+EX_LDFLAGS  := -L $(BUILD) -lpolyfmt -Wl,-rpath,'$$ORIGIN'
+SANITIZE    := -fsanitize=address,undefined -fno-omit-frame-pointer
+ASAN_ENV    := ASAN_OPTIONS=abort_on_error=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 
 .PHONY: all lib wasm cli examples demo test deps-demo deps-test \
         test-go test-fuzz test-c test-python test-js bench clean
@@ -37,24 +42,20 @@ $(CLI): $(GOSRC)
 	@mkdir -p $(BUILD)
 	$(GO) build -o $@ ./cmd/polyfmt
 
-# ---- C and C++ examples ---------------------------------------------------
-examples: $(BUILD)/mem8_c $(BUILD)/mem8_cpp
+# ---- C and C++ examples (binaries sit beside the library: rpath $ORIGIN) ----
+EX_BINS := $(BUILD)/mem8_c $(BUILD)/mem8_cpp $(BUILD)/mem8_c_asan $(BUILD)/mem8_cpp_asan $(BUILD)/abi_c
+examples: $(EX_BINS)
 
 $(BUILD)/mem8_c: examples/c/mem8.c $(LIB)
-	cc -std=c11 $(CEX_FLAGS) $< $(CEX_LINK) -o $@
-
-$(BUILD)/mem8_cpp: examples/cpp/mem8.cpp examples/cpp/polyfmt.hpp $(LIB)
-	c++ -std=c++17 $(CEX_FLAGS) $< $(CEX_LINK) -o $@
-
-# AddressSanitizer builds of the same programs (the Go runtime inside
-# libpolyfmt.so is not instrumented; see docs in README).
+	$(CC) $(EX_CFLAGS) $< $(EX_LDFLAGS) -o $@
 $(BUILD)/mem8_c_asan: examples/c/mem8.c $(LIB)
-	cc -std=c11 $(CEX_FLAGS) -fsanitize=address,undefined -fno-omit-frame-pointer $< $(CEX_LINK) -o $@
-
+	$(CC) $(EX_CFLAGS) $(SANITIZE) $< $(EX_LDFLAGS) -o $@
+$(BUILD)/mem8_cpp: examples/cpp/mem8.cpp examples/cpp/polyfmt.hpp $(LIB)
+	$(CXX) $(EX_CXXFLAGS) $< $(EX_LDFLAGS) -o $@
 $(BUILD)/mem8_cpp_asan: examples/cpp/mem8.cpp examples/cpp/polyfmt.hpp $(LIB)
-	c++ -std=c++17 $(CEX_FLAGS) -fsanitize=address,undefined -fno-omit-frame-pointer $< $(CEX_LINK) -o $@
-
-ASAN_ENV := ASAN_OPTIONS=detect_leaks=0:handle_segv=0:allow_user_segv_handler=1:detect_stack_use_after_return=0 UBSAN_OPTIONS=halt_on_error=1
+	$(CXX) $(EX_CXXFLAGS) $(SANITIZE) $< $(EX_LDFLAGS) -o $@
+$(BUILD)/abi_c: bench/abi_c.c $(LIB)
+	$(CC) $(EX_CFLAGS) $< $(EX_LDFLAGS) -o $@
 
 # ---- the main job -----------------------------------------------------------
 DEMO := $(BUILD)/demo/demo.m8
@@ -92,24 +93,28 @@ test-fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzOpen$$' -fuzztime $(FUZZ_EXECS)x ./core/mem8
 	$(GO) test -run '^$$' -fuzz '^FuzzImportJSON$$' -fuzztime $(FUZZ_EXECS)x ./core/mem8
 
-test-c: examples $(BUILD)/mem8_c_asan $(BUILD)/mem8_cpp_asan
-	@mkdir -p $(BUILD)/ctest
-	$(BUILD)/mem8_c $(BUILD)/ctest/c.m8
-	$(BUILD)/mem8_cpp $(BUILD)/ctest/cpp.m8
-	$(ASAN_ENV) $(BUILD)/mem8_c_asan $(BUILD)/ctest/c_asan.m8
-	$(ASAN_ENV) $(BUILD)/mem8_cpp_asan $(BUILD)/ctest/cpp_asan.m8
+# The C and C++ round trips, each reading the other's file, then again under
+# AddressSanitizer + UBSan with leak checking on.
+test-c: $(EX_BINS)
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && set -ex && \
+	$(BUILD)/mem8_c "$$tmp/c.m8" && $(BUILD)/mem8_cpp "$$tmp/cpp.m8" && \
+	$(BUILD)/mem8_c read "$$tmp/cpp.m8" && $(BUILD)/mem8_cpp read "$$tmp/c.m8" && \
+	$(ASAN_ENV) $(BUILD)/mem8_c_asan "$$tmp/c_asan.m8" && \
+	$(ASAN_ENV) $(BUILD)/mem8_cpp_asan "$$tmp/cpp_asan.m8" && \
+	$(ASAN_ENV) $(BUILD)/mem8_c_asan read core/testdata/mem8/torn_tail.m8 && \
+	$(BUILD)/abi_c 100000
 
 test-python: lib
 	POLYFMT_LIB=$(abspath $(LIB)) $(PY) -m pip install -q --disable-pip-version-check ./bindings/python
 	cd bindings/python && $(PY) -m pytest -q tests
 
 test-js: wasm
-	cd bindings/js && node --test
+	cd bindings/js && npm test
 
 # ---- benchmarks (not part of test) ----------------------------------------------
-bench: all
+bench: all $(BUILD)/abi_c
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./core/mem8 ./wasm
-	cc -O2 -I$(BUILD) bench/abi_c.c $(CEX_LINK) -o $(BUILD)/abi_c && $(BUILD)/abi_c
+	$(BUILD)/abi_c
 	POLYFMT_LIB=$(abspath $(LIB)) $(PY) bench/abi_python.py
 	node bench/abi_node.mjs
 

@@ -57,12 +57,16 @@ extern "C" {
 /* Writes the version as major<<16 | minor<<8 | patch. */
 int32_t pf_version(uint32_t *out);
 
-/* Static description of a status code; never NULL, never freed. */
+/* Static description of a status code; never freed. NULL only if memory
+ * is exhausted. */
 const char *pf_errstr(int32_t code);
 
 /* The last error recorded on handle (slot 0: calls without an open handle),
- * "" if none. Valid until the next failure on that handle or its close;
- * do not free. */
+ * "" if none. Do not free it. The text stays valid until 64 more error
+ * texts have been replaced or closed anywhere in the process, so a thread
+ * can read it safely right after its failing call even while others fail;
+ * copy it if you keep it. Slot 0 is shared by all threads: with several
+ * threads opening at once, it may hold another thread's message. */
 const char *pf_errmsg(uint32_t handle);
 
 /* Closes any handle. 0 is a no-op; a closed or unknown one PF_EBADHANDLE. */
@@ -88,7 +92,8 @@ int32_t pf_mem8_create(const char *path, size_t path_len, const char *opts_json,
 
 /* Opens path read-only (writable 0, memory-mapped) or for appending
  * (writable 1: takes the writer lock, PF_ELOCKED if taken; repairs a torn
- * tail). A read-only open ignores a torn tail and reports it in pf_mem8_info. */
+ * tail). A read-only open ignores a torn tail and reports it in pf_mem8_info.
+ * Only "no_sync" and "max_blocks" apply; create options are PF_EBADARG. */
 int32_t pf_mem8_open(const char *path, size_t path_len, int32_t writable, const char *opts_json, size_t opts_len, uint32_t *out_handle);
 
 /* Opens a copy of an in-memory image, read-only (0) or appendable (1). */
@@ -116,23 +121,30 @@ int32_t pf_mem8_info(uint32_t handle, uint8_t **out_json, size_t *out_len);
  * Free both buffers with pf_free. Empty content gives NULL and length 0. */
 int32_t pf_mem8_block(uint32_t handle, uint64_t index, uint8_t **out_json, size_t *out_json_len, uint8_t **out_content, size_t *out_content_len);
 
-/* The seed's read_by_importance. query_json: {"keywords":[...], "fill":10,
- * "max":20}, all optional. Result: JSON array of block indices. */
+/* The seed's read_by_importance: blocks by importance (ties oldest first),
+ * kept if their content contains a keyword or while fewer than "fill" are
+ * kept, stopping at "max". query_json: {"keywords":[...], "fill":10,
+ * "max":20}, all optional ("fill":0 keeps keyword matches only; a negative
+ * fill or max < 1 is PF_EBADARG). Result: JSON array of block indices. */
 int32_t pf_mem8_query(uint32_t handle, const char *query_json, size_t query_len, uint8_t **out_json, size_t *out_len);
 
 /* Reads the whole file and checks wave signatures, the hash chain and the
  * header CRC. PF_OK, or PF_ECHECKSUM / PF_EFORMAT with *out_bad_block the
- * first bad block (-1: the header). out_bad_block may be NULL. */
+ * first bad block (-1: the header; the block count: a torn tail that a
+ * read-only open ignored). out_bad_block may be NULL. */
 int32_t pf_mem8_verify(uint32_t handle, int64_t *out_bad_block);
 
 /* Appends the blocks of a JSON document: the seed's {"contexts":[...]}
- * (plain or zlib) or pf_mem8_export_json's output. out_count may be NULL. */
+ * (plain or zlib) or pf_mem8_export_json's output. *out_count is the number
+ * of blocks appended, also when a later element fails (the blocks before it
+ * stay). out_count may be NULL. */
 int32_t pf_mem8_import_json(uint32_t handle, const uint8_t *data, size_t len, uint64_t *out_count);
 
 /* Every block as a JSON document that pf_mem8_import_json restores exactly. */
 int32_t pf_mem8_export_json(uint32_t handle, uint8_t **out_json, size_t *out_len);
 
-/* The image of an in-memory file (PF_EBADARG for a file on disk). */
+/* A copy of the image of a file held in memory (pf_mem8_create with an
+ * empty path, or pf_mem8_open_bytes); PF_EBADARG for a file on disk. */
 int32_t pf_mem8_bytes(uint32_t handle, uint8_t **out, size_t *out_len);
 
 /* Flushes to stable storage (for files opened with "no_sync"). */

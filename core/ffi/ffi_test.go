@@ -220,9 +220,16 @@ func TestOpenBytesAndVerify(t *testing.T) {
 	if rc := Mem8Append(a, r, c, cn, 0.5, nil, 0, 0, nil); rc != int32(errcode.BadArg) {
 		t.Fatalf("append to read-only bytes: %d", rc)
 	}
-	if rc := Mem8Bytes(a, r, unsafe.Pointer(&p), unsafe.Pointer(&n)); rc != int32(errcode.BadArg) {
-		t.Fatalf("bytes of a read-only view: %d", rc)
+	if rc := Mem8Bytes(a, r, unsafe.Pointer(&p), unsafe.Pointer(&n)); rc != 0 || string(bufOf(a, p, n)) != string(img) {
+		t.Fatalf("bytes of a read-only in-memory file: %d", rc)
 	}
+	var d uint32
+	path, pathLen := str("../testdata/mem8/empty.m8")
+	Mem8Open(a, path, pathLen, 0, nil, 0, unsafe.Pointer(&d))
+	if rc := Mem8Bytes(a, d, unsafe.Pointer(&p), unsafe.Pointer(&n)); rc != int32(errcode.BadArg) {
+		t.Fatalf("bytes of a file on disk: %d", rc)
+	}
+	Close(a, d)
 	Close(a, r)
 	Close(a, h)
 }
@@ -235,5 +242,71 @@ func TestExportTable(t *testing.T) {
 			t.Errorf("bad or duplicate export %+v", e)
 		}
 		seen[e.Name] = true
+	}
+}
+
+func TestOpenRefusesCreateOptions(t *testing.T) {
+	a := goABI()
+	var h uint32
+	p, n := str("../testdata/mem8/empty.m8")
+	opts, optsLen := str(`{"plain": true}`)
+	if rc := Mem8Open(a, p, n, 0, opts, optsLen, unsafe.Pointer(&h)); rc != int32(errcode.BadArg) {
+		t.Fatalf("open with a create option: %d", rc)
+	}
+	ok, okLen := str(`{"no_sync": true, "max_blocks": 10}`)
+	if rc := Mem8Open(a, p, n, 0, ok, okLen, unsafe.Pointer(&h)); rc != 0 {
+		t.Fatalf("open with open options: %d %s", rc, cstr(ErrMsg(a, 0)))
+	}
+	Close(a, h)
+}
+
+func TestQueryArguments(t *testing.T) {
+	a := goABI()
+	var h uint32
+	Mem8Create(a, nil, 0, nil, 0, unsafe.Pointer(&h))
+	defer Close(a, h)
+	for i, c := range []string{"a", "b needle", "c", "d needle"} {
+		p, n := str(c)
+		Mem8Append(a, h, p, n, float32(i)/4, nil, 0, 0, nil)
+	}
+	run := func(q string) (int32, string) {
+		p, n := str(q)
+		var out, outLen uint64
+		rc := Mem8Query(a, h, p, n, unsafe.Pointer(&out), unsafe.Pointer(&outLen))
+		return rc, string(bufOf(a, out, outLen))
+	}
+	for q, want := range map[string]string{
+		``:                                 "[3,2,1,0]",
+		`{"keywords":["needle"],"fill":0}`: "[3,1]",
+		`{"keywords":["needle"],"fill":1}`: "[3,1]",
+		`{"max":2}`:                        "[3,2]",
+	} {
+		if rc, got := run(q); rc != 0 || got != want {
+			t.Errorf("query %s = %d %s, want %s", q, rc, got, want)
+		}
+	}
+	for _, q := range []string{`{"fill":-1}`, `{"max":0}`, `{"keywords":"x"}`, `{"limit":3}`} {
+		if rc, _ := run(q); rc != int32(errcode.BadArg) {
+			t.Errorf("query %s = %d, want PF_EBADARG", q, rc)
+		}
+	}
+}
+
+// pf_errmsg texts outlive the next failure (another thread may hold one).
+func TestErrmsgSurvivesLaterFailures(t *testing.T) {
+	a := goABI()
+	var count uint64
+	Mem8Count(a, 999999, unsafe.Pointer(&count))
+	first := ErrMsg(a, 0)
+	text := cstr(first)
+	for i := 0; i < graveSize-1; i++ {
+		Mem8Count(a, uint32(1000000+i), unsafe.Pointer(&count))
+		ErrMsg(a, 0)
+	}
+	a.mu.Lock()
+	_, live := a.live[first]
+	a.mu.Unlock()
+	if !live || cstr(first) != text {
+		t.Fatalf("the first message was freed after %d later failures", graveSize-1)
 	}
 }

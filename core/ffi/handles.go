@@ -19,6 +19,35 @@ var table = struct {
 	static map[int32]uintptr // pf_errstr texts, exported once
 }{objs: map[uint32]io.Closer{}, msgs: map[uint32]msg{}, next: 1, static: map[int32]uintptr{}}
 
+// graveyard delays freeing a replaced pf_errmsg text: another thread may
+// have just been handed it. A text stays valid until graveSize more texts
+// have been replaced or closed, anywhere in the process.
+const graveSize = 64
+
+var graveyard struct {
+	ptrs [graveSize]msg
+	next int
+}
+
+// bury frees the text that was graveSize burials ago and keeps m's. The
+// caller holds table's lock.
+func bury(m msg) {
+	g := &graveyard
+	if old := g.ptrs[g.next]; old.ptr != 0 {
+		old.abi.release(old.ptr)
+	}
+	g.ptrs[g.next] = m
+	g.next = (g.next + 1) % graveSize
+}
+
+// Roots for LeakSanitizer: it scans the library's globals but not the Go
+// heap, so the C strings the table keeps (errstr texts, slot 0's message)
+// are also recorded here, where a leak checker sees them reachable.
+var (
+	errstrRoots [128]uintptr
+	slot0Root   uintptr
+)
+
 type msg struct {
 	text string
 	ptr  uintptr // NUL-terminated copy handed out by pf_errmsg, owned by the table
@@ -72,9 +101,12 @@ func setErr(a *ABI, h uint32, err error) {
 		h = 0
 	}
 	if old, ok := table.msgs[h]; ok && old.ptr != 0 {
-		old.abi.release(old.ptr)
+		bury(old)
 	}
 	table.msgs[h] = msg{text: err.Error(), abi: a}
+	if h == 0 {
+		slot0Root = 0
+	}
 }
 
 // call runs fn for an export on handle h: a panic becomes PF_EINTERNAL, an
@@ -126,6 +158,9 @@ func ErrStr(a *ABI, code int32) (p uintptr) {
 	}
 	p = a.export(append([]byte(errcode.Code(code).String()), 0))
 	table.static[code] = p
+	if code >= 0 && int(code) < len(errstrRoots) {
+		errstrRoots[code] = p
+	}
 	return p
 }
 
@@ -148,6 +183,9 @@ func ErrMsg(a *ABI, h uint32) (p uintptr) {
 		m.ptr = a.export(append([]byte(m.text), 0))
 		m.abi = a
 		table.msgs[h] = m
+		if h == 0 {
+			slot0Root = m.ptr
+		}
 	}
 	return m.ptr
 }
@@ -169,7 +207,9 @@ func Close(a *ABI, h uint32) int32 {
 			return errcode.New("ffi", errcode.ErrClosed, "handle %d is not open (closed twice?)", h)
 		}
 		if hasMsg && m.ptr != 0 {
-			m.abi.release(m.ptr)
+			table.Lock()
+			bury(m)
+			table.Unlock()
 		}
 		return obj.Close()
 	})

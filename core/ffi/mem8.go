@@ -95,6 +95,9 @@ func Mem8Open(a *ABI, path unsafe.Pointer, pathLen uint64, writable int32, opts 
 		if err != nil {
 			return err
 		}
+		if o.Plain || o.IdentityFreq != 0 || o.TemporalPhase != 0 {
+			return errcode.New("ffi", errcode.ErrBadArg, "identity_freq, temporal_phase and plain apply to pf_mem8_create, not pf_mem8_open")
+		}
 		flag := os.O_RDONLY
 		switch writable {
 		case 0:
@@ -200,7 +203,7 @@ type Mem8InfoJSON struct {
 		Clean        bool   `json:"clean"`
 		HeaderBlocks uint64 `json:"header_blocks"`
 		DroppedBytes int64  `json:"dropped_bytes"`
-		Reason       string `json:"reason,omitempty"`
+		Reason       string `json:"reason"`
 		Repaired     bool   `json:"repaired"`
 	} `json:"recovery"`
 }
@@ -303,8 +306,10 @@ func Mem8Block(a *ABI, h uint32, index uint64, info, infoLen, content, contentLe
 		}
 		if content != nil {
 			if err := a.putBuf(content, contentLen, b.Content); err != nil {
-				if info != nil {
+				if info != nil { // hand back nothing rather than a freed pointer
 					a.release(uintptr(a.getSize(info)))
+					a.putSize(info, 0)
+					a.putSize(infoLen, 0)
 				}
 				return err
 			}
@@ -330,13 +335,29 @@ func Mem8Query(a *ABI, h uint32, query unsafe.Pointer, queryLen uint64, out, out
 		}
 		var q struct {
 			Keywords []string `json:"keywords"`
-			Fill     int      `json:"fill"`
-			Max      int      `json:"max"`
+			Fill     *int     `json:"fill"`
+			Max      *int     `json:"max"`
 		}
 		if err := decodeJSON(raw, &q, "mem8 query"); err != nil {
 			return err
 		}
-		idx, err := f.QueryIndices(&mem8.Query{Keywords: q.Keywords, Fill: q.Fill, Max: q.Max})
+		mq := mem8.Query{Keywords: q.Keywords}
+		if q.Fill != nil {
+			if *q.Fill < 0 {
+				return errcode.New("ffi", errcode.ErrBadArg, "fill must be ≥ 0, got %d", *q.Fill)
+			}
+			mq.Fill = *q.Fill
+			if mq.Fill == 0 {
+				mq.Fill = -1 // explicitly none
+			}
+		}
+		if q.Max != nil {
+			if *q.Max <= 0 {
+				return errcode.New("ffi", errcode.ErrBadArg, "max must be ≥ 1, got %d", *q.Max)
+			}
+			mq.Max = *q.Max
+		}
+		idx, err := f.QueryIndices(&mq)
 		if err != nil {
 			return err
 		}
@@ -419,7 +440,7 @@ func Mem8Bytes(a *ABI, h uint32, out, outLen unsafe.Pointer) int32 {
 		}
 		b := f.Bytes()
 		if b == nil {
-			return errcode.New("ffi", errcode.ErrBadArg, "%s is not an in-memory file", f.Name())
+			return errcode.New("ffi", errcode.ErrBadArg, "%s is a file on disk, not in memory", f.Name())
 		}
 		return a.putBuf(out, outLen, b)
 	})

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sync"
 	"time"
 
@@ -335,14 +336,18 @@ func (f *File) Tokens() *TokenMap {
 	return m
 }
 
-// Bytes returns a copy of an in-memory file's image (nil for other files).
+// Bytes returns a copy of the image of a file held in memory (NewMem or
+// OpenBytes); nil for files on disk and readers.
 func (f *File) Bytes() []byte {
-	if f.mem == nil {
-		return nil
-	}
 	f.mu.RLock()
 	defer f.mu.RUnlock()
-	return f.mem.snapshot()
+	switch {
+	case f.mem != nil:
+		return f.mem.snapshot()
+	case f.data != nil && f.osf == nil:
+		return slices.Clone(f.data)
+	}
+	return nil
 }
 
 func (f *File) checkOpen() error {

@@ -263,8 +263,8 @@ func (f *File) Forward() iter.Seq2[Block, error] {
 // or fewer than Fill blocks are kept, and stopping at Max.
 type Query struct {
 	Keywords []string
-	Fill     int // default 10
-	Max      int // default 20
+	Fill     int // default (0) 10; negative: none, keep keyword matches only
+	Max      int // default (0) 20
 }
 
 // QueryIndices runs q and returns the indices of the blocks it keeps.
@@ -276,6 +276,8 @@ func (f *File) QueryIndices(q *Query) ([]uint64, error) {
 	if q != nil {
 		if q.Fill > 0 {
 			fill = q.Fill
+		} else if q.Fill < 0 {
+			fill = 0
 		}
 		if q.Max > 0 {
 			limit = q.Max

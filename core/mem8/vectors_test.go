@@ -2,7 +2,7 @@ package mem8
 
 import (
 	"encoding/hex"
-		"errors"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"

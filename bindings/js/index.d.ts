@@ -1,0 +1,433 @@
+/// <reference lib="esnext.disposable" />
+/**
+ * polyfmt for JavaScript: MEM8 (and, as the library grows, the other polyfmt
+ * formats) in Node.js and the browser, through one WebAssembly module built
+ * from the Go core (`polyfmt.wasm`, a WASI preview-1 reactor).
+ *
+ * ```js
+ * import { load } from 'polyfmt';
+ * const pf = await load();
+ * const f = pf.Mem8File.fromBytes(bytes);
+ * try {
+ *   for (const b of f.backwards()) console.log(b.index, b.text);
+ * } finally {
+ *   f.close();
+ * }
+ * ```
+ *
+ * Every failed call throws a {@link PolyfmtError} carrying the library's
+ * status code. The wrappers hold no format logic: parsing, validation and
+ * writing happen in the library.
+ *
+ * @packageDocumentation
+ */
+
+// ---- loading ---------------------------------------------------------------
+
+/**
+ * Where polyfmt.wasm comes from: a compiled module, its bytes, a fetch
+ * Response (or a promise of one), a URL, or a string (a URL; in Node, a file
+ * path, relative paths against the working directory).
+ */
+export type WasmSource =
+  | WebAssembly.Module
+  | ArrayBuffer
+  | ArrayBufferView
+  | Response
+  | PromiseLike<Response>
+  | URL
+  | string;
+
+/** Options of {@link load}. */
+export interface LoadOptions {
+  /**
+   * The WASI host that runs the module.
+   * - `"auto"` (default): `node:wasi` where it exists (Node), else the shim.
+   * - `"node"`: `node:wasi`, with `/` preopened as itself so absolute paths
+   *   work; an error where it does not exist.
+   * - `"shim"`: the package's minimal WASI shim (clocks, randomness, console
+   *   output, no filesystem): bytes work, paths do not.
+   */
+  wasi?: 'auto' | 'node' | 'shim';
+}
+
+/**
+ * Loads, compiles (asynchronously) and initializes polyfmt.wasm.
+ *
+ * With no source, the package's own `polyfmt.wasm` (beside its
+ * package.json) is loaded once and shared by every later call without a
+ * source. With a source, every call makes a new instance (its own Go runtime
+ * and memory). The first instance loaded also serves the statics of the
+ * exported {@link Mem8File} class.
+ */
+export function load(source?: WasmSource | null, options?: LoadOptions): Promise<Polyfmt>;
+
+/** The URL of the package's own polyfmt.wasm. */
+export const defaultWasmURL: URL;
+
+/** One loaded polyfmt.wasm instance. Get one with {@link load}. */
+export class Polyfmt {
+  private constructor();
+
+  /**
+   * The raw exports, as polyfmt.h declares them. For tests and benchmarks;
+   * the classes are the API.
+   */
+  readonly exports: PolyfmtExports;
+
+  /** Which WASI host runs the module. */
+  readonly wasi: 'node' | 'shim';
+
+  /** {@link Mem8File} bound to this instance: its statics open files here. */
+  readonly Mem8File: typeof Mem8File;
+
+  /** The library version as `major << 16 | minor << 8 | patch`. */
+  versionNumber(): number;
+
+  /** The library version, `"major.minor.patch"`. */
+  version(): string;
+
+  /** The library's static description of a status code (`pf_errstr`). */
+  errstr(code: number): string;
+
+  /**
+   * The last error recorded on a handle (`pf_errmsg`); handle 0 is the slot
+   * for calls that had no open handle. `""` if none.
+   */
+  errmsg(handle: number): string;
+}
+
+/**
+ * The raw exports of polyfmt.wasm: the C functions of polyfmt.h with the
+ * same names and argument order. Pointers and `size_t` are 32-bit numbers
+ * (addresses in `memory`), `uint64_t`/`int64_t` parameters are BigInt,
+ * `float` is f32. Every function but `pf_alloc`, `pf_errstr` and
+ * `pf_errmsg` returns a status code. Buffers the library returns, and
+ * buffers from `pf_alloc`, are freed with `pf_free`.
+ */
+export interface PolyfmtExports {
+  readonly memory: WebAssembly.Memory;
+  /** The reactor's initializer; the loader has called it. */
+  _initialize(): void;
+  /** `size` bytes of linear memory for staging inputs (0 on failure). */
+  pf_alloc(size: number): number;
+  pf_version(out: number): number;
+  /** A pointer to a static NUL-terminated string. */
+  pf_errstr(code: number): number;
+  /** A pointer to a NUL-terminated string owned by the library. */
+  pf_errmsg(handle: number): number;
+  pf_close(handle: number): number;
+  pf_free(ptr: number): number;
+  pf_mem8_create(path: number, pathLen: number, opts: number, optsLen: number, outHandle: number): number;
+  pf_mem8_open(path: number, pathLen: number, writable: number, opts: number, optsLen: number, outHandle: number): number;
+  pf_mem8_open_bytes(data: number, len: number, writable: number, outHandle: number): number;
+  pf_mem8_append(handle: number, content: number, len: number, importance: number, token: number, tokenLen: number, timestampUs: bigint, outIndex: number): number;
+  pf_mem8_count(handle: number, outCount: number): number;
+  pf_mem8_info(handle: number, outJson: number, outLen: number): number;
+  pf_mem8_block(handle: number, index: bigint, outJson: number, outJsonLen: number, outContent: number, outContentLen: number): number;
+  pf_mem8_query(handle: number, query: number, queryLen: number, outJson: number, outLen: number): number;
+  pf_mem8_verify(handle: number, outBadBlock: number): number;
+  pf_mem8_import_json(handle: number, data: number, len: number, outCount: number): number;
+  pf_mem8_export_json(handle: number, outJson: number, outLen: number): number;
+  pf_mem8_bytes(handle: number, out: number, outLen: number): number;
+  pf_mem8_sync(handle: number): number;
+}
+
+// ---- errors ----------------------------------------------------------------
+
+/** success */
+export const PF_OK: 0;
+/** input is malformed */
+export const PF_EFORMAT: 10;
+/** a checksum or hash does not match */
+export const PF_ECHECKSUM: 11;
+/** well-formed, but uses what this build does not support */
+export const PF_EUNSUPPORTED: 12;
+/** a configured limit was exceeded */
+export const PF_ELIMIT: 13;
+/** no such file, block or item */
+export const PF_ENOTFOUND: 20;
+/** an argument is invalid */
+export const PF_EBADARG: 21;
+/** the handle is unknown or already closed */
+export const PF_EBADHANDLE: 22;
+/** another writer holds the file */
+export const PF_ELOCKED: 23;
+/** the operating system reported an I/O error */
+export const PF_EIO: 30;
+/** an allocation failed */
+export const PF_ENOMEM: 31;
+/** a bug in polyfmt (a recovered panic) */
+export const PF_EINTERNAL: 99;
+
+/** The name of a status code, as polyfmt.h spells it. */
+export type CodeName =
+  | 'PF_OK' | 'PF_EFORMAT' | 'PF_ECHECKSUM' | 'PF_EUNSUPPORTED' | 'PF_ELIMIT' | 'PF_ENOTFOUND'
+  | 'PF_EBADARG' | 'PF_EBADHANDLE' | 'PF_ELOCKED' | 'PF_EIO' | 'PF_ENOMEM' | 'PF_EINTERNAL';
+
+/** Every status code by name. Pinned forever; new codes go into the gaps. */
+export const codes: Readonly<Record<CodeName, number>>;
+
+/** The name of a status code, or `"PF_E<n>"` for one this package does not know. */
+export function codeName(code: number): CodeName | `PF_E${number}`;
+
+/** A polyfmt call failed. */
+export class PolyfmtError extends Error {
+  constructor(code: number, message: string, extra?: { badBlock?: number; imported?: number });
+  readonly name: 'PolyfmtError';
+  /** The status code (see the `PF_*` constants). */
+  readonly code: number;
+  /** The status code's name, such as `"PF_EFORMAT"`. */
+  readonly codeName: CodeName | `PF_E${number}`;
+  /** {@link Mem8File.verify}: the first bad block, -1 for the header. */
+  readonly badBlock?: number;
+  /** {@link Mem8File.importJson}: how many blocks were appended before the failure. */
+  readonly imported?: number;
+}
+
+// ---- MEM8 ------------------------------------------------------------------
+
+/** Options of {@link Mem8File.create}. Unknown keys are PF_EBADARG. */
+export interface Mem8CreateOptions {
+  /** Written in the header (default 440.0); the wave signatures depend on it. */
+  identityFreq?: number;
+  /** Written in the header (default 0). */
+  temporalPhase?: number;
+  /** Flags 0: exactly the seed's files (no hash chain, header CRC or token definitions). */
+  plain?: boolean;
+  /** Skip the fsync after each append (call {@link Mem8File.sync}). */
+  noSync?: boolean;
+  /** Refuse files with more blocks (default 67108864). */
+  maxBlocks?: number;
+}
+
+/** Options of {@link Mem8File.open}. Unknown keys are PF_EBADARG. */
+export interface Mem8OpenOptions {
+  /**
+   * Open for appending: takes the writer lock (where the platform has one)
+   * and repairs a torn tail. Default: read-only, which ignores a torn tail
+   * and reports it in {@link Mem8Info.recovery}.
+   */
+  writable?: boolean;
+  /** Skip the fsync after each append. */
+  noSync?: boolean;
+  /** Refuse files with more blocks (default 67108864). */
+  maxBlocks?: number;
+}
+
+/** Options of {@link Mem8File.fromBytes}. */
+export interface Mem8BytesOptions {
+  /** Appendable in memory (read its image with toBytes()). Default: read-only. */
+  writable?: boolean;
+}
+
+/** Options of {@link Mem8File.append}. */
+export interface Mem8AppendOptions {
+  /** In [0, 1], quantized to 16 bits as the seed does; NaN is 0. Default 0.5. */
+  importance?: number;
+  /** A token (1–255 UTF-8 bytes); a new one is defined in this block. Default: none. */
+  token?: string;
+  /** Microseconds since the Unix epoch; 0 or absent means now. */
+  timestampUs?: number | bigint;
+}
+
+/** The seed's read_by_importance. Unknown keys are PF_EBADARG. */
+export interface Mem8Query {
+  /** A block is kept if its content (as lossy UTF-8) contains one of these… */
+  keywords?: string[];
+  /** …or if fewer than `fill` blocks are kept so far (default 10; 0 means the default). */
+  fill?: number;
+  /** Stop after this many blocks (default 20; 0 means the default). */
+  max?: number;
+}
+
+/** What {@link Mem8File.info} reports. */
+export interface Mem8Info {
+  /** The path, "bytes" or "memory". */
+  name: string;
+  writable: boolean;
+  /** Format version (1). */
+  version: number;
+  /** Header flags: 1 hash chain, 2 header CRC, 4 tokens. */
+  flags: number;
+  /** The flags by name: "hash_chain", "header_crc", "tokens". */
+  flagNames: string[];
+  blockCount: number;
+  identityFreq: number;
+  temporalPhase: number;
+  /** The header CRC-32 (0 without the header_crc flag). */
+  crc32: number;
+  /** Dynamic tokens in id order (from 0x100). */
+  tokens: string[];
+  /** What open found past the last intact block, and what it did. */
+  recovery: {
+    /** Nothing was found past the committed blocks and the header agreed. */
+    clean: boolean;
+    /** The block count the header claimed. */
+    headerBlocks: number;
+    /** Bytes past the last accepted block. */
+    droppedBytes: number;
+    /** Why the file was not clean. */
+    reason?: string;
+    /** A writable open truncated the torn tail and rewrote the header. */
+    repaired: boolean;
+  };
+}
+
+/** One block of a MEM8 file, as the library decoded it. */
+export class Mem8Block {
+  private constructor();
+  /** Position in the file, 0 = oldest. */
+  readonly index: number;
+  /**
+   * Microseconds since the Unix epoch. A number: exact up to 2^53 µs (year
+   * 2255); larger stored values lose precision.
+   */
+  readonly timestamp: number;
+  /** Importance in [0, 1]: importanceRaw / 65535 as a float32. */
+  readonly importance: number;
+  /** Importance as stored, 0…65535. */
+  readonly importanceRaw: number;
+  /** Token id, 0 for none. */
+  readonly tokenId: number;
+  /** Token text, "" for none. */
+  readonly token: string;
+  /** The 16-byte wave signature, lowercase hex. */
+  readonly waveSignature: string;
+  /** SHA-256 of the previous block (zeros without a hash chain and for block 0), lowercase hex. */
+  readonly prevHash: string;
+  /** The content bytes (a copy, at most 4024). */
+  readonly content: Uint8Array;
+  /** The content decoded as UTF-8 (invalid sequences become U+FFFD). */
+  readonly text: string;
+}
+
+/**
+ * An open MEM8 file, on disk or in memory. It owns a library handle: close
+ * it (or `using` it) when done; a file dropped without close() is closed
+ * when garbage-collected. Not safe for use after close: calls then throw
+ * PF_EBADHANDLE.
+ */
+export class Mem8File implements Iterable<Mem8Block>, Disposable {
+  private constructor();
+
+  /**
+   * The instance the statics use: on the exported class the first instance
+   * loaded (an Error before any load()); on {@link Polyfmt.Mem8File} its own.
+   */
+  static readonly polyfmt: Polyfmt;
+
+  /**
+   * Creates a new file at path (truncating it), locked for writing; with no
+   * path, an in-memory file (read its image with {@link toBytes}).
+   */
+  static create(path?: string | null, opts?: Mem8CreateOptions): Mem8File;
+  static create(opts: Mem8CreateOptions): Mem8File;
+
+  /**
+   * Opens a file on disk, read-only unless `writable`. Needs a filesystem:
+   * Node with node:wasi (relative paths are taken from the working
+   * directory), not a browser.
+   */
+  static open(path: string, opts?: Mem8OpenOptions): Mem8File;
+
+  /** Opens a copy of a file image, read-only unless `writable`. Works everywhere. */
+  static fromBytes(bytes: Uint8Array | ArrayBuffer | ArrayBufferView, opts?: Mem8BytesOptions): Mem8File;
+
+  /** The library handle, for the raw exports. */
+  readonly handle: number;
+  /** True once close() was called. */
+  readonly closed: boolean;
+  /** Number of blocks. */
+  readonly count: number;
+  /** Number of blocks (the same as count). */
+  readonly length: number;
+
+  /**
+   * Appends a block and returns its index. Content over 4024 bytes (less a
+   * new token's definition) is PF_ELIMIT, never truncated, and leaves the
+   * file as it was. A file opened read-only is PF_EBADARG.
+   */
+  append(content: Uint8Array | string, opts?: Mem8AppendOptions): number;
+
+  /** Block i, 0 = oldest. PF_ENOTFOUND past the last block. */
+  block(i: number): Mem8Block;
+
+  /** Every block, oldest first. */
+  [Symbol.iterator](): IterableIterator<Mem8Block>;
+
+  /** Every block, newest first. */
+  backwards(): IterableIterator<Mem8Block>;
+
+  /**
+   * The seed's read_by_importance: blocks ordered by stored importance,
+   * descending, ties oldest first; indices of the blocks kept.
+   */
+  queryIndices(q?: Mem8Query): number[];
+
+  /** The blocks {@link queryIndices} selects, in its order. */
+  query(q?: Mem8Query): Mem8Block[];
+
+  /**
+   * Reads the whole file and checks every wave signature, the hash chain
+   * and the header CRC. Returns if all hold; otherwise throws a
+   * {@link PolyfmtError} (PF_ECHECKSUM or PF_EFORMAT) whose `badBlock` is the
+   * first bad block (-1: the header). Hashing in wasm is slow: this costs a
+   * SHA-256 per block.
+   */
+  verify(): void;
+
+  /** Header, flags, dynamic tokens and the recovery report. */
+  info(): Mem8Info;
+
+  /**
+   * Appends the blocks of a JSON document: the seed's `{"contexts": [...]}`
+   * (plain or zlib-compressed) or {@link exportJson}'s output. Returns how
+   * many blocks it appended; on failure the error's `imported` says how
+   * many were appended before it.
+   */
+  importJson(data: Uint8Array | string): number;
+
+  /** Every block as a JSON document that {@link importJson} restores exactly (into a file created with the same options). */
+  exportJson(): string;
+
+  /** The image of an in-memory file made by create() or fromBytes(…, {writable: true}) (PF_EBADARG otherwise). */
+  toBytes(): Uint8Array;
+
+  /** Flushes to stable storage (for files opened with noSync). */
+  sync(): void;
+
+  /** Closes the handle. A second close does nothing. */
+  close(): void;
+
+  /** The same as close(). */
+  [Symbol.dispose](): void;
+}
+
+// ---- WASI ------------------------------------------------------------------
+
+/**
+ * The minimal WASI preview-1 host used where node:wasi is absent: clocks,
+ * `random_get` (crypto.getRandomValues), `fd_write` to the console, empty
+ * arguments and environment, `proc_exit` throwing {@link WasiExit}, no
+ * preopened directories (`fd_prestat_get` is EBADF), clock-only
+ * `poll_oneoff`; every other import the module names answers ENOSYS.
+ */
+export class WasiShim {
+  constructor();
+  /** The instance's memory, once initialize() ran. */
+  memory: WebAssembly.Memory | null;
+  /** The WASI functions the shim implements, by name (for tests and other hosts). */
+  functions(): Record<string, (...args: any[]) => number>;
+  /** The import object for a module, built from its own import list. */
+  importObject(module: WebAssembly.Module): WebAssembly.Imports;
+  /** Binds the shim to the instance's memory and runs `_initialize` once. */
+  initialize(instance: WebAssembly.Instance): void;
+}
+
+/** The module called proc_exit under the shim; the instance is unusable after. */
+export class WasiExit extends Error {
+  constructor(code: number);
+  readonly name: 'WasiExit';
+  readonly code: number;
+}

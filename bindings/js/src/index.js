@@ -1,0 +1,12 @@
+// polyfmt for JavaScript: the polyfmt.wasm module behind a small API.
+// See index.d.ts for the documented surface and README.md for usage.
+
+export { load, defaultWasmURL } from './loader.js';
+export { Polyfmt } from './polyfmt.js';
+export { Mem8File, Mem8Block } from './mem8.js';
+export { WasiShim, WasiExit } from './wasi-shim.js';
+export {
+  PolyfmtError, codes, codeName,
+  PF_OK, PF_EFORMAT, PF_ECHECKSUM, PF_EUNSUPPORTED, PF_ELIMIT, PF_ENOTFOUND,
+  PF_EBADARG, PF_EBADHANDLE, PF_ELOCKED, PF_EIO, PF_ENOMEM, PF_EINTERNAL,
+} from './errors.js';

@@ -1,0 +1,376 @@
+// MEM8 (.m8) files: a class owning a pf_mem8 handle. Every method is one
+// library call (or a few); parsing, validation and the format live in the
+// library, this file only stages arguments, decodes JSON and copies bytes.
+
+import { toBytes, utf8 } from './abi.js';
+import { PF_ECHECKSUM, PF_EFORMAT } from './errors.js';
+import { abiOf, state } from './internal.js';
+
+const token = Symbol('polyfmt.mem8');
+const dispose = Symbol.dispose ?? Symbol.for('Symbol.dispose');
+
+// A file dropped without close() is closed when collected.
+const finalizer = new FinalizationRegistry(({ e, h }) => {
+  try {
+    e.pf_close(h);
+  } catch {
+    // The instance is gone or poisoned: nothing left to free.
+  }
+});
+
+/** camelCase option names to the library's snake_case JSON keys. */
+function optionsJSON(opts) {
+  const out = {};
+  for (const [k, v] of Object.entries(opts ?? {})) {
+    if (v !== undefined) out[k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] = v;
+  }
+  return Object.keys(out).length === 0 ? '' : JSON.stringify(out);
+}
+
+/** snake_case JSON keys to camelCase, recursively. */
+function camel(v) {
+  if (Array.isArray(v)) return v.map(camel);
+  if (v === null || typeof v !== 'object') return v;
+  const out = {};
+  for (const [k, x] of Object.entries(v)) out[k.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase())] = camel(x);
+  return out;
+}
+
+/**
+ * A relative path made absolute against the working directory where there
+ * is one (Node), since the module sees the filesystem through the preopened
+ * root only.
+ */
+function absolute(path) {
+  if (typeof path !== 'string') throw new TypeError('polyfmt: path must be a string');
+  if (path === '' || path.startsWith('/') || typeof process !== 'object' || typeof process.cwd !== 'function') {
+    return path;
+  }
+  const parts = [];
+  for (const seg of `${process.cwd()}/${path}`.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') parts.pop();
+    else parts.push(seg);
+  }
+  return `/${parts.join('/')}`;
+}
+
+/** One block of a MEM8 file, as the library decoded it. */
+export class Mem8Block {
+  /** @internal */
+  constructor(rec, content) {
+    /** Position in the file, 0 = oldest. */
+    this.index = rec.index;
+    /** Microseconds since the Unix epoch. */
+    this.timestamp = rec.timestamp;
+    /** Importance in [0, 1] (importanceRaw / 65535). */
+    this.importance = rec.importance;
+    /** Importance as stored, 0…65535. */
+    this.importanceRaw = rec.importance_raw;
+    /** Token id, 0 for none. */
+    this.tokenId = rec.token_id;
+    /** Token text, "" for none. */
+    this.token = rec.token;
+    /** The 16-byte wave signature, hex. */
+    this.waveSignature = rec.wave_signature;
+    /** SHA-256 of the previous block (zeros without a hash chain), hex. */
+    this.prevHash = rec.prev_hash;
+    /** The content bytes (a copy). */
+    this.content = content;
+  }
+
+  /** The content decoded as UTF-8 (invalid sequences become U+FFFD). */
+  get text() {
+    return utf8(this.content);
+  }
+}
+
+/** An open MEM8 file, on disk or in memory. Close it (or `using` it) when done. */
+export class Mem8File {
+  #abi;
+  #h;
+  #closed = false;
+
+  /** @internal use create(), open() or fromBytes() */
+  constructor(key, abi, handle) {
+    if (key !== token) throw new TypeError('polyfmt: use Mem8File.create, open or fromBytes');
+    this.#abi = abi;
+    this.#h = handle;
+    finalizer.register(this, { e: abi.e, h: handle }, this);
+  }
+
+  /** The Polyfmt instance the statics use: the first one loaded. */
+  static get polyfmt() {
+    if (state.default === null) throw new Error('polyfmt: await load() before using Mem8File');
+    return state.default;
+  }
+
+  static #abiOf(cls) {
+    return abiOf.get(cls.polyfmt);
+  }
+
+  /** Runs an open-like export that writes a handle to slot 0. */
+  static #openWith(cls, fn) {
+    const abi = Mem8File.#abiOf(cls);
+    const out = abi.slot0();
+    abi.check(fn(abi, out), 0);
+    return new cls(token, abi, abi.u32(out));
+  }
+
+  /**
+   * Creates a new file at path (truncating it), locked for writing; with no
+   * path, an in-memory file (read its image with toBytes()).
+   * @param {string} [path]
+   * @param {object} [opts] identityFreq, temporalPhase, plain, noSync, maxBlocks
+   */
+  static create(path, opts) {
+    if (path !== undefined && path !== null && typeof path === 'object') [path, opts] = [undefined, path];
+    return Mem8File.#openWith(this, (abi, out) => {
+      const [pp, pl] = abi.stage(path ? absolute(path) : '');
+      try {
+        const [op, ol] = abi.stage(optionsJSON(opts));
+        try {
+          return abi.e.pf_mem8_create(pp, pl, op, ol, out);
+        } finally {
+          abi.release(op);
+        }
+      } finally {
+        abi.release(pp);
+      }
+    });
+  }
+
+  /**
+   * Opens a file on disk: read-only (memory-mapped) or, with writable, for
+   * appending (takes the writer lock, repairs a torn tail). Needs a
+   * filesystem: Node, not a browser.
+   * @param {string} path
+   * @param {object} [opts] writable, noSync, maxBlocks
+   */
+  static open(path, opts = {}) {
+    const { writable = false, ...rest } = opts;
+    return Mem8File.#openWith(this, (abi, out) => {
+      const [pp, pl] = abi.stage(absolute(path));
+      try {
+        const [op, ol] = abi.stage(optionsJSON(rest));
+        try {
+          return abi.e.pf_mem8_open(pp, pl, writable ? 1 : 0, op, ol, out);
+        } finally {
+          abi.release(op);
+        }
+      } finally {
+        abi.release(pp);
+      }
+    });
+  }
+
+  /**
+   * Opens a copy of a file image: read-only, or appendable in memory with
+   * writable. Works everywhere.
+   * @param {Uint8Array | ArrayBuffer | ArrayBufferView} bytes
+   * @param {{writable?: boolean}} [opts]
+   */
+  static fromBytes(bytes, opts = {}) {
+    const data = toBytes(bytes);
+    return Mem8File.#openWith(this, (abi, out) => {
+      const [dp, dl] = abi.stage(data);
+      try {
+        return abi.e.pf_mem8_open_bytes(dp, dl, opts.writable ? 1 : 0, out);
+      } finally {
+        abi.release(dp);
+      }
+    });
+  }
+
+  /** The library handle (for the raw exports). */
+  get handle() {
+    return this.#h;
+  }
+
+  /** True once close() was called. */
+  get closed() {
+    return this.#closed;
+  }
+
+  /** Number of blocks. */
+  get count() {
+    const abi = this.#abi;
+    const out = abi.slot0();
+    abi.check(abi.e.pf_mem8_count(this.#h, out), this.#h);
+    return Number(abi.u64(out));
+  }
+
+  /** Number of blocks (the same as count). */
+  get length() {
+    return this.count;
+  }
+
+  /**
+   * Appends a block and returns its index.
+   * @param {Uint8Array | string} content at most 4024 bytes (less a new token's definition)
+   * @param {{importance?: number, token?: string, timestampUs?: number | bigint}} [opts]
+   * @returns {number}
+   */
+  append(content, opts = {}) {
+    const { importance = 0.5, token: tok, timestampUs = 0 } = opts;
+    const abi = this.#abi;
+    const h = this.#h;
+    const [cp, cl] = abi.stage(typeof content === 'string' ? content : toBytes(content));
+    try {
+      const [tp, tl] = abi.stage(tok ?? '');
+      try {
+        const out = abi.slot0();
+        abi.check(abi.e.pf_mem8_append(h, cp, cl, importance, tp, tl, BigInt(timestampUs), out), h);
+        return Number(abi.u64(out));
+      } finally {
+        abi.release(tp);
+      }
+    } finally {
+      abi.release(cp);
+    }
+  }
+
+  /**
+   * Block i (0 = oldest). PF_ENOTFOUND past the last block.
+   * @param {number} i
+   * @returns {Mem8Block}
+   */
+  block(i) {
+    const abi = this.#abi;
+    const h = this.#h;
+    const [jp, jl, cp, cl] = abi.slots(4);
+    abi.check(abi.e.pf_mem8_block(h, BigInt(i), jp, jl, cp, cl), h);
+    const [json, content] = abi.take([jp, jl], [cp, cl]);
+    return new Mem8Block(JSON.parse(utf8(json)), content);
+  }
+
+  /** Every block, oldest first. */
+  *[Symbol.iterator]() {
+    const n = this.count;
+    for (let i = 0; i < n; i++) yield this.block(i);
+  }
+
+  /** Every block, newest first. */
+  *backwards() {
+    for (let i = this.count - 1; i >= 0; i--) yield this.block(i);
+  }
+
+  /**
+   * The seed's read_by_importance: indices of the blocks kept, most
+   * important first.
+   * @param {{keywords?: string[], fill?: number, max?: number}} [q]
+   * @returns {number[]}
+   */
+  queryIndices(q = {}) {
+    const abi = this.#abi;
+    const h = this.#h;
+    const [qp, ql] = abi.stage(JSON.stringify(q));
+    try {
+      const [op, ol] = abi.slots(2);
+      abi.check(abi.e.pf_mem8_query(h, qp, ql, op, ol), h);
+      return abi.takeJSON(op, ol);
+    } finally {
+      abi.release(qp);
+    }
+  }
+
+  /**
+   * The blocks queryIndices() selects, in its order.
+   * @param {{keywords?: string[], fill?: number, max?: number}} [q]
+   * @returns {Mem8Block[]}
+   */
+  query(q = {}) {
+    return this.queryIndices(q).map((i) => this.block(i));
+  }
+
+  /**
+   * Reads the whole file and checks wave signatures, the hash chain and the
+   * header CRC. Throws a PolyfmtError whose badBlock is the first bad block
+   * (-1: the header).
+   */
+  verify() {
+    const abi = this.#abi;
+    const h = this.#h;
+    const [out] = abi.slots(1);
+    const rc = abi.e.pf_mem8_verify(h, out);
+    if (rc === PF_EFORMAT || rc === PF_ECHECKSUM) throw abi.error(rc, h, { badBlock: Number(abi.i64(out)) });
+    abi.check(rc, h);
+  }
+
+  /** Header, flags, dynamic tokens and the recovery report. */
+  info() {
+    const abi = this.#abi;
+    const h = this.#h;
+    const [op, ol] = abi.slots(2);
+    abi.check(abi.e.pf_mem8_info(h, op, ol), h);
+    return camel(abi.takeJSON(op, ol));
+  }
+
+  /**
+   * Appends the blocks of a JSON document (the seed's {"contexts": [...]},
+   * plain or zlib, or exportJson()'s output) and returns how many.
+   * @param {Uint8Array | string} data
+   * @returns {number}
+   */
+  importJson(data) {
+    const abi = this.#abi;
+    const h = this.#h;
+    const [dp, dl] = abi.stage(typeof data === 'string' ? data : toBytes(data));
+    try {
+      const [out] = abi.slots(1);
+      const rc = abi.e.pf_mem8_import_json(h, dp, dl, out);
+      if (rc !== 0) throw abi.error(rc, h, { imported: Number(abi.u64(out)) });
+      return Number(abi.u64(out));
+    } finally {
+      abi.release(dp);
+    }
+  }
+
+  /** Every block as a JSON document that importJson() restores exactly. */
+  exportJson() {
+    const abi = this.#abi;
+    const h = this.#h;
+    const [op, ol] = abi.slots(2);
+    abi.check(abi.e.pf_mem8_export_json(h, op, ol), h);
+    return utf8(abi.take([op, ol])[0]);
+  }
+
+  /** The image of an in-memory file (PF_EBADARG for a file on disk). */
+  toBytes() {
+    const abi = this.#abi;
+    const h = this.#h;
+    const [op, ol] = abi.slots(2);
+    abi.check(abi.e.pf_mem8_bytes(h, op, ol), h);
+    return abi.take([op, ol])[0];
+  }
+
+  /** Flushes to stable storage (for files opened with noSync). */
+  sync() {
+    const abi = this.#abi;
+    abi.check(abi.e.pf_mem8_sync(this.#h), this.#h);
+  }
+
+  /** Closes the handle. A second close does nothing; other calls then fail with PF_EBADHANDLE. */
+  close() {
+    if (this.#closed) return;
+    this.#closed = true;
+    finalizer.unregister(this);
+    const abi = this.#abi;
+    abi.check(abi.e.pf_close(this.#h), 0);
+  }
+
+  [dispose]() {
+    this.close();
+  }
+}
+
+/** Mem8File whose statics use pf. */
+export function bindMem8File(pf) {
+  const cls = class extends Mem8File {
+    static get polyfmt() {
+      return pf;
+    }
+  };
+  Object.defineProperty(cls, 'name', { value: 'Mem8File' });
+  return cls;
+}

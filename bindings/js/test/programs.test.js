@@ -1,0 +1,65 @@
+// The programs beside the package: examples/js/mem8_read.mjs and
+// bench/abi_node.mjs, run as a user runs them.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+import { manifest, repoRoot, vectorsDir } from './helpers.js';
+
+const run = promisify(execFile);
+const example = join(repoRoot, 'examples/js/mem8_read.mjs');
+
+/** Runs a node program; resolves to {code, stdout, stderr} whatever its exit. */
+async function node(args, opts = {}) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, args, { timeout: 120_000, ...opts });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    if (typeof err.code !== 'number') throw err;
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+test('mem8_read prints the header, the blocks newest first and a query', async () => {
+  const c = manifest().cases.find((x) => x.name === 'polyfmt_chain_tokens');
+  const { code, stdout, stderr } = await node([example, join(vectorsDir, c.file)]);
+  assert.equal(code, 0, stderr);
+  const lines = stdout.split('\n');
+  assert.match(lines[0], /^file .*polyfmt_chain_tokens\.m8$/);
+  assert.match(stdout, new RegExp(`flags ${c.expect.flags} \\[hash_chain header_crc tokens\\], ${c.expect.count} blocks`));
+  assert.match(stdout, /identity_freq 432 Hz, temporal_phase 0.25/);
+  assert.match(stdout, new RegExp(`tokens \\[${c.expect.tokens.join(' ')}\\]`));
+  const order = lines.filter((l) => l.startsWith('  #')).map((l) => Number(l.slice(3, l.indexOf(' ', 3))));
+  assert.deepEqual(order, c.expect.blocks.map((b) => b.index).reverse());
+  assert.match(stdout, /#2 2025-09-15T00:00:00\.000002Z importance=1\.000 token=src\/main "Important memory"/);
+  const q = c.expect.queries.find((x) => x.keywords.join() === 'Important');
+  assert.ok(lines.includes(`query ["Important"]: ${q.result.join(' ')}`), stdout);
+  assert.ok(lines.includes('verify: ok'));
+});
+
+test('mem8_read takes a path relative to its working directory and keywords', async () => {
+  const { code, stdout, stderr } = await node([example, 'torn_tail.m8', 'Second'], { cwd: vectorsDir });
+  assert.equal(code, 0, stderr);
+  assert.match(stdout, /^recovery: .*\(2000 bytes ignored\)$/m);
+  assert.match(stdout, /^query \["Second"\]: /m);
+  assert.match(stdout, /^verify: PF_EFORMAT at block 5: /m);
+});
+
+test('mem8_read reports a malformed file by code name', async () => {
+  const bad = await node([example, join(vectorsDir, 'bad_magic.m8')]);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /mem8_read: PF_EFORMAT: /);
+  const usage = await node([example]);
+  assert.equal(usage.code, 2);
+  assert.match(usage.stderr, /usage:/);
+});
+
+test('bench/abi_node.mjs runs', async () => {
+  const { code, stdout, stderr } = await node([join(repoRoot, 'bench/abi_node.mjs'), '2000']);
+  assert.equal(code, 0, stderr);
+  for (const name of ['raw pf_version(out)', 'raw pf_mem8_count(h, out)', 'Mem8File.count']) {
+    assert.match(stdout, new RegExp(`^${name.replace(/[()]/g, '\\$&')}\\s+\\d+\\.\\d\\s+\\d+\\.\\d`, 'm'));
+  }
+});

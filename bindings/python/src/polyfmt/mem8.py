@@ -1,0 +1,403 @@
+"""MEM8 (.m8) files: an append-only log of 4096-byte memory blocks.
+
+All format work (layout, wave signatures, hash chain, tokens, recovery,
+queries, JSON conversion) is done by libpolyfmt; this module owns a handle,
+encodes arguments, decodes the library's JSON records and copies returned
+buffers (freeing each with ``pf_free``).
+
+Example::
+
+    from polyfmt import mem8
+
+    with mem8.File.create("notes.m8") as f:
+        f.append("First memory", importance=0.8, token="src/main")
+    with mem8.File.open("notes.m8") as f:
+        for block in f.backwards():
+            print(block.index, block.importance, block.token, block.text)
+
+A :class:`File` may be used from several threads: the library serializes
+calls on one handle. It must be closed (``close()``, ``with``, or at the
+latest when it is garbage collected, by a finalizer).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import operator
+import weakref
+from ctypes import byref, c_int64, c_size_t, c_uint32, c_uint64, c_void_p
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from os import PathLike, fsencode
+from types import TracebackType
+from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Type, Union
+
+from . import _lib
+from .errors import NotFoundError, check
+
+__all__ = ["Block", "File"]
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+StrPath = Union[str, "PathLike[str]", bytes]
+
+
+@dataclass(frozen=True)
+class Block:
+    """One block as the library reads it.
+
+    Attributes:
+        index: position in the file, 0 = oldest.
+        timestamp: microseconds since the Unix epoch.
+        importance: the stored importance as a float in [0, 1].
+        importance_raw: the stored 16-bit importance.
+        token_id: 0 for none, else the token's id.
+        token: the token's text, "" for none.
+        wave_signature: 16 bytes.
+        prev_hash: 32 bytes (zeros without hash chaining and for block 0).
+        content: the content bytes (at most 4024).
+    """
+
+    index: int
+    timestamp: int
+    importance: float
+    importance_raw: int
+    token_id: int
+    token: str
+    wave_signature: bytes
+    prev_hash: bytes
+    content: bytes
+
+    @property
+    def text(self) -> str:
+        """The content as UTF-8, invalid bytes replaced."""
+        return self.content.decode("utf-8", errors="replace")
+
+    @property
+    def time(self) -> datetime:
+        """The timestamp as an aware UTC datetime (OverflowError past year 9999)."""
+        return _EPOCH + timedelta(microseconds=self.timestamp)
+
+
+def _take(ptr: c_void_p, size: c_size_t) -> bytes:
+    """Copies a library buffer (NULL is empty); the caller frees it."""
+    if not ptr.value or not size.value:
+        return b""
+    return ctypes.string_at(ptr.value, size.value)
+
+
+def _free(*ptrs: c_void_p) -> None:
+    """pf_free for every non-NULL buffer; a failure is a library bug, reported after all are freed."""
+    rc = 0
+    for p in ptrs:
+        if p.value:
+            r = _lib.lib().pf_free(p.value)
+            p.value = None
+            rc = rc or r
+    check(rc, 0)
+
+
+def _close_handle(handle: int) -> int:
+    """Finalizer body: closes handle, returns the status (never raises)."""
+    try:
+        return int(_lib.lib().pf_close(handle))
+    except Exception:  # library unloadable at interpreter exit or after fork
+        return 0
+
+
+def _encode_text(value: Union[str, bytes, bytearray, memoryview, None]) -> bytes:
+    if value is None:
+        return b""
+    if isinstance(value, str):
+        return value.encode("utf-8")
+    return bytes(value)
+
+
+def _options(**opts: Any) -> bytes:
+    """The options JSON of pf_mem8_create/open: only the keys given (not None)."""
+    extra = opts.pop("options", None) or {}
+    doc = {k: v for k, v in opts.items() if v is not None}
+    doc.update(extra)
+    return json.dumps(doc).encode("utf-8") if doc else b""
+
+
+class File:
+    """An open MEM8 file, in memory or on disk, owning one library handle.
+
+    Create instances with :meth:`create`, :meth:`open` or :meth:`from_bytes`.
+    """
+
+    def __init__(self, handle: int, name: str) -> None:
+        """Wraps an open handle (use the class methods instead)."""
+        self._handle = handle
+        self._name = name
+        self._closed = False
+        self._finalizer = weakref.finalize(self, _close_handle, handle)
+
+    # ---- opening -----------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls,
+        path: Optional[StrPath] = None,
+        *,
+        identity_freq: Optional[float] = None,
+        temporal_phase: Optional[float] = None,
+        plain: bool = False,
+        no_sync: bool = False,
+        options: Optional[Mapping[str, Any]] = None,
+    ) -> "File":
+        """Creates a new file at ``path`` (truncating it; locked for writing), or in memory when ``path`` is None.
+
+        ``identity_freq`` (default 440.0) and ``temporal_phase`` (0.0) go into
+        the header; ``plain`` writes flags 0, exactly the seed's files;
+        ``no_sync`` skips the fsync after each append (call :meth:`sync`).
+        ``options`` is passed to the library as further option keys;
+        unknown keys raise :class:`~polyfmt.errors.BadArgumentError`.
+        """
+        p = b"" if path is None else fsencode(path)
+        o = _options(
+            identity_freq=identity_freq,
+            temporal_phase=temporal_phase,
+            plain=plain or None,
+            no_sync=no_sync or None,
+            options=options,
+        )
+        h = c_uint32()
+        check(_lib.lib().pf_mem8_create(p, len(p), o or None, len(o), byref(h)), 0)
+        return cls(h.value, "<memory>" if path is None else p.decode("utf-8", errors="replace"))
+
+    @classmethod
+    def open(
+        cls,
+        path: StrPath,
+        writable: bool = False,
+        *,
+        no_sync: bool = False,
+        max_blocks: Optional[int] = None,
+        options: Optional[Mapping[str, Any]] = None,
+    ) -> "File":
+        """Opens an existing file.
+
+        Read-only (the default) memory-maps it and ignores a torn tail, which
+        :attr:`recovery` reports; ``writable=True`` takes the writer lock
+        (:class:`~polyfmt.errors.LockedError` if another writer holds it) and
+        repairs a torn tail. ``max_blocks`` refuses larger files.
+        """
+        p = fsencode(path)
+        o = _options(no_sync=no_sync or None, max_blocks=max_blocks, options=options)
+        h = c_uint32()
+        check(_lib.lib().pf_mem8_open(p, len(p), int(bool(writable)), o or None, len(o), byref(h)), 0)
+        return cls(h.value, p.decode("utf-8", errors="replace"))
+
+    @classmethod
+    def from_bytes(cls, data: Union[bytes, bytearray, memoryview], writable: bool = False) -> "File":
+        """Opens a copy of an in-memory image, read-only or appendable (see :meth:`to_bytes`)."""
+        b = bytes(data)
+        h = c_uint32()
+        check(_lib.lib().pf_mem8_open_bytes(b, len(b), int(bool(writable)), byref(h)), 0)
+        return cls(h.value, "<memory>")
+
+    # ---- lifetime ----------------------------------------------------------
+
+    def close(self) -> None:
+        """Closes the handle. Closing again is a no-op; any other use afterwards raises BadHandleError."""
+        if self._closed:
+            return
+        self._closed = True
+        rc = self._finalizer()  # runs _close_handle once, detaches the finalizer
+        if rc:
+            check(rc, 0)
+
+    @property
+    def closed(self) -> bool:
+        """True once :meth:`close` was called."""
+        return self._closed
+
+    def __enter__(self) -> "File":
+        return self
+
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closed else f"handle={self._handle}"
+        return f"<polyfmt.mem8.File {self._name!r} {state}>"
+
+    @property
+    def name(self) -> str:
+        """The path the file was opened with, or ``"<memory>"``."""
+        return self._name
+
+    @property
+    def handle(self) -> int:
+        """The library handle (for use with :mod:`polyfmt._lib` directly)."""
+        return self._handle
+
+    # ---- writing -----------------------------------------------------------
+
+    def append(
+        self,
+        content: Union[bytes, bytearray, memoryview, str],
+        importance: float = 0.5,
+        token: Optional[str] = None,
+        timestamp_us: int = 0,
+    ) -> int:
+        """Appends a block and returns its index.
+
+        ``content`` (str is UTF-8 encoded) holds at most 4024 bytes, less the
+        definition of a token used for the first time
+        (:class:`~polyfmt.errors.LimitError`, nothing is written).
+        ``importance`` in [0, 1] is quantized to 16 bits (NaN stores 0);
+        ``timestamp_us`` 0 means now.
+        """
+        c = _encode_text(content)
+        t = _encode_text(token)
+        out = c_uint64()
+        rc = _lib.lib().pf_mem8_append(
+            self._handle, c, len(c), float(importance), t or None, len(t), int(timestamp_us), byref(out)
+        )
+        check(rc, self._handle)
+        return out.value
+
+    def import_json(self, data: Union[bytes, str]) -> int:
+        """Appends the blocks of a JSON document and returns how many.
+
+        Accepted: the seed's ``{"contexts": [...]}`` (plain or zlib) and the
+        output of :meth:`export_json`, which is restored exactly. On failure
+        the blocks before the bad one stay appended.
+        """
+        b = _encode_text(data)
+        out = c_uint64()
+        check(_lib.lib().pf_mem8_import_json(self._handle, b, len(b), byref(out)), self._handle)
+        return out.value
+
+    def sync(self) -> None:
+        """Flushes to stable storage (for files opened with ``no_sync``)."""
+        check(_lib.lib().pf_mem8_sync(self._handle), self._handle)
+
+    # ---- reading -----------------------------------------------------------
+
+    def count(self) -> int:
+        """Number of blocks."""
+        out = c_uint64()
+        check(_lib.lib().pf_mem8_count(self._handle, byref(out)), self._handle)
+        return out.value
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def _block(self, index: int) -> Block:
+        rec, rec_len = c_void_p(), c_size_t()
+        content, content_len = c_void_p(), c_size_t()
+        try:
+            rc = _lib.lib().pf_mem8_block(
+                self._handle, index, byref(rec), byref(rec_len), byref(content), byref(content_len)
+            )
+            check(rc, self._handle)
+            d = json.loads(_take(rec, rec_len))
+            data = _take(content, content_len)
+        finally:
+            _free(rec, content)
+        return Block(
+            index=d["index"],
+            timestamp=d["timestamp"],
+            importance=float(d["importance"]),
+            importance_raw=d["importance_raw"],
+            token_id=d["token_id"],
+            token=d["token"],
+            wave_signature=bytes.fromhex(d["wave_signature"]),
+            prev_hash=bytes.fromhex(d["prev_hash"]),
+            content=data,
+        )
+
+    def __getitem__(self, index: int) -> Block:
+        """Block ``index`` (0 = oldest; negative counts from the newest)."""
+        i = operator.index(index)
+        if i < 0:
+            i += self.count()
+            if i < 0:
+                raise IndexError(f"block index {index} out of range")
+        try:
+            return self._block(i)
+        except NotFoundError as e:
+            raise IndexError(f"block index {index} out of range") from e
+
+    def __iter__(self) -> Iterator[Block]:
+        """Every block, oldest first (the blocks present when iteration starts)."""
+        for i in range(self.count()):
+            yield self._block(i)
+
+    def backwards(self) -> Iterator[Block]:
+        """Every block, newest first (the seed's read_backwards)."""
+        for i in range(self.count() - 1, -1, -1):
+            yield self._block(i)
+
+    def query(self, keywords: Union[str, Iterable[str]] = (), fill: int = 10, max: int = 20) -> List[Block]:
+        """The seed's read_by_importance, done by the library.
+
+        Blocks by stored importance, descending (ties oldest first); a block
+        is kept if its text contains a keyword or fewer than ``fill`` are
+        kept; at most ``max`` blocks. The library reads ``fill`` or ``max``
+        of 0 or less as its default (10, 20), so ``fill`` cannot be 0.
+        """
+        kw = [keywords] if isinstance(keywords, str) else list(keywords)
+        q = json.dumps({"keywords": kw, "fill": fill, "max": max}).encode("utf-8")
+        out, out_len = c_void_p(), c_size_t()
+        try:
+            check(_lib.lib().pf_mem8_query(self._handle, q, len(q), byref(out), byref(out_len)), self._handle)
+            indices: List[int] = json.loads(_take(out, out_len))
+        finally:
+            _free(out)
+        return [self._block(i) for i in indices]
+
+    def verify(self) -> None:
+        """Reads the whole file and checks wave signatures, the hash chain and the header CRC.
+
+        Raises :class:`~polyfmt.errors.ChecksumError` or
+        :class:`~polyfmt.errors.FormatError` whose ``bad_block`` is the first
+        bad block (-1: the header).
+        """
+        bad = c_int64(-1)
+        rc = _lib.lib().pf_mem8_verify(self._handle, byref(bad))
+        check(rc, self._handle, bad_block=bad.value)
+
+    def _buffer_result(self, fn_name: str) -> bytes:
+        out, out_len = c_void_p(), c_size_t()
+        try:
+            fn = getattr(_lib.lib(), fn_name)
+            check(fn(self._handle, byref(out), byref(out_len)), self._handle)
+            return _take(out, out_len)
+        finally:
+            _free(out)
+
+    @property
+    def info(self) -> Dict[str, Any]:
+        """Header, flags, dynamic tokens and recovery report (pf_mem8_info)::
+
+        {"name", "writable", "version", "flags", "flag_names", "block_count",
+         "identity_freq", "temporal_phase", "crc32", "tokens",
+         "recovery": {"clean", "header_blocks", "dropped_bytes", "reason", "repaired"}}
+        """
+        doc: Dict[str, Any] = json.loads(self._buffer_result("pf_mem8_info"))
+        return doc
+
+    @property
+    def recovery(self) -> Dict[str, Any]:
+        """What open found past the committed blocks: ``info["recovery"]``."""
+        rec: Dict[str, Any] = self.info["recovery"]
+        return rec
+
+    def export_json(self) -> bytes:
+        """Every block as a JSON document that :meth:`import_json` restores exactly."""
+        return self._buffer_result("pf_mem8_export_json")
+
+    def to_bytes(self) -> bytes:
+        """The image of an in-memory file (BadArgumentError for a file on disk)."""
+        return self._buffer_result("pf_mem8_bytes")

@@ -1,0 +1,45 @@
+"""Shared fixtures: the repository root and the MEM8 test vectors.
+
+The tests import the installed ``polyfmt`` package (``pip install
+./bindings/python``), never ``src/``: run them as ``python -m pytest tests``
+from bindings/python.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Dict, List
+
+import pytest
+
+
+def find_repo_root() -> Path:
+    """The nearest directory above this file that holds go.mod."""
+    here = Path(__file__).resolve().parent
+    for d in (here, *here.parents):
+        if (d / "go.mod").is_file():
+            return d
+    raise RuntimeError(f"no go.mod above {here}")
+
+
+REPO_ROOT = find_repo_root()
+MEM8_VECTORS = REPO_ROOT / "core" / "testdata" / "mem8"
+
+
+def mem8_cases() -> List[Dict[str, Any]]:
+    """Every case of core/testdata/mem8/manifest.json."""
+    doc = json.loads((MEM8_VECTORS / "manifest.json").read_text(encoding="utf-8"))
+    assert doc["format"] == "mem8"
+    cases: List[Dict[str, Any]] = doc["cases"]
+    return cases
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return REPO_ROOT
+
+
+@pytest.fixture(scope="session")
+def mem8_vectors() -> Path:
+    return MEM8_VECTORS

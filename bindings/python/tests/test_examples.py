@@ -1,0 +1,69 @@
+"""Runs every program in examples/python with the installed package."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import List
+
+import pytest
+
+from polyfmt import mem8
+
+
+def run(repo_root: Path, script: str, args: List[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    path = repo_root / "examples" / "python" / script
+    assert path.is_file(), path
+    return subprocess.run(
+        [sys.executable, str(path), *args], capture_output=True, text=True, timeout=120, cwd=cwd
+    )
+
+
+def test_examples_are_all_covered(repo_root: Path) -> None:
+    found = sorted(p.name for p in (repo_root / "examples" / "python").glob("*.py"))
+    assert found == ["mem8_read.py", "mem8_write.py"]
+
+
+def test_write_then_read(repo_root: Path, tmp_path: Path) -> None:
+    out = tmp_path / "example.m8"
+    w = run(repo_root, "mem8_write.py", [str(out)], tmp_path)
+    assert w.returncode == 0, w.stderr
+    assert "wrote 3 blocks" in w.stdout
+    with mem8.File.open(out) as f:
+        assert [b.text for b in f] == ["First memory", "Second memory", "Important memory"]
+        assert [b.token for b in f] == ["src/main", "", "src/main"]
+        assert f.info["identity_freq"] == 432
+        f.verify()
+
+    r = run(repo_root, "mem8_read.py", [str(out), "Important"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0] == f"polyfmt 0.1.0: {out}"
+    assert "blocks 3" in lines[1] and "432" in lines[1] and "['src/main']" in lines[1]
+    assert lines[2:5] == [
+        "[2] 1.000 src/main 'Important memory'",
+        "[1] 0.500 - 'Second memory'",
+        "[0] 0.800 src/main 'First memory'",
+    ]
+    assert lines[5] == "query 'Important': [2, 0, 1]"
+    assert lines[6] == "top: [2] 1.000 'Important memory'"
+
+
+def test_read_vector_newest_first(repo_root: Path, mem8_vectors: Path, tmp_path: Path) -> None:
+    r = run(repo_root, "mem8_read.py", [str(mem8_vectors / "three_blocks_fixed_ts.m8")], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert [ln.split()[0] for ln in r.stdout.splitlines()[2:]] == ["[2]", "[1]", "[0]"]
+
+
+@pytest.mark.parametrize("args", [[], ["a", "b", "c"]])
+def test_usage(repo_root: Path, tmp_path: Path, args: List[str]) -> None:
+    for script in ("mem8_read.py", "mem8_write.py"):
+        r = run(repo_root, script, args, tmp_path)
+        assert r.returncode == 2 and "usage" in r.stderr
+
+
+def test_read_bad_file_fails_with_code_name(repo_root: Path, mem8_vectors: Path, tmp_path: Path) -> None:
+    r = run(repo_root, "mem8_read.py", [str(mem8_vectors / "bad_magic.m8")], tmp_path)
+    assert r.returncode == 1
+    assert "PF_EFORMAT" in r.stderr
