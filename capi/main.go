@@ -17,14 +17,14 @@ import (
 
 var abi = &ffi.ABI{
 	PtrSize: int(unsafe.Sizeof(uintptr(0))),
-	Alloc: func(n int) (uintptr, []byte) {
+	Alloc: func(n int) (unsafe.Pointer, []byte) {
 		p := C.malloc(C.size_t(n))
 		if p == nil {
-			return 0, nil
+			return nil, nil
 		}
-		return uintptr(p), unsafe.Slice((*byte)(p), n)
+		return p, unsafe.Slice((*byte)(p), n)
 	},
-	Release: func(p uintptr) { C.free(unsafe.Pointer(p)) },
+	Release: func(p unsafe.Pointer) { C.free(p) },
 }
 
 func main() {}
@@ -41,10 +41,10 @@ type (
 func pf_version(out *u32) st { return st(ffi.Version(abi, ptr(out))) }
 
 //export pf_errstr
-func pf_errstr(code st) *C.char { return (*C.char)(ptr(ffi.ErrStr(abi, int32(code)))) }
+func pf_errstr(code st) *C.char { return (*C.char)(ffi.ErrStr(abi, int32(code))) }
 
 //export pf_errmsg
-func pf_errmsg(h u32) *C.char { return (*C.char)(ptr(ffi.ErrMsg(abi, uint32(h)))) }
+func pf_errmsg(h u32) *C.char { return (*C.char)(ffi.ErrMsg(abi, uint32(h))) }
 
 //export pf_close
 func pf_close(h u32) st { return st(ffi.Close(abi, uint32(h))) }

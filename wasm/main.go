@@ -13,17 +13,17 @@ import (
 )
 
 // pinned keeps buffers handed to the host alive until pf_free.
-var pinned = map[uintptr][]byte{}
+var pinned = map[unsafe.Pointer][]byte{}
 
 var abi = &ffi.ABI{
 	PtrSize: 4,
-	Alloc: func(n int) (uintptr, []byte) {
+	Alloc: func(n int) (unsafe.Pointer, []byte) {
 		b := make([]byte, n)
-		p := uintptr(unsafe.Pointer(&b[0]))
+		p := unsafe.Pointer(&b[0])
 		pinned[p] = b
 		return p, b
 	},
-	Release: func(p uintptr) { delete(pinned, p) },
+	Release: func(p unsafe.Pointer) { delete(pinned, p) },
 }
 
 func main() {}
@@ -31,16 +31,16 @@ func main() {}
 type ptr = unsafe.Pointer
 
 //go:wasmexport pf_alloc
-func pf_alloc(size uint32) ptr { return ptr(ffi.Alloc(abi, uint64(size))) }
+func pf_alloc(size uint32) ptr { return ffi.Alloc(abi, uint64(size)) }
 
 //go:wasmexport pf_version
 func pf_version(out ptr) int32 { return ffi.Version(abi, out) }
 
 //go:wasmexport pf_errstr
-func pf_errstr(code int32) ptr { return ptr(ffi.ErrStr(abi, code)) }
+func pf_errstr(code int32) ptr { return ffi.ErrStr(abi, code) }
 
 //go:wasmexport pf_errmsg
-func pf_errmsg(h uint32) ptr { return ptr(ffi.ErrMsg(abi, h)) }
+func pf_errmsg(h uint32) ptr { return ffi.ErrMsg(abi, h) }
 
 //go:wasmexport pf_close
 func pf_close(h uint32) int32 { return ffi.Close(abi, h) }
@@ -93,7 +93,9 @@ func pf_mem8_import_json(h uint32, data ptr, n uint32, outCount ptr) int32 {
 }
 
 //go:wasmexport pf_mem8_export_json
-func pf_mem8_export_json(h uint32, out, outLen ptr) int32 { return ffi.Mem8ExportJSON(abi, h, out, outLen) }
+func pf_mem8_export_json(h uint32, out, outLen ptr) int32 {
+	return ffi.Mem8ExportJSON(abi, h, out, outLen)
+}
 
 //go:wasmexport pf_mem8_bytes
 func pf_mem8_bytes(h uint32, out, outLen ptr) int32 { return ffi.Mem8Bytes(abi, h, out, outLen) }

@@ -15,28 +15,28 @@ type ABI struct {
 	// the C library on 64-bit hosts, 4 for wasm32.
 	PtrSize int
 	// Alloc gets n bytes (n > 0) of host-visible memory: malloc for C, a
-	// pinned Go slice for wasm. b aliases the memory; p is 0 on failure.
-	Alloc func(n int) (p uintptr, b []byte)
+	// pinned Go slice for wasm. b aliases the memory; p is nil on failure.
+	Alloc func(n int) (p unsafe.Pointer, b []byte)
 	// Release returns memory from Alloc.
-	Release func(p uintptr)
+	Release func(p unsafe.Pointer)
 
 	mu   sync.Mutex
-	live map[uintptr]struct{} // buffers handed out and not yet freed
+	live map[unsafe.Pointer]struct{} // buffers handed out and not yet freed
 }
 
 // alloc gets n bytes and records them as live, so Free can tell a library
 // buffer from anything else.
-func (a *ABI) alloc(n int) (uintptr, []byte) {
+func (a *ABI) alloc(n int) (unsafe.Pointer, []byte) {
 	if n <= 0 {
 		n = 1
 	}
 	p, b := a.Alloc(n)
-	if p == 0 {
-		return 0, nil
+	if p == nil {
+		return nil, nil
 	}
 	a.mu.Lock()
 	if a.live == nil {
-		a.live = map[uintptr]struct{}{}
+		a.live = map[unsafe.Pointer]struct{}{}
 	}
 	a.live[p] = struct{}{}
 	a.mu.Unlock()
@@ -44,14 +44,14 @@ func (a *ABI) alloc(n int) (uintptr, []byte) {
 }
 
 // export copies b into host memory.
-func (a *ABI) export(b []byte) uintptr {
+func (a *ABI) export(b []byte) unsafe.Pointer {
 	p, dst := a.alloc(len(b))
 	copy(dst, b)
 	return p
 }
 
 // release frees a live buffer; false if p is not one.
-func (a *ABI) release(p uintptr) bool {
+func (a *ABI) release(p unsafe.Pointer) bool {
 	a.mu.Lock()
 	_, ok := a.live[p]
 	delete(a.live, p)
@@ -106,23 +106,16 @@ func needOut(ps ...unsafe.Pointer) error {
 	return nil
 }
 
-// putBuf hands b to the host through (out, outLen).
-func (a *ABI) putBuf(out, outLen unsafe.Pointer, b []byte) error {
-	var p uintptr
+// putBuf hands b to the host through (out, outLen) and returns the buffer
+// (nil for empty b).
+func (a *ABI) putBuf(out, outLen unsafe.Pointer, b []byte) (unsafe.Pointer, error) {
+	var p unsafe.Pointer
 	if len(b) > 0 {
-		if p = a.export(b); p == 0 {
-			return errcode.New("ffi", errcode.ErrNoMem, "cannot allocate %d bytes", len(b))
+		if p = a.export(b); p == nil {
+			return nil, errcode.New("ffi", errcode.ErrNoMem, "cannot allocate %d bytes", len(b))
 		}
 	}
-	a.putSize(out, uint64(p))
+	a.putSize(out, uint64(uintptr(p)))
 	a.putSize(outLen, uint64(len(b)))
-	return nil
-}
-
-func (a *ABI) getSize(p unsafe.Pointer) uint64 {
-	s := unsafe.Slice((*byte)(p), a.PtrSize)
-	if a.PtrSize == 8 {
-		return binary.NativeEndian.Uint64(s)
-	}
-	return uint64(binary.NativeEndian.Uint32(s))
+	return p, nil
 }

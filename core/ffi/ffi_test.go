@@ -9,6 +9,7 @@ import (
 	"unsafe"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
+	"github.com/polyfmt/polyfmt/core/mem8"
 )
 
 // goABI is a host ABI with 8-byte slots over memory outside the Go heap
@@ -21,34 +22,35 @@ func goABI() *ABI {
 	next := 0
 	return &ABI{
 		PtrSize: 8,
-		Alloc: func(n int) (uintptr, []byte) {
+		Alloc: func(n int) (unsafe.Pointer, []byte) {
 			if next+n > len(arena) {
-				return 0, nil
+				return nil, nil
 			}
 			b := arena[next : next+n : next+n]
 			next += (n + 15) &^ 15
-			return uintptr(unsafe.Pointer(&b[0])), b
+			return unsafe.Pointer(&b[0]), b
 		},
-		Release: func(uintptr) {},
+		Release: func(unsafe.Pointer) {},
 	}
 }
 
-func cstr(p uintptr) string {
-	if p == 0 {
+func cstr(p unsafe.Pointer) string {
+	if p == nil {
 		return "<NULL>"
 	}
 	var b []byte
-	for q := p; *(*byte)(unsafe.Pointer(q)) != 0; q++ {
-		b = append(b, *(*byte)(unsafe.Pointer(q)))
+	for i := 0; *(*byte)(unsafe.Add(p, i)) != 0; i++ {
+		b = append(b, *(*byte)(unsafe.Add(p, i)))
 	}
 	return string(b)
 }
 
-func bufOf(a *ABI, p, n uint64) []byte {
-	if p == 0 {
+// bufOf copies a returned buffer; out-slots are unsafe.Pointer (8 bytes, as C's).
+func bufOf(a *ABI, p unsafe.Pointer, n uint64) []byte {
+	if p == nil {
 		return nil
 	}
-	return append([]byte(nil), unsafe.Slice((*byte)(unsafe.Pointer(uintptr(p))), n)...)
+	return append([]byte(nil), unsafe.Slice((*byte)(p), n)...)
 }
 
 func str(s string) (unsafe.Pointer, uint64) {
@@ -77,7 +79,8 @@ func TestHandleLifecycle(t *testing.T) {
 	if rc := Mem8Count(a, h, unsafe.Pointer(&count)); rc != 0 || count != 1 {
 		t.Fatalf("count: %d %d", rc, count)
 	}
-	var jp, jn, cp, cn uint64
+	var jp, cp unsafe.Pointer
+	var jn, cn uint64
 	if rc := Mem8Block(a, h, 0, unsafe.Pointer(&jp), unsafe.Pointer(&jn), unsafe.Pointer(&cp), unsafe.Pointer(&cn)); rc != 0 {
 		t.Fatalf("block: %d", rc)
 	}
@@ -88,12 +91,12 @@ func TestHandleLifecycle(t *testing.T) {
 	if string(bufOf(a, cp, cn)) != "hello" {
 		t.Fatal("content")
 	}
-	for _, p := range []uint64{jp, cp} {
-		if rc := Free(a, unsafe.Pointer(uintptr(p))); rc != 0 {
+	for _, p := range []unsafe.Pointer{jp, cp} {
+		if rc := Free(a, p); rc != 0 {
 			t.Fatalf("free: %d", rc)
 		}
 	}
-	if rc := Free(a, unsafe.Pointer(uintptr(jp))); rc != int32(errcode.BadArg) {
+	if rc := Free(a, jp); rc != int32(errcode.BadArg) {
 		t.Fatalf("double free: %d", rc)
 	}
 	if rc := Free(a, nil); rc != 0 {
@@ -201,12 +204,13 @@ func TestOpenBytesAndVerify(t *testing.T) {
 		c, n := str("block")
 		Mem8Append(a, h, c, n, 0.5, nil, 0, 0, nil)
 	}
-	var p, n uint64
+	var p unsafe.Pointer
+	var n uint64
 	if rc := Mem8Bytes(a, h, unsafe.Pointer(&p), unsafe.Pointer(&n)); rc != 0 || n != 30+3*4096 {
 		t.Fatalf("bytes: %d %d", rc, n)
 	}
 	img := bufOf(a, p, n)
-	Free(a, unsafe.Pointer(uintptr(p)))
+	Free(a, p)
 	img[30+4096+72] ^= 1 // tamper with block 1's content
 	var r uint32
 	if rc := Mem8OpenBytes(a, unsafe.Pointer(&img[0]), uint64(len(img)), 0, unsafe.Pointer(&r)); rc != 0 {
@@ -271,7 +275,8 @@ func TestQueryArguments(t *testing.T) {
 	}
 	run := func(q string) (int32, string) {
 		p, n := str(q)
-		var out, outLen uint64
+		var out unsafe.Pointer
+		var outLen uint64
 		rc := Mem8Query(a, h, p, n, unsafe.Pointer(&out), unsafe.Pointer(&outLen))
 		return rc, string(bufOf(a, out, outLen))
 	}
@@ -308,5 +313,24 @@ func TestErrmsgSurvivesLaterFailures(t *testing.T) {
 	a.mu.Unlock()
 	if !live || cstr(first) != text {
 		t.Fatalf("the first message was freed after %d later failures", graveSize-1)
+	}
+}
+
+// The hand-written block encoding is byte-identical to encoding/json's.
+func TestBlockJSONMatchesEncodingJSON(t *testing.T) {
+	tokens := []string{"", "plain", `q"u\o\te`, "tab\there\nnl\r\x01\x1f", "ünïcødé ✓", "\u2028\u2029", "<&>", "bad\xffutf8"}
+	for i, tok := range tokens {
+		for _, imp := range []uint16{0, 1, 6553, 32767, 52428, 65534, 65535} {
+			b := mem8.Block{Index: uint64(i) << 40, Timestamp: 1757894400000000 + uint64(imp), Importance: imp,
+				TokenID: uint16(i * 257), Token: tok, Content: make([]byte, i*100)}
+			b.WaveSignature[3], b.PrevHash[31] = 0xab, 0x01
+			want, err := marshal(Mem8BlockRecord(&b))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := appendBlockJSON(nil, &b); string(got) != string(want) {
+				t.Fatalf("token %q importance %d:\n got %s\nwant %s", tok, imp, got, want)
+			}
+		}
 	}
 }

@@ -16,8 +16,8 @@ var table = struct {
 	objs   map[uint32]io.Closer
 	msgs   map[uint32]msg // last error per handle; key 0 is the slot for calls without an open handle
 	next   uint32
-	static map[int32]uintptr // pf_errstr texts, exported once
-}{objs: map[uint32]io.Closer{}, msgs: map[uint32]msg{}, next: 1, static: map[int32]uintptr{}}
+	static map[int32]unsafe.Pointer // pf_errstr texts, exported once
+}{objs: map[uint32]io.Closer{}, msgs: map[uint32]msg{}, next: 1, static: map[int32]unsafe.Pointer{}}
 
 // graveyard delays freeing a replaced pf_errmsg text: another thread may
 // have just been handed it. A text stays valid until graveSize more texts
@@ -33,7 +33,7 @@ var graveyard struct {
 // caller holds table's lock.
 func bury(m msg) {
 	g := &graveyard
-	if old := g.ptrs[g.next]; old.ptr != 0 {
+	if old := g.ptrs[g.next]; old.ptr != nil {
 		old.abi.release(old.ptr)
 	}
 	g.ptrs[g.next] = m
@@ -44,13 +44,13 @@ func bury(m msg) {
 // heap, so the C strings the table keeps (errstr texts, slot 0's message)
 // are also recorded here, where a leak checker sees them reachable.
 var (
-	errstrRoots [128]uintptr
-	slot0Root   uintptr
+	errstrRoots [128]unsafe.Pointer
+	slot0Root   unsafe.Pointer
 )
 
 type msg struct {
 	text string
-	ptr  uintptr // NUL-terminated copy handed out by pf_errmsg, owned by the table
+	ptr  unsafe.Pointer // NUL-terminated copy handed out by pf_errmsg, owned by the table
 	abi  *ABI
 }
 
@@ -100,12 +100,12 @@ func setErr(a *ABI, h uint32, err error) {
 	if _, open := table.objs[h]; !open {
 		h = 0
 	}
-	if old, ok := table.msgs[h]; ok && old.ptr != 0 {
+	if old, ok := table.msgs[h]; ok && old.ptr != nil {
 		bury(old)
 	}
 	table.msgs[h] = msg{text: err.Error(), abi: a}
 	if h == 0 {
-		slot0Root = 0
+		slot0Root = nil
 	}
 }
 
@@ -145,10 +145,10 @@ const (
 )
 
 // ErrStr returns a static NUL-terminated description of code, never freed.
-func ErrStr(a *ABI, code int32) (p uintptr) {
+func ErrStr(a *ABI, code int32) (p unsafe.Pointer) {
 	defer func() {
 		if recover() != nil {
-			p = 0
+			p = nil
 		}
 	}()
 	table.Lock()
@@ -167,10 +167,10 @@ func ErrStr(a *ABI, code int32) (p uintptr) {
 // ErrMsg returns h's last error as a NUL-terminated string, valid until the
 // next failure recorded on h or until h is closed. It never returns NULL: with
 // no error it is "".
-func ErrMsg(a *ABI, h uint32) (p uintptr) {
+func ErrMsg(a *ABI, h uint32) (p unsafe.Pointer) {
 	defer func() {
 		if recover() != nil {
-			p = 0
+			p = nil
 		}
 	}()
 	table.Lock()
@@ -179,7 +179,7 @@ func ErrMsg(a *ABI, h uint32) (p uintptr) {
 		h = 0
 	}
 	m := table.msgs[h]
-	if m.ptr == 0 {
+	if m.ptr == nil {
 		m.ptr = a.export(append([]byte(m.text), 0))
 		m.abi = a
 		table.msgs[h] = m
@@ -206,7 +206,7 @@ func Close(a *ABI, h uint32) int32 {
 		if !ok {
 			return errcode.New("ffi", errcode.ErrClosed, "handle %d is not open (closed twice?)", h)
 		}
-		if hasMsg && m.ptr != 0 {
+		if hasMsg && m.ptr != nil {
 			table.Lock()
 			bury(m)
 			table.Unlock()
@@ -222,8 +222,8 @@ func Free(a *ABI, p unsafe.Pointer) int32 {
 		if p == nil {
 			return nil
 		}
-		if !a.release(uintptr(p)) {
-			return errcode.New("ffi", errcode.ErrBadArg, "pf_free: %#x was not returned by polyfmt (or was freed already)", uintptr(p))
+		if !a.release(p) {
+			return errcode.New("ffi", errcode.ErrBadArg, "pf_free: %p was not returned by polyfmt (or was freed already)", p)
 		}
 		return nil
 	})
@@ -238,14 +238,14 @@ func OpenHandles() int {
 
 // Alloc is pf_alloc (wasm only): n bytes of linear memory for staging
 // inputs, freed with pf_free. It returns 0 on failure.
-func Alloc(a *ABI, n uint64) (p uintptr) {
+func Alloc(a *ABI, n uint64) (p unsafe.Pointer) {
 	defer func() {
 		if recover() != nil {
-			p = 0
+			p = nil
 		}
 	}()
 	if n > 1<<31 {
-		return 0
+		return nil
 	}
 	p, _ = a.alloc(int(n))
 	return p

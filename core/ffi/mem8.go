@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"strconv"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
@@ -255,7 +257,8 @@ func Mem8InfoExport(a *ABI, h uint32, out, outLen unsafe.Pointer) int32 {
 		if err != nil {
 			return err
 		}
-		return a.putBuf(out, outLen, b)
+		_, err = a.putBuf(out, outLen, b)
+		return err
 	})
 }
 
@@ -295,19 +298,17 @@ func Mem8Block(a *ABI, h uint32, index uint64, info, infoLen, content, contentLe
 		if err != nil {
 			return err
 		}
+		var infoBuf unsafe.Pointer
 		if info != nil {
-			j, err := marshal(Mem8BlockRecord(&b))
-			if err != nil {
-				return err
-			}
-			if err := a.putBuf(info, infoLen, j); err != nil {
+			j := appendBlockJSON(make([]byte, 0, 320), &b)
+			if infoBuf, err = a.putBuf(info, infoLen, j); err != nil {
 				return err
 			}
 		}
 		if content != nil {
-			if err := a.putBuf(content, contentLen, b.Content); err != nil {
-				if info != nil { // hand back nothing rather than a freed pointer
-					a.release(uintptr(a.getSize(info)))
+			if _, err := a.putBuf(content, contentLen, b.Content); err != nil {
+				if infoBuf != nil { // hand back nothing rather than a freed pointer
+					a.release(infoBuf)
 					a.putSize(info, 0)
 					a.putSize(infoLen, 0)
 				}
@@ -365,7 +366,8 @@ func Mem8Query(a *ABI, h uint32, query unsafe.Pointer, queryLen uint64, out, out
 		if err != nil {
 			return err
 		}
-		return a.putBuf(out, outLen, b)
+		_, err = a.putBuf(out, outLen, b)
+		return err
 	})
 }
 
@@ -424,7 +426,8 @@ func Mem8ExportJSON(a *ABI, h uint32, out, outLen unsafe.Pointer) int32 {
 		if err != nil {
 			return err
 		}
-		return a.putBuf(out, outLen, b)
+		_, err = a.putBuf(out, outLen, b)
+		return err
 	})
 }
 
@@ -442,7 +445,8 @@ func Mem8Bytes(a *ABI, h uint32, out, outLen unsafe.Pointer) int32 {
 		if b == nil {
 			return errcode.New("ffi", errcode.ErrBadArg, "%s is a file on disk, not in memory", f.Name())
 		}
-		return a.putBuf(out, outLen, b)
+		_, err = a.putBuf(out, outLen, b)
+		return err
 	})
 }
 
@@ -458,3 +462,66 @@ func Mem8Sync(a *ABI, h uint32) int32 {
 }
 
 func asVerify(err error, target **mem8.VerifyError) bool { return errors.As(err, target) }
+
+// appendBlockJSON encodes Mem8BlockRecord(b) exactly as encoding/json does,
+// without reflection: reading blocks one by one across the ABI is a hot path
+// (in wasm, reflection made the encoding most of a call's cost).
+func appendBlockJSON(dst []byte, b *mem8.Block) []byte {
+	dst = append(dst, `{"index":`...)
+	dst = strconv.AppendUint(dst, b.Index, 10)
+	dst = append(dst, `,"timestamp":`...)
+	dst = strconv.AppendUint(dst, b.Timestamp, 10)
+	dst = append(dst, `,"importance":`...)
+	dst = strconv.AppendFloat(dst, float64(b.ImportanceValue()), 'f', -1, 32)
+	dst = append(dst, `,"importance_raw":`...)
+	dst = strconv.AppendUint(dst, uint64(b.Importance), 10)
+	dst = append(dst, `,"token_id":`...)
+	dst = strconv.AppendUint(dst, uint64(b.TokenID), 10)
+	dst = append(dst, `,"token":`...)
+	dst = appendJSONString(dst, b.Token)
+	dst = append(dst, `,"wave_signature":"`...)
+	dst = hex.AppendEncode(dst, b.WaveSignature[:])
+	dst = append(dst, `","prev_hash":"`...)
+	dst = hex.AppendEncode(dst, b.PrevHash[:])
+	dst = append(dst, `","content_len":`...)
+	dst = strconv.AppendInt(dst, int64(len(b.Content)), 10)
+	return append(dst, '}')
+}
+
+// appendJSONString quotes s as encoding/json does with HTML escaping off.
+func appendJSONString(dst []byte, s string) []byte {
+	const hexDigits = "0123456789abcdef"
+	dst = append(dst, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				dst = append(dst, '\\', c)
+			case c == '\n':
+				dst = append(dst, '\\', 'n')
+			case c == '\r':
+				dst = append(dst, '\\', 'r')
+			case c == '\t':
+				dst = append(dst, '\\', 't')
+			case c < 0x20:
+				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+			default:
+				dst = append(dst, c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			dst = append(dst, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
+		default:
+			dst = append(dst, s[i:i+size]...)
+		}
+		i += size
+	}
+	return append(dst, '"')
+}
