@@ -9,7 +9,7 @@ WASM   := $(BUILD)/polyfmt.wasm
 CLI    := $(BUILD)/polyfmt
 GOSRC  := $(shell find core capi wasm cmd -name '*.go' -not -name '*_test.go' 2>/dev/null) go.mod
 # Fuzzing in `make test` has a fixed budget: this many inputs per target.
-FUZZ_EXECS ?= 20000
+FUZZ_EXECS ?= 200000
 
 CC  ?= cc
 CXX ?= c++
@@ -70,7 +70,7 @@ demo: deps-demo all examples
 	@echo "== Python reads it"
 	PYTHONPATH=bindings/python/src POLYFMT_LIB=$(abspath $(LIB)) $(PY) examples/python/mem8_read.py $(DEMO) Important
 	@echo "== Node reads it"
-	node examples/js/mem8_read.mjs $(DEMO) Important
+	node --disable-warning=ExperimentalWarning examples/js/mem8_read.mjs $(DEMO) Important
 	@echo "== the CLI inspects and verifies it"
 	$(CLI) inspect $(DEMO)
 	$(CLI) verify $(DEMO)
