@@ -94,6 +94,7 @@ type File struct {
 	closed     bool
 	buf        []byte // append scratch, BlockSize, zero past bufUsed except a trailer
 	bufUsed    int
+	reserved   int64 // disk space preallocated up to here (files on disk)
 	bufTrailer bool
 	name       string
 }
@@ -273,7 +274,15 @@ func (f *File) Close() error {
 		return errcode.New("mem8", errcode.ErrClosed, "file already closed")
 	}
 	f.closed = true
-	return f.release()
+	var err error
+	if f.reserved > 0 && f.broken == nil {
+		// Give back the space preallocated past the last block.
+		err = f.osf.Truncate(blockOffset(f.count))
+	}
+	if rerr := f.release(); err == nil {
+		err = rerr
+	}
+	return err
 }
 
 func (f *File) release() error {

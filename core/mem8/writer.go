@@ -105,6 +105,11 @@ func (f *File) AppendRecord(r Record) (uint64, error) {
 		f.bufTrailer = true
 	}
 
+	if end := blockOffset(n + 1); f.osf != nil && end > f.reserved {
+		// Reserve space ahead in steps that grow with the file (1 MiB to 64 MiB).
+		f.reserved = end + min(max(end/8, 1<<20), 64<<20)
+		preallocate(f.osf, f.reserved)
+	}
 	if _, err := f.st.WriteAt(b, blockOffset(n)); err != nil {
 		f.broken = err
 		return 0, err

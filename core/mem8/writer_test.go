@@ -354,3 +354,32 @@ func TestReaderRefresh(t *testing.T) {
 		t.Fatalf("refresh of an in-memory file: %d %v", n, err)
 	}
 }
+
+// Preallocation never shows in the file: its size is always 30 + n·4096,
+// during appends and after Close.
+func TestPreallocationInvisible(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "p.m8")
+	f, err := Create(path, &Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 300; i++ {
+		f.Append([]byte("x"), 0.5)
+		if i%97 == 0 {
+			if st, _ := os.Stat(path); st.Size() != HeaderSize+int64(i+1)*BlockSize {
+				t.Fatalf("after %d appends the file is %d bytes", i+1, st.Size())
+			}
+		}
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := os.Stat(path); st.Size() != HeaderSize+300*BlockSize {
+		t.Fatalf("closed file is %d bytes", st.Size())
+	}
+	r, err := Open(path)
+	if err != nil || !r.Recovery().Clean() || r.Count() != 300 {
+		t.Fatalf("%v %+v", err, r.Recovery())
+	}
+	r.Close()
+}
