@@ -25,12 +25,7 @@ func cmdInspect(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	path := pos[0]
-	if fm, err := detectFile(path); err != nil {
-		return err
-	} else if fm != MEM8 {
-		return fmt.Errorf("%s: %s input; inspect reads .m8 files (convert it first)", path, fm)
-	}
-	f, err := mem8.Open(path)
+	f, err := openMem8(path, "inspect")
 	if err != nil {
 		return err
 	}
@@ -85,6 +80,18 @@ func cmdInspect(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
+// openMem8 opens path read-only for cmd after checking its first bytes.
+func openMem8(path, cmd string) (*mem8.File, error) {
+	fm, err := detectFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if fm != MEM8 {
+		return nil, fmt.Errorf("%s: %s input; %s reads .m8 files (convert it first)", path, fm, cmd)
+	}
+	return mem8.Open(path)
+}
+
 func quoteAll(ss []string) []string {
 	out := make([]string, len(ss))
 	for i, s := range ss {
@@ -113,12 +120,7 @@ func cmdVerify(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	path := pos[0]
-	if fm, err := detectFile(path); err != nil {
-		return err
-	} else if fm != MEM8 {
-		return fmt.Errorf("%s: %s input; verify reads .m8 files", path, fm)
-	}
-	f, err := mem8.Open(path)
+	f, err := openMem8(path, "verify")
 	if err != nil {
 		return err
 	}

@@ -93,6 +93,30 @@ func lookupAs[T io.Closer](h uint32, kind string) (T, error) {
 	return t, nil
 }
 
+// onHandle runs fn, as an export, on the object of type T behind handle h,
+// after checking that the required out-parameters are not NULL.
+func onHandle[T io.Closer](a *ABI, h uint32, kind string, outs []unsafe.Pointer, fn func(T) error) int32 {
+	return call(a, h, func() error {
+		if err := needOut(outs...); err != nil {
+			return err
+		}
+		obj, err := lookupAs[T](h, kind)
+		if err != nil {
+			return err
+		}
+		return fn(obj)
+	})
+}
+
+// reply hands b to the host through (out, outLen) unless err is set.
+func (a *ABI) reply(out, outLen unsafe.Pointer, b []byte, err error) error {
+	if err != nil {
+		return err
+	}
+	_, err = a.putBuf(out, outLen, b)
+	return err
+}
+
 // setErr records err as the last error of h (slot 0 when h is not open).
 func setErr(a *ABI, h uint32, err error) {
 	table.Lock()

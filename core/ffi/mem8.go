@@ -50,6 +50,10 @@ func mem8Options(p unsafe.Pointer, n uint64) (*mem8.Options, error) {
 		NoSync: o.NoSync, Limits: &mem8.Limits{MaxBlocks: o.MaxBlocks}}, nil
 }
 
+func onMem8(a *ABI, h uint32, outs []unsafe.Pointer, fn func(*mem8.File) error) int32 {
+	return onHandle(a, h, "mem8", outs, fn)
+}
+
 // Mem8Create is pf_mem8_create: a new file at path, or in memory when
 // path is empty.
 func Mem8Create(a *ABI, path unsafe.Pointer, pathLen uint64, opts unsafe.Pointer, optsLen uint64, outH unsafe.Pointer) int32 {
@@ -150,11 +154,7 @@ func Mem8OpenBytes(a *ABI, data unsafe.Pointer, n uint64, writable int32, outH u
 
 // Mem8Append is pf_mem8_append. timestampUs 0 means now.
 func Mem8Append(a *ABI, h uint32, content unsafe.Pointer, n uint64, importance float32, token unsafe.Pointer, tokenLen uint64, timestampUs uint64, outIndex unsafe.Pointer) int32 {
-	return call(a, h, func() error {
-		f, err := lookupAs[*mem8.File](h, "mem8")
-		if err != nil {
-			return err
-		}
+	return onMem8(a, h, nil, func(f *mem8.File) error {
 		c, err := in(content, n)
 		if err != nil {
 			return err
@@ -164,26 +164,16 @@ func Mem8Append(a *ABI, h uint32, content unsafe.Pointer, n uint64, importance f
 			return err
 		}
 		i, err := f.AppendRecord(mem8.Record{Content: c, Importance: importance, Token: string(t), Timestamp: timestampUs})
-		if err != nil {
-			return err
-		}
-		if outIndex != nil {
+		if err == nil && outIndex != nil {
 			putU64(outIndex, i)
 		}
-		return nil
+		return err
 	})
 }
 
 // Mem8Count is pf_mem8_count.
 func Mem8Count(a *ABI, h uint32, out unsafe.Pointer) int32 {
-	return call(a, h, func() error {
-		if err := needOut(out); err != nil {
-			return err
-		}
-		f, err := lookupAs[*mem8.File](h, "mem8")
-		if err != nil {
-			return err
-		}
+	return onMem8(a, h, []unsafe.Pointer{out}, func(f *mem8.File) error {
 		putU64(out, f.Count())
 		return nil
 	})
@@ -245,20 +235,9 @@ func marshal(v any) ([]byte, error) {
 
 // Mem8InfoExport is pf_mem8_info: header, flags, tokens and recovery as JSON.
 func Mem8InfoExport(a *ABI, h uint32, out, outLen unsafe.Pointer) int32 {
-	return call(a, h, func() error {
-		if err := needOut(out, outLen); err != nil {
-			return err
-		}
-		f, err := lookupAs[*mem8.File](h, "mem8")
-		if err != nil {
-			return err
-		}
+	return onMem8(a, h, []unsafe.Pointer{out, outLen}, func(f *mem8.File) error {
 		b, err := marshal(Mem8Info(f))
-		if err != nil {
-			return err
-		}
-		_, err = a.putBuf(out, outLen, b)
-		return err
+		return a.reply(out, outLen, b, err)
 	})
 }
 
@@ -286,13 +265,9 @@ func Mem8BlockRecord(b *mem8.Block) Mem8BlockJSON {
 // Mem8Block is pf_mem8_block: block index's record as JSON, and its content.
 // Either pair of out-parameters may be NULL to skip it.
 func Mem8Block(a *ABI, h uint32, index uint64, info, infoLen, content, contentLen unsafe.Pointer) int32 {
-	return call(a, h, func() error {
+	return onMem8(a, h, nil, func(f *mem8.File) error {
 		if (info == nil) != (infoLen == nil) || (content == nil) != (contentLen == nil) {
 			return errcode.New("ffi", errcode.ErrBadArg, "pointer and length out-parameters must both be given or both NULL")
-		}
-		f, err := lookupAs[*mem8.File](h, "mem8")
-		if err != nil {
-			return err
 		}
 		b, err := f.Block(index)
 		if err != nil {
@@ -322,14 +297,7 @@ func Mem8Block(a *ABI, h uint32, index uint64, info, infoLen, content, contentLe
 // Mem8Query is pf_mem8_query: query is {"keywords": [...], "fill": 10,
 // "max": 20} (all optional); the result is a JSON array of block indices.
 func Mem8Query(a *ABI, h uint32, query unsafe.Pointer, queryLen uint64, out, outLen unsafe.Pointer) int32 {
-	return call(a, h, func() error {
-		if err := needOut(out, outLen); err != nil {
-			return err
-		}
-		f, err := lookupAs[*mem8.File](h, "mem8")
-		if err != nil {
-			return err
-		}
+	return onMem8(a, h, []unsafe.Pointer{out, outLen}, func(f *mem8.File) error {
 		raw, err := in(query, queryLen)
 		if err != nil {
 			return err
@@ -363,11 +331,7 @@ func Mem8Query(a *ABI, h uint32, query unsafe.Pointer, queryLen uint64, out, out
 			return err
 		}
 		b, err := marshal(idx)
-		if err != nil {
-			return err
-		}
-		_, err = a.putBuf(out, outLen, b)
-		return err
+		return a.reply(out, outLen, b, err)
 	})
 }
 
@@ -375,18 +339,15 @@ func Mem8Query(a *ABI, h uint32, query unsafe.Pointer, queryLen uint64, out, out
 // or checksum), errmsg says why, and badBlock (if not NULL) names the first
 // bad block, -1 for the header; on success badBlock is -1.
 func Mem8Verify(a *ABI, h uint32, badBlock unsafe.Pointer) int32 {
-	return call(a, h, func() error {
-		f, err := lookupAs[*mem8.File](h, "mem8")
-		if err != nil {
-			return err
-		}
+	return onMem8(a, h, nil, func(f *mem8.File) error {
+		err := f.Verify()
 		if badBlock != nil {
-			putI64(badBlock, -1)
-		}
-		err = f.Verify()
-		var ve *mem8.VerifyError
-		if asVerify(err, &ve) && badBlock != nil {
-			putI64(badBlock, ve.Block)
+			bad := int64(-1)
+			var ve *mem8.VerifyError
+			if errors.As(err, &ve) {
+				bad = ve.Block
+			}
+			putI64(badBlock, bad)
 		}
 		return err
 	})
@@ -395,11 +356,7 @@ func Mem8Verify(a *ABI, h uint32, badBlock unsafe.Pointer) int32 {
 // Mem8ImportJSON is pf_mem8_import_json: appends the blocks of a JSON
 // document (the seed's "contexts", plain or zlib, or an export).
 func Mem8ImportJSON(a *ABI, h uint32, data unsafe.Pointer, n uint64, outCount unsafe.Pointer) int32 {
-	return call(a, h, func() error {
-		f, err := lookupAs[*mem8.File](h, "mem8")
-		if err != nil {
-			return err
-		}
+	return onMem8(a, h, nil, func(f *mem8.File) error {
 		b, err := in(data, n)
 		if err != nil {
 			return err
@@ -414,54 +371,27 @@ func Mem8ImportJSON(a *ABI, h uint32, data unsafe.Pointer, n uint64, outCount un
 
 // Mem8ExportJSON is pf_mem8_export_json.
 func Mem8ExportJSON(a *ABI, h uint32, out, outLen unsafe.Pointer) int32 {
-	return call(a, h, func() error {
-		if err := needOut(out, outLen); err != nil {
-			return err
-		}
-		f, err := lookupAs[*mem8.File](h, "mem8")
-		if err != nil {
-			return err
-		}
+	return onMem8(a, h, []unsafe.Pointer{out, outLen}, func(f *mem8.File) error {
 		b, err := mem8.ExportJSON(f)
-		if err != nil {
-			return err
-		}
-		_, err = a.putBuf(out, outLen, b)
-		return err
+		return a.reply(out, outLen, b, err)
 	})
 }
 
-// Mem8Bytes is pf_mem8_bytes: the image of an in-memory file.
+// Mem8Bytes is pf_mem8_bytes: the image of a file held in memory.
 func Mem8Bytes(a *ABI, h uint32, out, outLen unsafe.Pointer) int32 {
-	return call(a, h, func() error {
-		if err := needOut(out, outLen); err != nil {
-			return err
-		}
-		f, err := lookupAs[*mem8.File](h, "mem8")
-		if err != nil {
-			return err
-		}
+	return onMem8(a, h, []unsafe.Pointer{out, outLen}, func(f *mem8.File) error {
 		b := f.Bytes()
 		if b == nil {
 			return errcode.New("ffi", errcode.ErrBadArg, "%s is a file on disk, not in memory", f.Name())
 		}
-		_, err = a.putBuf(out, outLen, b)
-		return err
+		return a.reply(out, outLen, b, nil)
 	})
 }
 
 // Mem8Sync is pf_mem8_sync.
 func Mem8Sync(a *ABI, h uint32) int32 {
-	return call(a, h, func() error {
-		f, err := lookupAs[*mem8.File](h, "mem8")
-		if err != nil {
-			return err
-		}
-		return f.Sync()
-	})
+	return onMem8(a, h, nil, func(f *mem8.File) error { return f.Sync() })
 }
-
-func asVerify(err error, target **mem8.VerifyError) bool { return errors.As(err, target) }
 
 // appendBlockJSON encodes Mem8BlockRecord(b) exactly as encoding/json does,
 // without reflection: reading blocks one by one across the ABI is a hot path

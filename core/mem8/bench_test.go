@@ -12,59 +12,32 @@ func benchContent(i int) []byte {
 	return []byte(fmt.Sprintf(`{"path":"src/module_%d.rs","note":"memory block %d of the benchmark","score":%d}`, i, i, i%100))
 }
 
+func benchAppend(b *testing.B, opt *Options) {
+	f, err := Create(filepath.Join(b.TempDir(), "b.m8"), opt)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	c := benchContent(1)
+	b.SetBytes(BlockSize)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := f.Append(c, 0.5); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "blocks/s")
+}
+
 // BenchmarkAppendNoSync: appends to a file on disk without fsync (the
 // issue's target: ≥ 100,000 blocks/s).
-func BenchmarkAppendNoSync(b *testing.B) {
-	f, err := Create(filepath.Join(b.TempDir(), "b.m8"), &Options{NoSync: true})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer f.Close()
-	c := benchContent(1)
-	b.SetBytes(BlockSize)
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if _, err := f.Append(c, 0.5); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "blocks/s")
-}
+func BenchmarkAppendNoSync(b *testing.B) { benchAppend(b, &Options{NoSync: true}) }
 
 // BenchmarkAppendPlainNoSync: the same without hash chain and CRC (seed layout).
-func BenchmarkAppendPlainNoSync(b *testing.B) {
-	f, err := Create(filepath.Join(b.TempDir(), "b.m8"), &Options{NoSync: true, Plain: true})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer f.Close()
-	c := benchContent(1)
-	b.SetBytes(BlockSize)
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if _, err := f.Append(c, 0.5); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "blocks/s")
-}
+func BenchmarkAppendPlainNoSync(b *testing.B) { benchAppend(b, &Options{NoSync: true, Plain: true}) }
 
 // BenchmarkAppendSync: appends with the default durability (two fsyncs each).
-func BenchmarkAppendSync(b *testing.B) {
-	f, err := Create(filepath.Join(b.TempDir(), "b.m8"), nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer f.Close()
-	c := benchContent(1)
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if _, err := f.Append(c, 0.5); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "blocks/s")
-}
+func BenchmarkAppendSync(b *testing.B) { benchAppend(b, nil) }
 
 var big100k struct {
 	once sync.Once
