@@ -32,7 +32,7 @@ if [ "$mode" = test ]; then
   python3 -c 'import pytest' 2>/dev/null || pip_install pytest
   command -v cargo >/dev/null || apt_install cargo
   [ -x /usr/bin/chromium ] || apt_install chromium
-  if [ ! -d "$root/bindings/js/node_modules/playwright-core" ]; then
+  if [ ! -d "$root/bindings/js/node_modules/playwright-core" ] || [ ! -d "$root/bindings/js/node_modules/typescript" ]; then
     echo "deps: npm install (bindings/js, test-only packages)" >&2
     (cd "$root/bindings/js" && npm install --no-audit --no-fund --loglevel=error)
   fi
