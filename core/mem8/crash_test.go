@@ -2,54 +2,11 @@ package mem8
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"testing"
+
+	"github.com/polyfmt/polyfmt/core/internal/storage"
 )
-
-var errCrash = errors.New("injected crash")
-
-// faultFile is storage that "crashes": it accepts writeBudget more bytes
-// (a write that crosses the budget is cut there) and syncBudget more syncs,
-// then fails everything. durable holds the image as of the last good sync,
-// for the power-loss model.
-type faultFile struct {
-	memFile
-	writeBudget int
-	syncBudget  int
-	crashed     bool
-	durable     []byte
-}
-
-func (f *faultFile) WriteAt(p []byte, off int64) (int, error) {
-	if f.crashed {
-		return 0, errCrash
-	}
-	if len(p) > f.writeBudget {
-		n, _ := f.memFile.WriteAt(p[:f.writeBudget], off)
-		f.writeBudget, f.crashed = 0, true
-		return n, errCrash
-	}
-	f.writeBudget -= len(p)
-	return f.memFile.WriteAt(p, off)
-}
-
-func (f *faultFile) Sync() error {
-	if f.crashed || f.syncBudget == 0 {
-		f.crashed = true
-		return errCrash
-	}
-	f.syncBudget--
-	f.durable = f.snapshot()
-	return nil
-}
-
-func (f *faultFile) Truncate(n int64) error {
-	if f.crashed {
-		return errCrash
-	}
-	return f.memFile.Truncate(n)
-}
 
 // baseFile returns the image of a file with three committed blocks, one of
 // which defines a token, and the blocks themselves.
@@ -150,12 +107,12 @@ func TestCrashEveryByte(t *testing.T) {
 		total := BlockSize + HeaderSize
 		for cut := 0; cut <= total; cut++ {
 			t.Run(fmt.Sprintf("plain=%v/cut=%d", plain, cut), func(t *testing.T) {
-				ff := &faultFile{memFile: memFile{b: bytes.Clone(base)}, writeBudget: 1 << 30, syncBudget: 1 << 30}
+				ff := storage.NewFaulty(base)
 				f, err := openStorage(ff, int64(len(base)), Options{})
 				if err != nil {
 					t.Fatal(err)
 				}
-				ff.writeBudget = cut
+				ff.WriteBudget = cut
 				_, err = f.AppendRecord(Record{Content: inflight, Importance: 0.7, Token: token})
 				if (err == nil) != (cut == total) {
 					t.Fatalf("append with %d of %d bytes: err %v", cut, total, err)
@@ -165,7 +122,7 @@ func TestCrashEveryByte(t *testing.T) {
 						t.Fatal("append after a failed append succeeded")
 					}
 				}
-				checkAfterCrash(t, ff.snapshot(), want, inflight)
+				checkAfterCrash(t, ff.Snapshot(), want, inflight)
 			})
 		}
 	}
@@ -178,19 +135,19 @@ func TestCrashAtSync(t *testing.T) {
 	inflight := []byte("synced?")
 	for k := 0; k <= 2; k++ {
 		t.Run(fmt.Sprintf("sync=%d", k), func(t *testing.T) {
-			ff := &faultFile{memFile: memFile{b: bytes.Clone(base)}, writeBudget: 1 << 30, syncBudget: 1 << 30}
+			ff := storage.NewFaulty(base)
 			f, err := openStorage(ff, int64(len(base)), Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			ff.durable = ff.snapshot()
-			ff.syncBudget = k
+			ff.Durable = ff.Snapshot()
+			ff.SyncBudget = k
 			_, err = f.AppendRecord(Record{Content: inflight, Importance: 0.2})
 			if (err == nil) != (k == 2) {
 				t.Fatalf("append with %d syncs allowed: %v", k, err)
 			}
-			checkAfterCrash(t, ff.durable, want, inflight)    // power loss
-			checkAfterCrash(t, ff.snapshot(), want, inflight) // process crash
+			checkAfterCrash(t, ff.Durable, want, inflight)    // power loss
+			checkAfterCrash(t, ff.Snapshot(), want, inflight) // process crash
 		})
 	}
 }

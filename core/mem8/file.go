@@ -10,6 +10,7 @@ import (
 
 	"github.com/polyfmt/polyfmt/core/errcode"
 	"github.com/polyfmt/polyfmt/core/internal/mmap"
+	"github.com/polyfmt/polyfmt/core/internal/storage"
 )
 
 // Options configures Create, OpenFile and NewMem. A nil *Options means the
@@ -75,10 +76,10 @@ func (r Recovery) Clean() bool { return r.Reason == "" }
 // goroutines may read while one appends; appends are serialized.
 type File struct {
 	mu         sync.RWMutex
-	r          io.ReaderAt // reads; the same as st when writable
-	st         storage     // nil when read-only
-	mem        *memFile    // non-nil for in-memory files
-	data       []byte      // whole-file view (mmap) for read-only path files, else nil
+	r          io.ReaderAt  // reads; the same as st when writable
+	st         storage.File // nil when read-only
+	mem        *storage.Mem // non-nil for in-memory files
+	data       []byte       // whole-file view (mmap) for read-only path files, else nil
 	region     *mmap.Region
 	osf        *os.File
 	unlock     func()
@@ -99,10 +100,6 @@ type File struct {
 	name       string
 }
 
-func errLocked(name string) error {
-	return errcode.New("mem8", errcode.ErrLocked, "%s: another writer holds the file", name)
-}
-
 // Create makes a new empty .m8 file at path (truncating any file there),
 // locked for writing.
 func Create(path string, opt *Options) (*File, error) {
@@ -111,7 +108,7 @@ func Create(path string, opt *Options) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	unlock, err := lockWriter(osf)
+	unlock, err := storage.LockWriter(osf)
 	if err != nil {
 		osf.Close()
 		return nil, err
@@ -136,7 +133,7 @@ func Create(path string, opt *Options) (*File, error) {
 // of data. Bytes returns the image.
 func NewMem(data []byte, opt *Options) (*File, error) {
 	o := optOrZero(opt)
-	m := &memFile{b: append([]byte(nil), data...)}
+	m := storage.NewMem(data)
 	if len(data) == 0 {
 		f, err := create(m, o)
 		if err == nil {
@@ -144,7 +141,7 @@ func NewMem(data []byte, opt *Options) (*File, error) {
 		}
 		return f, err
 	}
-	f, err := openStorage(m, m.size(), o)
+	f, err := openStorage(m, m.Size(), o)
 	if err != nil {
 		return nil, err
 	}
@@ -153,7 +150,7 @@ func NewMem(data []byte, opt *Options) (*File, error) {
 }
 
 // openStorage opens st (size bytes) for appending.
-func openStorage(st storage, size int64, o Options) (*File, error) {
+func openStorage(st storage.File, size int64, o Options) (*File, error) {
 	f := &File{r: st, st: st, noSync: o.NoSync, lim: o.Limits.orDefault()}
 	if err := f.open(size, true); err != nil {
 		return nil, err
@@ -168,7 +165,7 @@ func optOrZero(opt *Options) Options {
 	return *opt
 }
 
-func create(st storage, o Options) (*File, error) {
+func create(st storage.File, o Options) (*File, error) {
 	freq := o.IdentityFreq
 	if freq == 0 {
 		freq = 440.0
@@ -211,7 +208,7 @@ func OpenFile(path string, flag int, opt *Options) (*File, error) {
 		return nil, err
 	}
 	if writable {
-		if f.unlock, err = lockWriter(osf); err != nil {
+		if f.unlock, err = storage.LockWriter(osf); err != nil {
 			return fail(err)
 		}
 		f.r, f.st = osf, osf
@@ -352,7 +349,7 @@ func (f *File) Bytes() []byte {
 	defer f.mu.RUnlock()
 	switch {
 	case f.mem != nil:
-		return f.mem.snapshot()
+		return f.mem.Snapshot()
 	case f.data != nil && f.osf == nil:
 		return slices.Clone(f.data)
 	}

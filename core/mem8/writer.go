@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
+	"github.com/polyfmt/polyfmt/core/internal/storage"
 )
 
 // Record is one block to append.
@@ -108,7 +109,7 @@ func (f *File) AppendRecord(r Record) (uint64, error) {
 	if end := blockOffset(n + 1); f.osf != nil && end > f.reserved {
 		// Reserve space ahead in steps that grow with the file (1 MiB to 64 MiB).
 		f.reserved = end + min(max(end/8, 1<<20), 64<<20)
-		preallocate(f.osf, f.reserved)
+		storage.Preallocate(f.osf, f.reserved)
 	}
 	if _, err := f.st.WriteAt(b, blockOffset(n)); err != nil {
 		f.broken = err

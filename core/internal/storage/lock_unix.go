@@ -1,16 +1,18 @@
 //go:build unix
 
-package mem8
+package storage
 
 import (
 	"errors"
 	"os"
 	"syscall"
+
+	"github.com/polyfmt/polyfmt/core/errcode"
 )
 
-// lockWriter takes the advisory writer lock (flock LOCK_EX, non-blocking).
+// LockWriter takes the advisory writer lock (flock LOCK_EX, non-blocking).
 // Readers never lock: blocks are append-only and the header is rewritten last.
-func lockWriter(f *os.File) (unlock func(), err error) {
+func LockWriter(f *os.File) (unlock func(), err error) {
 	for {
 		err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
 		if !errors.Is(err, syscall.EINTR) {
@@ -18,7 +20,7 @@ func lockWriter(f *os.File) (unlock func(), err error) {
 		}
 	}
 	if errors.Is(err, syscall.EWOULDBLOCK) {
-		return nil, errLocked(f.Name())
+		return nil, errcode.New("storage", errcode.ErrLocked, "%s: another writer holds the file", f.Name())
 	}
 	if err != nil {
 		return nil, &os.PathError{Op: "flock", Path: f.Name(), Err: err}

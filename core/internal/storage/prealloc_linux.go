@@ -1,16 +1,16 @@
 //go:build linux
 
-package mem8
+package storage
 
 import (
 	"os"
 	"syscall"
 )
 
-// preallocate reserves disk space up to size without changing the file's
+// Preallocate reserves disk space up to size without changing the file's
 // length (FALLOC_FL_KEEP_SIZE), so appends do not allocate block by block.
 // Failure is harmless (the filesystem may not support it) and ignored.
-func preallocate(f *os.File, size int64) {
+func Preallocate(f *os.File, size int64) {
 	const keepSize = 0x1
 	syscall.Fallocate(int(f.Fd()), keepSize, 0, size)
 }
