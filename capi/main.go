@@ -110,3 +110,68 @@ func pf_mem8_bytes(h u32, out **C.uint8_t, outLen *sz) st {
 
 //export pf_mem8_sync
 func pf_mem8_sync(h u32) st { return st(ffi.Mem8Sync(abi, uint32(h))) }
+
+//export pf_mmx_create
+func pf_mmx_create(path *C.char, pathLen sz, opts *C.char, optsLen sz, out *u32) st {
+	return st(ffi.MMXCreate(abi, ptr(path), uint64(pathLen), ptr(opts), uint64(optsLen), ptr(out)))
+}
+
+//export pf_mmx_open
+func pf_mmx_open(path *C.char, pathLen sz, writable st, opts *C.char, optsLen sz, out *u32) st {
+	return st(ffi.MMXOpen(abi, ptr(path), uint64(pathLen), int32(writable), ptr(opts), uint64(optsLen), ptr(out)))
+}
+
+//export pf_mmx_open_bytes
+func pf_mmx_open_bytes(data *C.uint8_t, n sz, writable st, out *u32) st {
+	return st(ffi.MMXOpenBytes(abi, ptr(data), uint64(n), int32(writable), ptr(out)))
+}
+
+//export pf_mmx_write
+func pf_mmx_write(h u32, name *C.char, nameLen sz, desc *C.char, descLen sz, data *C.uint8_t, dataLen sz) st {
+	return st(ffi.MMXWrite(abi, uint32(h), ptr(name), uint64(nameLen), ptr(desc), uint64(descLen), ptr(data), uint64(dataLen)))
+}
+
+//export pf_mmx_read
+func pf_mmx_read(h u32, name *C.char, nameLen sz, out **C.uint8_t, outLen *sz, data **C.uint8_t, dataLen *sz, borrowed *st) st {
+	return st(ffi.MMXRead(abi, uint32(h), ptr(name), uint64(nameLen), ptr(out), ptr(outLen), ptr(data), ptr(dataLen), ptr(borrowed)))
+}
+
+//export pf_mmx_read_rows
+func pf_mmx_read_rows(h u32, name *C.char, nameLen sz, start, end u64, out **C.uint8_t, outLen *sz, data **C.uint8_t, dataLen *sz, borrowed *st) st {
+	return st(ffi.MMXReadRows(abi, uint32(h), ptr(name), uint64(nameLen), uint64(start), uint64(end), ptr(out), ptr(outLen), ptr(data), ptr(dataLen), ptr(borrowed)))
+}
+
+//export pf_mmx_list
+func pf_mmx_list(h u32, prefix *C.char, prefixLen sz, out **C.uint8_t, outLen *sz) st {
+	return st(ffi.MMXList(abi, uint32(h), ptr(prefix), uint64(prefixLen), ptr(out), ptr(outLen)))
+}
+
+//export pf_mmx_info
+func pf_mmx_info(h u32, out **C.uint8_t, outLen *sz) st {
+	return st(ffi.MMXInfoExport(abi, uint32(h), ptr(out), ptr(outLen)))
+}
+
+//export pf_mmx_delete
+func pf_mmx_delete(h u32, name *C.char, nameLen sz) st {
+	return st(ffi.MMXDelete(abi, uint32(h), ptr(name), uint64(nameLen)))
+}
+
+//export pf_mmx_commit
+func pf_mmx_commit(h u32) st { return st(ffi.MMXCommit(abi, uint32(h))) }
+
+//export pf_mmx_rollback
+func pf_mmx_rollback(h u32) st { return st(ffi.MMXRollback(abi, uint32(h))) }
+
+//export pf_mmx_compact
+func pf_mmx_compact(h u32) st { return st(ffi.MMXCompact(abi, uint32(h))) }
+
+//export pf_mmx_refresh
+func pf_mmx_refresh(h u32, out *u64) st { return st(ffi.MMXRefresh(abi, uint32(h), ptr(out))) }
+
+//export pf_mmx_verify
+func pf_mmx_verify(h u32) st { return st(ffi.MMXVerify(abi, uint32(h))) }
+
+//export pf_mmx_bytes
+func pf_mmx_bytes(h u32, out **C.uint8_t, outLen *sz) st {
+	return st(ffi.MMXBytes(abi, uint32(h), ptr(out), ptr(outLen)))
+}

@@ -102,3 +102,64 @@ func pf_mem8_bytes(h uint32, out, outLen ptr) int32 { return ffi.Mem8Bytes(abi, 
 
 //go:wasmexport pf_mem8_sync
 func pf_mem8_sync(h uint32) int32 { return ffi.Mem8Sync(abi, h) }
+
+//go:wasmexport pf_mmx_create
+func pf_mmx_create(path ptr, pathLen uint32, opts ptr, optsLen uint32, out ptr) int32 {
+	return ffi.MMXCreate(abi, path, uint64(pathLen), opts, uint64(optsLen), out)
+}
+
+//go:wasmexport pf_mmx_open
+func pf_mmx_open(path ptr, pathLen uint32, writable int32, opts ptr, optsLen uint32, out ptr) int32 {
+	return ffi.MMXOpen(abi, path, uint64(pathLen), writable, opts, uint64(optsLen), out)
+}
+
+//go:wasmexport pf_mmx_open_bytes
+func pf_mmx_open_bytes(data ptr, n uint32, writable int32, out ptr) int32 {
+	return ffi.MMXOpenBytes(abi, data, uint64(n), writable, out)
+}
+
+//go:wasmexport pf_mmx_write
+func pf_mmx_write(h uint32, name ptr, nameLen uint32, desc ptr, descLen uint32, data ptr, dataLen uint32) int32 {
+	return ffi.MMXWrite(abi, h, name, uint64(nameLen), desc, uint64(descLen), data, uint64(dataLen))
+}
+
+//go:wasmexport pf_mmx_read
+func pf_mmx_read(h uint32, name ptr, nameLen uint32, out, outLen, data, dataLen, borrowed ptr) int32 {
+	return ffi.MMXRead(abi, h, name, uint64(nameLen), out, outLen, data, dataLen, borrowed)
+}
+
+//go:wasmexport pf_mmx_read_rows
+func pf_mmx_read_rows(h uint32, name ptr, nameLen uint32, start, end uint64, out, outLen, data, dataLen, borrowed ptr) int32 {
+	return ffi.MMXReadRows(abi, h, name, uint64(nameLen), start, end, out, outLen, data, dataLen, borrowed)
+}
+
+//go:wasmexport pf_mmx_list
+func pf_mmx_list(h uint32, prefix ptr, prefixLen uint32, out, outLen ptr) int32 {
+	return ffi.MMXList(abi, h, prefix, uint64(prefixLen), out, outLen)
+}
+
+//go:wasmexport pf_mmx_info
+func pf_mmx_info(h uint32, out, outLen ptr) int32 { return ffi.MMXInfoExport(abi, h, out, outLen) }
+
+//go:wasmexport pf_mmx_delete
+func pf_mmx_delete(h uint32, name ptr, nameLen uint32) int32 {
+	return ffi.MMXDelete(abi, h, name, uint64(nameLen))
+}
+
+//go:wasmexport pf_mmx_commit
+func pf_mmx_commit(h uint32) int32 { return ffi.MMXCommit(abi, h) }
+
+//go:wasmexport pf_mmx_rollback
+func pf_mmx_rollback(h uint32) int32 { return ffi.MMXRollback(abi, h) }
+
+//go:wasmexport pf_mmx_compact
+func pf_mmx_compact(h uint32) int32 { return ffi.MMXCompact(abi, h) }
+
+//go:wasmexport pf_mmx_refresh
+func pf_mmx_refresh(h uint32, out ptr) int32 { return ffi.MMXRefresh(abi, h, out) }
+
+//go:wasmexport pf_mmx_verify
+func pf_mmx_verify(h uint32) int32 { return ffi.MMXVerify(abi, h) }
+
+//go:wasmexport pf_mmx_bytes
+func pf_mmx_bytes(h uint32, out, outLen ptr) int32 { return ffi.MMXBytes(abi, h, out, outLen) }

@@ -151,6 +151,88 @@ int32_t pf_mem8_bytes(uint32_t handle, uint8_t **out, size_t *out_len);
 /* Flushes to stable storage (for files opened with "no_sync"). */
 int32_t pf_mem8_sync(uint32_t handle);
 
+/* ---- MMX (.mmx) -------------------------------------------------------- */
+
+/* A multimodal container: named chunks (Tensor, Sequence, Text, Mesh,
+ * Embedding, Meta), written in transactions that become visible at commit.
+ *
+ * Options (JSON object, every key optional; unknown keys are PF_EBADARG):
+ *   "creator": "", "model_uuid": ""   (create) written in the header
+ *   "no_sync": false                  skip fsync at commit
+ *   "verify": "on_read"               chunk checksums: "on_read", "on_open", "never"
+ *   "max_chunk_bytes", "max_chunks"   limits on untrusted files
+ *
+ * Chunks cross the ABI in flat form: a JSON description plus one data
+ * buffer holding the chunk's arrays.
+ *   Tensor, Embedding: one array "data"; write desc {"chunk_type":"Tensor",
+ *     "dtype":"float32","shape":[2,3]}, data = the elements (little-endian,
+ *     row-major). Embedding adds "value":{"method":"PCA","labels":[...]}.
+ *   Mesh: arrays "vertices" (float32 [V,3]), "faces" (uint32 [F,3]),
+ *     optional "normals" (float32 [N,3]) and "uvs" (float32 [U,2]), each
+ *     {"dtype","shape","offset","nbytes"} inside data; "value":{"materials":{}}.
+ *   Text, Sequence, Meta: everything in "value" (see docs/spec/mmx.md); no data.
+ * Every write desc may add "compression" ("None","Lz4","Zlib","Zstd"),
+ * "level", "logical_region" and "alignment". */
+
+/* Creates a new file at path (truncating), locked for writing; empty path:
+ * in memory (pf_mmx_bytes returns the image). */
+int32_t pf_mmx_create(const char *path, size_t path_len, const char *opts_json, size_t opts_len, uint32_t *out_handle);
+
+/* Opens path read-only (writable 0, memory-mapped) or for writing (1: takes
+ * the writer lock, PF_ELOCKED if taken — never under wasm; repairs a torn
+ * tail). Files written by MorphNet open read-only. */
+int32_t pf_mmx_open(const char *path, size_t path_len, int32_t writable, const char *opts_json, size_t opts_len, uint32_t *out_handle);
+
+/* Opens a copy of an image: read-only (0; raw chunks are then lent as views)
+ * or writable in memory (1). */
+int32_t pf_mmx_open_bytes(const uint8_t *data, size_t len, int32_t writable, uint32_t *out_handle);
+
+/* Writes one chunk into the open transaction (replacing name at commit).
+ * Nothing is visible to other readers until pf_mmx_commit. */
+int32_t pf_mmx_write(uint32_t handle, const char *name, size_t name_len, const char *desc_json, size_t desc_len, const uint8_t *data, size_t data_len);
+
+/* Reads one chunk: *out_json is {"entry":{…},"value":…,"arrays":{name:
+ * {"dtype","shape","offset","nbytes"}}} (free it), *out_data the bytes the
+ * arrays point into. *out_borrowed 1: the data is the file's mapping itself
+ * (a raw chunk of a read-only file), valid until the handle is closed, not
+ * to be freed or written; 0: a buffer to pf_free. Checksums are checked as
+ * the "verify" option says. */
+int32_t pf_mmx_read(uint32_t handle, const char *name, size_t name_len, uint8_t **out_json, size_t *out_json_len, uint8_t **out_data, size_t *out_data_len, int32_t *out_borrowed);
+
+/* Rows [start, end) of a Tensor or Embedding along its first axis. Only
+ * those rows of a raw chunk are read (without its whole-chunk checksum). */
+int32_t pf_mmx_read_rows(uint32_t handle, const char *name, size_t name_len, uint64_t start, uint64_t end, uint8_t **out_json, size_t *out_json_len, uint8_t **out_data, size_t *out_data_len, int32_t *out_borrowed);
+
+/* Directory entries whose names start with prefix (empty: all), sorted by
+ * name, as a JSON array. A writer sees its uncommitted writes. */
+int32_t pf_mmx_list(uint32_t handle, const char *prefix, size_t prefix_len, uint8_t **out_json, size_t *out_len);
+
+/* {"name","writable","generation","pending","dead_bytes","header":{…},
+ *  "recovery":{"clean","reason","dropped_bytes","repaired"}} */
+int32_t pf_mmx_info(uint32_t handle, uint8_t **out_json, size_t *out_len);
+
+/* Deletes name at the next commit (PF_ENOTFOUND if there is none). */
+int32_t pf_mmx_delete(uint32_t handle, const char *name, size_t name_len);
+
+/* Makes every write and delete since the last commit visible at once. */
+int32_t pf_mmx_commit(uint32_t handle);
+
+/* Discards every write and delete since the last commit. */
+int32_t pf_mmx_rollback(uint32_t handle);
+
+/* Commits, then rewrites the file with only live chunks and the directory
+ * right after the header. */
+int32_t pf_mmx_compact(uint32_t handle);
+
+/* A read-only file moves to the newest commit; *out_generation (may be NULL). */
+int32_t pf_mmx_refresh(uint32_t handle, uint64_t *out_generation);
+
+/* Checks every chunk's SHA-256 and payload; on failure errmsg names the chunk. */
+int32_t pf_mmx_verify(uint32_t handle);
+
+/* A copy of the image of a file held in memory; PF_EBADARG for a file on disk. */
+int32_t pf_mmx_bytes(uint32_t handle, uint8_t **out, size_t *out_len);
+
 #ifdef __cplusplus
 }
 #endif

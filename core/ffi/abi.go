@@ -95,6 +95,7 @@ func (a *ABI) putSize(p unsafe.Pointer, v uint64) {
 func putU32(p unsafe.Pointer, v uint32) { *(*uint32)(p) = v }
 func putU64(p unsafe.Pointer, v uint64) { *(*uint64)(p) = v }
 func putI64(p unsafe.Pointer, v int64)  { *(*int64)(p) = v }
+func putI32(p unsafe.Pointer, v int32)  { *(*int32)(p) = v }
 
 // needOut checks that every out-parameter is non-NULL.
 func needOut(ps ...unsafe.Pointer) error {

@@ -1,0 +1,391 @@
+package ffi
+
+import (
+	"encoding/json"
+	"os"
+	"unsafe"
+
+	"github.com/polyfmt/polyfmt/core/errcode"
+	"github.com/polyfmt/polyfmt/core/internal/codec"
+	"github.com/polyfmt/polyfmt/core/mmx"
+)
+
+// mmxHandle is an open MMX file, and the host memory it views when it was
+// opened from bytes (so views handed out stay valid until close).
+type mmxHandle struct {
+	*mmx.File
+	release func()
+}
+
+func (h *mmxHandle) Close() error {
+	err := h.File.Close()
+	if h.release != nil {
+		h.release()
+	}
+	return err
+}
+
+func onMMX(a *ABI, h uint32, outs []unsafe.Pointer, fn func(*mmx.File) error) int32 {
+	return onHandle(a, h, "mmx", outs, func(m *mmxHandle) error { return fn(m.File) })
+}
+
+// mmxOpts is the options object of pf_mmx_create and pf_mmx_open.
+type mmxOpts struct {
+	Creator       string `json:"creator"`
+	ModelUUID     string `json:"model_uuid"`
+	NoSync        bool   `json:"no_sync"`
+	Verify        string `json:"verify"` // "on_read" (default), "on_open", "never"
+	MaxChunkBytes uint64 `json:"max_chunk_bytes"`
+	MaxChunks     int    `json:"max_chunks"`
+}
+
+func mmxOptions(p unsafe.Pointer, n uint64, create bool) (*mmx.Options, error) {
+	raw, err := in(p, n)
+	if err != nil {
+		return nil, err
+	}
+	var o mmxOpts
+	if err := decodeJSON(raw, &o, "mmx options"); err != nil {
+		return nil, err
+	}
+	if !create && (o.Creator != "" || o.ModelUUID != "") {
+		return nil, errcode.New("ffi", errcode.ErrBadArg, "creator and model_uuid apply to pf_mmx_create, not pf_mmx_open")
+	}
+	out := &mmx.Options{Creator: o.Creator, ModelUUID: o.ModelUUID, NoSync: o.NoSync,
+		Limits: &mmx.Limits{MaxChunkBytes: o.MaxChunkBytes, MaxChunks: o.MaxChunks}}
+	switch o.Verify {
+	case "", "on_read":
+	case "on_open":
+		out.Verify = mmx.VerifyOnOpen
+	case "never":
+		out.Verify = mmx.VerifyNever
+	default:
+		return nil, errcode.New("ffi", errcode.ErrBadArg, `verify must be "on_read", "on_open" or "never", got %q`, o.Verify)
+	}
+	return out, nil
+}
+
+// MMXCreate is pf_mmx_create: a new file at path, or in memory when path is empty.
+func MMXCreate(a *ABI, path unsafe.Pointer, pathLen uint64, opts unsafe.Pointer, optsLen uint64, outH unsafe.Pointer) int32 {
+	return call(a, 0, func() error {
+		if err := needOut(outH); err != nil {
+			return err
+		}
+		p, err := in(path, pathLen)
+		if err != nil {
+			return err
+		}
+		o, err := mmxOptions(opts, optsLen, true)
+		if err != nil {
+			return err
+		}
+		var f *mmx.File
+		if len(p) == 0 {
+			f, err = mmx.NewMem(nil, o)
+		} else {
+			f, err = mmx.Create(string(p), o)
+		}
+		if err != nil {
+			return err
+		}
+		putU32(outH, register(&mmxHandle{File: f}))
+		return nil
+	})
+}
+
+// MMXOpen is pf_mmx_open: read-only (memory-mapped) or writable.
+func MMXOpen(a *ABI, path unsafe.Pointer, pathLen uint64, writable int32, opts unsafe.Pointer, optsLen uint64, outH unsafe.Pointer) int32 {
+	return call(a, 0, func() error {
+		if err := needOut(outH); err != nil {
+			return err
+		}
+		p, err := in(path, pathLen)
+		if err != nil {
+			return err
+		}
+		if len(p) == 0 {
+			return errcode.New("ffi", errcode.ErrBadArg, "empty path")
+		}
+		o, err := mmxOptions(opts, optsLen, false)
+		if err != nil {
+			return err
+		}
+		flag := os.O_RDONLY
+		switch writable {
+		case 0:
+		case 1:
+			flag = os.O_RDWR
+		default:
+			return errcode.New("ffi", errcode.ErrBadArg, "writable must be 0 or 1, got %d", writable)
+		}
+		f, err := mmx.OpenFile(string(p), flag, o)
+		if err != nil {
+			return err
+		}
+		putU32(outH, register(&mmxHandle{File: f}))
+		return nil
+	})
+}
+
+// MMXOpenBytes is pf_mmx_open_bytes: read-only over a copy of data held in
+// host memory (so raw chunks can be lent out as views), or writable in memory.
+func MMXOpenBytes(a *ABI, data unsafe.Pointer, n uint64, writable int32, outH unsafe.Pointer) int32 {
+	return call(a, 0, func() error {
+		if err := needOut(outH); err != nil {
+			return err
+		}
+		b, err := in(data, n)
+		if err != nil {
+			return err
+		}
+		switch writable {
+		case 0:
+			p, buf := a.alloc(len(b))
+			if p == nil {
+				return errcode.New("ffi", errcode.ErrNoMem, "cannot allocate %d bytes", len(b))
+			}
+			copy(buf, b)
+			f, err := mmx.OpenBytes(buf[:len(b)], nil)
+			if err != nil {
+				a.release(p)
+				return err
+			}
+			putU32(outH, register(&mmxHandle{File: f, release: func() { a.release(p) }}))
+		case 1:
+			f, err := mmx.NewMem(b, nil)
+			if err != nil {
+				return err
+			}
+			putU32(outH, register(&mmxHandle{File: f}))
+		default:
+			return errcode.New("ffi", errcode.ErrBadArg, "writable must be 0 or 1, got %d", writable)
+		}
+		return nil
+	})
+}
+
+// writeDesc is the description pf_mmx_write takes.
+type writeDesc struct {
+	ChunkType     mmx.ChunkType            `json:"chunk_type"`
+	DType         mmx.DType                `json:"dtype"`
+	Shape         []uint64                 `json:"shape"`
+	Compression   string                   `json:"compression"`
+	Level         int                      `json:"level"`
+	LogicalRegion string                   `json:"logical_region"`
+	Alignment     uint64                   `json:"alignment"`
+	Value         json.RawMessage          `json:"value"`
+	Arrays        map[string]mmx.FlatArray `json:"arrays"`
+}
+
+// MMXWrite is pf_mmx_write: one chunk described by desc, with data holding
+// the array bytes (Tensor, Embedding) or the arrays named in desc.arrays
+// (Mesh); Text, Sequence and Meta are all in desc.value.
+func MMXWrite(a *ABI, h uint32, name unsafe.Pointer, nameLen uint64, desc unsafe.Pointer, descLen uint64, data unsafe.Pointer, dataLen uint64) int32 {
+	return onMMX(a, h, nil, func(f *mmx.File) error {
+		nm, err := in(name, nameLen)
+		if err != nil {
+			return err
+		}
+		raw, err := in(desc, descLen)
+		if err != nil {
+			return err
+		}
+		blob, err := in(data, dataLen)
+		if err != nil {
+			return err
+		}
+		var d writeDesc
+		if err := decodeJSON(raw, &d, "mmx write description"); err != nil {
+			return err
+		}
+		c := codec.None
+		if d.Compression != "" {
+			if c, err = codec.Parse(d.Compression); err != nil {
+				return errcode.Wrap("ffi", errcode.ErrBadArg, err, "compression")
+			}
+		}
+		arrays := d.Arrays
+		if d.ChunkType == mmx.TypeTensor || d.ChunkType == mmx.TypeEmbedding {
+			arrays = map[string]mmx.FlatArray{"data": {DType: d.DType, Shape: d.Shape, Offset: 0, NBytes: uint64(len(blob))}}
+		}
+		return f.WriteFlat(string(nm), &mmx.Flat{Entry: mmx.Entry{ChunkType: d.ChunkType}, Value: d.Value, Arrays: arrays, Data: blob},
+			&mmx.WriteOptions{Compression: c, Level: d.Level, LogicalRegion: d.LogicalRegion, Alignment: d.Alignment})
+	})
+}
+
+// readResult is the JSON pf_mmx_read returns beside the data bytes.
+type readResult struct {
+	Entry  mmx.Entry                `json:"entry"`
+	Value  json.RawMessage          `json:"value"`
+	Arrays map[string]mmx.FlatArray `json:"arrays"`
+}
+
+// putFlat hands a read's description and bytes to the host. Bytes that are
+// a view of the mapping are lent (borrowed 1: valid until the handle is
+// closed, not to be freed); others are a buffer to free.
+func (a *ABI) putFlat(fl *mmx.Flat, out, outLen, data, dataLen, borrowed unsafe.Pointer) error {
+	js, err := marshal(readResult{Entry: fl.Entry, Value: fl.Value, Arrays: fl.Arrays})
+	if err != nil {
+		return err
+	}
+	jsBuf, err := a.putBuf(out, outLen, js)
+	if err != nil {
+		return err
+	}
+	lend := fl.View && len(fl.Data) > 0
+	if lend {
+		a.putSize(data, uint64(uintptr(unsafe.Pointer(unsafe.SliceData(fl.Data)))))
+		a.putSize(dataLen, uint64(len(fl.Data)))
+	} else if _, err := a.putBuf(data, dataLen, fl.Data); err != nil {
+		if jsBuf != nil {
+			a.release(jsBuf)
+			a.putSize(out, 0)
+			a.putSize(outLen, 0)
+		}
+		return err
+	}
+	if lend {
+		putI32(borrowed, 1)
+	} else {
+		putI32(borrowed, 0)
+	}
+	return nil
+}
+
+// MMXRead is pf_mmx_read: name's entry, value and array placements as JSON,
+// and its data bytes (borrowed when they are the mapping itself).
+func MMXRead(a *ABI, h uint32, name unsafe.Pointer, nameLen uint64, out, outLen, data, dataLen, borrowed unsafe.Pointer) int32 {
+	return onMMX(a, h, []unsafe.Pointer{out, outLen, data, dataLen, borrowed}, func(f *mmx.File) error {
+		nm, err := in(name, nameLen)
+		if err != nil {
+			return err
+		}
+		fl, err := f.ReadFlat(string(nm))
+		if err != nil {
+			return err
+		}
+		return a.putFlat(fl, out, outLen, data, dataLen, borrowed)
+	})
+}
+
+// MMXReadRows is pf_mmx_read_rows: rows [start, end) of a Tensor or
+// Embedding along its first axis, reading only those rows of a raw chunk.
+func MMXReadRows(a *ABI, h uint32, name unsafe.Pointer, nameLen uint64, start, end uint64, out, outLen, data, dataLen, borrowed unsafe.Pointer) int32 {
+	return onMMX(a, h, []unsafe.Pointer{out, outLen, data, dataLen, borrowed}, func(f *mmx.File) error {
+		nm, err := in(name, nameLen)
+		if err != nil {
+			return err
+		}
+		fl, err := f.ReadRowsFlat(string(nm), start, end)
+		if err != nil {
+			return err
+		}
+		return a.putFlat(fl, out, outLen, data, dataLen, borrowed)
+	})
+}
+
+// MMXList is pf_mmx_list: the entries under prefix, sorted by name, as a JSON array.
+func MMXList(a *ABI, h uint32, prefix unsafe.Pointer, prefixLen uint64, out, outLen unsafe.Pointer) int32 {
+	return onMMX(a, h, []unsafe.Pointer{out, outLen}, func(f *mmx.File) error {
+		p, err := in(prefix, prefixLen)
+		if err != nil {
+			return err
+		}
+		l, err := f.List(string(p))
+		if err != nil {
+			return err
+		}
+		if l == nil {
+			l = []mmx.Entry{}
+		}
+		b, err := marshal(l)
+		return a.reply(out, outLen, b, err)
+	})
+}
+
+// MMXInfoJSON is what pf_mmx_info returns.
+type MMXInfoJSON struct {
+	Name       string     `json:"name"`
+	Writable   bool       `json:"writable"`
+	Generation uint64     `json:"generation"`
+	Pending    bool       `json:"pending"`
+	DeadBytes  uint64     `json:"dead_bytes"`
+	Header     mmx.Header `json:"header"`
+	Recovery   struct {
+		Clean        bool   `json:"clean"`
+		Reason       string `json:"reason"`
+		DroppedBytes int64  `json:"dropped_bytes"`
+		Repaired     bool   `json:"repaired"`
+	} `json:"recovery"`
+}
+
+// MMXInfo builds the info document (also used by the CLI).
+func MMXInfo(f *mmx.File) MMXInfoJSON {
+	var i MMXInfoJSON
+	i.Name, i.Writable, i.Generation, i.Pending, i.DeadBytes, i.Header = f.Name(), f.Writable(), f.Generation(), f.Pending(), f.DeadBytes(), f.Header()
+	r := f.Recovery()
+	i.Recovery.Clean, i.Recovery.Reason, i.Recovery.DroppedBytes, i.Recovery.Repaired = r.Clean(), r.Reason, r.DroppedBytes, r.Repaired
+	return i
+}
+
+// MMXInfoExport is pf_mmx_info.
+func MMXInfoExport(a *ABI, h uint32, out, outLen unsafe.Pointer) int32 {
+	return onMMX(a, h, []unsafe.Pointer{out, outLen}, func(f *mmx.File) error {
+		b, err := marshal(MMXInfo(f))
+		return a.reply(out, outLen, b, err)
+	})
+}
+
+// MMXDelete is pf_mmx_delete.
+func MMXDelete(a *ABI, h uint32, name unsafe.Pointer, nameLen uint64) int32 {
+	return onMMX(a, h, nil, func(f *mmx.File) error {
+		nm, err := in(name, nameLen)
+		if err != nil {
+			return err
+		}
+		return f.Delete(string(nm))
+	})
+}
+
+// MMXCommit is pf_mmx_commit.
+func MMXCommit(a *ABI, h uint32) int32 {
+	return onMMX(a, h, nil, func(f *mmx.File) error { return f.Commit() })
+}
+
+// MMXRollback is pf_mmx_rollback.
+func MMXRollback(a *ABI, h uint32) int32 {
+	return onMMX(a, h, nil, func(f *mmx.File) error { return f.Rollback() })
+}
+
+// MMXCompact is pf_mmx_compact.
+func MMXCompact(a *ABI, h uint32) int32 {
+	return onMMX(a, h, nil, func(f *mmx.File) error { return f.Compact() })
+}
+
+// MMXRefresh is pf_mmx_refresh: a reader moves to the newest commit.
+func MMXRefresh(a *ABI, h uint32, outGen unsafe.Pointer) int32 {
+	return onMMX(a, h, nil, func(f *mmx.File) error {
+		g, err := f.Refresh()
+		if err == nil && outGen != nil {
+			putU64(outGen, g)
+		}
+		return err
+	})
+}
+
+// MMXVerify is pf_mmx_verify: every chunk's checksum and payload. On
+// failure errmsg names the chunk.
+func MMXVerify(a *ABI, h uint32) int32 {
+	return onMMX(a, h, nil, func(f *mmx.File) error { return f.Verify() })
+}
+
+// MMXBytes is pf_mmx_bytes: the image of a file held in memory.
+func MMXBytes(a *ABI, h uint32, out, outLen unsafe.Pointer) int32 {
+	return onMMX(a, h, []unsafe.Pointer{out, outLen}, func(f *mmx.File) error {
+		b := f.Bytes()
+		if b == nil {
+			return errcode.New("ffi", errcode.ErrBadArg, "%s is a file on disk, not in memory", f.Name())
+		}
+		return a.reply(out, outLen, b, nil)
+	})
+}

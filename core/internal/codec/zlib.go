@@ -1,0 +1,125 @@
+package codec
+
+import (
+	"bytes"
+	"io"
+	"sync"
+
+	// klauspost's zlib writes the same RFC 1950 streams as compress/zlib and
+	// reads any of them, and is faster on both benchmark data sets (16 MiB
+	// of float32, best of 3, level 6): quantized data compresses at 97 MB/s
+	// against 61 (ratio 0.283 against 0.276) and inflates at 279 MB/s
+	// against 205; a full-precision sine, nearly incompressible, compresses
+	// at 1390 MB/s against 43 because klauspost falls back to stored blocks
+	// (ratio 0.999 against 0.905). Its output is not byte-identical to
+	// compress/zlib's.
+	"github.com/klauspost/compress/zlib"
+
+	"github.com/polyfmt/polyfmt/core/errcode"
+)
+
+// zlibDefaultLevel is the level used for level 0; with it the stream starts
+// 78 9C.
+const zlibDefaultLevel = 6
+
+// deflateMaxRatio bounds deflate expansion: a 258-byte match coded in two
+// bits (1-bit length and distance codes) is the most one input byte can yield.
+const deflateMaxRatio = 1032
+
+// zlibWriters pools writers per level (index 1..9).
+var zlibWriters [10]sync.Pool
+
+// zlibEmpty is a complete zlib stream of no bytes, used to construct pooled
+// readers (zlib.NewReader needs a valid header).
+var zlibEmpty = []byte{0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01}
+
+var zlibReaders = sync.Pool{New: func() any {
+	r, err := zlib.NewReader(bytes.NewReader(zlibEmpty))
+	if err != nil {
+		panic("codec: zlib reader for the empty stream: " + err.Error())
+	}
+	return &zlibReader{rc: r, res: r.(zlib.Resetter)}
+}}
+
+type zlibReader struct {
+	rc  io.ReadCloser
+	res zlib.Resetter
+	src bytes.Reader
+	one [1]byte // probes for data past the declared size
+}
+
+// appendWriter is an io.Writer that appends to b.
+type appendWriter struct{ b []byte }
+
+func (w *appendWriter) Write(p []byte) (int, error) {
+	w.b = append(w.b, p...)
+	return len(p), nil
+}
+
+func compressZlib(dst, src []byte, level int) ([]byte, error) {
+	if level == 0 {
+		level = zlibDefaultLevel
+	}
+	if level < 1 || level > 9 {
+		return dst, errcode.New(pkg, errcode.ErrBadArg, "zlib level %d (want 0..9)", level)
+	}
+	aw := &appendWriter{b: dst}
+	var zw *zlib.Writer
+	if v := zlibWriters[level].Get(); v != nil {
+		zw = v.(*zlib.Writer)
+		zw.Reset(aw)
+	} else {
+		var err error
+		if zw, err = zlib.NewWriterLevel(aw, level); err != nil {
+			return dst, errcode.Wrap(pkg, errcode.ErrInternal, err, "zlib writer")
+		}
+	}
+	_, err := zw.Write(src)
+	if err == nil {
+		err = zw.Close()
+	}
+	zw.Reset(io.Discard) // drop the reference to dst
+	zlibWriters[level].Put(zw)
+	if err != nil {
+		// appendWriter never fails, so neither should the compressor.
+		return dst, errcode.Wrap(pkg, errcode.ErrInternal, err, "zlib compress")
+	}
+	return aw.b, nil
+}
+
+func decompressZlib(dst, src []byte, size int) ([]byte, error) {
+	if size/deflateMaxRatio > len(src) {
+		return dst, errcode.New(pkg, errcode.ErrFormat, "zlib stream of %d bytes cannot hold %d bytes", len(src), size)
+	}
+	z := zlibReaders.Get().(*zlibReader)
+	defer func() {
+		z.src.Reset(nil)
+		zlibReaders.Put(z)
+	}()
+	z.src.Reset(src)
+	if err := z.res.Reset(&z.src, nil); err != nil {
+		return dst, formatErr(err, "zlib header")
+	}
+	start := len(dst)
+	dst, room := grow(dst, size)
+	if n, err := io.ReadFull(z.rc, room); err != nil {
+		// io.ErrUnexpectedEOF: the stream ended (or was cut) early.
+		return dst[:start], formatErr(err, "zlib stream stops after %d of %d bytes", n, size)
+	}
+	// The stream must end exactly here; reading to EOF also checks the
+	// Adler-32 trailer.
+	n, err := z.rc.Read(z.one[:])
+	for n == 0 && err == nil {
+		n, err = z.rc.Read(z.one[:])
+	}
+	if n > 0 {
+		return dst[:start], errcode.New(pkg, errcode.ErrFormat, "zlib stream decodes to more than %d bytes", size)
+	}
+	if err != io.EOF {
+		return dst[:start], formatErr(err, "zlib stream")
+	}
+	if rest := z.src.Len(); rest > 0 {
+		return dst[:start], errcode.At(pkg, errcode.ErrFormat, int64(len(src)-rest), "%d bytes after the zlib stream", rest)
+	}
+	return dst[:start+size], nil
+}

@@ -1,0 +1,44 @@
+// Package mmx reads and writes MMX (Multimedia Matrix, .mmx) files: a
+// multimodal container of tensors, meshes, sequences, text, embeddings and
+// metadata, with journaled atomic commits, crash recovery, streaming
+// append and partial reads.
+//
+// The format is the seed's (shared/seeds/000); docs/spec/mmx.md is the
+// normative text with every decision on its gaps. This comment summarizes.
+//
+// # Layout
+//
+//	offset 0     header, 4096 bytes: "MMX\0", u32 version 1, u32 json_len,
+//	             header JSON, zero padding, u32 CRC-32 at 4092
+//	4096 …       chunks (each at a multiple of its alignment, 64 by default)
+//	             and directory records, in the order they were written
+//	end          the newest directory record, whose last 16 bytes are its own
+//	             offset (u64) and "MMXTAIL\0"
+//
+// A directory record is "MMXD", u32 1, u64 generation, u64 json_len, the
+// directory JSON, SHA-256 of all that, then the 16-byte trailer. The JSON
+// is the seed's: {"version", "generation", "file", "chunks": {name: entry}},
+// an entry carrying name, chunk_type, offset, size, compression, shape,
+// dtype, logical_region and checksum (SHA-256 of the stored bytes), plus
+// uncompressed_size, alignment and attributes.
+//
+// # Commits
+//
+// Writes append chunk bytes to the end of the file and are invisible until
+// Commit, which syncs them, appends a complete new directory, syncs, and
+// rewrites the header (a cache of the newest directory's summary). Open
+// takes the directory the file ends with; after a crash it scans back for
+// the newest record whose SHA-256 holds, so a torn tail loses only the
+// commit that was cut short. Rollback drops the open transaction. Compact
+// rewrites the file with the directory right after the header.
+//
+// # Payloads
+//
+// Tensor and Embedding chunks hold the raw array (little-endian, row-major;
+// dtype and shape in the entry), so a raw chunk can be viewed in place in a
+// memory-mapped file. Text, Sequence and Meta hold one JSON object; Mesh a
+// 48-byte head and its arrays. Chunks may be compressed with LZ4, zlib or
+// zstd; every decompression is bounded by the entry's uncompressed_size.
+//
+// Files written by MorphNet (bincode directory trailer) open read-only.
+package mmx

@@ -1,0 +1,408 @@
+package mmx
+
+import (
+	"crypto/rand"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/polyfmt/polyfmt/core/errcode"
+	"github.com/polyfmt/polyfmt/core/internal/jsonx"
+	"github.com/polyfmt/polyfmt/core/internal/mmap"
+	"github.com/polyfmt/polyfmt/core/internal/storage"
+)
+
+// VerifyMode says when chunk checksums are checked.
+type VerifyMode int
+
+const (
+	// VerifyOnRead checks a chunk's SHA-256 the first time it is read in
+	// full (the default). Partial reads of raw chunks skip it.
+	VerifyOnRead VerifyMode = iota
+	// VerifyOnOpen checks every chunk when the file is opened.
+	VerifyOnOpen
+	// VerifyNever trusts the stored bytes (Verify still checks everything).
+	VerifyNever
+)
+
+// Options configures Create, OpenFile and the in-memory forms. A nil
+// *Options means the zero value.
+type Options struct {
+	Creator   string // Create: the header's "creator" (≤ 1024 bytes)
+	ModelUUID string // Create: the header's "model_uuid" ("" → null)
+	// NoSync skips fsync at commit. A process crash still loses nothing
+	// committed; an OS crash may lose recent commits (open then finds the
+	// last intact directory).
+	NoSync bool
+	Verify VerifyMode
+	Limits *Limits
+}
+
+// Header is the decoded header JSON. Every field is kept true at each commit.
+type Header struct {
+	Version         uint32         `json:"version"`
+	FileID          string         `json:"file_id"`
+	Created         string         `json:"created"`
+	Creator         string         `json:"creator"`
+	ModelUUID       *string        `json:"model_uuid"`
+	ModalitySummary map[string]int `json:"modality_summary"` // live chunks per type
+	TotalChunks     int            `json:"total_chunks"`     // live chunks
+	FileSize        int64          `json:"file_size"`        // bytes, as of the last commit
+	Directory       *DirectoryRef  `json:"directory,omitempty"`
+}
+
+// DirectoryRef locates the current directory record (polyfmt's addition:
+// after Compact it is the copy right after the header).
+type DirectoryRef struct {
+	Offset     uint64 `json:"offset"`
+	Length     uint64 `json:"length"`
+	Generation uint64 `json:"generation"`
+}
+
+// Recovery reports what open found past the last valid directory, and
+// whether the header had to be rebuilt from it.
+type Recovery struct {
+	Reason       string // "" when the file was clean
+	DroppedBytes int64  // bytes after the last valid directory (a commit cut short)
+	Repaired     bool   // a read-write open truncated them and rewrote the header
+}
+
+// Clean reports whether open needed no recovery.
+func (r Recovery) Clean() bool { return r.Reason == "" }
+
+// File is an open MMX file. It is safe for concurrent use: any number of
+// goroutines read while one writes; reads never wait for a chunk write.
+type File struct {
+	mu             sync.RWMutex // guards the directory views and header below
+	wmu            sync.Mutex   // serializes writers: the append region
+	r              io.ReaderAt
+	st             storage.File // nil when read-only
+	mem            *storage.Mem
+	data           []byte // whole-file mapping (read-only files on disk, bytes)
+	region         *mmap.Region
+	osf            *os.File
+	unlock         func()
+	path           string
+	name           string
+	lim            Limits
+	opt            Options
+	id             identity
+	hdr            Header
+	gen            uint64
+	committed      map[string]*Entry
+	pending        map[string]*Entry // nil value: deleted in this transaction
+	end            uint64            // where the next chunk may start
+	commitEnd      uint64            // file length after the last commit
+	recOff         uint64            // where the last directory record starts
+	rec            Recovery
+	verified       sync.Map // *Entry → true once its checksum held
+	broken         error
+	closed         bool
+	readOnlyReason string // why writes are refused (imports)
+}
+
+func optOrZero(o *Options) Options {
+	if o == nil {
+		return Options{}
+	}
+	return *o
+}
+
+func newUUID() string {
+	var b [16]byte
+	rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+func newIdentity(o Options) (identity, error) {
+	if len(o.Creator) > 1024 {
+		return identity{}, errcode.New("mmx", errcode.ErrBadArg, "creator is %d bytes, at most 1024", len(o.Creator))
+	}
+	id := identity{FileID: newUUID(), Created: time.Now().UTC().Format(time.RFC3339Nano), Creator: o.Creator}
+	if o.ModelUUID != "" {
+		if len(o.ModelUUID) > 64 {
+			return identity{}, errcode.New("mmx", errcode.ErrBadArg, "model_uuid is %d bytes, at most 64", len(o.ModelUUID))
+		}
+		m := o.ModelUUID
+		id.ModelUUID = &m
+	}
+	return id, nil
+}
+
+// Create makes a new, empty MMX file at path (truncating any file there),
+// locked for writing. The empty directory is committed at once, so the file
+// is valid from the start.
+func Create(path string, opt *Options) (*File, error) {
+	o := optOrZero(opt)
+	osf, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	unlock, err := storage.LockWriter(osf)
+	if err != nil {
+		osf.Close()
+		return nil, err
+	}
+	f := &File{osf: osf, unlock: unlock, path: path, name: path}
+	if err := osf.Truncate(0); err != nil {
+		f.release()
+		return nil, err
+	}
+	if err := f.create(osf, o); err != nil {
+		f.release()
+		return nil, err
+	}
+	return f, nil
+}
+
+// NewMem returns a writable in-memory file: a new one when data is empty,
+// else a copy of data opened (and if needed repaired). Bytes returns the image.
+func NewMem(data []byte, opt *Options) (*File, error) {
+	o := optOrZero(opt)
+	m := storage.NewMem(data)
+	if len(data) == 0 {
+		f := &File{mem: m, name: "memory"}
+		return f, f.create(m, o)
+	}
+	f, err := openStorage(m, uint64(m.Size()), o)
+	if err != nil {
+		return nil, err
+	}
+	f.mem, f.name = m, "memory"
+	return f, nil
+}
+
+// openStorage opens st (size bytes) for writing.
+func openStorage(st storage.File, size uint64, o Options) (*File, error) {
+	f := &File{r: st, st: st, name: "storage", opt: o, lim: o.Limits.orDefault()}
+	if err := f.open(size, true); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+func (f *File) create(st storage.File, o Options) error {
+	id, err := newIdentity(o)
+	if err != nil {
+		return err
+	}
+	f.r, f.st, f.opt, f.lim, f.id = st, st, o, o.Limits.orDefault(), id
+	f.committed, f.pending = map[string]*Entry{}, map[string]*Entry{}
+	f.end = HeaderSize
+	f.commitEnd = HeaderSize
+	return f.commit(true)
+}
+
+// Open opens path read-only, memory-mapped where the platform allows.
+func Open(path string) (*File, error) { return OpenFile(path, os.O_RDONLY, nil) }
+
+// OpenFile opens path read-only (os.O_RDONLY) or for writing (os.O_RDWR:
+// takes the writer lock, repairs a torn tail).
+func OpenFile(path string, flag int, opt *Options) (*File, error) {
+	o := optOrZero(opt)
+	writable := flag&(os.O_RDWR|os.O_WRONLY) != 0
+	mode := os.O_RDONLY
+	if writable {
+		mode = os.O_RDWR
+	}
+	osf, err := os.OpenFile(path, mode, 0)
+	if err != nil {
+		return nil, err
+	}
+	f := &File{osf: osf, path: path, name: path, opt: o, lim: o.Limits.orDefault()}
+	fail := func(err error) (*File, error) {
+		f.release()
+		return nil, err
+	}
+	if writable {
+		if f.unlock, err = storage.LockWriter(osf); err != nil {
+			return fail(err)
+		}
+		f.r, f.st = osf, osf
+	}
+	fi, err := osf.Stat()
+	if err != nil {
+		return fail(err)
+	}
+	if !writable {
+		if err := f.mapFile(fi.Size()); err != nil {
+			return fail(err)
+		}
+	}
+	if err := f.open(uint64(fi.Size()), writable); err != nil {
+		return fail(err)
+	}
+	return f, nil
+}
+
+func (f *File) mapFile(size int64) error {
+	region, err := mmap.Map(f.osf, size)
+	if err != nil {
+		return err
+	}
+	if f.region != nil {
+		f.region.Close()
+	}
+	f.region, f.data, f.r = region, region.Data, bytesReaderAt(region.Data)
+	return nil
+}
+
+// OpenBytes opens a read-only File over data without copying it; data must
+// not change while the File is in use.
+func OpenBytes(data []byte, opt *Options) (*File, error) {
+	o := optOrZero(opt)
+	f := &File{r: bytesReaderAt(data), data: data, name: "bytes", opt: o, lim: o.Limits.orDefault()}
+	if err := f.open(uint64(len(data)), false); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// NewReader opens a read-only File over r, which holds size bytes.
+func NewReader(r io.ReaderAt, size int64, opt *Options) (*File, error) {
+	o := optOrZero(opt)
+	f := &File{r: r, name: "reader", opt: o, lim: o.Limits.orDefault()}
+	if size < 0 {
+		return nil, errcode.New("mmx", errcode.ErrBadArg, "negative size")
+	}
+	if err := f.open(uint64(size), false); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+type bytesReaderAt []byte
+
+func (b bytesReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	if off < 0 || off > int64(len(b)) {
+		return 0, io.EOF
+	}
+	n := copy(p, b[off:])
+	if n < len(p) {
+		return n, io.EOF
+	}
+	return n, nil
+}
+
+// Close commits pending writes (call Rollback first to discard them) and
+// releases the file. Closing twice returns ErrClosed.
+func (f *File) Close() error {
+	var err error
+	if f.st != nil && f.broken == nil {
+		err = f.Commit()
+	}
+	f.wmu.Lock()
+	defer f.wmu.Unlock()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.closed {
+		return errcode.New("mmx", errcode.ErrClosed, "file already closed")
+	}
+	f.closed = true
+	if rerr := f.release(); err == nil {
+		err = rerr
+	}
+	return err
+}
+
+func (f *File) release() error {
+	var err error
+	if f.region != nil {
+		err = f.region.Close()
+		f.region, f.data = nil, nil
+	}
+	if f.unlock != nil {
+		f.unlock()
+		f.unlock = nil
+	}
+	if f.osf != nil {
+		if cerr := f.osf.Close(); err == nil {
+			err = cerr
+		}
+		f.osf = nil
+	}
+	return err
+}
+
+func (f *File) checkOpen() error {
+	if f.closed {
+		return errcode.New("mmx", errcode.ErrClosed, "file is closed")
+	}
+	return nil
+}
+
+// Name is the path the file was opened with ("memory", "bytes", "reader").
+func (f *File) Name() string { return f.name }
+
+// Writable reports whether writes are allowed.
+func (f *File) Writable() bool { return f.st != nil }
+
+// Header returns the header as of the last commit.
+func (f *File) Header() Header {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	h := f.hdr
+	h.ModalitySummary = make(map[string]int, len(f.hdr.ModalitySummary))
+	for k, v := range f.hdr.ModalitySummary {
+		h.ModalitySummary[k] = v
+	}
+	return h
+}
+
+// Recovery reports what open found.
+func (f *File) Recovery() Recovery {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	return f.rec
+}
+
+// Generation is the number of the last commit.
+func (f *File) Generation() uint64 {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	return f.gen
+}
+
+// Bytes returns a copy of the image of a file held in memory (NewMem,
+// OpenBytes); nil for files on disk.
+func (f *File) Bytes() []byte {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	switch {
+	case f.mem != nil:
+		return f.mem.Snapshot()
+	case f.data != nil && f.osf == nil:
+		return append([]byte(nil), f.data...)
+	}
+	return nil
+}
+
+// headerFor builds the header that describes the committed state.
+func (f *File) headerFor(entries map[string]*Entry, size uint64, ref *DirectoryRef) Header {
+	h := Header{Version: Version, FileID: f.id.FileID, Created: f.id.Created, Creator: f.id.Creator,
+		ModelUUID: f.id.ModelUUID, ModalitySummary: map[string]int{}, TotalChunks: len(entries),
+		FileSize: int64(size), Directory: ref}
+	for _, e := range entries {
+		h.ModalitySummary[string(e.ChunkType)]++
+	}
+	return h
+}
+
+func encodeHeader(h *Header) (*header, error) {
+	js, err := jsonx.Marshal(h)
+	if err != nil {
+		return nil, err
+	}
+	if len(js) > maxHeaderJSON {
+		return nil, errcode.New("mmx", errcode.ErrLimit, "header JSON is %d bytes, at most %d", len(js), maxHeaderJSON)
+	}
+	var hb header
+	hb.set(js)
+	return &hb, nil
+}
+
+func (f *File) String() string { return fmt.Sprintf("mmx.File(%s)", f.name) }

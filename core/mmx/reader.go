@@ -1,0 +1,322 @@
+package mmx
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/json"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/polyfmt/polyfmt/core/errcode"
+	"github.com/polyfmt/polyfmt/core/internal/codec"
+)
+
+// lookupLocked finds name in the writer's view (pending, then committed).
+// The caller holds mu.
+func (f *File) lookupLocked(name string) (*Entry, error) {
+	if e, ok := f.pending[name]; ok {
+		if e == nil {
+			return nil, errcode.New("mmx", errcode.ErrNotFound, "chunk %q (deleted)", name)
+		}
+		return e, nil
+	}
+	if e, ok := f.committed[name]; ok {
+		return e, nil
+	}
+	return nil, errcode.New("mmx", errcode.ErrNotFound, "chunk %q", name)
+}
+
+// Entry returns name's directory entry.
+func (f *File) Entry(name string) (Entry, error) {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	if err := f.checkOpen(); err != nil {
+		return Entry{}, err
+	}
+	e, err := f.lookupLocked(name)
+	if err != nil {
+		return Entry{}, err
+	}
+	return *e, nil
+}
+
+// List returns the entries whose names start with prefix, sorted by name.
+// A writer sees its uncommitted writes.
+func (f *File) List(prefix string) ([]Entry, error) {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	if err := f.checkOpen(); err != nil {
+		return nil, err
+	}
+	var out []Entry
+	seen := map[string]bool{}
+	for _, m := range []map[string]*Entry{f.pending, f.committed} {
+		for k, e := range m {
+			if seen[k] || !strings.HasPrefix(k, prefix) {
+				continue
+			}
+			seen[k] = true
+			if e != nil {
+				out = append(out, *e)
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b Entry) int { return strings.Compare(a.Name, b.Name) })
+	return out, nil
+}
+
+// Len is the number of live chunks in the writer's view.
+func (f *File) Len() int {
+	l, _ := f.List("")
+	return len(l)
+}
+
+// stored returns a chunk's stored bytes: a view of the mapping when the
+// file is mapped (view true), else a fresh copy.
+func (f *File) stored(e *Entry, off, n uint64) ([]byte, bool, error) {
+	if f.data != nil {
+		return f.data[e.Offset+off : e.Offset+off+n : e.Offset+off+n], true, nil
+	}
+	b := make([]byte, n)
+	return b, false, f.readAt(b, e.Offset+off)
+}
+
+// check verifies e's checksum over its stored bytes, once per entry.
+func (f *File) check(e *Entry, stored []byte) error {
+	if _, ok := f.verified.Load(e); ok {
+		return nil
+	}
+	want, _ := e.sum()
+	if sha256.Sum256(stored) != want {
+		return errcode.New("mmx", errcode.ErrChecksum, "chunk %q: SHA-256 of its %d stored bytes does not match the directory", e.Name, len(stored))
+	}
+	f.verified.Store(e, true)
+	return nil
+}
+
+// payload returns name's entry and its payload (decompressed). view is true
+// when the bytes are the mapping itself (raw chunk, mapped file): valid only
+// until Close, never to be modified.
+func (f *File) payload(name string, want ChunkType) (*Entry, []byte, bool, error) {
+	f.mu.RLock()
+	if err := f.checkOpen(); err != nil {
+		f.mu.RUnlock()
+		return nil, nil, false, err
+	}
+	e, err := f.lookupLocked(name)
+	f.mu.RUnlock()
+	if err != nil {
+		return nil, nil, false, err
+	}
+	if want != "" && e.ChunkType != want {
+		return nil, nil, false, badType(name, e.ChunkType, want)
+	}
+	st, view, err := f.stored(e, 0, e.Size)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	if f.opt.Verify != VerifyNever && e.Checksum != "" {
+		if err := f.check(e, st); err != nil {
+			return nil, nil, false, err
+		}
+	}
+	if e.morphnet {
+		out, err := morphPayload(e, st, f.lim)
+		return e, out, view && e.Compression == "None", err
+	}
+	c := e.codec()
+	if c == codec.None {
+		return e, st, view, nil
+	}
+	out, err := codec.Decompress(c, make([]byte, 0, e.UncompressedSize), st, int64(e.UncompressedSize))
+	if err != nil {
+		return nil, nil, false, errcode.Wrap("mmx", errcode.ErrFormat, err, "chunk %q", name)
+	}
+	return e, out, false, nil
+}
+
+// ReadChunk returns name's payload bytes (decompressed, checksum checked),
+// its own copy.
+func (f *File) ReadChunk(name string) (Entry, []byte, error) {
+	e, b, view, err := f.payload(name, "")
+	if err != nil {
+		return Entry{}, nil, err
+	}
+	if view {
+		b = bytes.Clone(b)
+	}
+	return *e, b, nil
+}
+
+func (f *File) readArray(name string, want ChunkType, copyOut bool) (*Entry, *Tensor, bool, error) {
+	e, b, view, err := f.payload(name, want)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	if e.morphnet {
+		t, err := morphnetTensor(e, b, &f.lim)
+		return e, t, false, err
+	}
+	if view && copyOut {
+		b, view = bytes.Clone(b), false
+	}
+	return e, &Tensor{DType: *e.DType, Shape: slices.Clone(e.Shape), Data: b}, view, nil
+}
+
+// ReadTensor returns the tensor stored under name, with its own copy of the data.
+func (f *File) ReadTensor(name string) (*Tensor, error) {
+	_, t, _, err := f.readArray(name, TypeTensor, true)
+	return t, err
+}
+
+// TensorView returns the tensor without copying when the chunk is raw and
+// the file is memory-mapped (read-only opens of a path, OpenBytes): Data is
+// then the mapping itself, valid until Close and never to be modified.
+// Otherwise it returns a copy. view says which.
+func (f *File) TensorView(name string) (t *Tensor, view bool, err error) {
+	_, t, view, err = f.readArray(name, TypeTensor, false)
+	return t, view, err
+}
+
+// ReadTensorRows returns rows [start, end) along the first axis. For a raw
+// chunk only those rows are read (without the checksum, which covers the
+// whole chunk: use Verify); a compressed chunk is decompressed and checked
+// in full, then sliced. view is as for TensorView.
+func (f *File) ReadTensorRows(name string, start, end uint64) (t *Tensor, view bool, err error) {
+	f.mu.RLock()
+	e, err := f.lookupLocked(name)
+	closed := f.checkOpen()
+	f.mu.RUnlock()
+	if closed != nil {
+		return nil, false, closed
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	if e.ChunkType != TypeTensor && e.ChunkType != TypeEmbedding {
+		return nil, false, badType(name, e.ChunkType, TypeTensor)
+	}
+	if e.morphnet || len(e.Shape) == 0 {
+		return nil, false, errcode.New("mmx", errcode.ErrBadArg, "chunk %q has no rows to slice", name)
+	}
+	if start > end || end > e.Shape[0] {
+		return nil, false, errcode.New("mmx", errcode.ErrBadArg, "rows [%d, %d) of %d", start, end, e.Shape[0])
+	}
+	rowBytes, _ := numBytes(*e.DType, e.Shape[1:])
+	shape := append([]uint64{end - start}, e.Shape[1:]...)
+	if e.codec() == codec.None {
+		b, view, err := f.stored(e, start*rowBytes, (end-start)*rowBytes)
+		if err != nil {
+			return nil, false, err
+		}
+		return &Tensor{DType: *e.DType, Shape: shape, Data: b}, view, nil
+	}
+	_, b, _, err := f.payload(name, e.ChunkType)
+	if err != nil {
+		return nil, false, err
+	}
+	return &Tensor{DType: *e.DType, Shape: shape, Data: b[start*rowBytes : end*rowBytes]}, false, nil
+}
+
+// ReadEmbedding returns the embedding stored under name.
+func (f *File) ReadEmbedding(name string) (*Embedding, error) {
+	if e, err := f.Entry(name); err == nil && e.morphnet {
+		return morphnetEmbedding(f, &e)
+	}
+	e, t, _, err := f.readArray(name, TypeEmbedding, true)
+	if err != nil {
+		return nil, err
+	}
+	em := &Embedding{Tensor: *t}
+	em.Method, _ = e.Attributes["method"].(string)
+	switch ls := e.Attributes["labels"].(type) {
+	case []string: // written in this session
+		em.Labels = slices.Clone(ls)
+	case []any: // decoded from the directory
+		em.Labels = make([]string, len(ls))
+		for i, l := range ls {
+			s, ok := l.(string)
+			if !ok {
+				return nil, errcode.New("mmx", errcode.ErrFormat, "chunk %q: label %d is not a string", name, i)
+			}
+			em.Labels[i] = s
+		}
+	}
+	return em, nil
+}
+
+// ReadMesh returns the mesh stored under name.
+func (f *File) ReadMesh(name string) (*Mesh, error) {
+	e, b, _, err := f.payload(name, TypeMesh)
+	if err != nil {
+		return nil, err
+	}
+	if e.morphnet {
+		return morphnetMesh(b, &f.lim)
+	}
+	return decodeMesh(b, &f.lim)
+}
+
+// ReadSequence returns the sequence stored under name.
+func (f *File) ReadSequence(name string) (*Sequence, error) {
+	e, b, _, err := f.payload(name, TypeSequence)
+	if err != nil {
+		return nil, err
+	}
+	if e.morphnet {
+		return morphnetSequence(b, &f.lim)
+	}
+	var s Sequence
+	return &s, decodeJSONPayload(b, &s, &f.lim)
+}
+
+// ReadText returns the text stored under name.
+func (f *File) ReadText(name string) (*Text, error) {
+	e, b, _, err := f.payload(name, TypeText)
+	if err != nil {
+		return nil, err
+	}
+	if e.morphnet {
+		return morphnetText(b, &f.lim)
+	}
+	var t Text
+	return &t, decodeJSONPayload(b, &t, &f.lim)
+}
+
+// ReadMeta returns the Meta chunk stored under name.
+func (f *File) ReadMeta(name string) (*Meta, error) {
+	e, b, _, err := f.payload(name, TypeMeta)
+	if err != nil {
+		return nil, err
+	}
+	if e.morphnet {
+		return morphnetMeta(b, &f.lim)
+	}
+	var m Meta
+	return &m, decodeJSONPayload(b, &m, &f.lim)
+}
+
+// Float32s returns the elements of a float32 tensor (a copy).
+func (t *Tensor) Float32s() ([]float32, error) {
+	if t.DType != Float32 {
+		return nil, errcode.New("mmx", errcode.ErrBadArg, "tensor is %s, not float32", t.DType)
+	}
+	out := make([]float32, len(t.Data)/4)
+	for i := range out {
+		out[i] = math.Float32frombits(binary.LittleEndian.Uint32(t.Data[4*i:]))
+	}
+	return out, nil
+}
+
+// Float32Tensor makes a float32 tensor from values (row-major) and a shape.
+func Float32Tensor(shape []uint64, values []float32) *Tensor {
+	b := make([]byte, 0, 4*len(values))
+	for _, v := range values {
+		b = binary.LittleEndian.AppendUint32(b, math.Float32bits(v))
+	}
+	return &Tensor{DType: Float32, Shape: shape, Data: b}
+}
+
+var _ = json.Marshal
