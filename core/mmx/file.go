@@ -118,7 +118,16 @@ func newUUID() string {
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
+// fixedIdentity, when set (by the golden tests), replaces the random file_id
+// and the clock so vectors are reproducible.
+var fixedIdentity *identity
+
 func newIdentity(o Options) (identity, error) {
+	if fixedIdentity != nil {
+		id := *fixedIdentity
+		id.Creator = o.Creator
+		return id, nil
+	}
 	if len(o.Creator) > 1024 {
 		return identity{}, errcode.New("mmx", errcode.ErrBadArg, "creator is %d bytes, at most 1024", len(o.Creator))
 	}

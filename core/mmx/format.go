@@ -37,12 +37,16 @@ const (
 //	4092     4  crc32 u32: CRC-32/IEEE of bytes [0, 12+json_len) (polyfmt; 0 in MorphNet files)
 type header [HeaderSize]byte
 
-func (h *header) magic() string      { return string(h[0:4]) }
-func (h *header) version() uint32    { return binary.LittleEndian.Uint32(h[4:8]) }
-func (h *header) jsonLen() uint32    { return binary.LittleEndian.Uint32(h[8:12]) }
-func (h *header) crc() uint32        { return binary.LittleEndian.Uint32(h[headerCRCOff:]) }
-func (h *header) json() []byte       { return h[headerJSONOff : headerJSONOff+h.jsonLen()] }
-func (h *header) computeCRC() uint32 { return crc32.ChecksumIEEE(h[:headerJSONOff+h.jsonLen()]) }
+func (h *header) magic() string   { return string(h[0:4]) }
+func (h *header) version() uint32 { return binary.LittleEndian.Uint32(h[4:8]) }
+func (h *header) jsonLen() uint32 { return binary.LittleEndian.Uint32(h[8:12]) }
+func (h *header) crc() uint32     { return binary.LittleEndian.Uint32(h[headerCRCOff:]) }
+
+// jsonEnd is where the header JSON ends, clamped to the JSON area (the
+// length is untrusted; open rejects one that does not fit).
+func (h *header) jsonEnd() uint32    { return headerJSONOff + min(h.jsonLen(), maxHeaderJSON) }
+func (h *header) json() []byte       { return h[headerJSONOff:h.jsonEnd()] }
+func (h *header) computeCRC() uint32 { return crc32.ChecksumIEEE(h[:h.jsonEnd()]) }
 
 func (h *header) set(doc []byte) {
 	clear(h[:])

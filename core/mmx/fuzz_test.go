@@ -1,0 +1,68 @@
+package mmx
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// FuzzOpen: arbitrary bytes never panic the reader; a file it accepts
+// lists, reads and verifies every chunk without panicking, and a writable
+// open of it (repair) commits again.
+func FuzzOpen(f *testing.F) {
+	for _, pattern := range []string{"*.mmx", "morphnet/*.mmx"} {
+		paths, _ := filepath.Glob(filepath.Join(vectorDir, pattern))
+		for _, p := range paths {
+			b, err := os.ReadFile(p)
+			if err != nil {
+				f.Fatal(err)
+			}
+			f.Add(b)
+		}
+	}
+	lim := &Limits{MaxChunkBytes: 1 << 20, MaxDirectoryBytes: 1 << 20, MaxChunks: 1000}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, err := OpenBytes(data, &Options{Limits: lim})
+		if err != nil {
+			return
+		}
+		l, err := r.List("")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range l {
+			r.ReadFlat(e.Name)
+			if e.ChunkType == TypeTensor && len(e.Shape) > 0 && e.Shape[0] > 0 {
+				r.ReadTensorRows(e.Name, 0, 1)
+			}
+		}
+		_ = r.Verify()
+		w, err := NewMem(data, &Options{Limits: lim})
+		if err != nil {
+			return // MorphNet files open read-only
+		}
+		if err := w.WriteText("fuzz", &Text{Content: "x"}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Commit(); err != nil {
+			t.Fatalf("commit after repair: %v", err)
+		}
+		if _, err := OpenBytes(w.Bytes(), &Options{Limits: lim}); err != nil {
+			t.Fatalf("reopen after commit: %v", err)
+		}
+	})
+}
+
+// FuzzPayloads: the payload decoders never panic.
+func FuzzPayloads(f *testing.F) {
+	m, _ := encodeMesh(sampleMesh())
+	f.Add(m)
+	f.Add([]byte(`{"content":"x","encoding":"utf-8","language":null,"tokens":[1]}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		decodeMesh(b, nil)
+		var tx Text
+		decodeJSONPayload(b, &tx, nil)
+		var s Sequence
+		decodeJSONPayload(b, &s, nil)
+	})
+}
