@@ -10,10 +10,21 @@ import (
 	"github.com/polyfmt/polyfmt/core/internal/jsonx"
 )
 
+// Compression is a chunk's codec (on disk: "None", "Lz4", "Zlib", "Zstd").
+type Compression = codec.Codec
+
+// The codecs a chunk may be stored with.
+const (
+	Raw  Compression = codec.None // stored as is: mappable in place
+	LZ4  Compression = codec.LZ4  // u32 size + one LZ4 block (MorphNet's form)
+	Zlib Compression = codec.Zlib // RFC 1950
+	Zstd Compression = codec.Zstd // one zstd frame
+)
+
 // WriteOptions configures one chunk write. nil means raw, default
 // alignment, no logical region.
 type WriteOptions struct {
-	Compression   codec.Codec // codec.None (raw: mappable in place), LZ4, Zlib or Zstd
+	Compression   Compression // Raw (the zero value), LZ4, Zlib or Zstd
 	Level         int         // codec level; 0 is the codec's default
 	LogicalRegion string      // grouping label ("" for none)
 	Alignment     uint64      // power of two ≥ 8; 0 means DefaultAlignment

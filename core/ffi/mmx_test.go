@@ -1,0 +1,168 @@
+package ffi
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"math"
+	"strings"
+	"testing"
+	"unsafe"
+
+	"github.com/polyfmt/polyfmt/core/errcode"
+)
+
+func f32bytes(v ...float32) []byte {
+	b := make([]byte, 0, 4*len(v))
+	for _, x := range v {
+		b = binary.LittleEndian.AppendUint32(b, math.Float32bits(x))
+	}
+	return b
+}
+
+func ptrOf(b []byte) (unsafe.Pointer, uint64) {
+	if len(b) == 0 {
+		return nil, 0
+	}
+	return unsafe.Pointer(&b[0]), uint64(len(b))
+}
+
+type readOut struct {
+	Entry  map[string]any `json:"entry"`
+	Value  json.RawMessage
+	Arrays map[string]struct {
+		DType  string   `json:"dtype"`
+		Shape  []uint64 `json:"shape"`
+		Offset uint64   `json:"offset"`
+		NBytes uint64   `json:"nbytes"`
+	} `json:"arrays"`
+}
+
+func mmxRead(t *testing.T, a *ABI, h uint32, name string) (readOut, []byte, int32, unsafe.Pointer) {
+	t.Helper()
+	np, nn := str(name)
+	var js, data unsafe.Pointer
+	var jn, dn uint64
+	var borrowed int32 = -1
+	if rc := MMXRead(a, h, np, nn, unsafe.Pointer(&js), unsafe.Pointer(&jn), unsafe.Pointer(&data), unsafe.Pointer(&dn), unsafe.Pointer(&borrowed)); rc != 0 {
+		t.Fatalf("read %s: %d %s", name, rc, cstr(ErrMsg(a, h)))
+	}
+	var out readOut
+	if err := json.Unmarshal(bufOf(a, js, jn), &out); err != nil {
+		t.Fatal(err)
+	}
+	Free(a, js)
+	b := bufOf(a, data, dn)
+	if borrowed == 0 {
+		Free(a, data)
+	}
+	return out, b, borrowed, data
+}
+
+func TestMMXThroughTheABI(t *testing.T) {
+	a := goABI()
+	var h uint32
+	if rc := MMXCreate(a, nil, 0, nil, 0, unsafe.Pointer(&h)); rc != 0 {
+		t.Fatalf("create: %d", rc)
+	}
+	write := func(name, desc string, data []byte) int32 {
+		np, nn := str(name)
+		dp, dn := str(desc)
+		bp, bn := ptrOf(data)
+		return MMXWrite(a, h, np, nn, dp, dn, bp, bn)
+	}
+	if rc := write("t/raw", `{"chunk_type":"Tensor","dtype":"float32","shape":[2,2]}`, f32bytes(1, 2, 3, 4)); rc != 0 {
+		t.Fatalf("tensor: %d %s", rc, cstr(ErrMsg(a, h)))
+	}
+	if rc := write("t/z", `{"chunk_type":"Tensor","dtype":"float32","shape":[4],"compression":"Zstd","logical_region":"r"}`, f32bytes(5, 6, 7, 8)); rc != 0 {
+		t.Fatalf("zstd tensor: %d %s", rc, cstr(ErrMsg(a, h)))
+	}
+	mesh := append(f32bytes(0, 0, 0, 1, 0, 0, 0, 1, 0), 0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0)
+	if rc := write("m", `{"chunk_type":"Mesh","arrays":{"vertices":{"dtype":"float32","shape":[3,3],"offset":0,"nbytes":36},"faces":{"dtype":"uint32","shape":[1,3],"offset":36,"nbytes":12}},"value":{"materials":{"a":"b"}}}`, mesh); rc != 0 {
+		t.Fatalf("mesh: %d %s", rc, cstr(ErrMsg(a, h)))
+	}
+	if rc := write("txt", `{"chunk_type":"Text","value":{"content":"hi","language":"en"}}`, nil); rc != 0 {
+		t.Fatalf("text: %d %s", rc, cstr(ErrMsg(a, h)))
+	}
+	for desc, want := range map[string]errcode.Code{
+		`{"chunk_type":"Tensor","dtype":"float32","shape":[3]}`:            errcode.BadArg, // 16 bytes for 12
+		`{"chunk_type":"Text","value":{"content":"x"}}`:                    errcode.BadArg, // data for a text chunk
+		`{"chunk_type":"Nope"}`:                                            errcode.BadArg, // unknown type
+		`{"chunk_type":"Tensor","compression":"Brotli"}`:                   errcode.BadArg, // unknown codec
+		`{"chunk_type":"Tensor","dtype":"float32","shape":[4],"colour":1}`: errcode.BadArg, // unknown key
+	} {
+		if rc := write("bad", desc, f32bytes(1, 2, 3, 4)); rc != int32(want) {
+			t.Errorf("%s: %d, want %s (%s)", desc, rc, want.Name(), cstr(ErrMsg(a, h)))
+		}
+	}
+	if rc := MMXCommit(a, h); rc != 0 {
+		t.Fatal(rc)
+	}
+	// Image → read-only bytes handle: raw chunks are lent, compressed copied.
+	var img unsafe.Pointer
+	var imgLen uint64
+	if rc := MMXBytes(a, h, unsafe.Pointer(&img), unsafe.Pointer(&imgLen)); rc != 0 {
+		t.Fatal(rc)
+	}
+	image := bufOf(a, img, imgLen)
+	Free(a, img)
+	var r uint32
+	ip, in := ptrOf(image)
+	if rc := MMXOpenBytes(a, ip, in, 0, unsafe.Pointer(&r)); rc != 0 {
+		t.Fatalf("open bytes: %d %s", rc, cstr(ErrMsg(a, 0)))
+	}
+	live := a.LiveBuffers()
+	out, data, borrowed, p1 := mmxRead(t, a, r, "t/raw")
+	if borrowed != 1 || string(data) != string(f32bytes(1, 2, 3, 4)) || out.Arrays["data"].DType != "float32" {
+		t.Fatalf("raw read: borrowed %d, %+v", borrowed, out)
+	}
+	_, _, _, p2 := mmxRead(t, a, r, "t/raw")
+	if p1 != p2 {
+		t.Fatal("two reads of a raw chunk were not the same view")
+	}
+	if _, data, borrowed, _ := mmxRead(t, a, r, "t/z"); borrowed != 0 || string(data) != string(f32bytes(5, 6, 7, 8)) {
+		t.Fatalf("zstd read: borrowed %d", borrowed)
+	}
+	out, data, _, _ = mmxRead(t, a, r, "m")
+	f := out.Arrays["faces"]
+	if f.DType != "uint32" || binary.LittleEndian.Uint32(data[f.Offset+8:]) != 2 || !strings.Contains(string(out.Value), `"a":"b"`) {
+		t.Fatalf("mesh read %+v", out)
+	}
+	out, _, _, _ = mmxRead(t, a, r, "txt")
+	if !strings.Contains(string(out.Value), `"content":"hi"`) || len(out.Arrays) != 0 {
+		t.Fatalf("text read %s", out.Value)
+	}
+	if a.LiveBuffers() != live {
+		t.Fatalf("reads leaked %d buffers", a.LiveBuffers()-live)
+	}
+	// Rows of the raw tensor: lent too.
+	np, nn := str("t/raw")
+	var js, rows unsafe.Pointer
+	var jn, rn uint64
+	var b int32
+	if rc := MMXReadRows(a, r, np, nn, 1, 2, unsafe.Pointer(&js), unsafe.Pointer(&jn), unsafe.Pointer(&rows), unsafe.Pointer(&rn), unsafe.Pointer(&b)); rc != 0 || b != 1 || string(bufOf(a, rows, rn)) != string(f32bytes(3, 4)) {
+		t.Fatalf("rows: %d borrowed %d", rc, b)
+	}
+	Free(a, js)
+	if rc := MMXVerify(a, r); rc != 0 {
+		t.Fatalf("verify: %d", rc)
+	}
+	before := a.LiveBuffers()
+	if rc := Close(a, r); rc != 0 {
+		t.Fatal(rc)
+	}
+	if a.LiveBuffers() >= before {
+		t.Fatal("closing a bytes handle kept its image")
+	}
+	// Read-only handle refuses writes; options are strict.
+	var ro uint32
+	MMXOpenBytes(a, ip, in, 0, unsafe.Pointer(&ro))
+	if rc := MMXCommit(a, ro); rc != int32(errcode.BadArg) || !strings.Contains(cstr(ErrMsg(a, ro)), "read-only") {
+		t.Fatalf("commit on a read-only file: %d %s", rc, cstr(ErrMsg(a, ro)))
+	}
+	Close(a, ro)
+	bad, badLen := str(`{"verify":"sometimes"}`)
+	if rc := MMXCreate(a, nil, 0, bad, badLen, unsafe.Pointer(&ro)); rc != int32(errcode.BadArg) {
+		t.Fatalf("bad verify option: %d", rc)
+	}
+	Close(a, h)
+}

@@ -1,0 +1,498 @@
+package mmx
+
+// Benchmarks of the MMX container on disk. Figures and what they mean are in
+// bench/README.md ("MMX"). Every benchmark builds its files before its timer
+// starts; run them all once with
+//
+//	go test -run '^$' -bench . -benchtime 1x ./core/mmx
+//
+// (about a minute; -short shrinks the 1 GiB row-read tensor to 256 MiB).
+// Reads are from the page cache: the files were just written.
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"unsafe"
+
+	"github.com/klauspost/compress/zstd"
+	"github.com/pierrec/lz4/v4"
+
+	"github.com/polyfmt/polyfmt/core/internal/codec"
+	"github.com/polyfmt/polyfmt/core/internal/jsonx"
+)
+
+const (
+	benchMiB         = 1 << 20
+	benchRawChunk    = 4 << 20 // one raw tensor: float32 [1024, 1024]
+	benchRawChunks   = 64      // 256 MiB per file
+	benchZChunk      = 4 << 20 // one compressed tensor
+	benchZChunks     = 16      // 64 MiB per file
+	benchManyChunks  = 10_000  // the directory benchmark
+	benchRowBytes    = 16 << 10
+	benchBigTensor   = 1 << 30 // ReadTensorRows: float32 [65536, 4096]
+	benchSmallTensor = 256 << 20
+)
+
+// benchSink keeps the touched data alive.
+var benchSink uint64
+
+// touch reads every byte of b (XOR of its 8-byte words): what "read" means
+// for a view, whose pages are otherwise never faulted in.
+func touch(b []byte) uint64 {
+	var x uint64
+	if len(b) >= 8 {
+		w := unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(b))), len(b)/8)
+		for _, v := range w {
+			x ^= v
+		}
+	}
+	for _, c := range b[len(b)&^7:] {
+		x ^= uint64(c)
+	}
+	return x
+}
+
+// benchFloats fills n bytes with little-endian float32 values of f(i).
+func benchFloats(n int, f func(i int) float32) []byte {
+	b := make([]byte, n)
+	for i := 0; i+4 <= n; i += 4 {
+		binary.LittleEndian.PutUint32(b[i:], math.Float32bits(f(i/4)))
+	}
+	return b
+}
+
+// benchSine is full-precision float32 noise-like data (what raw chunks hold).
+func benchSine(n int) []byte {
+	return benchFloats(n, func(i int) float32 { return float32(math.Sin(float64(i)*0.001) * 1.7) })
+}
+
+// benchQuantized is the codec benchmarks' compressible tensor: a slowly
+// modulated sine quantized to 1/4096 steps (LZ4 ~40%, zstd ~25% of it).
+var benchQuantized = sync.OnceValue(func() []byte {
+	return benchFloats(benchZChunk*benchZChunks, func(i int) float32 {
+		x := float64(i)
+		v := math.Sin(x*0.001) * (0.6 + 0.4*math.Sin(x*0.0000173+1))
+		return float32(math.Round(v*4096) / 4096)
+	})
+})
+
+var benchRaw = sync.OnceValue(func() []byte { return benchSine(benchRawChunk) })
+
+func rawTensor(data []byte) *Tensor {
+	return &Tensor{DType: Float32, Shape: []uint64{uint64(len(data) / 4096), 1024}, Data: data}
+}
+
+func must(b *testing.B, err error) {
+	b.Helper()
+	if err != nil {
+		b.Fatal(err)
+	}
+}
+
+// writeRawFile writes n raw 4 MiB tensors t000… to path and commits once.
+func writeRawFile(b *testing.B, path string, n int, opt *Options) {
+	f, err := Create(path, opt)
+	must(b, err)
+	t := rawTensor(benchRaw())
+	for i := range n {
+		must(b, f.WriteTensor(fmt.Sprintf("t%03d", i), t, nil))
+	}
+	must(b, f.Close())
+}
+
+// BenchmarkWriteRaw writes 64 × 4 MiB float32 tensors to a new file on disk
+// (create, write, commit, close). NoSync: commit without fsync; Sync: the
+// default, one commit (three fsyncs) at the end; SyncEach: a commit after
+// every tensor.
+func BenchmarkWriteRaw(b *testing.B) {
+	dir := b.TempDir()
+	for _, c := range []struct {
+		name   string
+		noSync bool
+		each   bool
+	}{{"NoSync", true, false}, {"Sync", false, false}, {"SyncEach", false, true}} {
+		b.Run(c.name, func(b *testing.B) {
+			path := filepath.Join(dir, "w.mmx")
+			t := rawTensor(benchRaw())
+			b.SetBytes(benchRawChunk * benchRawChunks)
+			for b.Loop() {
+				f, err := Create(path, &Options{NoSync: c.noSync})
+				must(b, err)
+				for i := range benchRawChunks {
+					must(b, f.WriteTensor(fmt.Sprintf("t%03d", i), t, nil))
+					if c.each {
+						must(b, f.Commit())
+					}
+				}
+				must(b, f.Close())
+				b.StopTimer()
+				must(b, os.Remove(path))
+				b.StartTimer()
+			}
+		})
+	}
+}
+
+// BenchmarkReadRaw opens a 64 × 4 MiB file read-only (memory-mapped) and
+// reads every tensor, touching every byte: in place (TensorView) or copied
+// (ReadTensor), with the SHA-256 check (the default, VerifyOnRead) or
+// without (VerifyNever). Each op opens the file anew, so the check runs
+// every time. Baselines: pread of the same bytes into one buffer, and
+// SHA-256 of 256 MiB in memory.
+func BenchmarkReadRaw(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "r.mmx")
+	writeRawFile(b, path, benchRawChunks, &Options{NoSync: true})
+	const total = benchRawChunk * benchRawChunks
+	names := make([]string, benchRawChunks)
+	for i := range names {
+		names[i] = fmt.Sprintf("t%03d", i)
+	}
+	run := func(name string, verify VerifyMode, copyOut bool) {
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(total)
+			for b.Loop() {
+				f, err := OpenFile(path, os.O_RDONLY, &Options{Verify: verify})
+				must(b, err)
+				for _, n := range names {
+					var t *Tensor
+					if copyOut {
+						t, err = f.ReadTensor(n)
+					} else {
+						t, _, err = f.TensorView(n)
+					}
+					must(b, err)
+					benchSink ^= touch(t.Data)
+				}
+				must(b, f.Close())
+			}
+		})
+	}
+	run("ViewNever", VerifyNever, false)
+	run("View", VerifyOnRead, false)
+	run("ReadTensorNever", VerifyNever, true)
+	run("ReadTensor", VerifyOnRead, true)
+	b.Run("baseline/Pread", func(b *testing.B) {
+		buf := make([]byte, benchRawChunk)
+		b.SetBytes(total)
+		for b.Loop() {
+			osf, err := os.Open(path)
+			must(b, err)
+			for i := range benchRawChunks {
+				// The chunks sit back to back at 4096 + i·4 MiB.
+				_, err := osf.ReadAt(buf, int64(HeaderSize+i*benchRawChunk))
+				must(b, err)
+				benchSink ^= touch(buf)
+			}
+			osf.Close()
+		}
+	})
+	b.Run("baseline/SHA256", func(b *testing.B) {
+		d := benchRaw()
+		b.SetBytes(total)
+		for b.Loop() {
+			for range benchRawChunks {
+				s := sha256.Sum256(d)
+				benchSink ^= uint64(s[0])
+			}
+		}
+	})
+}
+
+// BenchmarkOpen10k opens a file of 10,000 small tensors (one commit) and
+// takes its open apart: the whole Open (read-only: mmap; read-write: pread
+// and the writer lock), then each step of reading the directory on its own.
+func BenchmarkOpen10k(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "many.mmx")
+	f, err := Create(path, &Options{NoSync: true})
+	must(b, err)
+	small := Float32Tensor([]uint64{4, 4}, ramp(16))
+	for i := range benchManyChunks {
+		must(b, f.WriteTensor(fmt.Sprintf("layers/%05d/weight", i), small, &WriteOptions{LogicalRegion: "model"}))
+	}
+	must(b, f.Close())
+	data, err := os.ReadFile(path)
+	must(b, err)
+	g, err := OpenBytes(data, nil)
+	must(b, err)
+	recOff, size := g.recOff, uint64(len(data))
+	must(b, g.Close())
+	jsonLen := size - recOff - uint64(dirRecordSize(0))
+	js := data[recOff+dirHeadSize : recOff+dirHeadSize+jsonLen]
+	b.Logf("directory: %d chunks, %d bytes of JSON (%d bytes per entry)", benchManyChunks, jsonLen, jsonLen/benchManyChunks)
+
+	b.Run("Open", func(b *testing.B) {
+		for b.Loop() {
+			f, err := Open(path)
+			must(b, err)
+			must(b, f.Close())
+		}
+	})
+	b.Run("OpenRW", func(b *testing.B) {
+		for b.Loop() {
+			f, err := OpenFile(path, os.O_RDWR, &Options{NoSync: true})
+			must(b, err)
+			must(b, f.Close())
+		}
+	})
+	b.Run("OpenBytes", func(b *testing.B) {
+		for b.Loop() {
+			f, err := OpenBytes(data, nil)
+			must(b, err)
+			must(b, f.Close())
+		}
+	})
+	// The steps of open, on the bytes in memory.
+	b.Run("step/record", func(b *testing.B) { // read, SHA-256, JSON decode
+		fr := &File{r: bytesReaderAt(data), lim: DefaultLimits}
+		for b.Loop() {
+			r, err := fr.record(size)
+			if r == nil || err != nil {
+				b.Fatal("no record", err)
+			}
+		}
+	})
+	b.Run("step/SHA256", func(b *testing.B) {
+		b.SetBytes(int64(jsonLen))
+		for b.Loop() {
+			benchSink ^= uint64(sha256.Sum256(data[recOff : recOff+dirHeadSize+jsonLen])[0])
+		}
+	})
+	b.Run("step/jsonx.Valid", func(b *testing.B) {
+		b.SetBytes(int64(jsonLen))
+		for b.Loop() {
+			must(b, jsonx.Valid(js, DefaultLimits.MaxJSONDepth))
+		}
+	})
+	b.Run("step/jsonx.Unmarshal", func(b *testing.B) { // Valid + encoding/json
+		b.SetBytes(int64(jsonLen))
+		for b.Loop() {
+			var doc dirDoc
+			must(b, jsonx.Unmarshal(js, &doc, DefaultLimits.MaxJSONDepth))
+		}
+	})
+	b.Run("step/checkDirectory", func(b *testing.B) {
+		var doc dirDoc
+		must(b, jsonx.Unmarshal(js, &doc, DefaultLimits.MaxJSONDepth))
+		for b.Loop() {
+			must(b, checkDirectory(&doc, recOff, DefaultLimits))
+		}
+	})
+	b.Run("step/headerFor", func(b *testing.B) {
+		var doc dirDoc
+		must(b, jsonx.Unmarshal(js, &doc, DefaultLimits.MaxJSONDepth))
+		fr := &File{}
+		for b.Loop() {
+			_ = fr.headerFor(doc.Chunks, size, nil)
+		}
+	})
+}
+
+// BenchmarkCompressed writes and reads 16 × 4 MiB of compressible float32
+// tensors with LZ4 and zstd (default levels), beside the codec libraries
+// called directly on the same 4 MiB chunks (the codec package's BenchmarkRaw
+// settings, output into a reused buffer). Write: create, 16 WriteTensor,
+// commit (NoSync), close. Read: open (mmap) and 16 ReadTensor.
+func BenchmarkCompressed(b *testing.B) {
+	dir := b.TempDir()
+	data := benchQuantized()
+	const total = benchZChunk * benchZChunks
+	chunk := func(i int) []byte { return data[i*benchZChunk : (i+1)*benchZChunk] }
+	names := make([]string, benchZChunks)
+	for i := range names {
+		names[i] = fmt.Sprintf("z%02d", i)
+	}
+	for _, c := range []codec.Codec{codec.LZ4, codec.Zstd} {
+		wo := &WriteOptions{Compression: c}
+		path := filepath.Join(dir, c.String()+".mmx")
+		b.Run(c.String()+"/Write", func(b *testing.B) {
+			p := path + ".w"
+			b.SetBytes(total)
+			for b.Loop() {
+				f, err := Create(p, &Options{NoSync: true})
+				must(b, err)
+				for i, n := range names {
+					must(b, f.WriteTensor(n, rawTensor(chunk(i)), wo))
+				}
+				must(b, f.Close())
+				b.StopTimer()
+				must(b, os.Remove(p))
+				b.StartTimer()
+			}
+		})
+		// The file the reads use.
+		f, err := Create(path, &Options{NoSync: true})
+		must(b, err)
+		for i, n := range names {
+			must(b, f.WriteTensor(n, rawTensor(chunk(i)), wo))
+		}
+		must(b, f.Close())
+		stored := make([][]byte, benchZChunks)
+		{
+			g, err := Open(path)
+			must(b, err)
+			var sz uint64
+			for i, n := range names {
+				e, err := g.Entry(n)
+				must(b, err)
+				stored[i] = append([]byte(nil), g.data[e.Offset:e.Offset+e.Size]...)
+				sz += e.Size
+			}
+			must(b, g.Close())
+			b.Logf("%s: %d MiB stored as %.1f MiB (%.1f%%)", c, total>>20, float64(sz)/benchMiB, 100*float64(sz)/total)
+		}
+		read := func(name string, verify VerifyMode) {
+			b.Run(c.String()+"/"+name, func(b *testing.B) {
+				b.SetBytes(total)
+				for b.Loop() {
+					f, err := OpenFile(path, os.O_RDONLY, &Options{Verify: verify})
+					must(b, err)
+					for _, n := range names {
+						t, err := f.ReadTensor(n)
+						must(b, err)
+						benchSink ^= uint64(t.Data[0])
+					}
+					must(b, f.Close())
+				}
+			})
+		}
+		read("Read", VerifyOnRead)
+		read("ReadNever", VerifyNever)
+
+		switch c {
+		case codec.LZ4:
+			b.Run("Lz4/codec/Compress", func(b *testing.B) {
+				dst := make([]byte, lz4.CompressBlockBound(benchZChunk))
+				var lc lz4.Compressor
+				b.SetBytes(total)
+				for b.Loop() {
+					for i := range benchZChunks {
+						n, err := lc.CompressBlock(chunk(i), dst)
+						must(b, err)
+						benchSink ^= uint64(n)
+					}
+				}
+			})
+			b.Run("Lz4/codec/Decompress", func(b *testing.B) {
+				dst := make([]byte, benchZChunk)
+				b.SetBytes(total)
+				for b.Loop() {
+					for i := range benchZChunks {
+						// stored = u32 length prefix + block
+						if _, err := lz4.UncompressBlock(stored[i][4:], dst); err != nil {
+							b.Fatal(err)
+						}
+					}
+				}
+			})
+		case codec.Zstd:
+			b.Run("Zstd/codec/Compress", func(b *testing.B) {
+				e, _ := zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1), zstd.WithSingleSegment(true))
+				dst := make([]byte, 0, codec.Bound(codec.Zstd, benchZChunk))
+				b.SetBytes(total)
+				for b.Loop() {
+					for i := range benchZChunks {
+						benchSink ^= uint64(len(e.EncodeAll(chunk(i), dst[:0])))
+					}
+				}
+			})
+			b.Run("Zstd/codec/Decompress", func(b *testing.B) {
+				dec, _ := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1))
+				dst := make([]byte, 0, benchZChunk)
+				b.SetBytes(total)
+				for b.Loop() {
+					for i := range benchZChunks {
+						if _, err := dec.DecodeAll(stored[i], dst[:0]); err != nil {
+							b.Fatal(err)
+						}
+					}
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkRows reads one row (16 KiB) of a 1 GiB float32 [65536, 4096]
+// tensor (256 MiB, [16384, 4096], with -short) against reading the whole
+// tensor, each op opening the file read-only (mmap) unless it says Opened.
+// RowRW reads the row from a file open for writing (pread, not mmap).
+func BenchmarkRows(b *testing.B) {
+	size := benchBigTensor
+	if testing.Short() {
+		size = benchSmallTensor
+	}
+	rows := uint64(size / benchRowBytes)
+	path := filepath.Join(b.TempDir(), "big.mmx")
+	{
+		pat := benchRaw()
+		big := make([]byte, size)
+		for off := 0; off < size; off += len(pat) {
+			copy(big[off:], pat)
+		}
+		f, err := Create(path, &Options{NoSync: true})
+		must(b, err)
+		must(b, f.WriteTensor("big", &Tensor{DType: Float32, Shape: []uint64{rows, benchRowBytes / 4}, Data: big}, nil))
+		must(b, f.Close())
+	}
+	b.Logf("tensor: float32 [%d, %d], %d MiB", rows, benchRowBytes/4, size>>20)
+	mid := rows / 2
+	b.Run("Row", func(b *testing.B) {
+		for b.Loop() {
+			f, err := Open(path)
+			must(b, err)
+			t, _, err := f.ReadTensorRows("big", mid, mid+1)
+			must(b, err)
+			benchSink ^= touch(t.Data)
+			must(b, f.Close())
+		}
+	})
+	b.Run("RowOpened", func(b *testing.B) {
+		f, err := Open(path)
+		must(b, err)
+		defer f.Close()
+		i := uint64(0)
+		for b.Loop() {
+			r := (i * 7919) % rows
+			i++
+			t, _, err := f.ReadTensorRows("big", r, r+1)
+			must(b, err)
+			benchSink ^= touch(t.Data)
+		}
+	})
+	b.Run("RowRW", func(b *testing.B) {
+		f, err := OpenFile(path, os.O_RDWR, &Options{NoSync: true})
+		must(b, err)
+		defer f.Close()
+		for b.Loop() {
+			t, _, err := f.ReadTensorRows("big", mid, mid+1)
+			must(b, err)
+			benchSink ^= touch(t.Data)
+		}
+	})
+	whole := func(name string, verify VerifyMode, copyOut bool) {
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(size))
+			for b.Loop() {
+				f, err := OpenFile(path, os.O_RDONLY, &Options{Verify: verify})
+				must(b, err)
+				var t *Tensor
+				if copyOut {
+					t, err = f.ReadTensor("big")
+				} else {
+					t, _, err = f.TensorView("big")
+				}
+				must(b, err)
+				benchSink ^= touch(t.Data)
+				must(b, f.Close())
+			}
+		})
+	}
+	whole("WholeViewNever", VerifyNever, false)
+	whole("WholeView", VerifyOnRead, false)
+	whole("WholeReadTensor", VerifyOnRead, true)
+}
