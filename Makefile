@@ -9,7 +9,7 @@ WASM   := $(BUILD)/polyfmt.wasm
 CLI    := $(BUILD)/polyfmt
 GOSRC  := $(shell find core capi wasm cmd -name '*.go' -not -name '*_test.go' 2>/dev/null) go.mod
 # Fuzzing in `make test` has a fixed budget: this many inputs per target.
-FUZZ_EXECS ?= 200000
+FUZZ_EXECS ?= 50000
 
 CC  ?= cc
 CXX ?= c++
@@ -89,9 +89,21 @@ test-go: lib wasm
 	$(GO) vet ./...
 	POLYFMT_LIB=$(abspath $(LIB)) POLYFMT_WASM=$(abspath $(WASM)) $(GO) test -race -count=1 ./...
 
+# Every decoder's fuzz target, each with the same fixed budget of inputs.
+FUZZ_TARGETS := \
+	core/mem8:FuzzOpen core/mem8:FuzzImportJSON \
+	core/mmx:FuzzOpen core/mmx:FuzzPayloads \
+	core/mmx/morphnet:FuzzParse core/mmx/morphnet:FuzzDecodePayloads \
+	core/internal/codec:FuzzDecompressLZ4 core/internal/codec:FuzzDecompressZlib \
+	core/internal/codec:FuzzDecompressZstd core/internal/codec:FuzzDecompressNone \
+	core/internal/jsonx:FuzzValid
+
 test-fuzz:
-	$(GO) test -run '^$$' -fuzz '^FuzzOpen$$' -fuzztime $(FUZZ_EXECS)x ./core/mem8
-	$(GO) test -run '^$$' -fuzz '^FuzzImportJSON$$' -fuzztime $(FUZZ_EXECS)x ./core/mem8
+	@set -eo pipefail; for t in $(FUZZ_TARGETS); do \
+	  pkg=$${t%%:*}; fn=$${t##*:}; \
+	  echo "fuzz $$pkg $$fn ($(FUZZ_EXECS) inputs)"; \
+	  $(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZ_EXECS)x ./$$pkg | tail -1; \
+	done
 
 # The C and C++ round trips, each reading the other's file, then again under
 # AddressSanitizer + UBSan with leak checking on.
