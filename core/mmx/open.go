@@ -72,8 +72,8 @@ func (f *File) record(end uint64) (*found, error) {
 	if v := le.Uint32(rec[4:8]); v != dirVersion {
 		return nil, errcode.At("mmx", errcode.ErrUnsupported, int64(off+4), "directory record version %d", v)
 	}
-	doc := &dirDoc{}
-	if err := jsonx.Unmarshal(rec[dirHeadSize:dirHeadSize+jsonLen], doc, f.lim.MaxJSONDepth); err != nil {
+	doc, err := decodeDirectory(rec[dirHeadSize:dirHeadSize+jsonLen], f.lim.MaxJSONDepth)
+	if err != nil {
 		return nil, errcode.Wrap("mmx", errcode.ErrFormat, err, "directory at %d", off)
 	}
 	if doc.Generation != le.Uint64(rec[8:16]) {
