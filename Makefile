@@ -92,7 +92,7 @@ test-go: lib wasm
 # Every decoder's fuzz target, each with the same fixed budget of inputs.
 FUZZ_TARGETS := \
 	core/mem8:FuzzOpen core/mem8:FuzzImportJSON \
-	core/mmx:FuzzOpen core/mmx:FuzzPayloads \
+	core/mmx:FuzzOpen core/mmx:FuzzPayloads core/mmx:FuzzDecodeDirectory \
 	core/mmx/morphnet:FuzzParse core/mmx/morphnet:FuzzDecodePayloads \
 	core/internal/codec:FuzzDecompressLZ4 core/internal/codec:FuzzDecompressZlib \
 	core/internal/codec:FuzzDecompressZstd core/internal/codec:FuzzDecompressNone \
