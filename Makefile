@@ -43,7 +43,8 @@ $(CLI): $(GOSRC)
 	$(GO) build -o $@ ./cmd/polyfmt
 
 # ---- C and C++ examples (binaries sit beside the library: rpath $ORIGIN) ----
-EX_BINS := $(BUILD)/mem8_c $(BUILD)/mem8_cpp $(BUILD)/mem8_c_asan $(BUILD)/mem8_cpp_asan $(BUILD)/abi_c
+EX_BINS := $(BUILD)/mem8_c $(BUILD)/mem8_cpp $(BUILD)/mem8_c_asan $(BUILD)/mem8_cpp_asan $(BUILD)/abi_c \
+           $(BUILD)/mmx_c $(BUILD)/mmx_cpp $(BUILD)/mmx_c_asan $(BUILD)/mmx_cpp_asan
 examples: $(EX_BINS)
 
 $(BUILD)/mem8_c: examples/c/mem8.c $(LIB)
@@ -53,6 +54,14 @@ $(BUILD)/mem8_c_asan: examples/c/mem8.c $(LIB)
 $(BUILD)/mem8_cpp: examples/cpp/mem8.cpp examples/cpp/polyfmt.hpp $(LIB)
 	$(CXX) $(EX_CXXFLAGS) $< $(EX_LDFLAGS) -o $@
 $(BUILD)/mem8_cpp_asan: examples/cpp/mem8.cpp examples/cpp/polyfmt.hpp $(LIB)
+	$(CXX) $(EX_CXXFLAGS) $(SANITIZE) $< $(EX_LDFLAGS) -o $@
+$(BUILD)/mmx_c: examples/c/mmx.c $(LIB)
+	$(CC) $(EX_CFLAGS) $< $(EX_LDFLAGS) -o $@
+$(BUILD)/mmx_c_asan: examples/c/mmx.c $(LIB)
+	$(CC) $(EX_CFLAGS) $(SANITIZE) $< $(EX_LDFLAGS) -o $@
+$(BUILD)/mmx_cpp: examples/cpp/mmx.cpp examples/cpp/polyfmt.hpp $(LIB)
+	$(CXX) $(EX_CXXFLAGS) $< $(EX_LDFLAGS) -o $@
+$(BUILD)/mmx_cpp_asan: examples/cpp/mmx.cpp examples/cpp/polyfmt.hpp $(LIB)
 	$(CXX) $(EX_CXXFLAGS) $(SANITIZE) $< $(EX_LDFLAGS) -o $@
 $(BUILD)/abi_c: bench/abi_c.c $(LIB)
 	$(CC) $(EX_CFLAGS) $< $(EX_LDFLAGS) -o $@
@@ -114,6 +123,12 @@ test-c: $(EX_BINS)
 	$(ASAN_ENV) $(BUILD)/mem8_c_asan "$$tmp/c_asan.m8" && \
 	$(ASAN_ENV) $(BUILD)/mem8_cpp_asan "$$tmp/cpp_asan.m8" && \
 	$(ASAN_ENV) $(BUILD)/mem8_c_asan read core/testdata/mem8/torn_tail.m8 && \
+	$(BUILD)/mmx_c "$$tmp/c.mmx" && $(BUILD)/mmx_cpp "$$tmp/cpp.mmx" && \
+	$(BUILD)/mmx_c read "$$tmp/cpp.mmx" && $(BUILD)/mmx_cpp read "$$tmp/c.mmx" && \
+	$(ASAN_ENV) $(BUILD)/mmx_c_asan "$$tmp/c_asan.mmx" && \
+	$(ASAN_ENV) $(BUILD)/mmx_cpp_asan "$$tmp/cpp_asan.mmx" && \
+	$(ASAN_ENV) $(BUILD)/mmx_c_asan read core/testdata/mmx/torn_commit.mmx && \
+	$(ASAN_ENV) $(BUILD)/mmx_cpp_asan read core/testdata/mmx/morphnet/mixed.mmx && \
 	$(BUILD)/abi_c 100000
 
 test-python: lib

@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/polyfmt/polyfmt/core/mem8"
+	"github.com/polyfmt/polyfmt/core/mmx"
 )
 
 // Format is what the first bytes of a file say it is.
@@ -17,10 +18,11 @@ const (
 	MEM8
 	JSON // plain JSON text
 	Zlib // zlib stream (compressed JSON, as the seed's converter reads)
+	MMX  // MMX container, polyfmt's or MorphNet's (magic "MMX\0")
 )
 
 func (f Format) String() string {
-	return [...]string{"unknown", "MEM8", "JSON", "zlib"}[f]
+	return [...]string{"unknown", "MEM8", "JSON", "zlib", "MMX"}[f]
 }
 
 // Detect reads the first bytes of r.
@@ -28,6 +30,8 @@ func Detect(head []byte) Format {
 	switch {
 	case bytes.HasPrefix(head, []byte(mem8.Magic)):
 		return MEM8
+	case bytes.HasPrefix(head, []byte(mmx.Magic)):
+		return MMX
 	case len(head) >= 2 && head[0] == 0x78 && (head[1] == 0x9C || head[1] == 0xDA):
 		return Zlib
 	}

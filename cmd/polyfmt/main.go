@@ -1,8 +1,12 @@
 // Command polyfmt inspects, verifies and converts the files polyfmt reads.
 //
-//	polyfmt inspect [-json] [-blocks N] FILE   header, recovery report, newest blocks
+//	polyfmt inspect [-json] [-blocks N] FILE   header, recovery report, newest blocks (.m8) or chunks per type (.mmx)
 //	polyfmt verify FILE                        full integrity check
-//	polyfmt convert IN OUT                     .m8 → JSON, or JSON (plain or zlib) → .m8
+//	polyfmt convert IN OUT                     .m8 → JSON, JSON (plain or zlib) → .m8, .mmx (MorphNet's too) → .mmx
+//	polyfmt ls [-l] FILE [PREFIX]              .mmx: chunk names (-l: type, dtype, shape, sizes)
+//	polyfmt cat FILE NAME                      .mmx: one chunk's content or a summary
+//	polyfmt export FILE NAME OUT.npy           .mmx: a Tensor or Embedding as a NumPy .npy file
+//	polyfmt compact FILE                       .mmx: rewrite in place with only the live chunks
 //	polyfmt version
 //
 // The format is detected from the file's first bytes, not its name.
@@ -19,9 +23,21 @@ import (
 
 const usage = `usage:
   polyfmt inspect [-json] [-blocks N] FILE   show header, recovery report and the newest blocks
+                                             (.mmx: header, generation, dead bytes, chunks per type)
   polyfmt verify FILE                        check every block, signature, chain link and checksum
+                                             (.mmx: every chunk's SHA-256 and payload)
   polyfmt convert [-plain] [-freq HZ] IN OUT .m8 → JSON, or JSON (plain or zlib, the seed's
                                              "contexts" or an export) → .m8
+  polyfmt convert [-q] [-compression C] IN.mmx OUT.mmx
+                                             copy every chunk of an .mmx (MorphNet's too) into a
+                                             new polyfmt .mmx (C: keep, None, Lz4, Zlib, Zstd)
+  polyfmt ls [-l] FILE [PREFIX]              .mmx: chunk names (-l: type, dtype, shape, compression,
+                                             sizes, region)
+  polyfmt cat [-n N] FILE NAME               .mmx: Text content, Meta/Sequence JSON, or a summary
+                                             (Tensor, Embedding: the first N values; Mesh: counts)
+  polyfmt export [-q] [-f] FILE NAME OUT.npy .mmx: a Tensor or Embedding as a NumPy .npy file
+                                             (-f: replace OUT.npy)
+  polyfmt compact [-q] FILE                  .mmx: rewrite in place with only the live chunks
   polyfmt version
 `
 
@@ -40,11 +56,31 @@ func run(args []string, stdout, stderr io.Writer) int {
 	var err error
 	switch args[0] {
 	case "inspect":
-		err = cmdInspect(args[1:], stdout, stderr)
+		if isMMXInput(args[1:]) {
+			err = cmdMMXInspect(args[1:], stdout, stderr)
+		} else {
+			err = cmdInspect(args[1:], stdout, stderr)
+		}
 	case "verify":
-		err = cmdVerify(args[1:], stdout, stderr)
+		if isMMXInput(args[1:]) {
+			err = cmdMMXVerify(args[1:], stdout, stderr)
+		} else {
+			err = cmdVerify(args[1:], stdout, stderr)
+		}
 	case "convert":
-		err = cmdConvert(args[1:], stdout, stderr)
+		if isMMXInput(args[1:]) {
+			err = cmdMMXConvert(args[1:], stdout, stderr)
+		} else {
+			err = cmdConvert(args[1:], stdout, stderr)
+		}
+	case "ls":
+		err = cmdLs(args[1:], stdout, stderr)
+	case "cat":
+		err = cmdCat(args[1:], stdout, stderr)
+	case "export":
+		err = cmdExport(args[1:], stdout, stderr)
+	case "compact":
+		err = cmdCompact(args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "polyfmt 0.1.0")
 	case "help", "-h", "-help", "--help":

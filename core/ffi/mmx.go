@@ -305,13 +305,14 @@ func MMXList(a *ABI, h uint32, prefix unsafe.Pointer, prefixLen uint64, out, out
 
 // MMXInfoJSON is what pf_mmx_info returns.
 type MMXInfoJSON struct {
-	Name       string     `json:"name"`
-	Writable   bool       `json:"writable"`
-	Generation uint64     `json:"generation"`
-	Pending    bool       `json:"pending"`
-	DeadBytes  uint64     `json:"dead_bytes"`
-	Header     mmx.Header `json:"header"`
-	Recovery   struct {
+	Name         string     `json:"name"`
+	Writable     bool       `json:"writable"`
+	FromMorphNet bool       `json:"from_morphnet"`
+	Generation   uint64     `json:"generation"`
+	Pending      bool       `json:"pending"`
+	DeadBytes    uint64     `json:"dead_bytes"`
+	Header       mmx.Header `json:"header"`
+	Recovery     struct {
 		Clean        bool   `json:"clean"`
 		Reason       string `json:"reason"`
 		DroppedBytes int64  `json:"dropped_bytes"`
@@ -322,6 +323,7 @@ type MMXInfoJSON struct {
 // MMXInfo builds the info document (also used by the CLI).
 func MMXInfo(f *mmx.File) MMXInfoJSON {
 	var i MMXInfoJSON
+	i.FromMorphNet = f.FromMorphNet()
 	i.Name, i.Writable, i.Generation, i.Pending, i.DeadBytes, i.Header = f.Name(), f.Writable(), f.Generation(), f.Pending(), f.DeadBytes(), f.Header()
 	r := f.Recovery()
 	i.Recovery.Clean, i.Recovery.Reason, i.Recovery.DroppedBytes, i.Recovery.Repaired = r.Clean(), r.Reason, r.DroppedBytes, r.Repaired

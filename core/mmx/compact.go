@@ -41,7 +41,7 @@ func (f *File) Compact() error {
 
 	// Lay out the chunks after a start directory whose size depends on the
 	// offsets it lists: grow the reserved space until the record fits.
-	reserve := uint64(HeaderSize)
+	reserve := uint64(0)
 	var doc *dirDoc
 	var start []byte
 	for {
@@ -62,7 +62,7 @@ func (f *File) Compact() error {
 		if uint64(len(start)) <= reserve {
 			break
 		}
-		reserve = alignUp(uint64(len(start)), HeaderSize)
+		reserve = alignUp(uint64(len(start)), DefaultAlignment)
 	}
 
 	var out storage.File
@@ -173,9 +173,9 @@ func cmpString(a, b string) int {
 	return 0
 }
 
-// DeadBytes is how much of the data region no live chunk uses (overwritten
-// and deleted chunks, rolled-back space, old directories, alignment): what
-// Compact would give back.
+// DeadBytes is how much of the data region no live chunk uses: overwritten
+// and deleted chunks, rolled-back space, old directories, and alignment
+// padding (which Compact keeps, so it gives back a little less).
 func (f *File) DeadBytes() uint64 {
 	f.mu.RLock()
 	defer f.mu.RUnlock()

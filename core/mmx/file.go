@@ -347,6 +347,10 @@ func (f *File) checkOpen() error {
 // Name is the path the file was opened with ("memory", "bytes", "reader").
 func (f *File) Name() string { return f.name }
 
+// FromMorphNet reports whether the file was written by MorphNet (the public
+// implementation) and so opened through the import path, read-only.
+func (f *File) FromMorphNet() bool { return f.readOnlyReason != "" }
+
 // Writable reports whether writes are allowed.
 func (f *File) Writable() bool { return f.st != nil }
 

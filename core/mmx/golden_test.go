@@ -174,7 +174,7 @@ func writeManifest(t *testing.T) {
 	more, _ := filepath.Glob(filepath.Join(vectorDir, "morphnet", "*.mmx"))
 	for _, p := range append(files, more...) {
 		rel, _ := filepath.Rel(vectorDir, p)
-		c := manifestCase{Name: rel[:len(rel)-4], File: rel, Description: vectorDescriptions[filepath.Base(p)]}
+		c := manifestCase{Name: rel[:len(rel)-4], File: rel, Description: vectorDescriptions[rel]}
 		if c.Description == "" {
 			c.Description = "written by MorphNet's layout (core/testdata/mmx/morphnet/README.md): opens read-only"
 		}

@@ -52,6 +52,10 @@ func (f *File) openMorphNet(size uint64) error {
 		if me.Compression == morphnet.CompressionNone {
 			e.UncompressedSize = me.Size
 		}
+		if me.HasShape && me.Dtype != nil {
+			d := DType(*me.Dtype)
+			e.Shape, e.DType = append([]uint64{}, me.Shape...), &d
+		}
 		if me.Checksum != nil {
 			e.Checksum = hex.EncodeToString(me.Checksum[:])
 		}

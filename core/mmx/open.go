@@ -192,7 +192,7 @@ func (f *File) open(size uint64, writable bool) error {
 	f.hdr = f.headerFor(doc.Chunks, recEnd, ref)
 	if !hdrOK {
 		reasons = append(reasons, "header checksum or JSON invalid (a header write cut short); rebuilt from the directory")
-	} else if hdr.FileID != f.id.FileID || hdr.Directory == nil || hdr.Directory.Generation != doc.Generation {
+	} else if rec != nil && (hdr.FileID != f.id.FileID || hdr.Directory == nil || hdr.Directory.Generation != doc.Generation) {
 		reasons = append(reasons, "header describes another commit; rebuilt from the directory")
 	}
 	if recEnd < size {

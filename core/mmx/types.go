@@ -98,7 +98,7 @@ type Tensor struct {
 func (t *Tensor) Check() error {
 	n, err := numBytes(t.DType, t.Shape)
 	if err != nil {
-		return err
+		return errcode.Wrap("mmx", errcode.ErrBadArg, err, "tensor")
 	}
 	if uint64(len(t.Data)) != n {
 		return errcode.New("mmx", errcode.ErrBadArg, "tensor %s%v needs %d bytes, has %d", t.DType, t.Shape, n, len(t.Data))

@@ -2,6 +2,7 @@ package mmx
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
 )
@@ -14,10 +15,7 @@ type VerifyError struct {
 }
 
 func (e *VerifyError) Error() string {
-	if e.Chunk == "" {
-		return "mmx: verify: " + e.Reason
-	}
-	return fmt.Sprintf("mmx: verify: chunk %q: %s", e.Chunk, e.Reason)
+	return "mmx: verify: " + e.Reason // the reason names the chunk
 }
 
 func (e *VerifyError) Unwrap() error { return e.Err }
@@ -53,7 +51,11 @@ func (f *File) verifyChunks() error {
 			case errcode.Limit:
 				kind = errcode.ErrLimit
 			}
-			return &VerifyError{Chunk: name, Reason: err.Error(), Err: kind}
+			reason := err.Error()
+			if !strings.Contains(reason, fmt.Sprintf("%q", name)) {
+				reason = fmt.Sprintf("chunk %q: %s", name, reason)
+			}
+			return &VerifyError{Chunk: name, Reason: reason, Err: kind}
 		}
 	}
 	return nil

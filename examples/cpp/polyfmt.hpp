@@ -1,18 +1,20 @@
-// polyfmt.hpp — a small header-only C++17 wrapper over polyfmt.h (MEM8).
+// polyfmt.hpp — a small header-only C++17 wrapper over polyfmt.h (MEM8, MMX).
 //
 // It holds no format logic: each method is one C call plus ownership.
-//   - Mem8File owns one handle: move-only, closed by its destructor.
+//   - Mem8File and MmxFile own one handle: move-only, closed by their
+//     destructors.
 //   - Failures throw polyfmt::Error, carrying the PF_E* code and the
 //     library's message for that call.
 //   - Buffers the library returns are held by polyfmt::Buffer (a unique_ptr
 //     whose deleter is pf_free) and copied into std::string / std::vector.
 //
-// The library is thread-safe; a Mem8File object is not (guard it as you
-// would a std::fstream).
+// The library is thread-safe; a Mem8File or MmxFile object is not (guard
+// it as you would a std::fstream).
 #ifndef POLYFMT_HPP
 #define POLYFMT_HPP
 
 #include <cstdint>
+#include <cstdio>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -61,6 +63,25 @@ struct OutBuf {
     std::vector<uint8_t> bytes() { Buffer b = take(); return b ? std::vector<uint8_t>(b.get(), b.get() + len) : std::vector<uint8_t>(); }
     ~OutBuf() { pf_free(ptr); }
 };
+
+// quote returns s as a JSON string literal.
+inline std::string quote(std::string_view s) {
+    std::string out = "\"";
+    for (char c : s) {
+        unsigned char u = static_cast<unsigned char>(c);
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (u < 0x20) {
+            char esc[7];
+            std::snprintf(esc, sizeof esc, "\\u%04x", u);
+            out += esc;
+        } else {
+            out += c;
+        }
+    }
+    return out + "\"";
+}
 } // namespace detail
 
 // version returns the library version as "major.minor.patch".
@@ -227,6 +248,210 @@ private:
             }
         }
         return out;
+    }
+
+    uint32_t h_ = 0;
+};
+
+// ---- MMX ----------------------------------------------------------------
+
+// WriteOptions are the optional keys of a pf_mmx_write description. Empty
+// strings and zeros mean the library's defaults (raw, no region, 64-byte
+// alignment).
+struct WriteOptions {
+    std::string compression;    // "None", "Lz4", "Zlib" or "Zstd"
+    int level = 0;              // codec level; 0: the codec's default
+    std::string logical_region; // grouping label
+    uint64_t alignment = 0;     // power of two >= 8
+
+    // append_to adds the set options as JSON members (each preceded by a comma).
+    void append_to(std::string &desc) const {
+        if (!compression.empty()) desc += ",\"compression\":" + detail::quote(compression);
+        if (level != 0) desc += ",\"level\":" + std::to_string(level);
+        if (!logical_region.empty()) desc += ",\"logical_region\":" + detail::quote(logical_region);
+        if (alignment != 0) desc += ",\"alignment\":" + std::to_string(alignment);
+    }
+};
+
+// Chunk is one chunk as pf_mmx_read returns it: its JSON description
+// ({"entry":{…},"value":…,"arrays":{name:{"dtype","shape","offset","nbytes"}}})
+// and the bytes its arrays point into.
+//
+// When borrowed() is true, data() is the file's own memory (a raw chunk of a
+// read-only file, zero-copy): it stays valid only while the MmxFile that
+// read it is open, and it is never freed. Otherwise the Chunk owns a copy
+// and frees it. Move-only.
+class Chunk {
+public:
+    const std::string &json() const noexcept { return json_; }
+    const uint8_t *data() const noexcept { return data_; }
+    size_t size() const noexcept { return size_; }
+    bool borrowed() const noexcept { return borrowed_; }
+
+private:
+    friend class MmxFile;
+    std::string json_;
+    const uint8_t *data_ = nullptr;
+    size_t size_ = 0;
+    bool borrowed_ = false;
+    Buffer owned_; // the data when not borrowed
+};
+
+// MmxVerifyResult: PF_OK, or the code and the library's reason (naming the
+// chunk). A file that fails verification is an answer, not an exception.
+struct MmxVerifyResult {
+    int32_t code = PF_OK;
+    std::string message;
+    bool ok() const noexcept { return code == PF_OK; }
+};
+
+class MmxFile {
+public:
+    // create makes a new file at path (truncating); an empty path makes an
+    // in-memory file. opts is a JSON object (see polyfmt.h), or empty.
+    static MmxFile create(std::string_view path, std::string_view opts = {}) {
+        uint32_t h = 0;
+        check(pf_mmx_create(path.data(), path.size(), opts.data(), opts.size(), &h), 0);
+        return MmxFile(h);
+    }
+
+    // open opens path read-only (memory-mapped: raw chunks are lent) or for writing.
+    static MmxFile open(std::string_view path, bool writable = false, std::string_view opts = {}) {
+        uint32_t h = 0;
+        check(pf_mmx_open(path.data(), path.size(), writable ? 1 : 0, opts.data(), opts.size(), &h), 0);
+        return MmxFile(h);
+    }
+
+    // open_bytes opens a copy of an image (read-only: raw chunks are lent from the copy).
+    static MmxFile open_bytes(const std::vector<uint8_t> &image, bool writable = false) {
+        uint32_t h = 0;
+        check(pf_mmx_open_bytes(image.data(), image.size(), writable ? 1 : 0, &h), 0);
+        return MmxFile(h);
+    }
+
+    MmxFile() noexcept = default;
+    MmxFile(const MmxFile &) = delete;
+    MmxFile &operator=(const MmxFile &) = delete;
+    MmxFile(MmxFile &&o) noexcept : h_(std::exchange(o.h_, 0)) {}
+    MmxFile &operator=(MmxFile &&o) noexcept {
+        if (this != &o) {
+            pf_close(h_);
+            h_ = std::exchange(o.h_, 0);
+        }
+        return *this;
+    }
+    ~MmxFile() { pf_close(h_); } // commits pending writes; pf_close(0) is a no-op
+
+    // close closes the handle now (committing pending writes) and reports a
+    // failure the destructor would swallow. Borrowed chunk data is invalid
+    // afterwards.
+    void close() {
+        uint32_t h = std::exchange(h_, 0);
+        check(pf_close(h), h);
+    }
+
+    explicit operator bool() const noexcept { return h_ != 0; }
+    uint32_t handle() const noexcept { return h_; }
+    uint32_t release() noexcept { return std::exchange(h_, 0); }
+
+    // write stores one chunk in flat form: desc_json as in polyfmt.h, data
+    // holding its arrays.
+    void write(std::string_view name, std::string_view desc_json, const void *data = nullptr, size_t size = 0) {
+        check(pf_mmx_write(h_, name.data(), name.size(), desc_json.data(), desc_json.size(),
+                           static_cast<const uint8_t *>(data), size),
+              h_);
+    }
+
+    // write_tensor stores an array: size bytes of dtype elements
+    // (little-endian, row-major) of the given shape.
+    void write_tensor(std::string_view name, const void *data, size_t size, std::string_view dtype,
+                      const std::vector<uint64_t> &shape, const WriteOptions &o = {}) {
+        std::string desc = "{\"chunk_type\":\"Tensor\",\"dtype\":" + detail::quote(dtype) + ",\"shape\":[";
+        for (size_t i = 0; i < shape.size(); ++i) {
+            desc += (i ? "," : "") + std::to_string(shape[i]);
+        }
+        desc += "]";
+        o.append_to(desc);
+        write(name, desc + "}", data, size);
+    }
+
+    Chunk read(std::string_view name) const {
+        detail::OutBuf json;
+        uint8_t *data = nullptr;
+        size_t size = 0;
+        int32_t borrowed = 0;
+        check(pf_mmx_read(h_, name.data(), name.size(), &json.ptr, &json.len, &data, &size, &borrowed), h_);
+        return adopt(json, data, size, borrowed);
+    }
+
+    // read_rows reads rows [start, end) of a Tensor or Embedding.
+    Chunk read_rows(std::string_view name, uint64_t start, uint64_t end) const {
+        detail::OutBuf json;
+        uint8_t *data = nullptr;
+        size_t size = 0;
+        int32_t borrowed = 0;
+        check(pf_mmx_read_rows(h_, name.data(), name.size(), start, end, &json.ptr, &json.len, &data, &size, &borrowed),
+              h_);
+        return adopt(json, data, size, borrowed);
+    }
+
+    // list returns the entries under prefix as pf_mmx_list's JSON array.
+    std::string list(std::string_view prefix = {}) const {
+        detail::OutBuf out;
+        check(pf_mmx_list(h_, prefix.data(), prefix.size(), &out.ptr, &out.len), h_);
+        return out.str();
+    }
+
+    std::string info_json() const {
+        detail::OutBuf out;
+        check(pf_mmx_info(h_, &out.ptr, &out.len), h_);
+        return out.str();
+    }
+
+    // remove deletes name at the next commit.
+    void remove(std::string_view name) { check(pf_mmx_delete(h_, name.data(), name.size()), h_); }
+    void commit() { check(pf_mmx_commit(h_), h_); }
+    void rollback() { check(pf_mmx_rollback(h_), h_); }
+    void compact() { check(pf_mmx_compact(h_), h_); }
+
+    // refresh moves a read-only file to the newest commit; returns its generation.
+    uint64_t refresh() {
+        uint64_t g = 0;
+        check(pf_mmx_refresh(h_, &g), h_);
+        return g;
+    }
+
+    MmxVerifyResult verify() const {
+        MmxVerifyResult r;
+        r.code = pf_mmx_verify(h_);
+        if (r.code == PF_ECHECKSUM || r.code == PF_EFORMAT || r.code == PF_EUNSUPPORTED || r.code == PF_ELIMIT) {
+            r.message = pf_errmsg(h_);
+        } else {
+            check(r.code, h_);
+        }
+        return r;
+    }
+
+    // bytes is the image of an in-memory file.
+    std::vector<uint8_t> bytes() const {
+        detail::OutBuf out;
+        check(pf_mmx_bytes(h_, &out.ptr, &out.len), h_);
+        return out.bytes();
+    }
+
+private:
+    explicit MmxFile(uint32_t h) noexcept : h_(h) {}
+
+    static Chunk adopt(detail::OutBuf &json, uint8_t *data, size_t size, int32_t borrowed) {
+        Chunk c;
+        c.borrowed_ = borrowed != 0;
+        if (!c.borrowed_) {
+            c.owned_ = Buffer(data); // ours from here on, even if what follows throws
+        }
+        c.data_ = data;
+        c.size_ = size;
+        c.json_ = json.str();
+        return c;
     }
 
     uint32_t h_ = 0;

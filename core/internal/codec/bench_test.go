@@ -127,7 +127,8 @@ func BenchmarkRaw(b *testing.B) {
 			}
 		})
 		b.Run(s.name+"/Zstd/Compress", func(b *testing.B) {
-			e, _ := zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1), zstd.WithSingleSegment(true))
+			// The options Compress uses for inputs above 1 KiB.
+			e, _ := zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1), zstd.WithZeroFrames(true), zstd.WithEncoderCRC(true))
 			dst := make([]byte, 0, Bound(Zstd, benchSize))
 			var z []byte
 			b.SetBytes(benchSize)

@@ -15,23 +15,39 @@
 //	Zlib  "Zlib"  one RFC 1950 stream: 2-byte header (78 9C at the default
 //	              level 6), deflate data, 4-byte big-endian Adler-32
 //
-//	Zstd  "Zstd"  one RFC 8878 zstd frame (magic 28 B5 2F FD), written
-//	              single-segment with Frame_Content_Size set and a content
-//	              checksum
+//	Zstd  "Zstd"  one RFC 8878 zstd frame (magic 28 B5 2F FD) with
+//	              Frame_Content_Size set and, unless empty, a content
+//	              checksum; single-segment up to 8 MiB, above that with an
+//	              8 MiB window (so the reference decoder needs no raised
+//	              window limit)
 //
-// # Bounds
+// # Reading
 //
 // Decompress is told the uncompressed size by the caller (the directory's
 // size, already checked against the caller's limits) and produces exactly that
-// many bytes or fails; it never trusts a length from the stream. Before it
-// allocates it checks the size against what the stream could at most expand
-// to (LZ4 expands at most 255:1, deflate at most 1032:1; a zstd frame must
-// declare the same content size when it declares one), so a tiny stream
-// cannot make it allocate a large buffer. It then allocates the output once;
-// a stream that would run past it is rejected after at most one further zstd
-// block (128 KiB) or, for LZ4 and zlib, at the first byte too many. Corrupt,
+// many bytes or fails; it never trusts a length from the stream. Corrupt,
 // truncated or over-long streams, trailing bytes, and a length other than the
-// declared size are all [errcode.ErrFormat] with the codec's error wrapped.
+// declared size are all [errcode.ErrFormat], with the codec library's error
+// wrapped where it gave one.
+//
+// Before it allocates, it checks the size against the most the stream could
+// expand to, so a tiny stream cannot make it allocate a large buffer: an LZ4
+// block expands at most 255:1 and deflate at most 1032:1; a zstd frame is
+// walked block header by block header (raw and RLE blocks give their size,
+// a compressed block at most 128 KiB), which also finds where the frame ends.
+// It then allocates the output once, with no spare capacity. LZ4 and zlib
+// stop at the first byte past the size; zstd, which decodes whole blocks,
+// after at most one block (128 KiB) past it.
+//
+// What each codec accepts beyond what Compress writes:
+//
+//	LZ4   any valid block; for size 0 only the one-byte block 00, as in the
+//	      reference decoder (an empty block is rejected)
+//	Zlib  any level and window size; a preset dictionary is ErrUnsupported
+//	Zstd  frames without Frame_Content_Size or checksum, multi-segment frames
+//	      (as streaming encoders write them). Not: a second frame, skippable
+//	      frames (both count as trailing data), or an empty input; a frame
+//	      that needs a dictionary is ErrUnsupported
 //
 // # Concurrency
 //

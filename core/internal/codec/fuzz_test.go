@@ -12,7 +12,7 @@ import (
 )
 
 // fuzzMaxSize bounds the declared size the fuzz targets try.
-const fuzzMaxSize = 1 << 20
+const fuzzMaxSize = 1 << 17
 
 // fuzzDecompress feeds arbitrary streams and sizes to Decompress: it must
 // never panic; it fails with ErrFormat (or ErrUnsupported) and leaves dst as

@@ -91,6 +91,9 @@ func decompressZlib(dst, src []byte, size int) ([]byte, error) {
 	if size/deflateMaxRatio > len(src) {
 		return dst, errcode.New(pkg, errcode.ErrFormat, "zlib stream of %d bytes cannot hold %d bytes", len(src), size)
 	}
+	if len(src) >= 2 && src[0]&0x0f == 8 && (uint(src[0])<<8|uint(src[1]))%31 == 0 && src[1]&0x20 != 0 {
+		return dst, errcode.At(pkg, errcode.ErrUnsupported, 1, "zlib stream needs a preset dictionary")
+	}
 	z := zlibReaders.Get().(*zlibReader)
 	defer func() {
 		z.src.Reset(nil)

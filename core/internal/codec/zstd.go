@@ -15,8 +15,17 @@ const zstdMaxBlock = 128 << 10
 // zstdMaxLevel is the highest zstd level accepted.
 const zstdMaxLevel = 22
 
-// zstdEncoders pools encoders per zstd.EncoderLevel (index 1..4).
-var zstdEncoders [zstd.SpeedBestCompression + 1]sync.Pool
+// zstdSmall is the largest input compressed by the single-segment encoders.
+// Above it the encoder's own choice gives Frame_Content_Size too: a
+// single-segment frame up to its window (8 MiB), and above that a frame with
+// an 8 MiB window, which reference decoders accept without raising their
+// default 128 MiB window limit. Below 256 bytes only a single-segment frame
+// carries the size.
+const zstdSmall = zstd.MinWindowSize
+
+// zstdEncoders pools encoders: [0] for inputs up to zstdSmall, [1] above,
+// each per zstd.EncoderLevel (index 1..4).
+var zstdEncoders [2][zstd.SpeedBestCompression + 1]sync.Pool
 
 // zstdDecoders pools decoders. A pooled *zstd.Decoder is nil when one could
 // not be made (never, with these options).
@@ -30,30 +39,37 @@ var zstdDecoders = sync.Pool{New: func() any {
 		// bytes, and Decompress sets that capacity to the declared size. A
 		// shared Decoder cannot take WithDecoderMaxMemory per call.
 		zstd.WithDecodeAllCapLimit(true),
-		// Single-segment frames use their content size as the window, and
-		// the output buffer is the whole window, so the window bound is the
-		// size bound above; lift the default 512 MiB window limit so chunks
-		// above it decode.
+		// DecodeAll keeps no window apart from the output buffer, so the
+		// size bound above is also the window bound. Lift the default
+		// 512 MiB window limit, which would refuse single-segment frames
+		// (window = content size) above it; the library clips this to its
+		// 64 GiB maximum output.
 		zstd.WithDecoderMaxWindow(1<<41),
 	)
 	return d
 }}
 
-func zstdEncoder(l zstd.EncoderLevel) (*zstd.Encoder, error) {
-	if v := zstdEncoders[l].Get(); v != nil {
-		return v.(*zstd.Encoder), nil
+func zstdEncoder(small bool, l zstd.EncoderLevel) (*zstd.Encoder, *sync.Pool, error) {
+	p := &zstdEncoders[1][l]
+	if small {
+		p = &zstdEncoders[0][l]
 	}
-	return zstd.NewWriter(nil,
+	if v := p.Get(); v != nil {
+		return v.(*zstd.Encoder), p, nil
+	}
+	opts := []zstd.EOption{
 		zstd.WithEncoderLevel(l),
 		// EncodeAll only: no goroutines, one encoder state.
 		zstd.WithEncoderConcurrency(1),
 		// Always a frame, also for empty input.
 		zstd.WithZeroFrames(true),
-		// Single segment: Frame_Content_Size is always present, even for
-		// inputs below 256 bytes.
-		zstd.WithSingleSegment(true),
 		zstd.WithEncoderCRC(true),
-	)
+	}
+	if small {
+		opts = append(opts, zstd.WithSingleSegment(true))
+	}
+	e, err := zstd.NewWriter(nil, opts...)
+	return e, p, err
 }
 
 func compressZstd(dst, src []byte, level int) ([]byte, error) {
@@ -64,12 +80,12 @@ func compressZstd(dst, src []byte, level int) ([]byte, error) {
 	if level != 0 {
 		l = zstd.EncoderLevelFromZstd(level)
 	}
-	e, err := zstdEncoder(l)
+	e, pool, err := zstdEncoder(len(src) <= zstdSmall, l)
 	if err != nil {
 		return dst, errcode.Wrap(pkg, errcode.ErrInternal, err, "zstd encoder")
 	}
 	dst = e.EncodeAll(src, dst)
-	zstdEncoders[l].Put(e)
+	pool.Put(e)
 	return dst, nil
 }
 

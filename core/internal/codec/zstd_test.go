@@ -15,8 +15,12 @@ import (
 )
 
 func TestZstdWire(t *testing.T) {
-	for _, n := range []int{0, 1, 255, 256, 4095, 4096, 65791, 65792, 1 << 20} {
-		z := mustCompress(t, Zstd, floatData(n))
+	for _, n := range []int{0, 1, 255, 256, 1023, 1024, 1025, 4095, 4096, 65791, 65792, 1 << 20, 8 << 20, 8<<20 + 1, 20 << 20} {
+		src := floatData(n)
+		z := mustCompress(t, Zstd, src)
+		if out, err := Decompress(Zstd, nil, z, int64(n)); err != nil || !bytes.Equal(out, src) {
+			t.Fatalf("%d bytes: round trip: %v", n, err)
+		}
 		if !bytes.HasPrefix(z, []byte{0x28, 0xb5, 0x2f, 0xfd}) {
 			t.Fatalf("%d bytes: magic %x", n, z[:4])
 		}
@@ -24,8 +28,13 @@ func TestZstdWire(t *testing.T) {
 		if err := h.Decode(z); err != nil {
 			t.Fatal(err)
 		}
-		if !h.HasFCS || h.FrameContentSize != uint64(n) || !h.SingleSegment || h.HasCheckSum != (n > 0) || h.DictionaryID != 0 {
+		if !h.HasFCS || h.FrameContentSize != uint64(n) || h.HasCheckSum != (n > 0) || h.DictionaryID != 0 {
 			t.Fatalf("%d bytes: header %+v", n, h)
+		}
+		// Single segment (window = content size) up to 8 MiB, then an
+		// 8 MiB window.
+		if n <= 8<<20 && !h.SingleSegment || n > 8<<20 && (h.SingleSegment || h.WindowSize != 8<<20) {
+			t.Fatalf("%d bytes: single segment %v, window %d", n, h.SingleSegment, h.WindowSize)
 		}
 		if err := checkZstdFrame(z, n); err != nil {
 			t.Fatalf("%d bytes: not exactly one frame: %v", n, err)
@@ -73,7 +82,7 @@ func TestZstdCLI(t *testing.T) {
 		t.Skip("zstd not installed")
 	}
 	dir := t.TempDir()
-	for _, n := range []int{0, 1, 300, 1 << 20} {
+	for _, n := range []int{0, 1, 300, 1 << 20, 9 << 20} {
 		src := cat(floatData(n/2), textData(n-n/2))
 		ours := filepath.Join(dir, "ours.zst")
 		os.WriteFile(ours, mustCompress(t, Zstd, src), 0o644)
@@ -84,6 +93,9 @@ func TestZstdCLI(t *testing.T) {
 		raw := filepath.Join(dir, "raw")
 		os.WriteFile(raw, src, 0o644)
 		for _, args := range [][]string{{"-3"}, {"-19"}, {"--no-check"}, {"--no-content-size"}, {"-1", "--single-thread"}} {
+			if args[0] == "-19" && n > 1<<20 {
+				continue // slow
+			}
 			z, err := exec.Command(bin, append(args, "-q", "-c", raw)...).Output()
 			if err != nil {
 				t.Fatal(err)
@@ -179,6 +191,25 @@ func zstdBomb(withSize bool) []byte {
 		z = append(z, block(i == n/zstdMaxBlock-1, 1, zstdMaxBlock, []byte{0})...)
 	}
 	return z
+}
+
+// TestZstdHugeWindow: a frame may declare a huge window; DecodeAll decodes
+// into the output buffer and allocates no window. (Above the decoder's
+// 64 GiB maximum output the frame is refused.)
+func TestZstdHugeWindow(t *testing.T) {
+	z := frame(0x00, 0xc8, nil, block(true, 0, 10, []byte("0123456789"))) // window 2^35
+	Decompress(Zstd, nil, mustCompress(t, Zstd, []byte("warm")), 4)
+	var out []byte
+	var err error
+	n := allocated(func() { out, err = Decompress(Zstd, nil, z, 10) })
+	if err != nil || string(out) != "0123456789" {
+		t.Fatalf("%q %v", out, err)
+	}
+	if n > 64<<10 {
+		t.Errorf("allocated %d bytes", n)
+	}
+	_, err = Decompress(Zstd, nil, frame(0x00, 0xf8, nil, block(true, 0, 10, []byte("0123456789"))), 10) // 2^41
+	wantKind(t, err, errcode.ErrFormat)
 }
 
 func TestZstdBomb(t *testing.T) {

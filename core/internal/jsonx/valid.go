@@ -19,8 +19,9 @@ const maxKeyInError = 64
 // maxDepth <= 0). A violation is an *errcode.Error whose Offset is where it
 // starts, such as the opening quote of a duplicate key; its kind is
 // [errcode.ErrFormat], or [errcode.ErrLimit] for too deep a nesting. Valid
-// makes one pass and allocates only for objects with more than 16 keys and
-// for keys that contain escapes.
+// makes one pass; it allocates a stack of open containers with their key
+// lists (reused from one object to the next), a map for each object with more
+// than 16 keys, and a copy of each key that contains escapes.
 func Valid(data []byte, maxDepth int) error {
 	if maxDepth <= 0 {
 		maxDepth = DefaultMaxDepth
