@@ -68,8 +68,9 @@ $(BUILD)/abi_c: bench/abi_c.c $(LIB)
 
 # ---- the main job -----------------------------------------------------------
 DEMO := $(BUILD)/demo/demo.m8
+DEMO_MMX := $(BUILD)/demo/demo.mmx
 demo: deps-demo all examples
-	@mkdir -p $(BUILD)/demo && rm -f $(DEMO)
+	@mkdir -p $(BUILD)/demo && rm -f $(DEMO) $(DEMO_MMX)
 	@echo "== Go writes $(DEMO)"
 	$(GO) run ./examples/go/mem8 $(DEMO)
 	@echo "== C reads it"
@@ -83,6 +84,20 @@ demo: deps-demo all examples
 	@echo "== the CLI inspects and verifies it"
 	$(CLI) inspect $(DEMO)
 	$(CLI) verify $(DEMO)
+	@echo
+	@echo "== MMX: Go writes $(DEMO_MMX) (frames streamed in commits, a mesh, text, a sequence, an embedding, metadata)"
+	$(GO) run ./examples/go/mmx $(DEMO_MMX)
+	@echo "== C reads it"
+	$(BUILD)/mmx_c read $(DEMO_MMX)
+	@echo "== C++ reads it"
+	$(BUILD)/mmx_cpp read $(DEMO_MMX)
+	@echo "== Python reads it (numpy)"
+	PYTHONPATH=bindings/python/src POLYFMT_LIB=$(abspath $(LIB)) $(PY) examples/python/mmx_read.py $(DEMO_MMX)
+	@echo "== Node reads it"
+	node --disable-warning=ExperimentalWarning examples/js/mmx_read.mjs $(DEMO_MMX)
+	@echo "== the CLI lists and verifies it"
+	$(CLI) ls -l $(DEMO_MMX)
+	$(CLI) verify $(DEMO_MMX)
 
 deps-demo:
 	@bash .ci/deps.sh demo

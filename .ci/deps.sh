@@ -28,6 +28,7 @@ command -v python3 >/dev/null || apt_install python3 python3-pip
 command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm
 
 pip_install() { python3 -m pip install -q --disable-pip-version-check "$@"; }
+python3 -c 'import numpy' 2>/dev/null || pip_install numpy
 if [ "$mode" = test ]; then
   python3 -c 'import pytest' 2>/dev/null || pip_install pytest
   command -v cargo >/dev/null || apt_install cargo
