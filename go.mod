@@ -3,8 +3,9 @@ module github.com/polyfmt/polyfmt
 go 1.25.0
 
 require (
-	github.com/klauspost/compress v1.20.3 // indirect
-	github.com/pierrec/lz4/v4 v4.1.33 // indirect
-	github.com/tetratelabs/wazero v1.12.0 // indirect
-	golang.org/x/sys v0.44.0 // indirect
+	github.com/klauspost/compress v1.20.3
+	github.com/pierrec/lz4/v4 v4.1.33
+	github.com/tetratelabs/wazero v1.12.0
 )
+
+require golang.org/x/sys v0.44.0 // indirect

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
-	"github.com/polyfmt/polyfmt/core/internal/mmap"
 	"github.com/polyfmt/polyfmt/core/internal/storage"
 )
 
@@ -80,9 +79,7 @@ type File struct {
 	st         storage.File // nil when read-only
 	mem        *storage.Mem // non-nil for in-memory files
 	data       []byte       // whole-file view (mmap) for read-only path files, else nil
-	region     *mmap.Region
-	osf        *os.File
-	unlock     func()
+	h          storage.OSFile // the file, lock and mapping, when opened from a path
 	hdr        header
 	count      uint64
 	imp        []uint16 // importance per block, built at open
@@ -124,7 +121,7 @@ func Create(path string, opt *Options) (*File, error) {
 		osf.Close()
 		return nil, err
 	}
-	f.osf, f.unlock, f.name = osf, unlock, path
+	f.h.File, f.h.Unlock, f.name = osf, unlock, path
 	return f, nil
 }
 
@@ -202,13 +199,13 @@ func OpenFile(path string, flag int, opt *Options) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &File{osf: osf, name: path, noSync: o.NoSync, lim: o.Limits.orDefault()}
+	f := &File{h: storage.OSFile{File: osf}, name: path, noSync: o.NoSync, lim: o.Limits.orDefault()}
 	fail := func(err error) (*File, error) {
 		f.release()
 		return nil, err
 	}
 	if writable {
-		if f.unlock, err = storage.LockWriter(osf); err != nil {
+		if f.h.Unlock, err = storage.LockWriter(osf); err != nil {
 			return fail(err)
 		}
 		f.r, f.st = osf, osf
@@ -219,11 +216,10 @@ func OpenFile(path string, flag int, opt *Options) (*File, error) {
 	}
 	size := fi.Size()
 	if !writable {
-		if f.region, err = mmap.Map(osf, size); err != nil {
+		if f.data, err = f.h.Map(size); err != nil {
 			return fail(err)
 		}
-		f.data = f.region.Data
-		f.r = bytesReaderAt(f.data)
+		f.r = storage.Bytes(f.data)
 	}
 	if err := f.open(size, writable); err != nil {
 		return fail(err)
@@ -243,25 +239,13 @@ func NewReader(r io.ReaderAt, size int64, lim *Limits) (*File, error) {
 // OpenBytes opens a read-only File over data, without copying it. data must
 // not change while the File is in use.
 func OpenBytes(data []byte, lim *Limits) (*File, error) {
-	f := &File{r: bytesReaderAt(data), data: data, name: "bytes", lim: lim.orDefault()}
+	f := &File{r: storage.Bytes(data), data: data, name: "bytes", lim: lim.orDefault()}
 	if err := f.open(int64(len(data)), false); err != nil {
 		return nil, err
 	}
 	return f, nil
 }
 
-type bytesReaderAt []byte
-
-func (b bytesReaderAt) ReadAt(p []byte, off int64) (int, error) {
-	if off < 0 || off > int64(len(b)) {
-		return 0, io.EOF
-	}
-	n := copy(p, b[off:])
-	if n < len(p) {
-		return n, io.EOF
-	}
-	return n, nil
-}
 
 // Close releases the file. Closing twice returns ErrClosed.
 func (f *File) Close() error {
@@ -274,7 +258,7 @@ func (f *File) Close() error {
 	var err error
 	if f.reserved > 0 && f.broken == nil {
 		// Give back the space preallocated past the last block.
-		err = f.osf.Truncate(blockOffset(f.count))
+		err = f.h.File.Truncate(blockOffset(f.count))
 	}
 	if rerr := f.release(); err == nil {
 		err = rerr
@@ -283,22 +267,8 @@ func (f *File) Close() error {
 }
 
 func (f *File) release() error {
-	var err error
-	if f.region != nil {
-		err = f.region.Close()
-		f.region, f.data = nil, nil
-	}
-	if f.unlock != nil {
-		f.unlock()
-		f.unlock = nil
-	}
-	if f.osf != nil {
-		if cerr := f.osf.Close(); err == nil {
-			err = cerr
-		}
-		f.osf = nil
-	}
-	return err
+	f.data = nil
+	return f.h.Release()
 }
 
 // Name is the path the file was opened with ("memory", "bytes" or "reader"
@@ -350,7 +320,7 @@ func (f *File) Bytes() []byte {
 	switch {
 	case f.mem != nil:
 		return f.mem.Snapshot()
-	case f.data != nil && f.osf == nil:
+	case f.data != nil && f.h.File == nil:
 		return slices.Clone(f.data)
 	}
 	return nil
@@ -375,24 +345,26 @@ func (f *File) Refresh() (uint64, error) {
 	if err := f.checkOpen(); err != nil {
 		return 0, err
 	}
-	if f.st != nil || f.osf == nil {
+	if f.st != nil || f.h.File == nil {
 		return f.count, nil
 	}
-	fi, err := f.osf.Stat()
+	fi, err := f.h.File.Stat()
 	if err != nil {
 		return 0, err
 	}
-	region, err := mmap.Map(f.osf, fi.Size())
+	// Map the grown file beside the old mapping; swap only if it opens.
+	next := storage.OSFile{File: f.h.File}
+	data, err := next.Map(fi.Size())
 	if err != nil {
 		return 0, err
 	}
-	g := &File{r: bytesReaderAt(region.Data), data: region.Data, lim: f.lim}
+	g := &File{r: storage.Bytes(data), data: data, lim: f.lim}
 	if err := g.open(fi.Size(), false); err != nil {
-		region.Close()
+		next.Region.Close()
 		return 0, err
 	}
-	f.region.Close()
-	f.region, f.data, f.r = region, region.Data, g.r
+	f.h.Region.Close()
+	f.h.Region, f.data, f.r = next.Region, data, g.r
 	f.hdr, f.count, f.imp, f.tokens, f.lastHash, f.rec = g.hdr, g.count, g.imp, g.tokens, g.lastHash, g.rec
 	return f.count, nil
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
+	"github.com/polyfmt/polyfmt/core/internal/storage"
 	"github.com/polyfmt/polyfmt/core/vectors"
 )
 
@@ -36,7 +37,7 @@ func TestVectors(t *testing.T) {
 		opens := map[string]func() (*File, error){
 			"path":   func() (*File, error) { return Open(filepath.Join(vectorDir, c.File)) },
 			"bytes":  func() (*File, error) { return OpenBytes(data, nil) },
-			"reader": func() (*File, error) { return NewReader(bytesReaderAt(data), int64(len(data)), nil) },
+			"reader": func() (*File, error) { return NewReader(storage.Bytes(data), int64(len(data)), nil) },
 		}
 		for how, open := range opens {
 			t.Run(c.Name+"/"+how, func(t *testing.T) {

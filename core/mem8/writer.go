@@ -106,10 +106,10 @@ func (f *File) AppendRecord(r Record) (uint64, error) {
 		f.bufTrailer = true
 	}
 
-	if end := blockOffset(n + 1); f.osf != nil && end > f.reserved {
+	if end := blockOffset(n + 1); f.h.File != nil && end > f.reserved {
 		// Reserve space ahead in steps that grow with the file (1 MiB to 64 MiB).
 		f.reserved = end + min(max(end/8, 1<<20), 64<<20)
-		storage.Preallocate(f.osf, f.reserved)
+		storage.Preallocate(f.h.File, f.reserved)
 	}
 	if _, err := f.st.WriteAt(b, blockOffset(n)); err != nil {
 		f.broken = err

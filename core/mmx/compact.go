@@ -141,9 +141,9 @@ func (f *File) Compact() error {
 			d.Sync()
 			d.Close()
 		}
-		f.unlock()
-		f.osf.Close()
-		f.osf, f.unlock, f.r, f.st = tmp, unlock, tmp, tmp
+		f.h.Unlock()
+		f.h.File.Close()
+		f.h.File, f.h.Unlock, f.r, f.st = tmp, unlock, tmp, tmp
 	}
 	f.mu.Lock()
 	f.committed, f.pending, f.gen, f.hdr = doc.Chunks, map[string]*Entry{}, gen, h

@@ -10,7 +10,6 @@ import (
 
 	"github.com/polyfmt/polyfmt/core/errcode"
 	"github.com/polyfmt/polyfmt/core/internal/jsonx"
-	"github.com/polyfmt/polyfmt/core/internal/mmap"
 	"github.com/polyfmt/polyfmt/core/internal/storage"
 )
 
@@ -81,9 +80,7 @@ type File struct {
 	st             storage.File // nil when read-only
 	mem            *storage.Mem
 	data           []byte // whole-file mapping (read-only files on disk, bytes)
-	region         *mmap.Region
-	osf            *os.File
-	unlock         func()
+	h         storage.OSFile // the file, lock and mapping, when opened from a path
 	path           string
 	name           string
 	lim            Limits
@@ -156,7 +153,7 @@ func Create(path string, opt *Options) (*File, error) {
 		osf.Close()
 		return nil, err
 	}
-	f := &File{osf: osf, unlock: unlock, path: path, name: path}
+	f := &File{h: storage.OSFile{File: osf, Unlock: unlock}, path: path, name: path}
 	if err := osf.Truncate(0); err != nil {
 		f.release()
 		return nil, err
@@ -222,13 +219,13 @@ func OpenFile(path string, flag int, opt *Options) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &File{osf: osf, path: path, name: path, opt: o, lim: o.Limits.orDefault()}
+	f := &File{h: storage.OSFile{File: osf}, path: path, name: path, opt: o, lim: o.Limits.orDefault()}
 	fail := func(err error) (*File, error) {
 		f.release()
 		return nil, err
 	}
 	if writable {
-		if f.unlock, err = storage.LockWriter(osf); err != nil {
+		if f.h.Unlock, err = storage.LockWriter(osf); err != nil {
 			return fail(err)
 		}
 		f.r, f.st = osf, osf
@@ -249,14 +246,11 @@ func OpenFile(path string, flag int, opt *Options) (*File, error) {
 }
 
 func (f *File) mapFile(size int64) error {
-	region, err := mmap.Map(f.osf, size)
+	data, err := f.h.Map(size)
 	if err != nil {
 		return err
 	}
-	if f.region != nil {
-		f.region.Close()
-	}
-	f.region, f.data, f.r = region, region.Data, bytesReaderAt(region.Data)
+	f.data, f.r = data, storage.Bytes(data)
 	return nil
 }
 
@@ -264,7 +258,7 @@ func (f *File) mapFile(size int64) error {
 // not change while the File is in use.
 func OpenBytes(data []byte, opt *Options) (*File, error) {
 	o := optOrZero(opt)
-	f := &File{r: bytesReaderAt(data), data: data, name: "bytes", opt: o, lim: o.Limits.orDefault()}
+	f := &File{r: storage.Bytes(data), data: data, name: "bytes", opt: o, lim: o.Limits.orDefault()}
 	if err := f.open(uint64(len(data)), false); err != nil {
 		return nil, err
 	}
@@ -284,18 +278,6 @@ func NewReader(r io.ReaderAt, size int64, opt *Options) (*File, error) {
 	return f, nil
 }
 
-type bytesReaderAt []byte
-
-func (b bytesReaderAt) ReadAt(p []byte, off int64) (int, error) {
-	if off < 0 || off > int64(len(b)) {
-		return 0, io.EOF
-	}
-	n := copy(p, b[off:])
-	if n < len(p) {
-		return n, io.EOF
-	}
-	return n, nil
-}
 
 // Close commits pending writes (call Rollback first to discard them) and
 // releases the file. Closing twice returns ErrClosed.
@@ -319,22 +301,8 @@ func (f *File) Close() error {
 }
 
 func (f *File) release() error {
-	var err error
-	if f.region != nil {
-		err = f.region.Close()
-		f.region, f.data = nil, nil
-	}
-	if f.unlock != nil {
-		f.unlock()
-		f.unlock = nil
-	}
-	if f.osf != nil {
-		if cerr := f.osf.Close(); err == nil {
-			err = cerr
-		}
-		f.osf = nil
-	}
-	return err
+	f.data = nil
+	return f.h.Release()
 }
 
 func (f *File) checkOpen() error {
@@ -388,7 +356,7 @@ func (f *File) Bytes() []byte {
 	switch {
 	case f.mem != nil:
 		return f.mem.Snapshot()
-	case f.data != nil && f.osf == nil:
+	case f.data != nil && f.h.File == nil:
 		return append([]byte(nil), f.data...)
 	}
 	return nil

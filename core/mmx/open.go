@@ -8,6 +8,7 @@ import (
 	"io"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
+	"github.com/polyfmt/polyfmt/core/internal/storage"
 	"github.com/polyfmt/polyfmt/core/internal/jsonx"
 )
 
@@ -270,23 +271,23 @@ func (f *File) Refresh() (uint64, error) {
 	if err := f.checkOpen(); err != nil {
 		return 0, err
 	}
-	if f.st != nil || f.osf == nil {
+	if f.st != nil || f.h.File == nil {
 		return f.gen, nil
 	}
-	fi, err := f.osf.Stat()
+	fi, err := f.h.File.Stat()
 	if err != nil {
 		return 0, err
 	}
-	g := &File{osf: f.osf, path: f.path, name: f.name, opt: f.opt, lim: f.lim}
+	g := &File{h: storage.OSFile{File: f.h.File}, path: f.path, name: f.name, opt: f.opt, lim: f.lim}
 	if err := g.mapFile(fi.Size()); err != nil {
 		return 0, err
 	}
 	if err := g.open(uint64(fi.Size()), false); err != nil {
-		g.region.Close()
+		g.h.Region.Close()
 		return 0, err
 	}
-	old := f.region
-	f.region, f.data, f.r = g.region, g.data, g.r
+	old := f.h.Region
+	f.h.Region, f.data, f.r = g.h.Region, g.data, g.r
 	f.id, f.hdr, f.gen, f.committed, f.pending = g.id, g.hdr, g.gen, g.committed, g.pending
 	f.end, f.commitEnd, f.recOff, f.rec = g.end, g.commitEnd, g.recOff, g.rec
 	f.verified.Clear()

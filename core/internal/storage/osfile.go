@@ -1,0 +1,64 @@
+package storage
+
+import (
+	"io"
+	"os"
+
+	"github.com/polyfmt/polyfmt/core/internal/mmap"
+)
+
+// OSFile is what a format's File holds of the operating system: the open
+// file, its writer lock and its read-only mapping. The zero value holds
+// nothing; Release gives back whatever it holds, once.
+type OSFile struct {
+	File   *os.File
+	Region *mmap.Region
+	Unlock func()
+}
+
+// Release unmaps, unlocks and closes, returning the first error.
+func (o *OSFile) Release() error {
+	var err error
+	if o.Region != nil {
+		err = o.Region.Close()
+		o.Region = nil
+	}
+	if o.Unlock != nil {
+		o.Unlock()
+		o.Unlock = nil
+	}
+	if o.File != nil {
+		if cerr := o.File.Close(); err == nil {
+			err = cerr
+		}
+		o.File = nil
+	}
+	return err
+}
+
+// Map (re)maps the first size bytes of the file read-only and returns them.
+func (o *OSFile) Map(size int64) ([]byte, error) {
+	r, err := mmap.Map(o.File, size)
+	if err != nil {
+		return nil, err
+	}
+	if o.Region != nil {
+		o.Region.Close()
+	}
+	o.Region = r
+	return r.Data, nil
+}
+
+// Bytes reads from a byte slice (io.ReaderAt without bytes.Reader's state).
+type Bytes []byte
+
+func (b Bytes) ReadAt(p []byte, off int64) (int, error) {
+	if off < 0 || off > int64(len(b)) {
+		return 0, io.EOF
+	}
+	n := copy(p, b[off:])
+	if n < len(p) {
+		return n, io.EOF
+	}
+	return n, nil
+}
