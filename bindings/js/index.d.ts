@@ -1,8 +1,8 @@
 /// <reference lib="esnext.disposable" />
 /**
- * polyfmt for JavaScript: MEM8 (and, as the library grows, the other polyfmt
- * formats) in Node.js and the browser, through one WebAssembly module built
- * from the Go core (`polyfmt.wasm`, a WASI preview-1 reactor).
+ * polyfmt for JavaScript: MEM8 and MMX (and, as the library grows, the other
+ * polyfmt formats) in Node.js and the browser, through one WebAssembly module
+ * built from the Go core (`polyfmt.wasm`, a WASI preview-1 reactor).
  *
  * ```js
  * import { load } from 'polyfmt';
@@ -58,7 +58,7 @@ export interface LoadOptions {
  * package.json) is loaded once and shared by every later call without a
  * source. With a source, every call makes a new instance (its own Go runtime
  * and memory). The first instance loaded also serves the statics of the
- * exported {@link Mem8File} class.
+ * exported {@link Mem8File} and {@link MmxFile} classes.
  */
 export function load(source?: WasmSource | null, options?: LoadOptions): Promise<Polyfmt>;
 
@@ -80,6 +80,9 @@ export class Polyfmt {
 
   /** {@link Mem8File} bound to this instance: its statics open files here. */
   readonly Mem8File: typeof Mem8File;
+
+  /** {@link MmxFile} bound to this instance: its statics open files here. */
+  readonly MmxFile: typeof MmxFile;
 
   /** The library version as `major << 16 | minor << 8 | patch`. */
   versionNumber(): number;
@@ -131,6 +134,23 @@ export interface PolyfmtExports {
   pf_mem8_export_json(handle: number, outJson: number, outLen: number): number;
   pf_mem8_bytes(handle: number, out: number, outLen: number): number;
   pf_mem8_sync(handle: number): number;
+  pf_mmx_create(path: number, pathLen: number, opts: number, optsLen: number, outHandle: number): number;
+  pf_mmx_open(path: number, pathLen: number, writable: number, opts: number, optsLen: number, outHandle: number): number;
+  pf_mmx_open_bytes(data: number, len: number, writable: number, outHandle: number): number;
+  pf_mmx_write(handle: number, name: number, nameLen: number, desc: number, descLen: number, data: number, dataLen: number): number;
+  /** `outBorrowed` is an int32 slot: 1 means `*outData` is lent by the handle (copy it before the next call, never free it). */
+  pf_mmx_read(handle: number, name: number, nameLen: number, outJson: number, outJsonLen: number, outData: number, outDataLen: number, outBorrowed: number): number;
+  pf_mmx_read_rows(handle: number, name: number, nameLen: number, start: bigint, end: bigint, outJson: number, outJsonLen: number, outData: number, outDataLen: number, outBorrowed: number): number;
+  pf_mmx_list(handle: number, prefix: number, prefixLen: number, outJson: number, outLen: number): number;
+  pf_mmx_info(handle: number, outJson: number, outLen: number): number;
+  pf_mmx_delete(handle: number, name: number, nameLen: number): number;
+  pf_mmx_commit(handle: number): number;
+  pf_mmx_rollback(handle: number): number;
+  pf_mmx_compact(handle: number): number;
+  /** `outGeneration` is a uint64 slot (may be 0). */
+  pf_mmx_refresh(handle: number, outGeneration: number): number;
+  pf_mmx_verify(handle: number): number;
+  pf_mmx_bytes(handle: number, out: number, outLen: number): number;
 }
 
 // ---- errors ----------------------------------------------------------------
@@ -398,6 +418,468 @@ export class Mem8File implements Iterable<Mem8Block>, Disposable {
   sync(): void;
 
   /** Closes the handle. A second close does nothing. */
+  close(): void;
+
+  /** The same as close(). */
+  [Symbol.dispose](): void;
+}
+
+// ---- MMX -------------------------------------------------------------------
+
+/** The six chunk types of an MMX file. */
+export type MmxChunkType = 'Tensor' | 'Embedding' | 'Mesh' | 'Text' | 'Sequence' | 'Meta';
+
+/** Element types, by numpy's names; stored little-endian, row-major. */
+export type MmxDType =
+  | 'bool' | 'int8' | 'int16' | 'int32' | 'int64'
+  | 'uint8' | 'uint16' | 'uint32' | 'uint64'
+  | 'float16' | 'bfloat16' | 'float32' | 'float64' | 'complex64' | 'complex128';
+
+/** Per-chunk compression. */
+export type MmxCompression = 'None' | 'Lz4' | 'Zlib' | 'Zstd';
+
+/**
+ * When chunk checksums (SHA-256) are checked: the first time a chunk is read
+ * in full (default), all at open, or never. {@link MmxFile.verify} always
+ * checks everything. Hashing in WebAssembly is slow: pick deliberately.
+ */
+export type MmxVerifyMode = 'on_read' | 'on_open' | 'never';
+
+/** Options of {@link MmxFile.create}. Unknown keys are PF_EBADARG. */
+export interface MmxCreateOptions {
+  /** Written in the header (at most 1024 bytes). */
+  creator?: string;
+  /** Written in the header; absent means null. */
+  modelUuid?: string;
+  /** Skip the fsyncs at commit. */
+  noSync?: boolean;
+  verify?: MmxVerifyMode;
+  /** Refuse chunks larger than this when uncompressed (default 16 GiB). */
+  maxChunkBytes?: number;
+  /** Refuse directories with more chunks (default 4194304). */
+  maxChunks?: number;
+}
+
+/** Options of {@link MmxFile.open}. Unknown keys are PF_EBADARG. */
+export interface MmxOpenOptions {
+  /**
+   * Open for writing: takes the writer lock where the platform has one
+   * (never under WebAssembly: the host owns the file) and repairs a torn
+   * tail. Default: read-only, which ignores a torn tail and reports it in
+   * {@link MmxInfo.recovery}. Files written by MorphNet open read-only only.
+   */
+  writable?: boolean;
+  verify?: MmxVerifyMode;
+  /** Skip the fsyncs at commit. */
+  noSync?: boolean;
+  /** Refuse chunks larger than this when uncompressed (default 16 GiB). */
+  maxChunkBytes?: number;
+  /** Refuse directories with more chunks (default 4194304). */
+  maxChunks?: number;
+}
+
+/** Options of {@link MmxFile.fromBytes}: the library's defaults apply otherwise (verify on read, default limits). */
+export interface MmxBytesOptions {
+  /** Writable in memory (read its image with toBytes()). Default: read-only. */
+  writable?: boolean;
+}
+
+/** Options every write takes. Unknown keys are PF_EBADARG. */
+export interface MmxWriteOptions {
+  /** Default "None". Only raw chunks can be read by rows without decompressing. */
+  compression?: MmxCompression;
+  /** Codec level; 0 or absent is the codec's default (Lz4 1–9, Zlib 1–9, Zstd 1–22). */
+  level?: number;
+  /** A grouping label stored in the entry. */
+  logicalRegion?: string;
+  /** Offset alignment of the chunk: a power of two from 8 to 1 MiB (default 64). */
+  alignment?: number;
+}
+
+/** Options of {@link MmxFile.writeTensor}. */
+export interface MmxTensorWriteOptions extends MmxWriteOptions {
+  /**
+   * The element type. Default: the TypedArray's own (Float32Array →
+   * float32, BigInt64Array → int64, Uint8Array → uint8, …). Needed for a
+   * Uint8Array of raw little-endian bytes (any dtype), a DataView or an
+   * ArrayBuffer, and for bool (Uint8Array), bfloat16 or float16 bits
+   * (Uint16Array), complex64 (interleaved Float32Array) and complex128
+   * (interleaved Float64Array).
+   */
+  dtype?: MmxDType;
+}
+
+/** Options of {@link MmxFile.writeEmbedding}. */
+export interface MmxEmbeddingWriteOptions extends MmxTensorWriteOptions {
+  /** How the embedding was made ("PCA", a model name, …). */
+  method?: string;
+  /** One label per row (the first axis), or null for none. */
+  labels?: readonly string[] | null;
+}
+
+/** Tensor data to write: a TypedArray, or raw bytes with an explicit dtype. */
+export type MmxTensorInput = ArrayBufferView | ArrayBuffer;
+
+/** A shape: non-negative integers, row-major. */
+export type MmxShape = readonly (number | bigint)[];
+
+/**
+ * A Float16Array, where the runtime has one (Chromium 135+, Firefox 129+,
+ * Node with the global): reads of float16 return one there, and a
+ * Uint8Array of the raw bytes elsewhere.
+ */
+export interface MmxFloat16Array extends ArrayBufferView {
+  readonly length: number;
+  readonly [Symbol.toStringTag]: 'Float16Array';
+  [index: number]: number;
+}
+
+/**
+ * The array a Tensor or Embedding read returns: the dtype's TypedArray
+ * (bool and uint8: Uint8Array; int64/uint64: BigInt64Array/BigUint64Array;
+ * float16: {@link MmxFloat16Array} where available), or a Uint8Array of
+ * little-endian bytes for the dtypes JavaScript has no array for (bfloat16,
+ * complex64, complex128, and float16 without Float16Array).
+ */
+export type MmxTypedArray =
+  | Uint8Array | Int8Array | Int16Array | Uint16Array | Int32Array | Uint32Array
+  | BigInt64Array | BigUint64Array | Float32Array | Float64Array | MmxFloat16Array;
+
+/** A directory entry (the library's JSON with camelCase keys). */
+export interface MmxEntry {
+  name: string;
+  chunkType: MmxChunkType;
+  /** Byte offset of the stored payload in the file. */
+  offset: number;
+  /** Stored (compressed) bytes. */
+  size: number;
+  compression: MmxCompression;
+  /** Tensor and Embedding: the shape; otherwise null. */
+  shape: number[] | null;
+  /** Tensor and Embedding: the dtype; otherwise null. */
+  dtype: MmxDType | null;
+  logicalRegion: string | null;
+  /** SHA-256 of the stored bytes, 64 lowercase hex digits ("" in some MorphNet files). */
+  checksum: string;
+  uncompressedSize: number;
+  alignment: number;
+  /** Type-specific small metadata as stored (an Embedding's method and labels). */
+  attributes?: Record<string, unknown>;
+}
+
+/** A Tensor as {@link MmxFile.read} returns it. */
+export interface MmxTensor {
+  chunkType: 'Tensor';
+  dtype: MmxDType;
+  shape: number[];
+  /** A copy with its own ArrayBuffer (see {@link MmxTypedArray}). */
+  data: MmxTypedArray;
+  entry: MmxEntry;
+}
+
+/** An Embedding: a Tensor with its method and labels. */
+export interface MmxEmbedding extends Omit<MmxTensor, 'chunkType'> {
+  chunkType: 'Embedding';
+  method: string;
+  labels: string[] | null;
+}
+
+/** A Mesh: flat arrays, three numbers per vertex, face, normal; two per uv. */
+export interface MmxMesh {
+  chunkType: 'Mesh';
+  vertices: Float32Array;
+  faces: Uint32Array;
+  /** null when the mesh has none (an empty array when it has zero). */
+  normals: Float32Array | null;
+  /** null when the mesh has none. */
+  uvs: Float32Array | null;
+  /** null when the mesh has none. */
+  materials: Record<string, string> | null;
+  entry: MmxEntry;
+}
+
+/** A Text chunk. */
+export interface MmxText {
+  chunkType: 'Text';
+  content: string;
+  /** The encoding label ("utf-8" by default). */
+  encoding: string;
+  language: string | null;
+  /** Token ids (uint32), or null. */
+  tokens: number[] | null;
+  entry: MmxEntry;
+}
+
+/** A Sequence chunk: frames are names of other chunks. */
+export interface MmxSequence {
+  chunkType: 'Sequence';
+  frames: string[];
+  fps: number | null;
+  duration: number | null;
+  metadata: Record<string, string> | null;
+  entry: MmxEntry;
+}
+
+/** A Meta chunk: any JSON value, versioned and timestamped. */
+export interface MmxMeta {
+  chunkType: 'Meta';
+  version: number;
+  /** RFC 3339. */
+  timestamp: string;
+  /** The JSON value as JSON.parse gives it (integers past 2^53 lose precision). */
+  data: unknown;
+  entry: MmxEntry;
+}
+
+/** Any chunk, discriminated by chunkType. */
+export type MmxChunk = MmxTensor | MmxEmbedding | MmxMesh | MmxText | MmxSequence | MmxMeta;
+
+/** What {@link MmxFile.readRows} returns. */
+export interface MmxRows {
+  dtype: MmxDType;
+  /** The chunk's shape with the first axis cut to the rows read. */
+  shape: number[];
+  data: MmxTypedArray;
+  /** The whole chunk's entry. */
+  entry: MmxEntry;
+}
+
+/** Where one array lies inside {@link MmxFlat.data}. */
+export interface MmxFlatArray {
+  dtype: MmxDType;
+  shape: number[];
+  offset: number;
+  nbytes: number;
+}
+
+/** A chunk in the library's flat form ({@link MmxFile.readFlat}). */
+export interface MmxFlat {
+  entry: MmxEntry;
+  /** Text, Sequence, Meta: the object; Embedding: {method, labels}; Mesh: {materials}; Tensor: null. */
+  value: unknown;
+  /** Tensor, Embedding: "data"; Mesh: "vertices", "faces", and "normals", "uvs" when present. */
+  arrays: Record<string, MmxFlatArray>;
+  /** A copy of the bytes the arrays point into (little-endian). */
+  data: Uint8Array;
+}
+
+/** A mesh to write. Array-likes of numbers are converted. */
+export interface MmxMeshInput {
+  /** x, y, z per vertex. */
+  vertices: Float32Array | ArrayLike<number>;
+  /** Three vertex indices per triangle, each < the vertex count. */
+  faces: Uint32Array | ArrayLike<number>;
+  /** x, y, z per normal; absent or null: none. */
+  normals?: Float32Array | ArrayLike<number> | null;
+  /** u, v per vertex; absent or null: none. */
+  uvs?: Float32Array | ArrayLike<number> | null;
+  /** Absent or null: none. */
+  materials?: Record<string, string> | null;
+}
+
+/** A Text chunk to write. */
+export interface MmxTextInput {
+  content: string;
+  /** A label; "utf-8" when absent. */
+  encoding?: string;
+  language?: string | null;
+  /** Token ids, each a uint32. */
+  tokens?: ArrayLike<number> | null;
+}
+
+/** A Sequence chunk to write. */
+export interface MmxSequenceInput {
+  /** Names of other chunks. */
+  frames: readonly string[];
+  fps?: number | null;
+  duration?: number | null;
+  metadata?: Record<string, string> | null;
+}
+
+/** A Meta chunk to write. */
+export interface MmxMetaInput {
+  /** Any JSON-serializable value. */
+  data: unknown;
+  /** Default 0. */
+  version?: number;
+  /** RFC 3339; now when absent. */
+  timestamp?: string;
+}
+
+/** The file header (a cache of the newest directory). */
+export interface MmxHeader {
+  version: number;
+  fileId: string;
+  /** RFC 3339 UTC. */
+  created: string;
+  creator: string;
+  modelUuid: string | null;
+  /** Live chunks per type; types with none are absent. */
+  modalitySummary: Partial<Record<MmxChunkType, number>>;
+  totalChunks: number;
+  fileSize: number;
+  /** Where the current directory record lies. */
+  directory?: { offset: number; length: number; generation: number };
+}
+
+/** What {@link MmxFile.info} reports. */
+export interface MmxInfo {
+  /** The path, "bytes" or "memory". */
+  name: string;
+  writable: boolean;
+  /** The file was written by MorphNet (imported read-only). */
+  fromMorphnet: boolean;
+  /** The commit this handle sees: 1 for a file's first, +1 per commit; 0 for none. */
+  generation: number;
+  /** Writes or deletes wait for commit(). */
+  pending: boolean;
+  /** Bytes no live chunk uses (compact() drops them). */
+  deadBytes: number;
+  header: MmxHeader;
+  /** What open found past the newest intact directory, and what it did. */
+  recovery: {
+    clean: boolean;
+    /** Why the file was not clean ("" when it was). */
+    reason: string;
+    droppedBytes: number;
+    /** A writable open truncated the torn tail and rewrote the header. */
+    repaired: boolean;
+  };
+}
+
+/**
+ * An open MMX file (a multimodal container of named chunks), on disk or in
+ * memory. It owns a library handle: close it (or `using` it) when done; a
+ * file dropped without close() is closed when garbage-collected.
+ *
+ * Writes go into a transaction that becomes visible at {@link commit}
+ * (close() commits what is pending; {@link rollback} drops it).
+ *
+ * Every array a read returns is a copy with its own ArrayBuffer: the
+ * library may lend a raw chunk's bytes from the image it holds, but linear
+ * memory can grow (detaching every view of it) at the next call, so the
+ * package copies them out at once. Values a JavaScript number cannot hold
+ * exactly (offsets past 2^53) do not occur in files this size.
+ *
+ * Argument errors found before the library is called throw a TypeError
+ * (wrong kinds of values) or a {@link PolyfmtError} with PF_EBADARG (values
+ * the library would refuse the same way); everything else is the library's
+ * PolyfmtError.
+ */
+export class MmxFile implements Disposable {
+  private constructor();
+
+  /**
+   * The instance the statics use: on the exported class the first instance
+   * loaded (an Error before any load()); on {@link Polyfmt.MmxFile} its own.
+   */
+  static readonly polyfmt: Polyfmt;
+
+  /**
+   * Creates a new file at path (truncating it), locked for writing; with no
+   * path, an in-memory file (read its image with {@link toBytes}).
+   */
+  static create(path?: string | null, opts?: MmxCreateOptions): MmxFile;
+  static create(opts: MmxCreateOptions): MmxFile;
+
+  /**
+   * Opens a file on disk, read-only unless `writable`. Needs a filesystem:
+   * Node with node:wasi (relative paths are taken from the working
+   * directory), not a browser.
+   */
+  static open(path: string, opts?: MmxOpenOptions): MmxFile;
+
+  /** Opens a copy of a file image, read-only unless `writable`. Works everywhere. */
+  static fromBytes(bytes: Uint8Array | ArrayBuffer | ArrayBufferView, opts?: MmxBytesOptions): MmxFile;
+
+  /** The library handle, for the raw exports. */
+  readonly handle: number;
+  /** True once close() was called. */
+  readonly closed: boolean;
+
+  /**
+   * Writes a Tensor (replacing `name` at commit). The dtype comes from the
+   * TypedArray unless `opts.dtype` says otherwise (see
+   * {@link MmxTensorWriteOptions.dtype}); `shape` defaults to one dimension
+   * holding every element. A read-only file is PF_EBADARG.
+   */
+  writeTensor(name: string, data: MmxTensorInput, shape?: MmxShape | null, opts?: MmxTensorWriteOptions): void;
+  writeTensor(name: string, data: MmxTensorInput, opts: MmxTensorWriteOptions): void;
+
+  /** Writes an Embedding: a Tensor with `opts.method` and `opts.labels`. */
+  writeEmbedding(name: string, data: MmxTensorInput, shape?: MmxShape | null, opts?: MmxEmbeddingWriteOptions): void;
+  writeEmbedding(name: string, data: MmxTensorInput, opts: MmxEmbeddingWriteOptions): void;
+
+  /**
+   * Writes a Mesh. Parts left out (normals, uvs, materials) read back as
+   * null; empty ones read back empty. Face indices must be < the vertex
+   * count (PF_EBADARG).
+   */
+  writeMesh(name: string, mesh: MmxMeshInput, opts?: MmxWriteOptions): void;
+
+  /** Writes a Text chunk: a string, or content with encoding, language and tokens. */
+  writeText(name: string, text: string | MmxTextInput, opts?: MmxWriteOptions): void;
+
+  /** Writes a Sequence chunk. */
+  writeSequence(name: string, seq: MmxSequenceInput, opts?: MmxWriteOptions): void;
+
+  /** Writes a Meta chunk. */
+  writeMeta(name: string, meta: MmxMetaInput, opts?: MmxWriteOptions): void;
+
+  /**
+   * Reads one chunk, decoded by its type (narrow on `chunkType`).
+   * PF_ENOTFOUND for no such chunk; PF_ECHECKSUM when its bytes fail their
+   * SHA-256 (checked as the verify mode says).
+   */
+  read(name: string): MmxChunk;
+
+  /** Reads one chunk in the library's flat form: entry, value, array placements, a copy of the data. */
+  readFlat(name: string): MmxFlat;
+
+  /**
+   * Rows [start, end) of a Tensor or Embedding along its first axis. Only
+   * those rows of a raw chunk are read (skipping the whole-chunk checksum);
+   * a compressed chunk is decompressed and checked, then sliced.
+   */
+  readRows(name: string, start: number | bigint, end: number | bigint): MmxRows;
+
+  /** Entries whose names start with prefix (default: all), sorted by name. A writer sees its uncommitted writes. */
+  list(prefix?: string): MmxEntry[];
+
+  /** Generation, pending writes, dead bytes, the header and the recovery report. */
+  info(): MmxInfo;
+
+  /** Deletes `name` at the next commit (PF_ENOTFOUND if there is none). */
+  delete(name: string): void;
+
+  /** Makes every write and delete since the last commit visible at once. */
+  commit(): void;
+
+  /** Discards every write and delete since the last commit. */
+  rollback(): void;
+
+  /** Commits, then rewrites the file with only its live chunks (dropping dead bytes). */
+  compact(): void;
+
+  /** A read-only file moves to the newest commit on disk; returns that generation. */
+  refresh(): number;
+
+  /**
+   * Checks every chunk's SHA-256 and decodes every payload. Throws a
+   * {@link PolyfmtError} (PF_ECHECKSUM, PF_EFORMAT, …) naming the first bad
+   * chunk. Slow in WebAssembly: a SHA-256 over every stored byte.
+   */
+  verify(): void;
+
+  /**
+   * The image of a file held in memory (made by create() without a path, or
+   * by fromBytes()) as its bytes stand; PF_EBADARG for a file on disk.
+   * Uncommitted writes are in it as a torn tail that readers ignore (and
+   * report in {@link MmxInfo.recovery}): commit() first.
+   */
+  toBytes(): Uint8Array;
+
+  /** Commits what is pending and closes the handle. A second close does nothing. */
   close(): void;
 
   /** The same as close(). */

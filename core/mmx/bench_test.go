@@ -13,6 +13,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
+	"github.com/polyfmt/polyfmt/core/internal/storage"
 	"math"
 	"os"
 	"path/filepath"
@@ -250,7 +251,7 @@ func BenchmarkOpen10k(b *testing.B) {
 	})
 	// The steps of open, on the bytes in memory.
 	b.Run("step/record", func(b *testing.B) { // read, SHA-256, JSON decode
-		fr := &File{r: bytesReaderAt(data), lim: DefaultLimits}
+		fr := &File{r: storage.Bytes(data), lim: DefaultLimits}
 		for b.Loop() {
 			r, err := fr.record(size)
 			if r == nil || err != nil {

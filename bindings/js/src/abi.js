@@ -46,6 +46,7 @@ export class Abi {
   }
 
   u32(p) { return new DataView(this.e.memory.buffer).getUint32(p, true); }
+  i32(p) { return new DataView(this.e.memory.buffer).getInt32(p, true); }
   u64(p) { return new DataView(this.e.memory.buffer).getBigUint64(p, true); }
   i64(p) { return new DataView(this.e.memory.buffer).getBigInt64(p, true); }
 
@@ -72,6 +73,16 @@ export class Abi {
     if (p === 0) throw new PolyfmtError(PF_ENOMEM, `pf_alloc: cannot allocate ${bytes.length} bytes`);
     new Uint8Array(this.e.memory.buffer, p, bytes.length).set(bytes);
     return [p, bytes.length];
+  }
+
+  /**
+   * A copy of n bytes of linear memory at p, for data the library lends
+   * (never freed by the caller) or that the caller frees right after.
+   * @returns {Uint8Array}
+   */
+  copy(p, n) {
+    if (n === 0) return new Uint8Array(0);
+    return new Uint8Array(this.e.memory.buffer, p, n).slice();
   }
 
   /** Frees a staging buffer (0 is a no-op). */
@@ -129,4 +140,41 @@ export function toBytes(data) {
 
 export function utf8(bytes) {
   return decoder.decode(bytes);
+}
+
+/** camelCase option names to the library's snake_case JSON keys; "" for none. */
+export function optionsJSON(opts) {
+  const out = {};
+  for (const [k, v] of Object.entries(opts ?? {})) {
+    if (v !== undefined) out[k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] = v;
+  }
+  return Object.keys(out).length === 0 ? '' : JSON.stringify(out);
+}
+
+/** snake_case JSON keys to camelCase, recursively. */
+export function camel(v) {
+  if (Array.isArray(v)) return v.map(camel);
+  if (v === null || typeof v !== 'object') return v;
+  const out = {};
+  for (const [k, x] of Object.entries(v)) out[k.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase())] = camel(x);
+  return out;
+}
+
+/**
+ * A relative path made absolute against the working directory where there
+ * is one (Node), since the module sees the filesystem through the preopened
+ * root only.
+ */
+export function absolute(path) {
+  if (typeof path !== 'string') throw new TypeError('polyfmt: path must be a string');
+  if (path === '' || path.startsWith('/') || typeof process !== 'object' || typeof process.cwd !== 'function') {
+    return path;
+  }
+  const parts = [];
+  for (const seg of `${process.cwd()}/${path}`.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') parts.pop();
+    else parts.push(seg);
+  }
+  return `/${parts.join('/')}`;
 }

@@ -4,6 +4,7 @@
 export { load, defaultWasmURL } from './loader.js';
 export { Polyfmt } from './polyfmt.js';
 export { Mem8File, Mem8Block } from './mem8.js';
+export { MmxFile } from './mmx.js';
 export { WasiShim, WasiExit } from './wasi-shim.js';
 export {
   PolyfmtError, codes, codeName,

@@ -54,7 +54,14 @@ async function instantiate(source, wasiMode) {
     // The root is preopened as itself, so absolute paths mean what they
     // mean to the host.
     const wasi = new nodeWASI({ version: 'preview1', args: [], env: {}, preopens: { '/': '/' }, returnOnExit: true });
-    const imports = wasi.getImportObject();
+    // Each node:wasi function is called through a plain JS wrapper: called
+    // directly (V8's fast-call path), Node 20 frees a buffer it still uses
+    // once linear memory has grown and the Go runtime next polls
+    // (poll_oneoff), corrupting Node's heap. The wrapper costs one JS call.
+    const imports = {};
+    for (const [ns, fns] of Object.entries(wasi.getImportObject())) {
+      imports[ns] = Object.fromEntries(Object.entries(fns).map(([name, fn]) => [name, (...args) => fn(...args)]));
+    }
     const missing = WebAssembly.Module.imports(module)
       .filter((imp) => imports[imp.module]?.[imp.name] === undefined)
       .map((imp) => `${imp.module}.${imp.name}`);

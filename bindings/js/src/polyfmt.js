@@ -3,6 +3,7 @@
 import { Abi } from './abi.js';
 import { abiOf, state } from './internal.js';
 import { bindMem8File } from './mem8.js';
+import { bindMmxFile } from './mmx.js';
 
 const token = Symbol('polyfmt.internal');
 
@@ -22,6 +23,8 @@ export class Polyfmt {
     this.wasi = wasi;
     /** Mem8File bound to this instance. */
     this.Mem8File = bindMem8File(this);
+    /** MmxFile bound to this instance. */
+    this.MmxFile = bindMmxFile(this);
     if (state.default === null) state.default = this;
   }
 

@@ -1,16 +1,20 @@
 // The package in a real browser: Debian's Chromium, headless, driven by
 // playwright-core, loading the package as plain ES modules from a local
 // static server. It runs the browser example page on a vector and then the
-// whole manifest through the package API in the page. Without Chromium
-// this test fails: it never skips.
+// whole manifest through the package API in the page; the same for MMX
+// (its manifest, SHA-256 by crypto.subtle, and a write/read round trip).
+// Without Chromium this test fails: it never skips.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { existsSync, mkdtempSync, readFile, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFile, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 
 import { manifest, repoRoot } from './helpers.js';
+
+/** The shared MMX manifest. */
+const mmxManifest = JSON.parse(readFileSync(join(repoRoot, 'core/testdata/mmx/manifest.json'), 'utf8'));
 
 const CHROMIUM = '/usr/bin/chromium';
 const LAUNCH_ARGS = [
@@ -19,7 +23,7 @@ const LAUNCH_ARGS = [
 ];
 
 /** What the server may serve, relative to the repository root. */
-const SERVED = ['bindings/js/src/', 'bindings/js/polyfmt.wasm', 'examples/js/browser/', 'core/testdata/mem8/'];
+const SERVED = ['bindings/js/src/', 'bindings/js/polyfmt.wasm', 'examples/js/browser/', 'core/testdata/mem8/', 'core/testdata/mmx/'];
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -217,6 +221,199 @@ describe('browser (headless Chromium)', { timeout: 180_000 }, () => {
         else assert.equal(b.text, w.content);
       }
     }
+    await page.close();
+  });
+
+  async function openMMXExample(page, file) {
+    await page.goto(`${base}/examples/js/browser/index.html?file=/core/testdata/mmx/${file}`);
+    await page.waitForSelector('body[data-state="done"], body[data-state="error"]', { timeout: 60_000 });
+    return page.evaluate(() => window.polyfmtResult ?? null);
+  }
+
+  test('the example page shows an MMX vector, chunk by chunk', async () => {
+    const c = mmxManifest.cases.find((x) => x.name === 'all_types');
+    const page = await newPage();
+    const got = await openMMXExample(page, c.file);
+    assert.ok(got, 'the page reported no result');
+    assert.equal(got.error, undefined);
+    assert.equal(got.format, 'mmx');
+    assert.equal(got.info.generation, c.expect.generation);
+    assert.equal(got.info.header.fileId, c.expect.file_id);
+    assert.deepEqual(got.chunks.map((x) => [x.name, x.chunkType, x.compression]),
+      c.expect.chunks.map((x) => [x.name, x.chunk_type, x.compression]));
+    assert.equal(got.chunks.find((x) => x.name === 'docs/readme').summary, '"héllo wörld"');
+    assert.equal(got.chunks.find((x) => x.name === 'emb/pca').summary, 'float32[2,3] 0, 0.5, 1, 1.5, 2, 2.5 method=PCA');
+    assert.equal(await page.locator('#chunks tbody tr').count(), c.expect.total_chunks);
+    assert.equal(await page.locator('#blocks').isHidden(), true);
+
+    const bad = await openMMXExample(page, 'bad_checksum.mmx');
+    assert.match(bad.chunks.find((x) => x.name === 'docs/readme').summary, /^PF_ECHECKSUM: /);
+    const short = await openMMXExample(page, 'short.mmx');
+    assert.equal(short.error, 'PF_EFORMAT');
+    await page.close();
+  });
+
+  test('every MMX manifest case through the package API, SHA-256 by crypto.subtle, and a round trip', async () => {
+    const page = await newPage();
+    await openExample(page, null);
+    const cases = mmxManifest.cases;
+    const results = await page.evaluate(async (cases) => {
+      const { load, MmxFile, PolyfmtError } = await import('/bindings/js/src/index.js');
+      const pf = await load();
+      const sha256 = async (view) => [...new Uint8Array(await crypto.subtle.digest('SHA-256', view))]
+        .map((x) => x.toString(16).padStart(2, '0')).join('');
+      const bytesOf = (a) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+      const status = (fn) => {
+        try {
+          fn();
+          return 'PF_OK';
+        } catch (err) {
+          if (!(err instanceof PolyfmtError)) throw err;
+          return err.codeName;
+        }
+      };
+      const out = { wasi: pf.wasi, cases: {} };
+      for (const c of cases) {
+        const bytes = new Uint8Array(await (await fetch(`/core/testdata/mmx/${c.file}`)).arrayBuffer());
+        const r = {};
+        out.cases[c.name] = r;
+        let f;
+        try {
+          f = MmxFile.fromBytes(bytes);
+        } catch (err) {
+          if (!(err instanceof PolyfmtError)) throw err;
+          r.error = err.codeName;
+          continue;
+        }
+        try {
+          const info = f.info();
+          r.generation = info.generation;
+          r.total_chunks = info.header.totalChunks;
+          r.file_id = info.header.fileId;
+          r.creator = info.header.creator;
+          r.recovery_clean = info.recovery.clean;
+          r.verify = status(() => f.verify());
+          r.chunks = [];
+          for (const e of f.list()) {
+            const ch = { name: e.name, chunk_type: e.chunkType, compression: e.compression, logical_region: e.logicalRegion };
+            r.chunks.push(ch);
+            let flat;
+            try {
+              flat = f.readFlat(e.name);
+            } catch (err) {
+              if (!(err instanceof PolyfmtError)) throw err;
+              ch.error = err.codeName;
+              continue;
+            }
+            ch.value = flat.value;
+            const names = Object.keys(flat.arrays);
+            ch.arrays = names.length === 0 ? null : {};
+            for (const k of names) {
+              const a = flat.arrays[k];
+              ch.arrays[k] = { dtype: a.dtype, shape: a.shape, sha256: await sha256(flat.data.subarray(a.offset, a.offset + a.nbytes)) };
+            }
+            const d = f.read(e.name);
+            if (d.chunkType === 'Tensor' || d.chunkType === 'Embedding') ch.decoded_sha256 = await sha256(bytesOf(d.data));
+            if (d.chunkType === 'Mesh') ch.decoded_sha256 = await sha256(bytesOf(d.vertices));
+          }
+        } finally {
+          f.close();
+        }
+      }
+
+      // Writing in memory works in the page; paths do not (no filesystem).
+      const hasFloat16 = typeof globalThis.Float16Array === 'function';
+      const w = MmxFile.create({ creator: 'browser' });
+      w.writeTensor('f16', hasFloat16 ? new Float16Array([1.5, -2, 0.25]) : new Uint16Array([0x3e00, 0xc000, 0x3400]), [3], hasFloat16 ? {} : { dtype: 'float16' });
+      w.writeTensor('f32', new Float32Array([1, 2, 3, 4, 5, 6]), [2, 3], { compression: 'Zstd' });
+      w.writeTensor('i64', new BigInt64Array([-5n, 2n ** 62n]));
+      w.writeEmbedding('emb', new Float64Array([0.5, 1.5]), [2, 1], { method: 'UMAP', labels: ['x', 'y'] });
+      w.writeMesh('mesh', { vertices: [0, 0, 0, 1, 0, 0, 0, 1, 0], faces: [0, 1, 2], uvs: [0, 0, 1, 0, 0, 1] }, { compression: 'Lz4' });
+      w.writeText('text', { content: 'written in the browser 🌍', language: 'en' }, { compression: 'Zlib' });
+      w.writeSequence('seq', { frames: ['f32'], fps: 24 });
+      w.writeMeta('meta', { data: { ok: true }, version: 1 });
+      w.commit();
+      w.writeText('dropped', 'rolled back');
+      w.delete('seq');
+      w.rollback();
+      w.writeTensor('f32', new Float32Array([1, 2, 3, 4, 5, 6]), [2, 3], { compression: 'Zstd' }); // an overwrite
+      w.commit();
+      const image = w.toBytes();
+      w.close();
+      const r = MmxFile.fromBytes(image);
+      const f16 = r.read('f16');
+      const mesh = r.read('mesh');
+      const text = r.read('text');
+      const emb = r.read('emb');
+      out.written = {
+        names: r.list().map((e) => e.name),
+        creator: r.info().header.creator,
+        hasFloat16,
+        f16Kind: f16.data[Symbol.toStringTag],
+        f16Hex: [...bytesOf(f16.data)].map((x) => x.toString(16).padStart(2, '0')).join(''),
+        f16Values: hasFloat16 ? Array.from(f16.data) : null,
+        f32: Array.from(r.read('f32').data),
+        f32Sha: await sha256(bytesOf(r.read('f32').data)),
+        f32WantSha: await sha256(bytesOf(new Float32Array([1, 2, 3, 4, 5, 6]))),
+        rows: Array.from(r.readRows('f32', 1, 2).data),
+        i64: Array.from(r.read('i64').data, String),
+        emb: { method: emb.method, labels: emb.labels, data: Array.from(emb.data) },
+        mesh: { vertices: Array.from(mesh.vertices), faces: Array.from(mesh.faces), uvs: Array.from(mesh.uvs), normals: mesh.normals },
+        text: { content: text.content, language: text.language, compression: text.entry.compression },
+        seq: r.read('seq').frames,
+        meta: r.read('meta').data,
+        verify: status(() => r.verify()),
+        ownBuffer: r.read('f32').data.buffer !== pf.exports.memory.buffer,
+      };
+      r.close();
+      out.pathOpen = status(() => MmxFile.open('/etc/hostname'));
+      return out;
+    }, cases);
+
+    assert.equal(results.wasi, 'shim');
+    for (const c of cases) {
+      const r = results.cases[c.name];
+      if (c.error !== undefined) {
+        assert.equal(r.error, c.error, c.name);
+        continue;
+      }
+      assert.equal(r.error, undefined, `${c.name}: ${r.error}`);
+      const e = c.expect;
+      for (const k of ['generation', 'total_chunks', 'file_id', 'creator', 'recovery_clean', 'verify']) {
+        assert.deepEqual(r[k], e[k], `${c.name}.${k}`);
+      }
+      const want = e.chunks ?? [];
+      assert.deepEqual(r.chunks.map((x) => x.name), want.map((x) => x.name), `${c.name}: chunk names`);
+      for (const [i, w] of want.entries()) {
+        const g = r.chunks[i];
+        const at = `${c.name}/${w.name}`;
+        for (const k of ['chunk_type', 'compression', 'logical_region', 'error']) assert.equal(g[k], w[k], `${at}.${k}`);
+        if (w.error !== undefined) continue;
+        assert.deepEqual(g.value, w.value, `${at}.value`);
+        assert.deepEqual(g.arrays, w.arrays, `${at}.arrays`);
+        if (w.arrays?.data) assert.equal(g.decoded_sha256, w.arrays.data.sha256, `${at}: decoded`);
+        if (w.arrays?.vertices) assert.equal(g.decoded_sha256, w.arrays.vertices.sha256, `${at}: decoded`);
+      }
+    }
+
+    const wr = results.written;
+    assert.deepEqual(wr.names, ['emb', 'f16', 'f32', 'i64', 'mesh', 'meta', 'seq', 'text']);
+    assert.equal(wr.creator, 'browser');
+    assert.equal(wr.f16Kind, wr.hasFloat16 ? 'Float16Array' : 'Uint8Array');
+    assert.equal(wr.f16Hex, '003e00c00034');
+    if (wr.hasFloat16) assert.deepEqual(wr.f16Values, [1.5, -2, 0.25]);
+    assert.deepEqual(wr.f32, [1, 2, 3, 4, 5, 6]);
+    assert.equal(wr.f32Sha, wr.f32WantSha);
+    assert.deepEqual(wr.rows, [4, 5, 6]);
+    assert.deepEqual(wr.i64, ['-5', String(2n ** 62n)]);
+    assert.deepEqual(wr.emb, { method: 'UMAP', labels: ['x', 'y'], data: [0.5, 1.5] });
+    assert.deepEqual(wr.mesh, { vertices: [0, 0, 0, 1, 0, 0, 0, 1, 0], faces: [0, 1, 2], uvs: [0, 0, 1, 0, 0, 1], normals: null });
+    assert.deepEqual(wr.text, { content: 'written in the browser 🌍', language: 'en', compression: 'Zlib' });
+    assert.deepEqual(wr.seq, ['f32']);
+    assert.deepEqual(wr.meta, { ok: true });
+    assert.equal(wr.verify, 'PF_OK');
+    assert.equal(wr.ownBuffer, true);
+    assert.notEqual(results.pathOpen, 'PF_OK');
     await page.close();
   });
 

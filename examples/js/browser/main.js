@@ -1,5 +1,6 @@
-// Reads a MEM8 file chosen by the user, or fetched from ?file=, entirely in
-// the page: the bytes go to polyfmt.wasm, which runs on a small WASI shim.
+// Reads a MEM8 or MMX file chosen by the user, or fetched from ?file=,
+// entirely in the page: the bytes go to polyfmt.wasm, which runs on a small
+// WASI shim. The format is told by the file's first four bytes.
 import { load, PolyfmtError } from 'polyfmt';
 
 const $ = (id) => document.getElementById(id);
@@ -10,7 +11,80 @@ function isoMicros(us) {
   return `${iso}.${String(us % 1e6).padStart(6, '0')}Z`;
 }
 
+/** "MMX\0" starts an MMX file; anything else is tried as MEM8. */
+function isMMX(bytes) {
+  return bytes.length >= 4 && bytes[0] === 0x4d && bytes[1] === 0x4d && bytes[2] === 0x58 && bytes[3] === 0;
+}
+
+/** A short description of a decoded MMX chunk. */
+function summary(c) {
+  switch (c.chunkType) {
+    case 'Tensor':
+    case 'Embedding': {
+      const head = Array.from(c.data.subarray(0, 6), String).join(', ');
+      const more = c.data.length > 6 ? ', …' : '';
+      const raw = c.data instanceof Uint8Array && c.dtype !== 'uint8' && c.dtype !== 'bool' ? ' (bytes)' : '';
+      const emb = c.chunkType === 'Embedding' ? ` method=${c.method}` : '';
+      return `${c.dtype}[${c.shape.join(',')}]${raw} ${head}${more}${emb}`;
+    }
+    case 'Mesh':
+      return `${c.vertices.length / 3} vertices, ${c.faces.length / 3} faces${c.normals ? ', normals' : ''}${c.uvs ? ', uvs' : ''}`;
+    case 'Text':
+      return JSON.stringify(c.content);
+    case 'Sequence':
+      return `${c.frames.length} frames at ${c.fps ?? '?'} fps`;
+    case 'Meta':
+      return `v${c.version} ${JSON.stringify(c.data)}`;
+    default:
+      return '';
+  }
+}
+
+function showMMX(pf, name, bytes) {
+  const f = pf.MmxFile.fromBytes(bytes);
+  try {
+    const info = f.info();
+    const h = info.header;
+    $('header').textContent = [
+      `${name}: ${bytes.byteLength} bytes, MMX version ${h.version}, generation ${info.generation}`,
+      `${h.totalChunks} chunks ${JSON.stringify(h.modalitySummary)}`,
+      `file_id ${h.fileId}, creator ${JSON.stringify(h.creator)}`,
+      info.recovery.clean ? 'recovery: clean' : `recovery: ${info.recovery.reason}`,
+    ].join('\n');
+
+    const body = $('chunks').tBodies[0];
+    body.replaceChildren();
+    const chunks = [];
+    for (const e of f.list()) {
+      let text;
+      try {
+        text = summary(f.read(e.name));
+      } catch (err) {
+        if (!(err instanceof PolyfmtError)) throw err;
+        text = `${err.codeName}: ${err.message}`;
+      }
+      const row = body.insertRow();
+      for (const cell of [e.name, e.chunkType, e.compression, e.logicalRegion ?? '', text]) {
+        row.insertCell().textContent = cell;
+      }
+      row.cells[4].className = 'content';
+      chunks.push({ name: e.name, chunkType: e.chunkType, compression: e.compression, summary: text });
+    }
+    $('blocks').hidden = true;
+    $('chunks').hidden = false;
+    $('status').textContent = `${chunks.length} chunks.`;
+    // For scripts driving the page (the package's browser test).
+    window.polyfmtResult = { name, format: 'mmx', info, chunks };
+  } finally {
+    f.close();
+  }
+}
+
 function show(pf, name, bytes) {
+  if (isMMX(bytes)) {
+    showMMX(pf, name, bytes);
+    return;
+  }
   const f = pf.Mem8File.fromBytes(bytes);
   try {
     const info = f.info();
@@ -33,6 +107,7 @@ function show(pf, name, bytes) {
       row.cells[5].className = 'content';
       blocks.push({ index: b.index, timestamp: b.timestamp, importanceRaw: b.importanceRaw, token: b.token, waveSignature: b.waveSignature, prevHash: b.prevHash, text: b.text });
     }
+    $('chunks').hidden = true;
     $('blocks').hidden = false;
     $('status').textContent = `${blocks.length} blocks, newest first.`;
     // For scripts driving the page (the package's browser test).

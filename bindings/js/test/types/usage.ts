@@ -1,6 +1,9 @@
 // Compiled (not run) by test/types.test.js with tsc --strict: the public
 // declarations must type-check the way a TypeScript user writes against them.
-import { load, Mem8File, PolyfmtError, PF_ELIMIT, codeName, type Mem8Block, type Mem8Info } from 'polyfmt';
+import {
+  load, Mem8File, MmxFile, PolyfmtError, PF_ELIMIT, PF_ENOTFOUND, codeName,
+  type Mem8Block, type Mem8Info, type MmxChunk, type MmxEntry, type MmxInfo, type MmxRows, type MmxFlat, type MmxTypedArray,
+} from 'polyfmt';
 
 async function main(bytes: Uint8Array): Promise<number> {
   const pf = await load();
@@ -29,4 +32,61 @@ async function main(bytes: Uint8Array): Promise<number> {
   g.append(new Uint8Array([1, 2, 3]));
 }
 
-export { main };
+async function mmx(bytes: Uint8Array): Promise<Uint8Array> {
+  const pf = await load();
+  const f: MmxFile = pf.MmxFile.create({ creator: 'usage.ts', verify: 'on_read' });
+  try {
+    f.writeTensor('frames/0', new Float32Array(12), [4, 3], { compression: 'Lz4', logicalRegion: 'clip' });
+    f.writeTensor('ids', new BigInt64Array([1n, 2n]));
+    f.writeTensor('half', new Uint16Array(4), [2n, 2n], { dtype: 'bfloat16' });
+    f.writeTensor('raw', new Uint8Array(16), null, { dtype: 'complex64' });
+    f.writeEmbedding('emb', new Float32Array(6), [2, 3], { method: 'PCA', labels: ['a', 'b'] });
+    f.writeMesh('mesh', { vertices: new Float32Array(9), faces: [0, 1, 2], materials: { base: 'steel' } }, { compression: 'Zstd', level: 3 });
+    f.writeText('notes', { content: 'hi', language: null, tokens: new Uint32Array([1]) });
+    f.writeText('plain', 'hello');
+    f.writeSequence('seq', { frames: ['frames/0'], fps: 30 });
+    f.writeMeta('meta', { data: { any: ['json'] }, version: 2 });
+    f.commit();
+    f.delete('plain');
+    f.rollback();
+
+    const c: MmxChunk = f.read('frames/0');
+    if (c.chunkType === 'Tensor') {
+      const data: MmxTypedArray = c.data;
+      const shape: number[] = c.shape;
+      console.log(data.byteLength, shape, c.entry.logicalRegion);
+    } else if (c.chunkType === 'Mesh') {
+      const v: Float32Array = c.vertices;
+      const n: Float32Array | null = c.normals;
+      console.log(v.length, n?.length, c.materials?.base);
+    } else if (c.chunkType === 'Embedding') {
+      console.log(c.method, c.labels?.length);
+    } else if (c.chunkType === 'Text') {
+      console.log(c.content.length, c.language);
+    } else if (c.chunkType === 'Meta') {
+      console.log(c.version, c.data);
+    } else {
+      console.log(c.frames.length, c.fps);
+    }
+    const rows: MmxRows = f.readRows('frames/0', 1, 3n);
+    const flat: MmxFlat = f.readFlat('mesh');
+    const entries: MmxEntry[] = f.list('frames/');
+    const info: MmxInfo = f.info();
+    console.log(rows.shape, flat.arrays['vertices']?.offset, entries[0]?.chunkType, info.header.totalChunks, info.recovery.clean);
+    f.compact();
+    f.verify();
+  } catch (e) {
+    if (e instanceof PolyfmtError && e.code === PF_ENOTFOUND) console.log(e.codeName);
+    throw e;
+  } finally {
+    f.close();
+  }
+  using r = MmxFile.fromBytes(bytes);
+  const g: number = r.refresh();
+  console.log(g, r.handle, r.closed);
+  const disk = MmxFile.open('x.mmx', { writable: true, noSync: true, maxChunks: 10 });
+  disk.close();
+  return r.toBytes();
+}
+
+export { main, mmx };

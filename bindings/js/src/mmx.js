@@ -1,0 +1,649 @@
+// MMX (.mmx) files: a class owning a pf_mmx handle. Chunks cross the ABI in
+// the library's flat form (a JSON description plus one data buffer holding
+// the chunk's arrays at offsets); this file turns TypedArrays into that form
+// and back. Parsing, validation, compression and checksums live in the
+// library.
+//
+// Every array a read returns is a copy with its own ArrayBuffer. The
+// library may lend a raw chunk's bytes (out_borrowed = 1: a view of the
+// file's image inside linear memory, owned by the handle); linear memory can
+// grow and detach every view of it at the next call, so those bytes are
+// copied out at once and never passed to pf_free. Buffers the library hands
+// over (out_borrowed = 0) are copied and then freed.
+
+import { absolute, camel, optionsJSON, toBytes, utf8 } from './abi.js';
+import { PF_EBADARG, PF_EINTERNAL, PF_ENOMEM, PolyfmtError } from './errors.js';
+import { abiOf, state } from './internal.js';
+
+const token = Symbol('polyfmt.mmx');
+const dispose = Symbol.dispose ?? Symbol.for('Symbol.dispose');
+
+// A file dropped without close() is closed when collected.
+const finalizer = new FinalizationRegistry(({ e, h }) => {
+  try {
+    e.pf_close(h);
+  } catch {
+    // The instance is gone or poisoned: nothing left to free.
+  }
+});
+
+/** Float16Array where the runtime has one (recent browsers; Node ≥ 24 behind no flag). */
+const Float16 = typeof globalThis.Float16Array === 'function' ? globalThis.Float16Array : null;
+
+/** True on the (rare) big-endian host: TypedArrays then need byte swapping. */
+const bigEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 0;
+
+/**
+ * Every dtype: its item size, the TypedArray a read returns (null: raw
+ * little-endian bytes in a Uint8Array), and the TypedArrays a write also
+ * accepts for it besides a Uint8Array of raw bytes.
+ */
+const DTYPES = {
+  bool: { size: 1, array: Uint8Array, accepts: ['Uint8Array'] },
+  int8: { size: 1, array: Int8Array, accepts: ['Int8Array'] },
+  int16: { size: 2, array: Int16Array, accepts: ['Int16Array'] },
+  int32: { size: 4, array: Int32Array, accepts: ['Int32Array'] },
+  int64: { size: 8, array: BigInt64Array, accepts: ['BigInt64Array'] },
+  uint8: { size: 1, array: Uint8Array, accepts: ['Uint8Array', 'Uint8ClampedArray'] },
+  uint16: { size: 2, array: Uint16Array, accepts: ['Uint16Array'] },
+  uint32: { size: 4, array: Uint32Array, accepts: ['Uint32Array'] },
+  uint64: { size: 8, array: BigUint64Array, accepts: ['BigUint64Array'] },
+  float16: { size: 2, array: Float16, accepts: ['Float16Array', 'Uint16Array'] },
+  bfloat16: { size: 2, array: null, accepts: ['Uint16Array'] },
+  float32: { size: 4, array: Float32Array, accepts: ['Float32Array'] },
+  float64: { size: 8, array: Float64Array, accepts: ['Float64Array'] },
+  complex64: { size: 8, array: null, accepts: ['Float32Array'] },
+  complex128: { size: 16, array: null, accepts: ['Float64Array'] },
+};
+
+/** The dtype a TypedArray means when no dtype is given. */
+const INFERRED = {
+  Int8Array: 'int8', Int16Array: 'int16', Int32Array: 'int32', BigInt64Array: 'int64',
+  Uint8Array: 'uint8', Uint8ClampedArray: 'uint8', Uint16Array: 'uint16', Uint32Array: 'uint32',
+  BigUint64Array: 'uint64', Float16Array: 'float16', Float32Array: 'float32', Float64Array: 'float64',
+};
+
+/** The write options every chunk type takes, camelCase → the description's keys. */
+const WRITE_KEYS = { compression: 'compression', level: 'level', logicalRegion: 'logical_region', alignment: 'alignment' };
+
+function badArg(msg) {
+  return new PolyfmtError(PF_EBADARG, `polyfmt: ${msg}`);
+}
+
+/** The TypedArray's kind ("Float32Array"), or undefined for anything else. */
+function typedKind(v) {
+  return ArrayBuffer.isView(v) && !(v instanceof DataView) ? v[Symbol.toStringTag] : undefined;
+}
+
+/** Reverses the bytes of every width-byte element of b, in place. */
+function swapBytes(b, width) {
+  for (let i = 0; i + width <= b.length; i += width) {
+    for (let j = 0, k = width - 1; j < k; j++, k--) {
+      const t = b[i + j];
+      b[i + j] = b[i + k];
+      b[i + k] = t;
+    }
+  }
+  return b;
+}
+
+/** The little-endian bytes of a TypedArray (a view where the host is little-endian). */
+function leBytes(v) {
+  const b = toBytes(v);
+  const width = v.BYTES_PER_ELEMENT ?? 1;
+  return bigEndian && width > 1 ? swapBytes(b.slice(), width) : b;
+}
+
+/**
+ * The array for dtype over bytes (a fresh copy the caller owns, byteOffset
+ * 0): the matching TypedArray, or the bytes themselves when there is none.
+ */
+function arrayOf(dtype, bytes) {
+  const d = DTYPES[dtype];
+  if (d === undefined || d.array === null) return bytes;
+  if (bigEndian && d.size > 1) swapBytes(bytes, d.size);
+  if (d.array === Uint8Array) return bytes;
+  return new d.array(bytes.buffer, bytes.byteOffset, bytes.byteLength / d.size);
+}
+
+/** shape as the description's array of non-negative integers. */
+function shapeJSON(shape) {
+  if (!Array.isArray(shape) && !ArrayBuffer.isView(shape)) throw new TypeError('polyfmt: shape must be an array of integers');
+  return Array.from(shape, (s) => {
+    const n = typeof s === 'bigint' ? Number(s) : s;
+    if (!Number.isSafeInteger(n) || n < 0) throw badArg(`shape ${String(shape)}: dimensions are non-negative integers`);
+    return n;
+  });
+}
+
+/** Splits write options into the description's keys and the rest, rejecting unknown keys. */
+function writeOptions(opts, allowed = []) {
+  const desc = {};
+  const rest = {};
+  for (const [k, v] of Object.entries(opts ?? {})) {
+    if (v === undefined) continue;
+    if (k in WRITE_KEYS) desc[WRITE_KEYS[k]] = v;
+    else if (allowed.includes(k)) rest[k] = v;
+    else throw badArg(`unknown write option ${JSON.stringify(k)}`);
+  }
+  return [desc, rest];
+}
+
+/** A directory entry with camelCase keys; attributes as stored. */
+function entryOf(raw) {
+  const e = camel({ ...raw, attributes: undefined });
+  delete e.attributes;
+  if (raw.attributes !== undefined) e.attributes = raw.attributes;
+  return e;
+}
+
+/**
+ * A (dtype, bytes) pair for writing: data is a TypedArray, a DataView or an
+ * ArrayBuffer; dtype may be omitted for a TypedArray with a matching dtype.
+ */
+function tensorBytes(data, dtype) {
+  const kind = typedKind(data);
+  if (dtype === undefined) {
+    if (kind === undefined) throw new TypeError('polyfmt: a DataView or ArrayBuffer needs an explicit dtype');
+    dtype = INFERRED[kind];
+    if (dtype === undefined) throw new TypeError(`polyfmt: no dtype for a ${kind}`);
+  }
+  if (typeof dtype !== 'string') throw new TypeError('polyfmt: dtype must be a string');
+  const d = DTYPES[dtype];
+  // An unknown dtype goes to the library, which names it (PF_EBADARG).
+  if (d !== undefined && kind !== undefined && kind !== 'Uint8Array' && !d.accepts.includes(kind)) {
+    throw new TypeError(`polyfmt: a ${kind} cannot hold ${dtype} (pass a Uint8Array of its little-endian bytes)`);
+  }
+  if (kind === undefined && !(data instanceof DataView) && !(data instanceof ArrayBuffer)) {
+    throw new TypeError('polyfmt: tensor data must be a TypedArray, a DataView or an ArrayBuffer');
+  }
+  return [dtype, kind === undefined || kind === 'Uint8Array' ? toBytes(data) : leBytes(data)];
+}
+
+/** A mesh array as a TypedArray of the right kind (array-likes are converted). */
+function meshArray(v, Kind, key) {
+  if (v instanceof Kind) return v;
+  if (v === null || typeof v !== 'object' || typeof v.length !== 'number') {
+    throw new TypeError(`polyfmt: mesh ${key} must be a ${Kind.name} or an array of numbers`);
+  }
+  return Kind.from(v);
+}
+
+/** An open MMX file, on disk or in memory. Close it (or `using` it) when done. */
+export class MmxFile {
+  #abi;
+  #h;
+  #closed = false;
+
+  /** @internal use create(), open() or fromBytes() */
+  constructor(key, abi, handle) {
+    if (key !== token) throw new TypeError('polyfmt: use MmxFile.create, open or fromBytes');
+    this.#abi = abi;
+    this.#h = handle;
+    finalizer.register(this, { e: abi.e, h: handle }, this);
+  }
+
+  /** The Polyfmt instance the statics use: the first one loaded. */
+  static get polyfmt() {
+    if (state.default === null) throw new Error('polyfmt: await load() before using MmxFile');
+    return state.default;
+  }
+
+  /** Runs an open-like export that writes a handle to slot 0. */
+  static #openWith(cls, fn) {
+    const abi = abiOf.get(cls.polyfmt);
+    const out = abi.slot0();
+    abi.check(fn(abi, out), 0);
+    return new cls(token, abi, abi.u32(out));
+  }
+
+  /**
+   * Creates a new file at path (truncating it), locked for writing; with no
+   * path, an in-memory file (read its image with toBytes()). Nothing is
+   * visible until commit() (close() commits what is pending).
+   * @param {string} [path]
+   * @param {object} [opts] creator, modelUuid, noSync, verify, maxChunkBytes, maxChunks
+   */
+  static create(path, opts) {
+    if (path !== undefined && path !== null && typeof path === 'object') [path, opts] = [undefined, path];
+    return MmxFile.#openWith(this, (abi, out) => {
+      const [pp, pl] = abi.stage(path ? absolute(path) : '');
+      try {
+        const [op, ol] = abi.stage(optionsJSON(opts));
+        try {
+          return abi.e.pf_mmx_create(pp, pl, op, ol, out);
+        } finally {
+          abi.release(op);
+        }
+      } finally {
+        abi.release(pp);
+      }
+    });
+  }
+
+  /**
+   * Opens a file on disk: read-only, or with writable for writing (repairs a
+   * torn tail). Needs a filesystem: Node, not a browser.
+   * @param {string} path
+   * @param {object} [opts] writable, verify, noSync, maxChunkBytes, maxChunks
+   */
+  static open(path, opts = {}) {
+    const { writable = false, ...rest } = opts;
+    return MmxFile.#openWith(this, (abi, out) => {
+      const [pp, pl] = abi.stage(absolute(path));
+      try {
+        const [op, ol] = abi.stage(optionsJSON(rest));
+        try {
+          return abi.e.pf_mmx_open(pp, pl, writable ? 1 : 0, op, ol, out);
+        } finally {
+          abi.release(op);
+        }
+      } finally {
+        abi.release(pp);
+      }
+    });
+  }
+
+  /**
+   * Opens a copy of a file image: read-only, or writable in memory. Works
+   * everywhere.
+   * @param {Uint8Array | ArrayBuffer | ArrayBufferView} bytes
+   * @param {{writable?: boolean}} [opts]
+   */
+  static fromBytes(bytes, opts = {}) {
+    const data = toBytes(bytes);
+    return MmxFile.#openWith(this, (abi, out) => {
+      const [dp, dl] = abi.stage(data);
+      try {
+        return abi.e.pf_mmx_open_bytes(dp, dl, opts.writable ? 1 : 0, out);
+      } finally {
+        abi.release(dp);
+      }
+    });
+  }
+
+  /** The library handle (for the raw exports). */
+  get handle() {
+    return this.#h;
+  }
+
+  /** True once close() was called. */
+  get closed() {
+    return this.#closed;
+  }
+
+  /** Calls fn(namePtr, nameLen) with name staged, then frees it. */
+  #withName(name, fn) {
+    if (typeof name !== 'string') throw new TypeError('polyfmt: a chunk name must be a string');
+    const abi = this.#abi;
+    const [np, nl] = abi.stage(name);
+    try {
+      return fn(np, nl);
+    } finally {
+      abi.release(np);
+    }
+  }
+
+  /** pf_mmx_write with a description object and data staged at (dp, dl). */
+  #writeStaged(name, desc, dp, dl) {
+    const abi = this.#abi;
+    const h = this.#h;
+    this.#withName(name, (np, nl) => {
+      const [jp, jl] = abi.stage(JSON.stringify(desc));
+      try {
+        abi.check(abi.e.pf_mmx_write(h, np, nl, jp, jl, dp, dl), h);
+      } finally {
+        abi.release(jp);
+      }
+    });
+  }
+
+  /** pf_mmx_write with data bytes copied into linear memory for the call. */
+  #write(name, desc, data) {
+    const abi = this.#abi;
+    const [dp, dl] = abi.stage(data);
+    try {
+      this.#writeStaged(name, desc, dp, dl);
+    } finally {
+      abi.release(dp);
+    }
+  }
+
+  /**
+   * Runs a read-like export (fn gets the five out-parameter slots) and
+   * returns its description and copies of its arrays (and of the whole data
+   * buffer with whole). Lent data is copied and left alone; owned data is
+   * copied and freed.
+   */
+  #readWith(fn, whole) {
+    const abi = this.#abi;
+    const h = this.#h;
+    const [jp, jl, dp, dl, bp] = abi.slots(5);
+    abi.check(fn(jp, jl, dp, dl, bp), h);
+    const borrowed = abi.i32(bp) !== 0;
+    const ptr = abi.u32(dp);
+    const len = abi.u32(dl);
+    try {
+      const desc = JSON.parse(utf8(abi.take([jp, jl])[0]));
+      const arrays = {};
+      for (const [k, a] of Object.entries(desc.arrays ?? {})) {
+        if (a.offset + a.nbytes > len) throw new PolyfmtError(PF_EINTERNAL, `polyfmt: array ${k} lies outside the ${len} data bytes`);
+        arrays[k] = abi.copy(ptr + a.offset, a.nbytes);
+      }
+      return { desc, arrays, data: whole ? abi.copy(ptr, len) : undefined };
+    } finally {
+      if (!borrowed) abi.release(ptr);
+    }
+  }
+
+  #read(name, whole = false) {
+    const abi = this.#abi;
+    const h = this.#h;
+    return this.#withName(name, (np, nl) => this.#readWith((jp, jl, dp, dl, bp) => abi.e.pf_mmx_read(h, np, nl, jp, jl, dp, dl, bp), whole));
+  }
+
+  /**
+   * Writes a Tensor into the open transaction (replacing name at commit).
+   * The dtype comes from the TypedArray unless given; a Uint8Array with an
+   * explicit dtype is taken as the raw little-endian bytes of any dtype.
+   * shape defaults to one dimension.
+   * @param {string} name
+   * @param {ArrayBufferView | ArrayBuffer} data
+   * @param {number[]} [shape]
+   * @param {object} [opts] dtype, compression, level, logicalRegion, alignment
+   */
+  writeTensor(name, data, shape, opts) {
+    this.#writeArray('Tensor', name, data, shape, opts, []);
+  }
+
+  /**
+   * Writes an Embedding: a Tensor (usually samples × dim) with the method
+   * that made it and optional labels, one per row.
+   * @param {string} name
+   * @param {ArrayBufferView | ArrayBuffer} data
+   * @param {number[]} [shape]
+   * @param {object} [opts] method, labels, dtype, compression, level, logicalRegion, alignment
+   */
+  writeEmbedding(name, data, shape, opts) {
+    this.#writeArray('Embedding', name, data, shape, opts, ['method', 'labels']);
+  }
+
+  #writeArray(type, name, data, shape, opts, extra) {
+    if (shape !== undefined && shape !== null && !Array.isArray(shape) && !ArrayBuffer.isView(shape) && typeof shape === 'object') {
+      [shape, opts] = [undefined, shape];
+    }
+    const [common, rest] = writeOptions(opts, ['dtype', ...extra]);
+    const [dtype, bytes] = tensorBytes(data, rest.dtype);
+    if (shape === undefined || shape === null) {
+      const size = DTYPES[dtype]?.size ?? 1;
+      if (bytes.byteLength % size !== 0) throw badArg(`${bytes.byteLength} bytes are not a whole number of ${dtype} elements`);
+      shape = [bytes.byteLength / size];
+    }
+    const desc = { chunk_type: type, dtype, shape: shapeJSON(shape), ...common };
+    if (type === 'Embedding' && (rest.method !== undefined || rest.labels !== undefined)) {
+      desc.value = { method: rest.method ?? '', labels: rest.labels == null ? null : Array.from(rest.labels) };
+    }
+    this.#write(name, desc, bytes);
+  }
+
+  /**
+   * Writes a Mesh: vertices (x,y,z per vertex), faces (three vertex indices
+   * per triangle), optional normals (x,y,z) and uvs (u,v), and optional
+   * materials. Absent parts stay absent (not empty) when read back.
+   * @param {string} name
+   * @param {{vertices: Float32Array | ArrayLike<number>, faces: Uint32Array | ArrayLike<number>, normals?: Float32Array | ArrayLike<number> | null, uvs?: Float32Array | ArrayLike<number> | null, materials?: Record<string, string> | null}} mesh
+   * @param {object} [opts] compression, level, logicalRegion, alignment
+   */
+  writeMesh(name, mesh, opts) {
+    if (mesh === null || typeof mesh !== 'object') throw new TypeError('polyfmt: a mesh is an object with vertices and faces');
+    const [common] = writeOptions(opts);
+    const parts = [
+      ['vertices', meshArray(mesh.vertices, Float32Array, 'vertices'), 3, 'float32'],
+      ['faces', meshArray(mesh.faces, Uint32Array, 'faces'), 3, 'uint32'],
+    ];
+    if (mesh.normals != null) parts.push(['normals', meshArray(mesh.normals, Float32Array, 'normals'), 3, 'float32']);
+    if (mesh.uvs != null) parts.push(['uvs', meshArray(mesh.uvs, Float32Array, 'uvs'), 2, 'float32']);
+    // One buffer, each array at an 8-aligned offset.
+    const arrays = {};
+    let size = 0;
+    for (const [key, a, width, dtype] of parts) {
+      if (a.length % width !== 0) throw badArg(`mesh ${key} has ${a.length} numbers, not a multiple of ${width}`);
+      size = (size + 7) & ~7;
+      arrays[key] = { dtype, shape: [a.length / width, width], offset: size, nbytes: a.byteLength };
+      size += a.byteLength;
+    }
+    const desc = { chunk_type: 'Mesh', arrays, ...common };
+    if (mesh.materials != null) desc.value = { materials: mesh.materials };
+    const abi = this.#abi;
+    let dp = 0;
+    if (size > 0) {
+      dp = abi.e.pf_alloc(size);
+      if (dp === 0) throw new PolyfmtError(PF_ENOMEM, `pf_alloc: cannot allocate ${size} bytes`);
+    }
+    try {
+      for (const [key, a] of parts) {
+        if (a.length > 0) new Uint8Array(abi.e.memory.buffer, dp + arrays[key].offset, a.byteLength).set(leBytes(a));
+      }
+      this.#writeStaged(name, desc, dp, size);
+    } finally {
+      abi.release(dp);
+    }
+  }
+
+  /**
+   * Writes a Text chunk: a string, or {content, encoding, language, tokens}.
+   * @param {string} name
+   * @param {string | {content: string, encoding?: string, language?: string | null, tokens?: ArrayLike<number> | null}} text
+   * @param {object} [opts] compression, level, logicalRegion, alignment
+   */
+  writeText(name, text, opts) {
+    const [common] = writeOptions(opts);
+    const t = typeof text === 'string' ? { content: text } : text;
+    if (t === null || typeof t !== 'object' || typeof t.content !== 'string') throw new TypeError('polyfmt: text is a string or {content: string, …}');
+    const value = { content: t.content, encoding: t.encoding, language: t.language, tokens: t.tokens == null ? t.tokens : Array.from(t.tokens) };
+    this.#write(name, { chunk_type: 'Text', value, ...common }, null);
+  }
+
+  /**
+   * Writes a Sequence chunk: frames (names of other chunks), fps, duration
+   * and string metadata.
+   * @param {string} name
+   * @param {{frames: string[], fps?: number | null, duration?: number | null, metadata?: Record<string, string> | null}} seq
+   * @param {object} [opts] compression, level, logicalRegion, alignment
+   */
+  writeSequence(name, seq, opts) {
+    const [common] = writeOptions(opts);
+    if (seq === null || typeof seq !== 'object') throw new TypeError('polyfmt: a sequence is an object with frames');
+    const value = { frames: seq.frames == null ? seq.frames : Array.from(seq.frames), fps: seq.fps, duration: seq.duration, metadata: seq.metadata };
+    this.#write(name, { chunk_type: 'Sequence', value, ...common }, null);
+  }
+
+  /**
+   * Writes a Meta chunk: any JSON value as data, with a version and an RFC
+   * 3339 timestamp (now when absent).
+   * @param {string} name
+   * @param {{data: unknown, version?: number, timestamp?: string}} meta
+   * @param {object} [opts] compression, level, logicalRegion, alignment
+   */
+  writeMeta(name, meta, opts) {
+    const [common] = writeOptions(opts);
+    if (meta === null || typeof meta !== 'object') throw new TypeError('polyfmt: meta is an object {data, version?, timestamp?}');
+    const value = { version: meta.version, timestamp: meta.timestamp, data: meta.data === undefined ? null : meta.data };
+    this.#write(name, { chunk_type: 'Meta', value, ...common }, null);
+  }
+
+  /**
+   * Reads one chunk, decoded by type. Arrays are copies (see the module
+   * notes): Tensor and Embedding data is the dtype's TypedArray, or a
+   * Uint8Array of little-endian bytes for float16 (where Float16Array is
+   * absent), bfloat16, complex64 and complex128.
+   * @param {string} name
+   */
+  read(name) {
+    const { desc, arrays } = this.#read(name);
+    const entry = entryOf(desc.entry);
+    const v = desc.value ?? {};
+    switch (entry.chunkType) {
+      case 'Tensor':
+      case 'Embedding': {
+        const a = desc.arrays.data;
+        const out = { chunkType: entry.chunkType, dtype: a.dtype, shape: a.shape, data: arrayOf(a.dtype, arrays.data), entry };
+        if (entry.chunkType === 'Embedding') Object.assign(out, { method: v.method ?? '', labels: v.labels ?? null });
+        return out;
+      }
+      case 'Mesh': {
+        const get = (k) => (k in arrays ? arrayOf(desc.arrays[k].dtype, arrays[k]) : null);
+        return {
+          chunkType: 'Mesh', vertices: get('vertices'), faces: get('faces'), normals: get('normals'), uvs: get('uvs'),
+          materials: v.materials ?? null, entry,
+        };
+      }
+      case 'Text':
+        return { chunkType: 'Text', content: v.content, encoding: v.encoding, language: v.language ?? null, tokens: v.tokens ?? null, entry };
+      case 'Sequence':
+        return { chunkType: 'Sequence', frames: v.frames ?? [], fps: v.fps ?? null, duration: v.duration ?? null, metadata: v.metadata ?? null, entry };
+      case 'Meta':
+        return { chunkType: 'Meta', version: v.version, timestamp: v.timestamp, data: v.data ?? null, entry };
+      default: // the library refuses unknown types before this
+        throw new PolyfmtError(PF_EINTERNAL, `polyfmt: chunk ${JSON.stringify(name)} has type ${JSON.stringify(entry.chunkType)}`);
+    }
+  }
+
+  /**
+   * Reads one chunk in the library's flat form: its entry, its value (parsed
+   * JSON), its arrays' placements and a copy of the data bytes they point
+   * into.
+   * @param {string} name
+   */
+  readFlat(name) {
+    const { desc, data } = this.#read(name, true);
+    return { entry: entryOf(desc.entry), value: desc.value ?? null, arrays: desc.arrays ?? {}, data };
+  }
+
+  /**
+   * Rows [start, end) of a Tensor or Embedding along its first axis. Only
+   * those rows of a raw chunk are read (without its whole-chunk checksum).
+   * @param {string} name
+   * @param {number | bigint} start
+   * @param {number | bigint} end
+   */
+  readRows(name, start, end) {
+    const abi = this.#abi;
+    const h = this.#h;
+    const s = BigInt.asUintN(64, BigInt(start));
+    const e = BigInt.asUintN(64, BigInt(end));
+    const { desc, arrays } = this.#withName(name, (np, nl) =>
+      this.#readWith((jp, jl, dp, dl, bp) => abi.e.pf_mmx_read_rows(h, np, nl, s, e, jp, jl, dp, dl, bp), false));
+    const a = desc.arrays.data;
+    return { dtype: a.dtype, shape: a.shape, data: arrayOf(a.dtype, arrays.data), entry: entryOf(desc.entry) };
+  }
+
+  /**
+   * Directory entries whose names start with prefix (all by default),
+   * sorted by name. A writer sees its uncommitted writes.
+   * @param {string} [prefix]
+   */
+  list(prefix = '') {
+    const abi = this.#abi;
+    const h = this.#h;
+    return this.#withName(prefix, (pp, pl) => {
+      const [op, ol] = abi.slots(2);
+      abi.check(abi.e.pf_mmx_list(h, pp, pl, op, ol), h);
+      return abi.takeJSON(op, ol).map(entryOf);
+    });
+  }
+
+  /** Generation, pending writes, dead bytes, the header and the recovery report. */
+  info() {
+    const abi = this.#abi;
+    const h = this.#h;
+    const [op, ol] = abi.slots(2);
+    abi.check(abi.e.pf_mmx_info(h, op, ol), h);
+    return camel(abi.takeJSON(op, ol));
+  }
+
+  /**
+   * Deletes name at the next commit (PF_ENOTFOUND if there is none).
+   * @param {string} name
+   */
+  delete(name) {
+    const abi = this.#abi;
+    const h = this.#h;
+    this.#withName(name, (np, nl) => abi.check(abi.e.pf_mmx_delete(h, np, nl), h));
+  }
+
+  /** Makes every write and delete since the last commit visible at once. */
+  commit() {
+    const abi = this.#abi;
+    abi.check(abi.e.pf_mmx_commit(this.#h), this.#h);
+  }
+
+  /** Discards every write and delete since the last commit. */
+  rollback() {
+    const abi = this.#abi;
+    abi.check(abi.e.pf_mmx_rollback(this.#h), this.#h);
+  }
+
+  /** Commits, then rewrites the file with only the live chunks. */
+  compact() {
+    const abi = this.#abi;
+    abi.check(abi.e.pf_mmx_compact(this.#h), this.#h);
+  }
+
+  /** A read-only file moves to the newest commit; returns its generation. */
+  refresh() {
+    const abi = this.#abi;
+    const h = this.#h;
+    const [out] = abi.slots(1);
+    abi.check(abi.e.pf_mmx_refresh(h, out), h);
+    return Number(abi.u64(out));
+  }
+
+  /** Checks every chunk's SHA-256 and payload; throws naming the first bad chunk. */
+  verify() {
+    const abi = this.#abi;
+    abi.check(abi.e.pf_mmx_verify(this.#h), this.#h);
+  }
+
+  /**
+   * The image of a file held in memory as its bytes stand (PF_EBADARG for a
+   * file on disk); uncommitted writes are a torn tail in it: commit() first.
+   */
+  toBytes() {
+    const abi = this.#abi;
+    const h = this.#h;
+    const [op, ol] = abi.slots(2);
+    abi.check(abi.e.pf_mmx_bytes(h, op, ol), h);
+    return abi.take([op, ol])[0];
+  }
+
+  /**
+   * Closes the handle, committing pending writes first. A second close does
+   * nothing; other calls then fail with PF_EBADHANDLE.
+   */
+  close() {
+    if (this.#closed) return;
+    this.#closed = true;
+    finalizer.unregister(this);
+    const abi = this.#abi;
+    abi.check(abi.e.pf_close(this.#h), 0);
+  }
+
+  [dispose]() {
+    this.close();
+  }
+}
+
+/** MmxFile whose statics use pf. */
+export function bindMmxFile(pf) {
+  const cls = class extends MmxFile {
+    static get polyfmt() {
+      return pf;
+    }
+  };
+  Object.defineProperty(cls, 'name', { value: 'MmxFile' });
+  return cls;
+}
+
+// For the tests: byte swapping runs only on big-endian hosts.
+export { swapBytes };
