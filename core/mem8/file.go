@@ -75,10 +75,10 @@ func (r Recovery) Clean() bool { return r.Reason == "" }
 // goroutines may read while one appends; appends are serialized.
 type File struct {
 	mu         sync.RWMutex
-	r          io.ReaderAt  // reads; the same as st when writable
-	st         storage.File // nil when read-only
-	mem        *storage.Mem // non-nil for in-memory files
-	data       []byte       // whole-file view (mmap) for read-only path files, else nil
+	r          io.ReaderAt    // reads; the same as st when writable
+	st         storage.File   // nil when read-only
+	mem        *storage.Mem   // non-nil for in-memory files
+	data       []byte         // whole-file view (mmap) for read-only path files, else nil
 	h          storage.OSFile // the file, lock and mapping, when opened from a path
 	hdr        header
 	count      uint64
@@ -245,7 +245,6 @@ func OpenBytes(data []byte, lim *Limits) (*File, error) {
 	}
 	return f, nil
 }
-
 
 // Close releases the file. Closing twice returns ErrClosed.
 func (f *File) Close() error {

@@ -133,3 +133,39 @@ func TestCloseCommitsAndRepairOnDisk(t *testing.T) {
 		t.Fatalf("after repair: %v %+v", err, c.Recovery())
 	}
 }
+
+// A view taken before Refresh stays readable after it (the old mapping is
+// kept until Close), and an empty raw chunk next to another is not an overlap.
+func TestViewSurvivesRefreshAndEmptyChunks(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v.mmx")
+	w, _ := Create(path, &Options{NoSync: true})
+	defer w.Close()
+	w.WriteTensor("empty", &Tensor{DType: Float32, Shape: []uint64{0}}, nil)
+	w.WriteTensor("a", Float32Tensor([]uint64{4}, []float32{1, 2, 3, 4}), nil)
+	w.WriteTensor("empty2", &Tensor{DType: Uint8, Shape: []uint64{0, 3}}, nil)
+	if err := w.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Open(path)
+	if err != nil {
+		t.Fatalf("open with empty chunks: %v", err)
+	}
+	defer r.Close()
+	v, view, err := r.TensorView("a")
+	if err != nil || !view {
+		t.Fatal(err)
+	}
+	for i := 0; i < 20; i++ {
+		w.WriteTensor(fmt.Sprint("more/", i), Float32Tensor([]uint64{1024}, ramp(1024)), nil)
+		w.Commit()
+		if _, err := r.Refresh(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, _ := v.Float32s(); got[3] != 4 {
+		t.Fatal("a view from before Refresh changed")
+	}
+	if r.Len() != 23 {
+		t.Fatalf("reader sees %d chunks", r.Len())
+	}
+}

@@ -173,7 +173,13 @@ func checkDirectory(doc *dirDoc, end uint64, lim Limits) error {
 		}
 		spans = append(spans, span{e.Offset, e.Offset + e.Size, key})
 	}
-	sort.Slice(spans, func(i, j int) bool { return spans[i].off < spans[j].off })
+	// By offset, then end: an empty chunk shares its offset with the next one.
+	sort.Slice(spans, func(i, j int) bool {
+		if spans[i].off != spans[j].off {
+			return spans[i].off < spans[j].off
+		}
+		return spans[i].end < spans[j].end
+	})
 	for i := 1; i < len(spans); i++ {
 		if spans[i].off < spans[i-1].end {
 			return errcode.New("mmx", errcode.ErrFormat, "chunks %q and %q overlap", spans[i-1].name, spans[i].name)

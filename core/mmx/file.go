@@ -10,6 +10,7 @@ import (
 
 	"github.com/polyfmt/polyfmt/core/errcode"
 	"github.com/polyfmt/polyfmt/core/internal/jsonx"
+	"github.com/polyfmt/polyfmt/core/internal/mmap"
 	"github.com/polyfmt/polyfmt/core/internal/storage"
 )
 
@@ -79,8 +80,9 @@ type File struct {
 	r              io.ReaderAt
 	st             storage.File // nil when read-only
 	mem            *storage.Mem
-	data           []byte // whole-file mapping (read-only files on disk, bytes)
-	h         storage.OSFile // the file, lock and mapping, when opened from a path
+	data           []byte         // whole-file mapping (read-only files on disk, bytes)
+	h              storage.OSFile // the file, lock and mapping, when opened from a path
+	retired        []*mmap.Region // mappings replaced by Refresh, unmapped at Close
 	path           string
 	name           string
 	lim            Limits
@@ -278,7 +280,6 @@ func NewReader(r io.ReaderAt, size int64, opt *Options) (*File, error) {
 	return f, nil
 }
 
-
 // Close commits pending writes (call Rollback first to discard them) and
 // releases the file. Closing twice returns ErrClosed.
 func (f *File) Close() error {
@@ -302,6 +303,10 @@ func (f *File) Close() error {
 
 func (f *File) release() error {
 	f.data = nil
+	for _, r := range f.retired {
+		r.Close()
+	}
+	f.retired = nil
 	return f.h.Release()
 }
 

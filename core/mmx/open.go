@@ -8,8 +8,8 @@ import (
 	"io"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
-	"github.com/polyfmt/polyfmt/core/internal/storage"
 	"github.com/polyfmt/polyfmt/core/internal/jsonx"
+	"github.com/polyfmt/polyfmt/core/internal/storage"
 )
 
 func formatErr(off int64, format string, args ...any) error {
@@ -286,13 +286,14 @@ func (f *File) Refresh() (uint64, error) {
 		g.h.Region.Close()
 		return 0, err
 	}
-	old := f.h.Region
+	// The old mapping stays until Close: views lent from it (Go slices,
+	// borrowed pointers across the ABI) are promised to live that long.
+	if f.h.Region != nil {
+		f.retired = append(f.retired, f.h.Region)
+	}
 	f.h.Region, f.data, f.r = g.h.Region, g.data, g.r
 	f.id, f.hdr, f.gen, f.committed, f.pending = g.id, g.hdr, g.gen, g.committed, g.pending
 	f.end, f.commitEnd, f.recOff, f.rec = g.end, g.commitEnd, g.recOff, g.rec
 	f.verified.Clear()
-	if old != nil {
-		old.Close()
-	}
 	return f.gen, nil
 }

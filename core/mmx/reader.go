@@ -75,7 +75,14 @@ func (f *File) Len() int {
 
 // stored returns a chunk's stored bytes: a view of the mapping when the
 // file is mapped (view true), else a fresh copy.
+// It holds the read lock while it reads, so Close cannot unmap or close
+// under it (Refresh keeps old mappings until Close).
 func (f *File) stored(e *Entry, off, n uint64) ([]byte, bool, error) {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	if err := f.checkOpen(); err != nil {
+		return nil, false, err
+	}
 	if f.data != nil {
 		return f.data[e.Offset+off : e.Offset+off+n : e.Offset+off+n], true, nil
 	}

@@ -5,15 +5,16 @@ of format logic lives in the library. The library is loaded on first use,
 not at import, and the process must not fork after that (see
 :mod:`polyfmt._lib`; use multiprocessing's ``spawn`` or ``forkserver``).
 
-Modules: :mod:`polyfmt.mem8` (MEM8 memory logs), :mod:`polyfmt.errors`
-(one exception class per status code).
+Modules: :mod:`polyfmt.mmx` (MMX multimodal containers, numpy arrays
+without copies), :mod:`polyfmt.mem8` (MEM8 memory logs),
+:mod:`polyfmt.errors` (one exception class per status code).
 """
 
 from __future__ import annotations
 
 from ctypes import byref, c_uint32
 
-from . import _lib, errors, mem8
+from . import _lib, errors, mem8, mmx
 from .errors import (
     BadArgumentError,
     BadHandleError,
@@ -36,6 +37,7 @@ __all__ = [
     "version",
     "errors",
     "mem8",
+    "mmx",
     "PolyfmtError",
     "FormatError",
     "ChecksumError",

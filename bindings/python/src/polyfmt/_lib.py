@@ -25,9 +25,13 @@ a :class:`RuntimeError` from :func:`lib` instead of a hang.
 Only one Go runtime can live in a process, so load one libpolyfmt.so only.
 
 Pointer conventions of the table: input buffers are ``c_char_p`` (Python
-``bytes`` are passed without a copy, borrowed for the call); buffers the
-library returns come back through ``POINTER(c_void_p)`` out-parameters, so
-the wrappers get a plain address to copy from and then hand to ``pf_free``.
+``bytes`` are passed without a copy, borrowed for the call), except bulk
+data that may come from numpy or another buffer (``pf_mmx_write``,
+``pf_mmx_open_bytes``), which is ``c_void_p`` so that the wrapper can pass
+the buffer's own address without first copying it into ``bytes``. Buffers
+the library returns come back through ``POINTER(c_void_p)`` out-parameters,
+so the wrappers get a plain address to copy or view and then hand to
+``pf_free`` (never for a borrowed view, which ``pf_mmx_read`` flags).
 """
 
 from __future__ import annotations
@@ -49,6 +53,7 @@ _szp = POINTER(c_size_t)
 _u32p = POINTER(c_uint32)
 _u64p = POINTER(c_uint64)
 _i64p = POINTER(c_int64)
+_i32p = POINTER(c_int32)
 
 # (name, argtypes, restype), in polyfmt.h order. The one place a C signature
 # is written down on the Python side.
@@ -73,6 +78,22 @@ FUNCTIONS: Tuple[Tuple[str, Sequence[Any], Any], ...] = (
     ("pf_mem8_export_json", (c_uint32, _u8pp, _szp), c_int32),
     ("pf_mem8_bytes", (c_uint32, _u8pp, _szp), c_int32),
     ("pf_mem8_sync", (c_uint32,), c_int32),
+    # MMX
+    ("pf_mmx_create", (c_char_p, c_size_t, c_char_p, c_size_t, _u32p), c_int32),
+    ("pf_mmx_open", (c_char_p, c_size_t, c_int32, c_char_p, c_size_t, _u32p), c_int32),
+    ("pf_mmx_open_bytes", (c_void_p, c_size_t, c_int32, _u32p), c_int32),
+    ("pf_mmx_write", (c_uint32, c_char_p, c_size_t, c_char_p, c_size_t, c_void_p, c_size_t), c_int32),
+    ("pf_mmx_read", (c_uint32, c_char_p, c_size_t, _u8pp, _szp, _u8pp, _szp, _i32p), c_int32),
+    ("pf_mmx_read_rows", (c_uint32, c_char_p, c_size_t, c_uint64, c_uint64, _u8pp, _szp, _u8pp, _szp, _i32p), c_int32),
+    ("pf_mmx_list", (c_uint32, c_char_p, c_size_t, _u8pp, _szp), c_int32),
+    ("pf_mmx_info", (c_uint32, _u8pp, _szp), c_int32),
+    ("pf_mmx_delete", (c_uint32, c_char_p, c_size_t), c_int32),
+    ("pf_mmx_commit", (c_uint32,), c_int32),
+    ("pf_mmx_rollback", (c_uint32,), c_int32),
+    ("pf_mmx_compact", (c_uint32,), c_int32),
+    ("pf_mmx_refresh", (c_uint32, _u64p), c_int32),
+    ("pf_mmx_verify", (c_uint32,), c_int32),
+    ("pf_mmx_bytes", (c_uint32, _u8pp, _szp), c_int32),
 )
 
 
