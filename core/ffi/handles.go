@@ -2,6 +2,7 @@ package ffi
 
 import (
 	"io"
+	"os"
 	"runtime/debug"
 	"sync"
 	"unsafe"
@@ -273,4 +274,22 @@ func Alloc(a *ABI, n uint64) (p unsafe.Pointer) {
 	}
 	p, _ = a.alloc(int(n))
 	return p
+}
+
+// openArgs checks the path and mode arguments of the pf_*_open functions.
+func openArgs(path unsafe.Pointer, pathLen uint64, writable int32) (string, int, error) {
+	p, err := in(path, pathLen)
+	if err != nil {
+		return "", 0, err
+	}
+	if len(p) == 0 {
+		return "", 0, errcode.New("ffi", errcode.ErrBadArg, "empty path")
+	}
+	switch writable {
+	case 0:
+		return string(p), os.O_RDONLY, nil
+	case 1:
+		return string(p), os.O_RDWR, nil
+	}
+	return "", 0, errcode.New("ffi", errcode.ErrBadArg, "writable must be 0 or 1, got %d", writable)
 }

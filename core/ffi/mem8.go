@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"os"
 	"strconv"
 	"unicode/utf8"
 	"unsafe"
@@ -90,12 +89,9 @@ func Mem8Open(a *ABI, path unsafe.Pointer, pathLen uint64, writable int32, opts 
 		if err := needOut(outH); err != nil {
 			return err
 		}
-		p, err := in(path, pathLen)
+		p, flag, err := openArgs(path, pathLen, writable)
 		if err != nil {
 			return err
-		}
-		if len(p) == 0 {
-			return errcode.New("ffi", errcode.ErrBadArg, "empty path")
 		}
 		o, err := mem8Options(opts, optsLen)
 		if err != nil {
@@ -104,15 +100,7 @@ func Mem8Open(a *ABI, path unsafe.Pointer, pathLen uint64, writable int32, opts 
 		if o.Plain || o.IdentityFreq != 0 || o.TemporalPhase != 0 {
 			return errcode.New("ffi", errcode.ErrBadArg, "identity_freq, temporal_phase and plain apply to pf_mem8_create, not pf_mem8_open")
 		}
-		flag := os.O_RDONLY
-		switch writable {
-		case 0:
-		case 1:
-			flag = os.O_RDWR
-		default:
-			return errcode.New("ffi", errcode.ErrBadArg, "writable must be 0 or 1, got %d", writable)
-		}
-		f, err := mem8.OpenFile(string(p), flag, o)
+		f, err := mem8.OpenFile(p, flag, o)
 		if err != nil {
 			return err
 		}

@@ -2,7 +2,6 @@ package ffi
 
 import (
 	"encoding/json"
-	"os"
 	"unsafe"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
@@ -99,26 +98,15 @@ func MMXOpen(a *ABI, path unsafe.Pointer, pathLen uint64, writable int32, opts u
 		if err := needOut(outH); err != nil {
 			return err
 		}
-		p, err := in(path, pathLen)
+		p, flag, err := openArgs(path, pathLen, writable)
 		if err != nil {
 			return err
-		}
-		if len(p) == 0 {
-			return errcode.New("ffi", errcode.ErrBadArg, "empty path")
 		}
 		o, err := mmxOptions(opts, optsLen, false)
 		if err != nil {
 			return err
 		}
-		flag := os.O_RDONLY
-		switch writable {
-		case 0:
-		case 1:
-			flag = os.O_RDWR
-		default:
-			return errcode.New("ffi", errcode.ErrBadArg, "writable must be 0 or 1, got %d", writable)
-		}
-		f, err := mmx.OpenFile(string(p), flag, o)
+		f, err := mmx.OpenFile(p, flag, o)
 		if err != nil {
 			return err
 		}
