@@ -156,6 +156,8 @@ test-js: wasm
 # ---- benchmarks (not part of test) ----------------------------------------------
 bench: all $(BUILD)/abi_c
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./core/mem8 ./wasm
+	$(GO) test -run '^$$' -bench . -benchtime 1x ./core/mmx
+	$(PY) -m pip install -q safetensors h5py && PYTHONPATH=bindings/python/src POLYFMT_LIB=$(abspath $(LIB)) $(PY) bench/mmx_python.py
 	$(BUILD)/abi_c
 	POLYFMT_LIB=$(abspath $(LIB)) $(PY) bench/abi_python.py
 	node bench/abi_node.mjs

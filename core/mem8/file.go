@@ -110,7 +110,7 @@ func Create(path string, opt *Options) (*File, error) {
 		osf.Close()
 		return nil, err
 	}
-	if err := osf.Truncate(0); err != nil {
+	if err := storage.Empty(osf); err != nil {
 		unlock()
 		osf.Close()
 		return nil, err

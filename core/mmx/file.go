@@ -156,7 +156,7 @@ func Create(path string, opt *Options) (*File, error) {
 		return nil, err
 	}
 	f := &File{h: storage.OSFile{File: osf, Unlock: unlock}, path: path, name: path}
-	if err := osf.Truncate(0); err != nil {
+	if err := storage.Empty(osf); err != nil {
 		f.release()
 		return nil, err
 	}

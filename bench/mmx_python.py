@@ -1,0 +1,465 @@
+"""Writing and reading float32 tensors from Python: polyfmt MMX beside numpy,
+safetensors and h5py, in one run.
+
+    python bench/mmx_python.py [--size-mb 1024] [--tensors 16] [--reps 3]
+
+The data: --tensors float32 tensors totalling --size-mb MiB (default 16 of
+64 MiB, [4096, 4096] each; standard normal, so nothing compresses). Every
+format writes all of them to one temporary directory (--dir, default the
+system temp dir; the script prints its device) and reads them back:
+
+  polyfmt MMX      one .mmx file: File.create(no_sync=True), write_tensor each
+                   (raw), commit, close. Read: File.open (memory-mapped) and
+                   f[name], a zero-copy read-only ndarray over the mapping;
+                   the default verify="on_read" checks each chunk's SHA-256
+                   on that read, verify="never" does not.
+                   "MMX, own fsync": the default no_sync=False, whose commit
+                   fsyncs itself (its write column then includes that).
+                   "MMX, reopen": no_sync=True into an empty MMX file made
+                   (create + close, untimed) just before and opened with
+                   File.open(writable=True): the same writes without the
+                   truncate(0) of create, after which ext4 (auto_da_alloc)
+                   flushes the file when it is closed.
+  numpy            one .npy per tensor: np.save / np.load (a copy in memory)
+  safetensors      one file: safetensors.numpy.save_file / load_file (all
+                   tensors at once), and safe_open + get_tensor per tensor
+  h5py             one HDF5 file, one dataset per tensor (contiguous, no
+                   filters): create_dataset(data=) / ds[()]
+
+If polyfmt.mmx cannot be imported (or --ctypes is given), MMX goes through
+the C ABI directly with ctypes: pf_mmx_create / pf_mmx_write / pf_mmx_commit /
+pf_close, and pf_mmx_open / pf_mmx_read, whose borrowed view becomes an
+ndarray with np.frombuffer over the mapped memory. The library is
+$POLYFMT_LIB, else the package's, else build/libpolyfmt.so.
+
+What is timed, the same for every format:
+  write        from the first byte written until the writer has closed its
+               file(s): data in the page cache, nothing forced to disk
+  write+fsync  the same plus os.fsync of every file written and of the
+               directory: data on disk
+  read cold    after posix_fadvise(DONTNEED) on every file (its pages leave
+               the page cache; only these files, nothing system-wide): open,
+               get every tensor as an ndarray, and arr.sum() over all its
+               elements, then close
+  read warm    the same read again at once (files in the page cache)
+Each round does every format in turn (write, fsync, cold read, warm read,
+delete), so all see the same machine load; a figure is the best of --reps
+rounds, with the range over rounds beside it. MB/s is 10^6 bytes per second
+of tensor data. "sum only" is arr.sum() over the tensors already in memory:
+the part of every read that is not the format's.
+
+Before each timed write and read, the script touches and frees --size-mb +
+256 MiB of anonymous memory (untimed; --no-prefault skips it). On this
+project's VM, memory the guest freed is handed back to the host (virtio
+balloon free page reporting) and touching such a page again costs ~10 µs
+more (the first write of 1 GiB into the page cache runs at ~300 MB/s, the
+next at 3-4 GB/s), so without this a writer's speed depends mostly on what
+ran before it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ctypes
+import gc
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Dict, List, Optional
+
+import numpy as np
+
+Tensors = Dict[str, np.ndarray]
+
+
+# ---- polyfmt: the package's mmx module, or the C ABI through ctypes -------------
+
+def load_mmx_module(force_ctypes: bool):
+    if force_ctypes:
+        return None
+    try:
+        from polyfmt import mmx  # type: ignore
+
+        mmx.File  # noqa: B018  (the module exists and has its class)
+        return mmx
+    except Exception as e:  # ImportError, LibraryError, an unfinished module
+        print(f"# polyfmt.mmx not usable ({type(e).__name__}: {e}); using the C ABI through ctypes", file=sys.stderr)
+        return None
+
+
+class CAbi:
+    """The few MMX functions of polyfmt.h, called directly."""
+
+    def __init__(self) -> None:
+        path = os.environ.get("POLYFMT_LIB")
+        if not path:
+            try:
+                from polyfmt import _lib  # type: ignore
+
+                path = str(_lib.library_path())
+            except Exception:
+                path = ""
+        if not path or not Path(path).is_file():
+            path = str(Path(__file__).resolve().parent.parent / "build" / "libpolyfmt.so")
+        self.path = path
+        L = ctypes.CDLL(path)
+        vp, sz, u32, i32 = ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint32, ctypes.c_int32
+        P = ctypes.POINTER
+        sig = {
+            "pf_errmsg": ((u32,), ctypes.c_char_p),
+            "pf_close": ((u32,), i32),
+            "pf_free": ((vp,), i32),
+            "pf_mmx_create": ((ctypes.c_char_p, sz, ctypes.c_char_p, sz, P(u32)), i32),
+            "pf_mmx_open": ((ctypes.c_char_p, sz, i32, ctypes.c_char_p, sz, P(u32)), i32),
+            "pf_mmx_write": ((u32, ctypes.c_char_p, sz, ctypes.c_char_p, sz, vp, sz), i32),
+            "pf_mmx_commit": ((u32,), i32),
+            "pf_mmx_read": ((u32, ctypes.c_char_p, sz, P(vp), P(sz), P(vp), P(sz), P(i32)), i32),
+        }
+        for name, (args, res) in sig.items():
+            fn = getattr(L, name)
+            fn.argtypes, fn.restype = list(args), res
+        self.L = L
+
+    def check(self, rc: int, h: int) -> None:
+        if rc != 0:
+            raise RuntimeError(f"polyfmt error {rc}: {self.L.pf_errmsg(h).decode(errors='replace')}")
+
+    def create(self, path: str, no_sync: bool) -> int:
+        p, o = path.encode(), json.dumps({"no_sync": no_sync}).encode()
+        h = ctypes.c_uint32()
+        self.check(self.L.pf_mmx_create(p, len(p), o, len(o), ctypes.byref(h)), 0)
+        return h.value
+
+    def open_writable(self, path: str, no_sync: bool) -> int:
+        p, o = path.encode(), json.dumps({"no_sync": no_sync}).encode()
+        h = ctypes.c_uint32()
+        self.check(self.L.pf_mmx_open(p, len(p), 1, o, len(o), ctypes.byref(h)), 0)
+        return h.value
+
+    def write(self, h: int, name: str, a: np.ndarray) -> None:
+        n = name.encode()
+        d = json.dumps({"chunk_type": "Tensor", "dtype": "float32", "shape": list(a.shape)}).encode()
+        self.check(self.L.pf_mmx_write(h, n, len(n), d, len(d), a.ctypes.data, a.nbytes), h)
+
+    def commit_close(self, h: int) -> None:
+        self.check(self.L.pf_mmx_commit(h), h)
+        self.check(self.L.pf_close(h), h)
+
+    def open(self, path: str, verify: str) -> int:
+        p, o = path.encode(), json.dumps({"verify": verify}).encode()
+        h = ctypes.c_uint32()
+        self.check(self.L.pf_mmx_open(p, len(p), 0, o, len(o), ctypes.byref(h)), 0)
+        return h.value
+
+    def read_sum(self, h: int, name: str) -> float:
+        """pf_mmx_read; the borrowed view as an ndarray; its sum."""
+        n = name.encode()
+        js, jl = ctypes.c_void_p(), ctypes.c_size_t()
+        data, dl, borrowed = ctypes.c_void_p(), ctypes.c_size_t(), ctypes.c_int32()
+        self.check(
+            self.L.pf_mmx_read(h, n, len(n), ctypes.byref(js), ctypes.byref(jl), ctypes.byref(data), ctypes.byref(dl), ctypes.byref(borrowed)),
+            h,
+        )
+        try:
+            doc = json.loads(ctypes.string_at(js.value, jl.value))
+            spec = doc["arrays"]["data"]
+            buf = (ctypes.c_char * dl.value).from_address(data.value)
+            a = np.frombuffer(buf, dtype="<f4", count=spec["nbytes"] // 4, offset=spec["offset"]).reshape(spec["shape"])
+            s = float(a.sum())
+            del a, buf
+        finally:
+            self.L.pf_free(js)
+            if not borrowed.value:
+                self.L.pf_free(data)
+        return s
+
+    def close(self, h: int) -> None:
+        self.check(self.L.pf_close(h), h)
+
+
+# ---- the formats: write(path, tensors) and read(path, names) -> sum ------------
+
+class Format:
+    name: str = ""
+    ext: str = ""
+
+    def write(self, path: str, tensors: Tensors) -> None:
+        raise NotImplementedError
+
+    def read(self, path: str, names: List[str]) -> float:
+        raise NotImplementedError
+
+    def prepare(self, path: str) -> None:
+        pass
+
+    def files(self, path: str) -> List[str]:
+        if os.path.isdir(path):
+            return [os.path.join(path, f) for f in sorted(os.listdir(path))]
+        return [path]
+
+
+class MMX(Format):
+    ext = ".mmx"
+
+    def __init__(self, mod, abi: Optional[CAbi], verify: str = "on_read", own_sync: bool = False, reopen: bool = False) -> None:
+        self.mod, self.abi, self.verify, self.own_sync, self.reopen = mod, abi, verify, own_sync, reopen
+        how = ", own fsync" if own_sync else ", reopen" if reopen else ""
+        self.name = f"polyfmt MMX{how} (verify={verify})"
+
+    def prepare(self, path: str) -> None:
+        """Untimed: the empty file a reopen writer opens."""
+        if not self.reopen:
+            return
+        if self.mod is not None:
+            self.mod.File.create(path, no_sync=True).close()
+        else:
+            assert self.abi is not None
+            self.abi.close(self.abi.create(path, no_sync=True))
+
+    def write(self, path: str, tensors: Tensors) -> None:
+        if self.mod is not None:
+            if self.reopen:
+                f = self.mod.File.open(path, writable=True, no_sync=True)
+            else:
+                f = self.mod.File.create(path, no_sync=not self.own_sync)
+            for k, a in tensors.items():
+                f.write_tensor(k, a)
+            f.commit()
+            f.close()
+        else:
+            assert self.abi is not None
+            if self.reopen:
+                h = self.abi.open_writable(path, no_sync=True)
+            else:
+                h = self.abi.create(path, no_sync=not self.own_sync)
+            for k, a in tensors.items():
+                self.abi.write(h, k, a)
+            self.abi.commit_close(h)
+
+    def read(self, path: str, names: List[str]) -> float:
+        s = 0.0
+        if self.mod is not None:
+            f = self.mod.File.open(path, verify=self.verify)
+            for k in names:
+                s += float(f[k].sum())  # a view of the mapping, dropped at once
+            f.close()
+        else:
+            assert self.abi is not None
+            h = self.abi.open(path, self.verify)
+            for k in names:
+                s += self.abi.read_sum(h, k)
+            self.abi.close(h)
+        return s
+
+
+class Numpy(Format):
+    name, ext = "numpy np.save / np.load", ".npydir"
+
+    def write(self, path: str, tensors: Tensors) -> None:
+        os.mkdir(path)
+        for k, a in tensors.items():
+            np.save(os.path.join(path, k + ".npy"), a)
+
+    def read(self, path: str, names: List[str]) -> float:
+        return sum(float(np.load(os.path.join(path, k + ".npy")).sum()) for k in names)
+
+
+class SafetensorsLoad(Format):
+    name, ext = "safetensors save_file / load_file", ".safetensors"
+
+    def write(self, path: str, tensors: Tensors) -> None:
+        from safetensors.numpy import save_file
+
+        save_file(tensors, path)
+
+    def read(self, path: str, names: List[str]) -> float:
+        from safetensors.numpy import load_file
+
+        d = load_file(path)
+        s = sum(float(d[k].sum()) for k in names)
+        del d
+        return s
+
+
+class SafetensorsOpen(SafetensorsLoad):
+    name = "safetensors save_file / safe_open"
+
+    def read(self, path: str, names: List[str]) -> float:
+        from safetensors import safe_open
+
+        s = 0.0
+        with safe_open(path, framework="np") as f:
+            for k in names:
+                s += float(f.get_tensor(k).sum())
+        return s
+
+
+class H5(Format):
+    name, ext = "h5py (dataset per tensor)", ".h5"
+
+    def write(self, path: str, tensors: Tensors) -> None:
+        import h5py
+
+        with h5py.File(path, "w") as f:
+            for k, a in tensors.items():
+                f.create_dataset(k, data=a)
+
+    def read(self, path: str, names: List[str]) -> float:
+        import h5py
+
+        s = 0.0
+        with h5py.File(path, "r") as f:
+            for k in names:
+                s += float(f[k][()].sum())
+        return s
+
+
+# ---- the harness ------------------------------------------------------------------
+
+def fsync_all(paths: List[str], directory: str) -> None:
+    for p in paths:
+        fd = os.open(p, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def drop_cache(paths: List[str]) -> None:
+    """Evicts these files' (clean) pages from the page cache."""
+    for p in paths:
+        fd = os.open(p, os.O_RDONLY)
+        try:
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+        finally:
+            os.close(fd)
+
+
+def prefault(nbytes: int) -> None:
+    """Touches and frees nbytes of memory, so the next allocations find pages the host backs."""
+    a = np.empty(nbytes, dtype=np.uint8)
+    a[::4096] = 1
+    del a
+
+
+def remove(path: str) -> None:
+    if os.path.isdir(path):
+        shutil.rmtree(path)
+    elif os.path.exists(path):
+        os.remove(path)
+
+
+COLUMNS = ("write", "write+fsync", "read cold", "read warm")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--size-mb", type=int, default=1024, help="total tensor data in MiB (default 1024)")
+    ap.add_argument("--tensors", type=int, default=16, help="number of tensors (default 16)")
+    ap.add_argument("--reps", type=int, default=3, help="rounds; each figure is the best (default 3)")
+    ap.add_argument("--dir", default=None, help="parent of the temporary directory (default: the system temp dir)")
+    ap.add_argument("--ctypes", action="store_true", help="use the C ABI through ctypes even if polyfmt.mmx imports")
+    ap.add_argument("--no-cold", action="store_true", help="skip the cold reads")
+    ap.add_argument("--no-prefault", action="store_true", help="do not touch free memory before each timed step")
+    args = ap.parse_args()
+
+    mod = load_mmx_module(args.ctypes)
+    abi = None if mod is not None else CAbi()
+    formats: List[Format] = [
+        MMX(mod, abi, "on_read"),
+        MMX(mod, abi, "never"),
+        MMX(mod, abi, "on_read", own_sync=True),
+        MMX(mod, abi, "on_read", reopen=True),
+        Numpy(),
+        SafetensorsLoad(),
+        SafetensorsOpen(),
+        H5(),
+    ]
+    try:
+        import safetensors
+        import h5py
+        versions = f"safetensors {safetensors.__version__}, h5py {h5py.__version__} (HDF5 {h5py.version.hdf5_version})"
+    except ImportError as e:
+        print(f"needs safetensors and h5py (pip install safetensors h5py): {e}", file=sys.stderr)
+        return 2
+
+    per = args.size_mb * (1 << 20) // args.tensors // 4  # float32 elements per tensor
+    cols = 4096 if per % 4096 == 0 else 1
+    rng = np.random.default_rng(1)
+    tensors: Tensors = {f"layer{i:02d}": rng.standard_normal(per, dtype=np.float32).reshape(-1, cols) for i in range(args.tensors)}
+    names = list(tensors)
+    total = sum(a.nbytes for a in tensors.values())
+    expect = sum(float(a.sum()) for a in tensors.values())
+
+    tmp = tempfile.mkdtemp(prefix="mmx_bench_", dir=args.dir)
+    st = os.statvfs(tmp)
+    how = "polyfmt.mmx" if mod is not None else f"ctypes over {abi.path if abi else '?'}"
+    print(f"# {args.tensors} float32 tensors {tensors[names[0]].shape}, {total / 2**20:.0f} MiB; "
+          f"{args.reps} rounds; temp dir {tmp} (device {os.stat(tmp).st_dev:#x}, {st.f_bavail * st.f_frsize / 2**30:.0f} GiB free)")
+    print(f"# python {sys.version.split()[0]}, numpy {np.__version__}, {versions}; MMX through {how}")
+
+    times: Dict[str, Dict[str, List[float]]] = {f.name: {c: [] for c in COLUMNS} for f in formats}
+    sum_only: List[float] = []
+    try:
+        for rnd in range(args.reps):
+            t0 = time.perf_counter()
+            s = sum(float(a.sum()) for a in tensors.values())
+            sum_only.append(time.perf_counter() - t0)
+            for f in formats:
+                path = os.path.join(tmp, "data" + f.ext)
+                f.prepare(path)
+                gc.collect()
+                if not args.no_prefault:
+                    prefault(total + (256 << 20))
+                t0 = time.perf_counter()
+                f.write(path, tensors)
+                t1 = time.perf_counter()
+                files = f.files(path)
+                fsync_all(files, tmp)
+                t2 = time.perf_counter()
+                times[f.name]["write"].append(t1 - t0)
+                times[f.name]["write+fsync"].append(t2 - t0)
+                reads = ["read warm"] if args.no_cold else ["read cold", "read warm"]
+                for col in reads:
+                    if col == "read cold":
+                        drop_cache(files)
+                    gc.collect()
+                    if not args.no_prefault:
+                        prefault(total + (256 << 20))
+                    t0 = time.perf_counter()
+                    s = f.read(path, names)
+                    times[f.name][col].append(time.perf_counter() - t0)
+                    if not np.isclose(s, expect, rtol=1e-3, atol=1.0):
+                        raise SystemExit(f"{f.name}: read back sum {s}, wrote {expect}")
+                remove(path)
+            print(f"# round {rnd + 1} done", file=sys.stderr)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    def cell(ts: List[float]) -> str:
+        if not ts:
+            return "—"
+        rates = sorted(total / t / 1e6 for t in ts)
+        return f"{rates[-1]:,.0f} ({rates[0]:,.0f}–{rates[-1]:,.0f})"
+
+    print()
+    print("MB/s, best of {} (range)".format(args.reps))
+    print("| format | " + " | ".join(COLUMNS) + " |")
+    print("|---|" + "---|" * len(COLUMNS))
+    for f in formats:
+        print(f"| {f.name} | " + " | ".join(cell(times[f.name][c]) for c in COLUMNS) + " |")
+    print(f"| sum only (tensors in memory) | | | | {cell(sum_only)} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
