@@ -91,6 +91,24 @@ export class Abi {
   }
 
   /**
+   * Stages every value (see stage), calls fn with their (ptr, len) pairs
+   * flattened in order, and frees them all afterwards, whatever happens.
+   * @param {Array<Uint8Array | string | null | undefined>} values
+   * @param {(...ptrLen: number[]) => T} fn
+   * @returns {T}
+   * @template T
+   */
+  withStaged(values, fn) {
+    const staged = [];
+    try {
+      for (const v of values) staged.push(this.stage(v));
+      return fn(...staged.flat());
+    } finally {
+      for (const [p] of staged) this.release(p);
+    }
+  }
+
+  /**
    * Copies out the buffers whose (pointer, length) the library wrote into
    * the given slot pairs, then frees every one of them, whatever happens.
    * @param {...[number, number]} pairs [ptrSlot, lenSlot]

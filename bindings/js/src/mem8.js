@@ -2,7 +2,7 @@
 // library call (or a few); parsing, validation and the format live in the
 // library, this file only stages arguments, decodes JSON and copies bytes.
 
-import { toBytes, utf8 } from './abi.js';
+import { absolute, camel, optionsJSON, toBytes, utf8 } from './abi.js';
 import { PF_ECHECKSUM, PF_EFORMAT } from './errors.js';
 import { abiOf, state } from './internal.js';
 
@@ -17,43 +17,6 @@ const finalizer = new FinalizationRegistry(({ e, h }) => {
     // The instance is gone or poisoned: nothing left to free.
   }
 });
-
-/** camelCase option names to the library's snake_case JSON keys. */
-function optionsJSON(opts) {
-  const out = {};
-  for (const [k, v] of Object.entries(opts ?? {})) {
-    if (v !== undefined) out[k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] = v;
-  }
-  return Object.keys(out).length === 0 ? '' : JSON.stringify(out);
-}
-
-/** snake_case JSON keys to camelCase, recursively. */
-function camel(v) {
-  if (Array.isArray(v)) return v.map(camel);
-  if (v === null || typeof v !== 'object') return v;
-  const out = {};
-  for (const [k, x] of Object.entries(v)) out[k.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase())] = camel(x);
-  return out;
-}
-
-/**
- * A relative path made absolute against the working directory where there
- * is one (Node), since the module sees the filesystem through the preopened
- * root only.
- */
-function absolute(path) {
-  if (typeof path !== 'string') throw new TypeError('polyfmt: path must be a string');
-  if (path === '' || path.startsWith('/') || typeof process !== 'object' || typeof process.cwd !== 'function') {
-    return path;
-  }
-  const parts = [];
-  for (const seg of `${process.cwd()}/${path}`.split('/')) {
-    if (seg === '' || seg === '.') continue;
-    if (seg === '..') parts.pop();
-    else parts.push(seg);
-  }
-  return `/${parts.join('/')}`;
-}
 
 /** One block of a MEM8 file, as the library decoded it. */
 export class Mem8Block {
@@ -125,19 +88,8 @@ export class Mem8File {
    */
   static create(path, opts) {
     if (path !== undefined && path !== null && typeof path === 'object') [path, opts] = [undefined, path];
-    return Mem8File.#openWith(this, (abi, out) => {
-      const [pp, pl] = abi.stage(path ? absolute(path) : '');
-      try {
-        const [op, ol] = abi.stage(optionsJSON(opts));
-        try {
-          return abi.e.pf_mem8_create(pp, pl, op, ol, out);
-        } finally {
-          abi.release(op);
-        }
-      } finally {
-        abi.release(pp);
-      }
-    });
+    return Mem8File.#openWith(this, (abi, out) =>
+      abi.withStaged([path ? absolute(path) : '', optionsJSON(opts)], (pp, pl, op, ol) => abi.e.pf_mem8_create(pp, pl, op, ol, out)));
   }
 
   /**
@@ -149,19 +101,8 @@ export class Mem8File {
    */
   static open(path, opts = {}) {
     const { writable = false, ...rest } = opts;
-    return Mem8File.#openWith(this, (abi, out) => {
-      const [pp, pl] = abi.stage(absolute(path));
-      try {
-        const [op, ol] = abi.stage(optionsJSON(rest));
-        try {
-          return abi.e.pf_mem8_open(pp, pl, writable ? 1 : 0, op, ol, out);
-        } finally {
-          abi.release(op);
-        }
-      } finally {
-        abi.release(pp);
-      }
-    });
+    return Mem8File.#openWith(this, (abi, out) =>
+      abi.withStaged([absolute(path), optionsJSON(rest)], (pp, pl, op, ol) => abi.e.pf_mem8_open(pp, pl, writable ? 1 : 0, op, ol, out)));
   }
 
   /**
@@ -172,14 +113,8 @@ export class Mem8File {
    */
   static fromBytes(bytes, opts = {}) {
     const data = toBytes(bytes);
-    return Mem8File.#openWith(this, (abi, out) => {
-      const [dp, dl] = abi.stage(data);
-      try {
-        return abi.e.pf_mem8_open_bytes(dp, dl, opts.writable ? 1 : 0, out);
-      } finally {
-        abi.release(dp);
-      }
-    });
+    return Mem8File.#openWith(this, (abi, out) =>
+      abi.withStaged([data], (dp, dl) => abi.e.pf_mem8_open_bytes(dp, dl, opts.writable ? 1 : 0, out)));
   }
 
   /** The library handle (for the raw exports). */

@@ -206,19 +206,8 @@ export class MmxFile {
    */
   static create(path, opts) {
     if (path !== undefined && path !== null && typeof path === 'object') [path, opts] = [undefined, path];
-    return MmxFile.#openWith(this, (abi, out) => {
-      const [pp, pl] = abi.stage(path ? absolute(path) : '');
-      try {
-        const [op, ol] = abi.stage(optionsJSON(opts));
-        try {
-          return abi.e.pf_mmx_create(pp, pl, op, ol, out);
-        } finally {
-          abi.release(op);
-        }
-      } finally {
-        abi.release(pp);
-      }
-    });
+    return MmxFile.#openWith(this, (abi, out) =>
+      abi.withStaged([path ? absolute(path) : '', optionsJSON(opts)], (pp, pl, op, ol) => abi.e.pf_mmx_create(pp, pl, op, ol, out)));
   }
 
   /**
@@ -229,19 +218,8 @@ export class MmxFile {
    */
   static open(path, opts = {}) {
     const { writable = false, ...rest } = opts;
-    return MmxFile.#openWith(this, (abi, out) => {
-      const [pp, pl] = abi.stage(absolute(path));
-      try {
-        const [op, ol] = abi.stage(optionsJSON(rest));
-        try {
-          return abi.e.pf_mmx_open(pp, pl, writable ? 1 : 0, op, ol, out);
-        } finally {
-          abi.release(op);
-        }
-      } finally {
-        abi.release(pp);
-      }
-    });
+    return MmxFile.#openWith(this, (abi, out) =>
+      abi.withStaged([absolute(path), optionsJSON(rest)], (pp, pl, op, ol) => abi.e.pf_mmx_open(pp, pl, writable ? 1 : 0, op, ol, out)));
   }
 
   /**
@@ -252,14 +230,8 @@ export class MmxFile {
    */
   static fromBytes(bytes, opts = {}) {
     const data = toBytes(bytes);
-    return MmxFile.#openWith(this, (abi, out) => {
-      const [dp, dl] = abi.stage(data);
-      try {
-        return abi.e.pf_mmx_open_bytes(dp, dl, opts.writable ? 1 : 0, out);
-      } finally {
-        abi.release(dp);
-      }
-    });
+    return MmxFile.#openWith(this, (abi, out) =>
+      abi.withStaged([data], (dp, dl) => abi.e.pf_mmx_open_bytes(dp, dl, opts.writable ? 1 : 0, out)));
   }
 
   /** The library handle (for the raw exports). */
