@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
 
@@ -124,20 +125,35 @@ func (f *File) payload(name string, want ChunkType) (*Entry, []byte, bool, error
 	if err != nil {
 		return nil, nil, false, err
 	}
+	c := e.codec()
+	// The checksum covers the stored bytes. For a large compressed chunk it
+	// is computed while the chunk decompresses (the decoder is bounded and
+	// safe on any input; its output is dropped if the hash fails), so a
+	// checked read costs about the slower of the two, not their sum.
+	var checked chan error
 	if f.opt.Verify != VerifyNever && e.Checksum != "" {
-		if err := f.check(e, st); err != nil {
-			return nil, nil, false, err
+		if _, done := f.verified.Load(e); !done {
+			if c != codec.None && !e.morphnet && len(st) >= 1<<20 && runtime.GOARCH != "wasm" {
+				checked = make(chan error, 1)
+				go func() { checked <- f.check(e, st) }()
+			} else if err := f.check(e, st); err != nil {
+				return nil, nil, false, err
+			}
 		}
 	}
 	if e.morphnet {
 		out, err := morphPayload(e, st, f.lim)
 		return e, out, view && e.Compression == "None", err
 	}
-	c := e.codec()
 	if c == codec.None {
 		return e, st, view, nil
 	}
 	out, err := codec.Decompress(c, make([]byte, 0, e.UncompressedSize), st, int64(e.UncompressedSize))
+	if checked != nil {
+		if cerr := <-checked; cerr != nil {
+			return nil, nil, false, cerr
+		}
+	}
 	if err != nil {
 		return nil, nil, false, errcode.Wrap("mmx", errcode.ErrFormat, err, "chunk %q", name)
 	}
