@@ -190,36 +190,20 @@ func Open(path string) (*File, error) { return OpenFile(path, os.O_RDONLY, nil) 
 // A read-write open takes the writer lock and repairs a torn tail.
 func OpenFile(path string, flag int, opt *Options) (*File, error) {
 	o := optOrZero(opt)
-	writable := flag&(os.O_RDWR|os.O_WRONLY) != 0
-	mode := os.O_RDONLY
-	if writable {
-		mode = os.O_RDWR
-	}
-	osf, err := os.OpenFile(path, mode, 0)
+	h, size, data, err := storage.OpenPath(path, flag)
 	if err != nil {
 		return nil, err
 	}
-	f := &File{h: storage.OSFile{File: osf}, name: path, noSync: o.NoSync, lim: o.Limits.orDefault()}
+	f := &File{h: h, name: path, noSync: o.NoSync, lim: o.Limits.orDefault()}
 	fail := func(err error) (*File, error) {
 		f.release()
 		return nil, err
 	}
+	writable := flag&(os.O_RDWR|os.O_WRONLY) != 0
 	if writable {
-		if f.h.Unlock, err = storage.LockWriter(osf); err != nil {
-			return fail(err)
-		}
-		f.r, f.st = osf, osf
-	}
-	fi, err := osf.Stat()
-	if err != nil {
-		return fail(err)
-	}
-	size := fi.Size()
-	if !writable {
-		if f.data, err = f.h.Map(size); err != nil {
-			return fail(err)
-		}
-		f.r = storage.Bytes(f.data)
+		f.r, f.st = h.File, h.File
+	} else {
+		f.data, f.r = data, storage.Bytes(data)
 	}
 	if err := f.open(size, writable); err != nil {
 		return fail(err)

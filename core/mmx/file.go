@@ -212,36 +212,22 @@ func Open(path string) (*File, error) { return OpenFile(path, os.O_RDONLY, nil) 
 // takes the writer lock, repairs a torn tail).
 func OpenFile(path string, flag int, opt *Options) (*File, error) {
 	o := optOrZero(opt)
-	writable := flag&(os.O_RDWR|os.O_WRONLY) != 0
-	mode := os.O_RDONLY
-	if writable {
-		mode = os.O_RDWR
-	}
-	osf, err := os.OpenFile(path, mode, 0)
+	h, size, data, err := storage.OpenPath(path, flag)
 	if err != nil {
 		return nil, err
 	}
-	f := &File{h: storage.OSFile{File: osf}, path: path, name: path, opt: o, lim: o.Limits.orDefault()}
+	f := &File{h: h, path: path, name: path, opt: o, lim: o.Limits.orDefault()}
 	fail := func(err error) (*File, error) {
 		f.release()
 		return nil, err
 	}
+	writable := flag&(os.O_RDWR|os.O_WRONLY) != 0
 	if writable {
-		if f.h.Unlock, err = storage.LockWriter(osf); err != nil {
-			return fail(err)
-		}
-		f.r, f.st = osf, osf
+		f.r, f.st = h.File, h.File
+	} else {
+		f.data, f.r = data, storage.Bytes(data)
 	}
-	fi, err := osf.Stat()
-	if err != nil {
-		return fail(err)
-	}
-	if !writable {
-		if err := f.mapFile(fi.Size()); err != nil {
-			return fail(err)
-		}
-	}
-	if err := f.open(uint64(fi.Size()), writable); err != nil {
+	if err := f.open(uint64(size), writable); err != nil {
 		return fail(err)
 	}
 	return f, nil

@@ -77,3 +77,36 @@ func Empty(f *os.File) error {
 	}
 	return f.Truncate(0)
 }
+
+// OpenPath opens path for a format's File: for writing (os.O_RDWR in flag)
+// with the writer lock taken, else read-only and memory-mapped. It returns
+// the OS side, the file's size, and the mapped bytes (nil when writable).
+func OpenPath(path string, flag int) (o OSFile, size int64, data []byte, err error) {
+	writable := flag&(os.O_RDWR|os.O_WRONLY) != 0
+	mode := os.O_RDONLY
+	if writable {
+		mode = os.O_RDWR
+	}
+	if o.File, err = os.OpenFile(path, mode, 0); err != nil {
+		return OSFile{}, 0, nil, err
+	}
+	fail := func(e error) (OSFile, int64, []byte, error) {
+		o.Release()
+		return OSFile{}, 0, nil, e
+	}
+	if writable {
+		if o.Unlock, err = LockWriter(o.File); err != nil {
+			return fail(err)
+		}
+	}
+	fi, err := o.File.Stat()
+	if err != nil {
+		return fail(err)
+	}
+	if !writable {
+		if data, err = o.Map(fi.Size()); err != nil {
+			return fail(err)
+		}
+	}
+	return o, fi.Size(), data, nil
+}

@@ -75,3 +75,50 @@ func TestLockWriter(t *testing.T) {
 		t.Fatalf("preallocate changed the size to %d", st.Size())
 	}
 }
+
+func TestOpenPath(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "f")
+	os.WriteFile(p, []byte("mapped"), 0o644)
+	ro, size, data, err := OpenPath(p, os.O_RDONLY)
+	if err != nil || size != 6 || string(data) != "mapped" || ro.Unlock != nil {
+		t.Fatalf("read-only: %v %d %q", err, size, data)
+	}
+	rw, _, wdata, err := OpenPath(p, os.O_RDWR)
+	if err != nil || wdata != nil || rw.Unlock == nil {
+		t.Fatalf("writable: %v", err)
+	}
+	if _, _, _, err := OpenPath(p, os.O_RDWR); !errors.Is(err, errcode.ErrLocked) {
+		t.Fatalf("second writer: %v", err)
+	}
+	if err := rw.Release(); err != nil {
+		t.Fatal(err)
+	}
+	if err := ro.Release(); err != nil || ro.File != nil {
+		t.Fatal("release")
+	}
+	e := filepath.Join(t.TempDir(), "empty")
+	os.WriteFile(e, nil, 0o644)
+	if o, n, d, err := OpenPath(e, os.O_RDONLY); err != nil || n != 0 || len(d) != 0 {
+		t.Fatalf("empty file: %v", err)
+	} else {
+		o.Release()
+	}
+	if _, _, _, err := OpenPath(filepath.Join(t.TempDir(), "missing"), os.O_RDONLY); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("missing: %v", err)
+	}
+	if err := Empty(mustCreate(t, p)); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := os.Stat(p); st.Size() != 0 {
+		t.Fatal("Empty left contents")
+	}
+}
+
+func mustCreate(t *testing.T, p string) *os.File {
+	f, err := os.OpenFile(p, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
+}
