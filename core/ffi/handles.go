@@ -276,6 +276,33 @@ func Alloc(a *ABI, n uint64) (p unsafe.Pointer) {
 	return p
 }
 
+// newHandle runs an export that opens or creates an object: it checks the
+// out-parameter, runs open, and hands back the new object's handle.
+func newHandle(a *ABI, outH unsafe.Pointer, open func() (io.Closer, error)) int32 {
+	return call(a, 0, func() error {
+		if err := needOut(outH); err != nil {
+			return err
+		}
+		obj, err := open()
+		if err != nil {
+			return err
+		}
+		putU32(outH, register(obj))
+		return nil
+	})
+}
+
+// writableArg checks a writable flag, which is 0 or 1.
+func writableArg(writable int32) (bool, error) {
+	switch writable {
+	case 0:
+		return false, nil
+	case 1:
+		return true, nil
+	}
+	return false, errcode.New("ffi", errcode.ErrBadArg, "writable must be 0 or 1, got %d", writable)
+}
+
 // openArgs checks the path and mode arguments of the pf_*_open functions.
 func openArgs(path unsafe.Pointer, pathLen uint64, writable int32) (string, int, error) {
 	p, err := in(path, pathLen)
@@ -285,11 +312,12 @@ func openArgs(path unsafe.Pointer, pathLen uint64, writable int32) (string, int,
 	if len(p) == 0 {
 		return "", 0, errcode.New("ffi", errcode.ErrBadArg, "empty path")
 	}
-	switch writable {
-	case 0:
-		return string(p), os.O_RDONLY, nil
-	case 1:
+	w, err := writableArg(writable)
+	if err != nil {
+		return "", 0, err
+	}
+	if w {
 		return string(p), os.O_RDWR, nil
 	}
-	return "", 0, errcode.New("ffi", errcode.ErrBadArg, "writable must be 0 or 1, got %d", writable)
+	return string(p), os.O_RDONLY, nil
 }

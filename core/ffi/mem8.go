@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"io"
 	"strconv"
 	"unicode/utf8"
 	"unsafe"
@@ -56,87 +57,59 @@ func onMem8(a *ABI, h uint32, outs []unsafe.Pointer, fn func(*mem8.File) error) 
 // Mem8Create is pf_mem8_create: a new file at path, or in memory when
 // path is empty.
 func Mem8Create(a *ABI, path unsafe.Pointer, pathLen uint64, opts unsafe.Pointer, optsLen uint64, outH unsafe.Pointer) int32 {
-	return call(a, 0, func() error {
-		if err := needOut(outH); err != nil {
-			return err
-		}
+	return newHandle(a, outH, func() (io.Closer, error) {
 		p, err := in(path, pathLen)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		o, err := mem8Options(opts, optsLen)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		var f *mem8.File
 		if len(p) == 0 {
-			f, err = mem8.NewMem(nil, o)
-		} else {
-			f, err = mem8.Create(string(p), o)
+			return mem8.NewMem(nil, o)
 		}
-		if err != nil {
-			return err
-		}
-		putU32(outH, register(f))
-		return nil
+		return mem8.Create(string(p), o)
 	})
 }
 
 // Mem8Open is pf_mem8_open: writable 0 opens read-only (memory-mapped),
 // 1 for appending (locks, repairs a torn tail).
 func Mem8Open(a *ABI, path unsafe.Pointer, pathLen uint64, writable int32, opts unsafe.Pointer, optsLen uint64, outH unsafe.Pointer) int32 {
-	return call(a, 0, func() error {
-		if err := needOut(outH); err != nil {
-			return err
-		}
+	return newHandle(a, outH, func() (io.Closer, error) {
 		p, flag, err := openArgs(path, pathLen, writable)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		o, err := mem8Options(opts, optsLen)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if o.Plain || o.IdentityFreq != 0 || o.TemporalPhase != 0 {
-			return errcode.New("ffi", errcode.ErrBadArg, "identity_freq, temporal_phase and plain apply to pf_mem8_create, not pf_mem8_open")
+			return nil, errcode.New("ffi", errcode.ErrBadArg, "identity_freq, temporal_phase and plain apply to pf_mem8_create, not pf_mem8_open")
 		}
-		f, err := mem8.OpenFile(p, flag, o)
-		if err != nil {
-			return err
-		}
-		putU32(outH, register(f))
-		return nil
+		return mem8.OpenFile(p, flag, o)
 	})
 }
 
 // Mem8OpenBytes is pf_mem8_open_bytes: a file over a copy of data,
 // read-only or (writable 1) appendable in memory.
 func Mem8OpenBytes(a *ABI, data unsafe.Pointer, n uint64, writable int32, outH unsafe.Pointer) int32 {
-	return call(a, 0, func() error {
-		if err := needOut(outH); err != nil {
-			return err
-		}
+	return newHandle(a, outH, func() (io.Closer, error) {
 		b, err := in(data, n)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		var f *mem8.File
-		switch writable {
-		case 0:
-			f, err = mem8.OpenBytes(bytes.Clone(b), nil)
-		case 1:
-			if len(b) == 0 {
-				return errcode.New("ffi", errcode.ErrBadArg, "no bytes to open (use pf_mem8_create with an empty path for a new file)")
-			}
-			f, err = mem8.NewMem(b, nil)
-		default:
-			return errcode.New("ffi", errcode.ErrBadArg, "writable must be 0 or 1, got %d", writable)
+		w, err := writableArg(writable)
+		switch {
+		case err != nil:
+			return nil, err
+		case !w:
+			return mem8.OpenBytes(bytes.Clone(b), nil)
+		case len(b) == 0:
+			return nil, errcode.New("ffi", errcode.ErrBadArg, "no bytes to open (use pf_mem8_create with an empty path for a new file)")
 		}
-		if err != nil {
-			return err
-		}
-		putU32(outH, register(f))
-		return nil
+		return mem8.NewMem(b, nil)
 	})
 }
 

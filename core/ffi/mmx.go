@@ -2,6 +2,7 @@ package ffi
 
 import (
 	"encoding/json"
+	"io"
 	"unsafe"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
@@ -66,89 +67,71 @@ func mmxOptions(p unsafe.Pointer, n uint64, create bool) (*mmx.Options, error) {
 
 // MMXCreate is pf_mmx_create: a new file at path, or in memory when path is empty.
 func MMXCreate(a *ABI, path unsafe.Pointer, pathLen uint64, opts unsafe.Pointer, optsLen uint64, outH unsafe.Pointer) int32 {
-	return call(a, 0, func() error {
-		if err := needOut(outH); err != nil {
-			return err
-		}
+	return newHandle(a, outH, func() (io.Closer, error) {
 		p, err := in(path, pathLen)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		o, err := mmxOptions(opts, optsLen, true)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		var f *mmx.File
 		if len(p) == 0 {
-			f, err = mmx.NewMem(nil, o)
-		} else {
-			f, err = mmx.Create(string(p), o)
+			return wrapMMX(mmx.NewMem(nil, o))
 		}
-		if err != nil {
-			return err
-		}
-		putU32(outH, register(&mmxHandle{File: f}))
-		return nil
+		return wrapMMX(mmx.Create(string(p), o))
 	})
+}
+
+// wrapMMX makes an opened file a handle object.
+func wrapMMX(f *mmx.File, err error) (io.Closer, error) {
+	if err != nil {
+		return nil, err
+	}
+	return &mmxHandle{File: f}, nil
 }
 
 // MMXOpen is pf_mmx_open: read-only (memory-mapped) or writable.
 func MMXOpen(a *ABI, path unsafe.Pointer, pathLen uint64, writable int32, opts unsafe.Pointer, optsLen uint64, outH unsafe.Pointer) int32 {
-	return call(a, 0, func() error {
-		if err := needOut(outH); err != nil {
-			return err
-		}
+	return newHandle(a, outH, func() (io.Closer, error) {
 		p, flag, err := openArgs(path, pathLen, writable)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		o, err := mmxOptions(opts, optsLen, false)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		f, err := mmx.OpenFile(p, flag, o)
-		if err != nil {
-			return err
-		}
-		putU32(outH, register(&mmxHandle{File: f}))
-		return nil
+		return wrapMMX(mmx.OpenFile(p, flag, o))
 	})
 }
 
 // MMXOpenBytes is pf_mmx_open_bytes: read-only over a copy of data held in
 // host memory (so raw chunks can be lent out as views), or writable in memory.
 func MMXOpenBytes(a *ABI, data unsafe.Pointer, n uint64, writable int32, outH unsafe.Pointer) int32 {
-	return call(a, 0, func() error {
-		if err := needOut(outH); err != nil {
-			return err
-		}
+	return newHandle(a, outH, func() (io.Closer, error) {
 		b, err := in(data, n)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		switch writable {
-		case 0:
-			p, buf := a.alloc(len(b))
-			if p == nil {
-				return errcode.New("ffi", errcode.ErrNoMem, "cannot allocate %d bytes", len(b))
-			}
-			copy(buf, b)
-			f, err := mmx.OpenBytes(buf[:len(b)], nil)
-			if err != nil {
-				a.release(p)
-				return err
-			}
-			putU32(outH, register(&mmxHandle{File: f, release: func() { a.release(p) }}))
-		case 1:
-			f, err := mmx.NewMem(b, nil)
-			if err != nil {
-				return err
-			}
-			putU32(outH, register(&mmxHandle{File: f}))
-		default:
-			return errcode.New("ffi", errcode.ErrBadArg, "writable must be 0 or 1, got %d", writable)
+		w, err := writableArg(writable)
+		if err != nil {
+			return nil, err
 		}
-		return nil
+		if w {
+			return wrapMMX(mmx.NewMem(b, nil))
+		}
+		p, buf := a.alloc(len(b))
+		if p == nil {
+			return nil, errcode.New("ffi", errcode.ErrNoMem, "cannot allocate %d bytes", len(b))
+		}
+		copy(buf, b)
+		f, err := mmx.OpenBytes(buf[:len(b)], nil)
+		if err != nil {
+			a.release(p)
+			return nil, err
+		}
+		return &mmxHandle{File: f, release: func() { a.release(p) }}, nil
 	})
 }
 
