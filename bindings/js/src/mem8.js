@@ -2,21 +2,11 @@
 // library call (or a few); parsing, validation and the format live in the
 // library, this file only stages arguments, decodes JSON and copies bytes.
 
-import { absolute, camel, optionsJSON, toBytes, utf8 } from './abi.js';
+import { camel, toBytes, utf8 } from './abi.js';
 import { PF_ECHECKSUM, PF_EFORMAT } from './errors.js';
-import { abiOf, state } from './internal.js';
+import { bindStatics, dispose, forget, HandleFile } from './handlefile.js';
 
-const token = Symbol('polyfmt.mem8');
-const dispose = Symbol.dispose ?? Symbol.for('Symbol.dispose');
 
-// A file dropped without close() is closed when collected.
-const finalizer = new FinalizationRegistry(({ e, h }) => {
-  try {
-    e.pf_close(h);
-  } catch {
-    // The instance is gone or poisoned: nothing left to free.
-  }
-});
 
 /** One block of a MEM8 file, as the library decoded it. */
 export class Mem8Block {
@@ -49,72 +39,18 @@ export class Mem8Block {
 }
 
 /** An open MEM8 file, on disk or in memory. Close it (or `using` it) when done. */
-export class Mem8File {
+export class Mem8File extends HandleFile {
+  static format = 'mem8';
+
   #abi;
   #h;
   #closed = false;
 
   /** @internal use create(), open() or fromBytes() */
   constructor(key, abi, handle) {
-    if (key !== token) throw new TypeError('polyfmt: use Mem8File.create, open or fromBytes');
+    super(key, abi, handle);
     this.#abi = abi;
     this.#h = handle;
-    finalizer.register(this, { e: abi.e, h: handle }, this);
-  }
-
-  /** The Polyfmt instance the statics use: the first one loaded. */
-  static get polyfmt() {
-    if (state.default === null) throw new Error('polyfmt: await load() before using Mem8File');
-    return state.default;
-  }
-
-  static #abiOf(cls) {
-    return abiOf.get(cls.polyfmt);
-  }
-
-  /** Runs an open-like export that writes a handle to slot 0. */
-  static #openWith(cls, fn) {
-    const abi = Mem8File.#abiOf(cls);
-    const out = abi.slot0();
-    abi.check(fn(abi, out), 0);
-    return new cls(token, abi, abi.u32(out));
-  }
-
-  /**
-   * Creates a new file at path (truncating it), locked for writing; with no
-   * path, an in-memory file (read its image with toBytes()).
-   * @param {string} [path]
-   * @param {object} [opts] identityFreq, temporalPhase, plain, noSync, maxBlocks
-   */
-  static create(path, opts) {
-    if (path !== undefined && path !== null && typeof path === 'object') [path, opts] = [undefined, path];
-    return Mem8File.#openWith(this, (abi, out) =>
-      abi.withStaged([path ? absolute(path) : '', optionsJSON(opts)], (pp, pl, op, ol) => abi.e.pf_mem8_create(pp, pl, op, ol, out)));
-  }
-
-  /**
-   * Opens a file on disk: read-only (memory-mapped) or, with writable, for
-   * appending (takes the writer lock, repairs a torn tail). Needs a
-   * filesystem: Node, not a browser.
-   * @param {string} path
-   * @param {object} [opts] writable, noSync, maxBlocks
-   */
-  static open(path, opts = {}) {
-    const { writable = false, ...rest } = opts;
-    return Mem8File.#openWith(this, (abi, out) =>
-      abi.withStaged([absolute(path), optionsJSON(rest)], (pp, pl, op, ol) => abi.e.pf_mem8_open(pp, pl, writable ? 1 : 0, op, ol, out)));
-  }
-
-  /**
-   * Opens a copy of a file image: read-only, or appendable in memory with
-   * writable. Works everywhere.
-   * @param {Uint8Array | ArrayBuffer | ArrayBufferView} bytes
-   * @param {{writable?: boolean}} [opts]
-   */
-  static fromBytes(bytes, opts = {}) {
-    const data = toBytes(bytes);
-    return Mem8File.#openWith(this, (abi, out) =>
-      abi.withStaged([data], (dp, dl) => abi.e.pf_mem8_open_bytes(dp, dl, opts.writable ? 1 : 0, out)));
   }
 
   /** The library handle (for the raw exports). */
@@ -289,7 +225,7 @@ export class Mem8File {
   close() {
     if (this.#closed) return;
     this.#closed = true;
-    finalizer.unregister(this);
+    forget(this);
     const abi = this.#abi;
     abi.check(abi.e.pf_close(this.#h), 0);
   }
@@ -301,11 +237,5 @@ export class Mem8File {
 
 /** Mem8File whose statics use pf. */
 export function bindMem8File(pf) {
-  const cls = class extends Mem8File {
-    static get polyfmt() {
-      return pf;
-    }
-  };
-  Object.defineProperty(cls, 'name', { value: 'Mem8File' });
-  return cls;
+  return bindStatics(Mem8File, pf);
 }

@@ -11,21 +11,11 @@
 // copied out at once and never passed to pf_free. Buffers the library hands
 // over (out_borrowed = 0) are copied and then freed.
 
-import { absolute, camel, optionsJSON, toBytes, utf8 } from './abi.js';
+import { camel, toBytes, utf8 } from './abi.js';
 import { PF_EBADARG, PF_EINTERNAL, PF_ENOMEM, PolyfmtError } from './errors.js';
-import { abiOf, state } from './internal.js';
+import { bindStatics, dispose, forget, HandleFile } from './handlefile.js';
 
-const token = Symbol('polyfmt.mmx');
-const dispose = Symbol.dispose ?? Symbol.for('Symbol.dispose');
 
-// A file dropped without close() is closed when collected.
-const finalizer = new FinalizationRegistry(({ e, h }) => {
-  try {
-    e.pf_close(h);
-  } catch {
-    // The instance is gone or poisoned: nothing left to free.
-  }
-});
 
 /** Float16Array where the runtime has one (recent browsers; Node ≥ 24 behind no flag). */
 const Float16 = typeof globalThis.Float16Array === 'function' ? globalThis.Float16Array : null;
@@ -170,68 +160,18 @@ function meshArray(v, Kind, key) {
 }
 
 /** An open MMX file, on disk or in memory. Close it (or `using` it) when done. */
-export class MmxFile {
+export class MmxFile extends HandleFile {
+  static format = 'mmx';
+
   #abi;
   #h;
   #closed = false;
 
   /** @internal use create(), open() or fromBytes() */
   constructor(key, abi, handle) {
-    if (key !== token) throw new TypeError('polyfmt: use MmxFile.create, open or fromBytes');
+    super(key, abi, handle);
     this.#abi = abi;
     this.#h = handle;
-    finalizer.register(this, { e: abi.e, h: handle }, this);
-  }
-
-  /** The Polyfmt instance the statics use: the first one loaded. */
-  static get polyfmt() {
-    if (state.default === null) throw new Error('polyfmt: await load() before using MmxFile');
-    return state.default;
-  }
-
-  /** Runs an open-like export that writes a handle to slot 0. */
-  static #openWith(cls, fn) {
-    const abi = abiOf.get(cls.polyfmt);
-    const out = abi.slot0();
-    abi.check(fn(abi, out), 0);
-    return new cls(token, abi, abi.u32(out));
-  }
-
-  /**
-   * Creates a new file at path (truncating it), locked for writing; with no
-   * path, an in-memory file (read its image with toBytes()). Nothing is
-   * visible until commit() (close() commits what is pending).
-   * @param {string} [path]
-   * @param {object} [opts] creator, modelUuid, noSync, verify, maxChunkBytes, maxChunks
-   */
-  static create(path, opts) {
-    if (path !== undefined && path !== null && typeof path === 'object') [path, opts] = [undefined, path];
-    return MmxFile.#openWith(this, (abi, out) =>
-      abi.withStaged([path ? absolute(path) : '', optionsJSON(opts)], (pp, pl, op, ol) => abi.e.pf_mmx_create(pp, pl, op, ol, out)));
-  }
-
-  /**
-   * Opens a file on disk: read-only, or with writable for writing (repairs a
-   * torn tail). Needs a filesystem: Node, not a browser.
-   * @param {string} path
-   * @param {object} [opts] writable, verify, noSync, maxChunkBytes, maxChunks
-   */
-  static open(path, opts = {}) {
-    const { writable = false, ...rest } = opts;
-    return MmxFile.#openWith(this, (abi, out) =>
-      abi.withStaged([absolute(path), optionsJSON(rest)], (pp, pl, op, ol) => abi.e.pf_mmx_open(pp, pl, writable ? 1 : 0, op, ol, out)));
-  }
-
-  /**
-   * Opens a copy of a file image: read-only, or writable in memory. Works
-   * everywhere.
-   * @param {Uint8Array | ArrayBuffer | ArrayBufferView} bytes
-   * @param {{writable?: boolean}} [opts]
-   */
-  static fromBytes(bytes, opts = {}) {
-    const data = toBytes(bytes);
-    return MmxFile.#openWith(this, (abi, out) =>
-      abi.withStaged([data], (dp, dl) => abi.e.pf_mmx_open_bytes(dp, dl, opts.writable ? 1 : 0, out)));
   }
 
   /** The library handle (for the raw exports). */
@@ -596,7 +536,7 @@ export class MmxFile {
   close() {
     if (this.#closed) return;
     this.#closed = true;
-    finalizer.unregister(this);
+    forget(this);
     const abi = this.#abi;
     abi.check(abi.e.pf_close(this.#h), 0);
   }
@@ -608,13 +548,7 @@ export class MmxFile {
 
 /** MmxFile whose statics use pf. */
 export function bindMmxFile(pf) {
-  const cls = class extends MmxFile {
-    static get polyfmt() {
-      return pf;
-    }
-  };
-  Object.defineProperty(cls, 'name', { value: 'MmxFile' });
-  return cls;
+  return bindStatics(MmxFile, pf);
 }
 
 // For the tests: byte swapping runs only on big-endian hosts.
