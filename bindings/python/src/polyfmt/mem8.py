@@ -22,7 +22,6 @@ latest when it is garbage collected, by a finalizer).
 
 from __future__ import annotations
 
-import ctypes
 import json
 import operator
 import weakref
@@ -34,6 +33,7 @@ from types import TracebackType
 from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Type, Union
 
 from . import _lib
+from ._calls import encode_text, free, options_json, take
 from .errors import NotFoundError, check
 
 __all__ = ["Block", "File"]
@@ -80,22 +80,8 @@ class Block:
         return _EPOCH + timedelta(microseconds=self.timestamp)
 
 
-def _take(ptr: c_void_p, size: c_size_t) -> bytes:
-    """Copies a library buffer (NULL is empty); the caller frees it."""
-    if not ptr.value or not size.value:
-        return b""
-    return ctypes.string_at(ptr.value, size.value)
 
 
-def _free(*ptrs: c_void_p) -> None:
-    """pf_free for every non-NULL buffer; a failure is a library bug, reported after all are freed."""
-    rc = 0
-    for p in ptrs:
-        if p.value:
-            r = _lib.lib().pf_free(p.value)
-            p.value = None
-            rc = rc or r
-    check(rc, 0)
 
 
 def _close_handle(handle: int) -> int:
@@ -106,20 +92,8 @@ def _close_handle(handle: int) -> int:
         return 0
 
 
-def _encode_text(value: Union[str, bytes, bytearray, memoryview, None]) -> bytes:
-    if value is None:
-        return b""
-    if isinstance(value, str):
-        return value.encode("utf-8")
-    return bytes(value)
 
 
-def _options(**opts: Any) -> bytes:
-    """The options JSON of pf_mem8_create/open: only the keys given (not None)."""
-    extra = opts.pop("options", None) or {}
-    doc = {k: v for k, v in opts.items() if v is not None}
-    doc.update(extra)
-    return json.dumps(doc).encode("utf-8") if doc else b""
 
 
 class File:
@@ -157,7 +131,7 @@ class File:
         unknown keys raise :class:`~polyfmt.errors.BadArgumentError`.
         """
         p = b"" if path is None else fsencode(path)
-        o = _options(
+        o = options_json(
             identity_freq=identity_freq,
             temporal_phase=temporal_phase,
             plain=plain or None,
@@ -186,7 +160,7 @@ class File:
         repairs a torn tail. ``max_blocks`` refuses larger files.
         """
         p = fsencode(path)
-        o = _options(no_sync=no_sync or None, max_blocks=max_blocks, options=options)
+        o = options_json(no_sync=no_sync or None, max_blocks=max_blocks, options=options)
         h = c_uint32()
         check(_lib.lib().pf_mem8_open(p, len(p), int(bool(writable)), o or None, len(o), byref(h)), 0)
         return cls(h.value, p.decode("utf-8", errors="replace"))
@@ -257,8 +231,8 @@ class File:
         ``importance`` in [0, 1] is quantized to 16 bits (NaN stores 0);
         ``timestamp_us`` 0 means now.
         """
-        c = _encode_text(content)
-        t = _encode_text(token)
+        c = encode_text(content)
+        t = encode_text(token)
         out = c_uint64()
         rc = _lib.lib().pf_mem8_append(
             self._handle, c, len(c), float(importance), t or None, len(t), int(timestamp_us), byref(out)
@@ -273,7 +247,7 @@ class File:
         output of :meth:`export_json`, which is restored exactly. On failure
         the blocks before the bad one stay appended.
         """
-        b = _encode_text(data)
+        b = encode_text(data)
         out = c_uint64()
         check(_lib.lib().pf_mem8_import_json(self._handle, b, len(b), byref(out)), self._handle)
         return out.value
@@ -301,10 +275,10 @@ class File:
                 self._handle, index, byref(rec), byref(rec_len), byref(content), byref(content_len)
             )
             check(rc, self._handle)
-            d = json.loads(_take(rec, rec_len))
-            data = _take(content, content_len)
+            d = json.loads(take(rec, rec_len))
+            data = take(content, content_len)
         finally:
-            _free(rec, content)
+            free(rec, content)
         return Block(
             index=d["index"],
             timestamp=d["timestamp"],
@@ -352,9 +326,9 @@ class File:
         out, out_len = c_void_p(), c_size_t()
         try:
             check(_lib.lib().pf_mem8_query(self._handle, q, len(q), byref(out), byref(out_len)), self._handle)
-            indices: List[int] = json.loads(_take(out, out_len))
+            indices: List[int] = json.loads(take(out, out_len))
         finally:
-            _free(out)
+            free(out)
         return [self._block(i) for i in indices]
 
     def verify(self) -> None:
@@ -373,9 +347,9 @@ class File:
         try:
             fn = getattr(_lib.lib(), fn_name)
             check(fn(self._handle, byref(out), byref(out_len)), self._handle)
-            return _take(out, out_len)
+            return take(out, out_len)
         finally:
-            _free(out)
+            free(out)
 
     @property
     def info(self) -> Dict[str, Any]:

@@ -46,7 +46,6 @@ the latest when it is garbage collected, by a finalizer).
 
 from __future__ import annotations
 
-import ctypes
 import gc
 import json
 import operator
@@ -63,6 +62,7 @@ from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Seque
 import numpy as np
 
 from . import _lib
+from ._calls import compact_json, encode_text, free, options_json, take
 from .errors import BadArgumentError, InternalError, NotFoundError, UnsupportedError, check
 
 __all__ = [
@@ -287,22 +287,8 @@ class _Region:
         self.keep = keep
 
 
-def _take(ptr: c_void_p, size: c_size_t) -> bytes:
-    """Copies a library buffer (NULL is empty); the caller frees it."""
-    if not ptr.value or not size.value:
-        return b""
-    return ctypes.string_at(ptr.value, size.value)
 
 
-def _free(*ptrs: c_void_p) -> None:
-    """pf_free for every non-NULL buffer; a failure is a library bug, reported after all are freed."""
-    rc = 0
-    for p in ptrs:
-        if p.value:
-            r = _lib.lib().pf_free(p.value)
-            p.value = None
-            rc = rc or r
-    check(rc, 0)
 
 
 def _close_handle(handle: int, views: "List[weakref.ref[_Region]]") -> int:
@@ -324,24 +310,10 @@ def _close_handle(handle: int, views: "List[weakref.ref[_Region]]") -> int:
 # ---- arguments --------------------------------------------------------------------
 
 
-def _encode(value: Union[str, bytes, None]) -> bytes:
-    if value is None:
-        return b""
-    if isinstance(value, str):
-        return value.encode("utf-8")
-    return bytes(value)
 
 
-def _json(doc: Any) -> bytes:
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _options(**opts: Any) -> bytes:
-    """The options JSON of pf_mmx_create/open: only the keys given (not None)."""
-    extra = opts.pop("options", None) or {}
-    doc = {k: v for k, v in opts.items() if v is not None}
-    doc.update(extra)
-    return _json(doc) if doc else b""
 
 
 def _write_options(
@@ -462,7 +434,7 @@ class File:
         unknown keys raise :class:`~polyfmt.errors.BadArgumentError`.
         """
         p = b"" if path is None else fsencode(path)
-        o = _options(creator=creator or None, model_uuid=model_uuid, no_sync=no_sync or None, options=options)
+        o = options_json(creator=creator or None, model_uuid=model_uuid, no_sync=no_sync or None, options=options)
         h = c_uint32()
         check(_lib.lib().pf_mmx_create(p, len(p), o or None, len(o), byref(h)), 0)
         return cls(h.value, "<memory>" if path is None else p.decode("utf-8", errors="replace"))
@@ -493,7 +465,7 @@ class File:
         may claim.
         """
         p = fsencode(path)
-        o = _options(
+        o = options_json(
             verify=verify,
             no_sync=no_sync or None,
             max_chunk_bytes=max_chunk_bytes,
@@ -605,8 +577,8 @@ class File:
     # ---- writing -----------------------------------------------------------
 
     def _write(self, name: str, desc: Dict[str, Any], data: Optional[np.ndarray] = None) -> None:
-        nm = _encode(name)
-        d = _json(desc)
+        nm = encode_text(name)
+        d = compact_json(desc)
         if data is None:
             rc = _lib.lib().pf_mmx_write(self._handle, nm, len(nm), d, len(d), None, 0)
         else:  # the array's own memory, borrowed for the call
@@ -799,7 +771,7 @@ class File:
 
     def delete(self, name: str) -> None:
         """Deletes ``name`` at the next commit (NotFoundError if there is none)."""
-        nm = _encode(name)
+        nm = encode_text(name)
         check(_lib.lib().pf_mmx_delete(self._handle, nm, len(nm)), self._handle)
 
     def __delitem__(self, name: str) -> None:
@@ -845,7 +817,7 @@ class File:
         check(_lib.lib().pf_mmx_verify(self._handle), self._handle)
 
     def _read_flat(self, name: str, rows: Optional[Tuple[int, int]] = None) -> Chunk:
-        nm = _encode(name)
+        nm = encode_text(name)
         js, js_len = c_void_p(), c_size_t()
         data, data_len, borrowed = c_void_p(), c_size_t(), c_int32(0)
         L = _lib.lib()
@@ -866,14 +838,14 @@ class File:
             lent = rc == 0 and borrowed.value == 1
             try:
                 check(rc, self._handle)
-                doc = json.loads(_take(js, js_len))
+                doc = json.loads(take(js, js_len))
             except BaseException:
                 if lent:
-                    _free(js)
+                    free(js)
                 else:
-                    _free(js, data)
+                    free(js, data)
                 raise
-            _free(js)
+            free(js)
             return self._chunk(doc, data.value or 0, data_len.value, lent)
         finally:
             with self._cond:
@@ -970,13 +942,13 @@ class File:
 
         A writer sees its uncommitted writes and deletes.
         """
-        p = _encode(prefix)
+        p = encode_text(prefix)
         out, out_len = c_void_p(), c_size_t()
         try:
             check(_lib.lib().pf_mmx_list(self._handle, p, len(p), byref(out), byref(out_len)), self._handle)
-            doc = json.loads(_take(out, out_len))
+            doc = json.loads(take(out, out_len))
         finally:
-            _free(out)
+            free(out)
         return [Entry.from_json(d) for d in doc]
 
     def keys(self) -> List[str]:
@@ -999,9 +971,9 @@ class File:
         try:
             fn = getattr(_lib.lib(), fn_name)
             check(fn(self._handle, byref(out), byref(out_len)), self._handle)
-            return _take(out, out_len)
+            return take(out, out_len)
         finally:
-            _free(out)
+            free(out)
 
     @property
     def info(self) -> Dict[str, Any]:
