@@ -84,6 +84,40 @@ inline std::string quote(std::string_view s) {
 }
 } // namespace detail
 
+// OwnedHandle is what every file class is: the one owner of a library
+// handle. Move-only; the destructor closes it (pf_close(0) is a no-op).
+class OwnedHandle {
+public:
+    OwnedHandle(const OwnedHandle &) = delete;
+    OwnedHandle &operator=(const OwnedHandle &) = delete;
+    OwnedHandle(OwnedHandle &&o) noexcept : h_(std::exchange(o.h_, 0)) {}
+    OwnedHandle &operator=(OwnedHandle &&o) noexcept {
+        if (this != &o) {
+            pf_close(h_);
+            h_ = std::exchange(o.h_, 0);
+        }
+        return *this;
+    }
+    ~OwnedHandle() { pf_close(h_); }
+
+    // close closes the handle now and reports a failure the destructor
+    // would swallow. Closing a closed (or moved-from) object does nothing.
+    void close() {
+        uint32_t h = std::exchange(h_, 0);
+        check(pf_close(h), h);
+    }
+
+    explicit operator bool() const noexcept { return h_ != 0; }
+    uint32_t handle() const noexcept { return h_; }
+    // release gives up ownership: the caller must pf_close the result.
+    uint32_t release() noexcept { return std::exchange(h_, 0); }
+
+protected:
+    OwnedHandle() noexcept = default;
+    explicit OwnedHandle(uint32_t h) noexcept : h_(h) {}
+    uint32_t h_ = 0;
+};
+
 // version returns the library version as "major.minor.patch".
 inline std::string version() {
     uint32_t v = 0;
@@ -108,7 +142,7 @@ struct VerifyResult {
     bool ok() const noexcept { return code == PF_OK; }
 };
 
-class Mem8File {
+class Mem8File : public OwnedHandle {
 public:
     // create makes a new file at path (truncating); an empty path makes an
     // in-memory file. opts is a JSON object (see polyfmt.h), or empty.
@@ -133,29 +167,6 @@ public:
     }
 
     Mem8File() noexcept = default;
-    Mem8File(const Mem8File &) = delete;
-    Mem8File &operator=(const Mem8File &) = delete;
-    Mem8File(Mem8File &&o) noexcept : h_(std::exchange(o.h_, 0)) {}
-    Mem8File &operator=(Mem8File &&o) noexcept {
-        if (this != &o) {
-            pf_close(h_);
-            h_ = std::exchange(o.h_, 0);
-        }
-        return *this;
-    }
-    ~Mem8File() { pf_close(h_); } // pf_close(0) is a no-op
-
-    // close closes the handle now and reports a failure the destructor
-    // would swallow. Closing a closed (or moved-from) object does nothing.
-    void close() {
-        uint32_t h = std::exchange(h_, 0);
-        check(pf_close(h), h);
-    }
-
-    explicit operator bool() const noexcept { return h_ != 0; }
-    uint32_t handle() const noexcept { return h_; }
-    // release gives up ownership: the caller must pf_close the result.
-    uint32_t release() noexcept { return std::exchange(h_, 0); }
 
     // append adds a block and returns its index. token empty means none;
     // timestamp_us 0 means now.
@@ -227,7 +238,7 @@ public:
     void sync() { check(pf_mem8_sync(h_), h_); }
 
 private:
-    explicit Mem8File(uint32_t h) noexcept : h_(h) {}
+    explicit Mem8File(uint32_t h) noexcept : OwnedHandle(h) {}
 
     // parse_indices reads the JSON array of unsigned integers that
     // pf_mem8_query returns.
@@ -250,7 +261,6 @@ private:
         return out;
     }
 
-    uint32_t h_ = 0;
 };
 
 // ---- MMX ----------------------------------------------------------------
@@ -305,7 +315,9 @@ struct MmxVerifyResult {
     bool ok() const noexcept { return code == PF_OK; }
 };
 
-class MmxFile {
+// Closing an MmxFile (close() or the destructor) commits its pending writes;
+// borrowed chunk data is invalid afterwards.
+class MmxFile : public OwnedHandle {
 public:
     // create makes a new file at path (truncating); an empty path makes an
     // in-memory file. opts is a JSON object (see polyfmt.h), or empty.
@@ -330,29 +342,6 @@ public:
     }
 
     MmxFile() noexcept = default;
-    MmxFile(const MmxFile &) = delete;
-    MmxFile &operator=(const MmxFile &) = delete;
-    MmxFile(MmxFile &&o) noexcept : h_(std::exchange(o.h_, 0)) {}
-    MmxFile &operator=(MmxFile &&o) noexcept {
-        if (this != &o) {
-            pf_close(h_);
-            h_ = std::exchange(o.h_, 0);
-        }
-        return *this;
-    }
-    ~MmxFile() { pf_close(h_); } // commits pending writes; pf_close(0) is a no-op
-
-    // close closes the handle now (committing pending writes) and reports a
-    // failure the destructor would swallow. Borrowed chunk data is invalid
-    // afterwards.
-    void close() {
-        uint32_t h = std::exchange(h_, 0);
-        check(pf_close(h), h);
-    }
-
-    explicit operator bool() const noexcept { return h_ != 0; }
-    uint32_t handle() const noexcept { return h_; }
-    uint32_t release() noexcept { return std::exchange(h_, 0); }
 
     // write stores one chunk in flat form: desc_json as in polyfmt.h, data
     // holding its arrays.
@@ -440,7 +429,7 @@ public:
     }
 
 private:
-    explicit MmxFile(uint32_t h) noexcept : h_(h) {}
+    explicit MmxFile(uint32_t h) noexcept : OwnedHandle(h) {}
 
     static Chunk adopt(detail::OutBuf &json, uint8_t *data, size_t size, int32_t borrowed) {
         Chunk c;
@@ -454,7 +443,6 @@ private:
         return c;
     }
 
-    uint32_t h_ = 0;
 };
 
 } // namespace polyfmt
