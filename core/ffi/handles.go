@@ -310,14 +310,16 @@ func OpenHandles() int {
 }
 
 // Alloc is pf_alloc (wasm only): n bytes of linear memory for staging
-// inputs, freed with pf_free. It returns 0 on failure.
+// inputs, freed with pf_free. It returns 0 on failure, also when the
+// instance's memory cannot hold n more bytes (see HeapFits): the caller gets
+// a refusal, not a trapped instance.
 func Alloc(a *ABI, n uint64) (p unsafe.Pointer) {
 	defer func() {
 		if recover() != nil {
 			p = nil
 		}
 	}()
-	if n > 1<<31 {
+	if n >= 1<<32 {
 		return nil
 	}
 	p, _ = a.alloc(int(n))
