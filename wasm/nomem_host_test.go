@@ -63,7 +63,7 @@ func (g *guest) alive() {
 // pf_alloc of more than linear memory can hold is 0, not a trap.
 func TestAllocBeyondMemoryIsRefused(t *testing.T) {
 	g := newBigGuest(t)
-	if p := g.call("pf_alloc", 39 << 30 / 10); p != 0 {
+	if p := g.call("pf_alloc", 39<<30/10); p != 0 {
 		t.Fatalf("pf_alloc(3.9 GiB) = %#x, want 0", p)
 	}
 	g.alive()
