@@ -34,7 +34,6 @@ func newBigGuest(t *testing.T) *guest {
 // MEM8 file with one block, and its count.
 func (g *guest) alive() {
 	g.t.Helper()
-	var v uint32
 	out := g.alloc(16)
 	if rc := g.rc("pf_version", uint64(out)); rc != 0 {
 		g.t.Fatalf("pf_version: %d", rc)
@@ -48,7 +47,7 @@ func (g *guest) alive() {
 		g.t.Fatalf("pf_mem8_append: %d %s", rc, g.errmsg(h))
 	}
 	if rc := g.rc("pf_mem8_count", uint64(h), uint64(out)); rc != 0 || g.u64(out) != 1 {
-		g.t.Fatalf("pf_mem8_count: %d %d", rc, v)
+		g.t.Fatalf("pf_mem8_count: %d %d", rc, g.u64(out))
 	}
 	for _, q := range []uint64{uint64(out), p} {
 		if rc := g.rc("pf_free", q); rc != 0 {
