@@ -274,6 +274,9 @@ func TestAllocFailureIsNoMem(t *testing.T) {
 	if msg := cstr(ErrMsg(a, 0)); !strings.Contains(msg, "cannot allocate 4096 bytes") {
 		t.Fatalf("message %q", msg)
 	}
+	if rc := Mem8OpenBytes(a, ip, in, 0, unsafe.Pointer(&h)); rc != int32(errcode.NoMem) {
+		t.Fatalf("mem8 open_bytes of 4 KiB with a 1 KiB allocator: %d", rc)
+	}
 	if rc := MMXCreate(a, nil, 0, nil, 0, unsafe.Pointer(&h)); rc != 0 {
 		t.Fatalf("create after PF_ENOMEM: %d", rc)
 	}
@@ -294,5 +297,48 @@ func TestAllocFailureIsNoMem(t *testing.T) {
 	}
 	if rc := Close(a, h); rc != 0 {
 		t.Fatalf("close: %d", rc)
+	}
+}
+
+// A read-only MEM8 image is copied into host memory, freed at close.
+func TestMem8OpenBytesCopyIsHostMemory(t *testing.T) {
+	a := mmapABI(1 << 20)
+	var h uint32
+	if rc := Mem8Create(a, nil, 0, nil, 0, unsafe.Pointer(&h)); rc != 0 {
+		t.Fatal(rc)
+	}
+	cp, cn := str("kept in host memory")
+	if rc := Mem8Append(a, h, cp, cn, 0.5, nil, 0, 1, nil); rc != 0 {
+		t.Fatal(rc)
+	}
+	var img unsafe.Pointer
+	var imgLen uint64
+	if rc := Mem8Bytes(a, h, unsafe.Pointer(&img), unsafe.Pointer(&imgLen)); rc != 0 {
+		t.Fatal(rc)
+	}
+	image := bufOf(a, img, imgLen)
+	Free(a, img)
+	Close(a, h)
+	live := a.LiveBuffers()
+	ip, in := ptrOf(image)
+	if rc := Mem8OpenBytes(a, ip, in, 0, unsafe.Pointer(&h)); rc != 0 {
+		t.Fatalf("open_bytes: %d %s", rc, cstr(ErrMsg(a, 0)))
+	}
+	if a.LiveBuffers() != live+1 {
+		t.Fatalf("%d live buffers with the image open, want %d", a.LiveBuffers(), live+1)
+	}
+	clear(image) // the handle reads its own copy
+	var js, content unsafe.Pointer
+	var jn, n uint64
+	if rc := Mem8Block(a, h, 0, unsafe.Pointer(&js), unsafe.Pointer(&jn), unsafe.Pointer(&content), unsafe.Pointer(&n)); rc != 0 {
+		t.Fatalf("block: %d", rc)
+	}
+	if got := string(bufOf(a, content, n)); got != "kept in host memory" {
+		t.Fatalf("content %q", got)
+	}
+	Free(a, js)
+	Free(a, content)
+	if rc := Close(a, h); rc != 0 || a.LiveBuffers() != live {
+		t.Fatalf("close: %d, %d live buffers, want %d", rc, a.LiveBuffers(), live)
 	}
 }
