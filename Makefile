@@ -18,8 +18,9 @@ EX_CXXFLAGS := -std=c++17 -O2 -g -Wall -Wextra -Werror -pedantic -I $(BUILD)
 EX_LDFLAGS  := -L $(BUILD) -lpolyfmt -Wl,-rpath,'$$ORIGIN'
 SANITIZE    := -fsanitize=address,undefined -fno-omit-frame-pointer
 ASAN_ENV    := ASAN_OPTIONS=abort_on_error=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+TSAN_ENV    := TSAN_OPTIONS=halt_on_error=1
 
-.PHONY: all lib wasm cli examples demo test deps-demo deps-test \
+.PHONY: all lib wasm cli examples ctests demo test deps-demo deps-test \
         test-go test-fuzz test-c test-python test-js bench clean
 
 all: lib wasm cli
@@ -64,6 +65,21 @@ $(BUILD)/mmx_cpp: examples/cpp/mmx.cpp examples/cpp/polyfmt.hpp $(LIB)
 $(BUILD)/mmx_cpp_asan: examples/cpp/mmx.cpp examples/cpp/polyfmt.hpp $(LIB)
 	$(CXX) $(EX_CXXFLAGS) $(SANITIZE) $< $(EX_LDFLAGS) -o $@
 $(BUILD)/abi_c: bench/abi_c.c $(LIB)
+	$(CC) $(EX_CFLAGS) $< $(EX_LDFLAGS) -o $@
+
+# ---- C tests of the ABI's promises (capi/ctest): close racing with reads,
+# plain, under ASan + UBSan and under TSan; allocation failure under RLIMIT_AS
+# (not under a sanitizer: their shadow memory does not fit such a limit).
+CTEST_BINS := $(BUILD)/threads_c $(BUILD)/threads_c_asan $(BUILD)/threads_c_tsan $(BUILD)/nomem_c
+ctests: $(CTEST_BINS)
+
+$(BUILD)/threads_c: capi/ctest/threads.c $(LIB)
+	$(CC) $(EX_CFLAGS) $< $(EX_LDFLAGS) -o $@
+$(BUILD)/threads_c_asan: capi/ctest/threads.c $(LIB)
+	$(CC) $(EX_CFLAGS) $(SANITIZE) $< $(EX_LDFLAGS) -o $@
+$(BUILD)/threads_c_tsan: capi/ctest/threads.c $(LIB)
+	$(CC) $(EX_CFLAGS) -O1 -fsanitize=thread $< $(EX_LDFLAGS) -o $@
+$(BUILD)/nomem_c: capi/ctest/nomem.c $(LIB)
 	$(CC) $(EX_CFLAGS) $< $(EX_LDFLAGS) -o $@
 
 # ---- the main job -----------------------------------------------------------
@@ -131,8 +147,8 @@ test-fuzz:
 	done
 
 # The C and C++ round trips, each reading the other's file, then again under
-# AddressSanitizer + UBSan with leak checking on.
-test-c: $(EX_BINS)
+# AddressSanitizer + UBSan with leak checking on; then the ABI's C tests.
+test-c: $(EX_BINS) $(CTEST_BINS)
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && set -ex && \
 	$(BUILD)/mem8_c "$$tmp/c.m8" && $(BUILD)/mem8_cpp "$$tmp/cpp.m8" && \
 	$(BUILD)/mem8_c read "$$tmp/cpp.m8" && $(BUILD)/mem8_cpp read "$$tmp/c.m8" && \
@@ -145,7 +161,11 @@ test-c: $(EX_BINS)
 	$(ASAN_ENV) $(BUILD)/mmx_cpp_asan "$$tmp/cpp_asan.mmx" && \
 	$(ASAN_ENV) $(BUILD)/mmx_c_asan read core/testdata/mmx/torn_commit.mmx && \
 	$(ASAN_ENV) $(BUILD)/mmx_cpp_asan read core/testdata/mmx/morphnet/mixed.mmx && \
-	$(BUILD)/abi_c 100000
+	$(BUILD)/abi_c 100000 && \
+	$(BUILD)/threads_c "$$tmp" && \
+	$(ASAN_ENV) $(BUILD)/threads_c_asan "$$tmp" && \
+	$(TSAN_ENV) $(BUILD)/threads_c_tsan "$$tmp" && \
+	$(BUILD)/nomem_c "$$tmp"
 
 test-python: lib
 	POLYFMT_LIB=$(abspath $(LIB)) $(PY) -m pip install -q --disable-pip-version-check ./bindings/python

@@ -6,6 +6,11 @@ package main
 /*
 #include <stdint.h>
 #include <stdlib.h>
+
+// pf_malloc is malloc as C sees it: NULL on failure. cgo's C.malloc never
+// returns NULL (it ends the process with "runtime: C malloc failed"), so the
+// library allocates through this function and reports PF_ENOMEM instead.
+static void *pf_malloc(size_t n) { return malloc(n); }
 */
 import "C"
 
@@ -18,7 +23,7 @@ import (
 var abi = &ffi.ABI{
 	PtrSize: int(unsafe.Sizeof(uintptr(0))),
 	Alloc: func(n int) (unsafe.Pointer, []byte) {
-		p := C.malloc(C.size_t(n))
+		p := C.pf_malloc(C.size_t(n))
 		if p == nil {
 			return nil, nil
 		}

@@ -15,9 +15,15 @@ import (
 // pinned keeps buffers handed to the host alive until pf_free.
 var pinned = map[unsafe.Pointer][]byte{}
 
+// abi hands the host Go memory, pinned. A request that linear memory
+// cannot hold is refused (nil, so PF_ENOMEM or pf_alloc's 0) before make,
+// which would trap the instance instead.
 var abi = &ffi.ABI{
 	PtrSize: 4,
 	Alloc: func(n int) (unsafe.Pointer, []byte) {
+		if !ffi.HeapFits(uint64(n)) {
+			return nil, nil
+		}
 		b := make([]byte, n)
 		p := unsafe.Pointer(&b[0])
 		pinned[p] = b

@@ -22,9 +22,35 @@
  *   - Strings passed in (paths, tokens, options) are UTF-8 with an explicit
  *     length; they need no NUL terminator.
  *   - No panic crosses into the caller: an internal fault returns
- *     PF_EINTERNAL and the library stays usable.
- *   - Threads: every function may be called from any thread. Calls on the
- *     same MEM8 handle are serialized internally.
+ *     PF_EINTERNAL with a one-line message, and the library stays usable.
+ *     (POLYFMT_DEBUG=1 in the environment also prints its stack to stderr.)
+ *   - Threads: every function may be called from any thread, and any number
+ *     of calls may run at once on the same handle. Reads run in parallel;
+ *     changes to one file (appends, writes, deletes, commits, rollbacks,
+ *     compaction) are serialized by the file's own lock, and a reader meanwhile
+ *     sees whole blocks (MEM8) or the last commit (MMX).
+ *   - Closing under calls: pf_close(h) may be called while other threads are
+ *     inside calls on h. h leaves the table at once, so a call that starts
+ *     later returns PF_EBADHANDLE; pf_close then waits until the calls
+ *     already running on h have returned, and only then closes the file.
+ *     Those calls complete normally (a failure among them records its
+ *     message on slot 0, h being no longer open). When pf_close returns,
+ *     the file is closed and its writer lock released: the path can be
+ *     opened for writing again at once.
+ *   - Borrowed views (pf_mmx_read with *out_borrowed 1) point into the
+ *     handle's mapping and stay valid until pf_close(h) returns. pf_close
+ *     unmaps them before it returns, so the caller owes this: no thread
+ *     touches a view of h once another thread may be closing h. Copy what
+ *     must outlive the handle.
+ *   - Memory: a failed allocation returns PF_ENOMEM, never ends the host, and
+ *     the library stays usable. Results the library hands over (and its copy
+ *     of an image in pf_*_open_bytes) come from malloc; in polyfmt.wasm from
+ *     linear memory, where a request that would not fit below 4 GiB (less a
+ *     reserve for the runtime) is refused instead of trapping the instance.
+ *     Working memory inside a call (a chunk being decompressed, a document
+ *     being encoded) belongs to the Go runtime, whose exhaustion is fatal:
+ *     bound it for untrusted files with the "max_chunk_bytes" and
+ *     "max_chunks" options.
  *   - Only one Go runtime can live in a process, and the process must not
  *     fork after loading the library (use spawn, not fork, to start workers).
  */
@@ -69,7 +95,9 @@ const char *pf_errstr(int32_t code);
  * threads opening at once, it may hold another thread's message. */
 const char *pf_errmsg(uint32_t handle);
 
-/* Closes any handle. 0 is a no-op; a closed or unknown one PF_EBADHANDLE. */
+/* Closes any handle. 0 is a no-op; a closed or unknown one PF_EBADHANDLE.
+ * Calls running on the handle in other threads finish first (see "Closing
+ * under calls" above); views it lent are invalid once it returns. */
 int32_t pf_close(uint32_t handle);
 
 /* Frees a buffer the library returned. NULL is a no-op; a pointer the
@@ -194,8 +222,9 @@ int32_t pf_mmx_write(uint32_t handle, const char *name, size_t name_len, const c
 /* Reads one chunk: *out_json is {"entry":{…},"value":…,"arrays":{name:
  * {"dtype","shape","offset","nbytes"}}} (free it), *out_data the bytes the
  * arrays point into. *out_borrowed 1: the data is the file's mapping itself
- * (a raw chunk of a read-only file), valid until the handle is closed, not
- * to be freed or written; 0: a buffer to pf_free. Checksums are checked as
+ * (a raw chunk of a read-only file), valid until pf_close on the handle
+ * returns (see "Borrowed views" above), not to be freed or written; 0: a
+ * buffer to pf_free (PF_ENOMEM if it cannot be allocated). Checksums are checked as
  * the "verify" option says. */
 int32_t pf_mmx_read(uint32_t handle, const char *name, size_t name_len, uint8_t **out_json, size_t *out_json_len, uint8_t **out_data, size_t *out_data_len, int32_t *out_borrowed);
 

@@ -16,6 +16,10 @@ type ABI struct {
 	PtrSize int
 	// Alloc gets n bytes (n > 0) of host-visible memory: malloc for C, a
 	// pinned Go slice for wasm. b aliases the memory; p is nil on failure.
+	// It must report failure, never end the process: cgo's C.malloc and
+	// Go's make both abort on exhaustion, so neither may be called bare
+	// (capi calls malloc through a C function; wasm checks the room left
+	// in linear memory first, see HeapFits). A failure becomes PF_ENOMEM.
 	Alloc func(n int) (p unsafe.Pointer, b []byte)
 	// Release returns memory from Alloc.
 	Release func(p unsafe.Pointer)
@@ -43,7 +47,19 @@ func (a *ABI) alloc(n int) (unsafe.Pointer, []byte) {
 	return p, b
 }
 
-// export copies b into host memory.
+// buffer gets n bytes of host memory for a result, recorded as live, or
+// PF_ENOMEM. An export whose result is large gets its buffer here before it
+// does the work that fills it, so a host that cannot hold the result fails
+// the call before the Go heap has grown by the same amount.
+func (a *ABI) buffer(n int) (unsafe.Pointer, []byte, error) {
+	p, b := a.alloc(n)
+	if p == nil {
+		return nil, nil, errcode.New("ffi", errcode.ErrNoMem, "cannot allocate %d bytes", n)
+	}
+	return p, b, nil
+}
+
+// export copies b into host memory (nil if the host has none).
 func (a *ABI) export(b []byte) unsafe.Pointer {
 	p, dst := a.alloc(len(b))
 	copy(dst, b)
@@ -112,9 +128,12 @@ func needOut(ps ...unsafe.Pointer) error {
 func (a *ABI) putBuf(out, outLen unsafe.Pointer, b []byte) (unsafe.Pointer, error) {
 	var p unsafe.Pointer
 	if len(b) > 0 {
-		if p = a.export(b); p == nil {
-			return nil, errcode.New("ffi", errcode.ErrNoMem, "cannot allocate %d bytes", len(b))
+		var dst []byte
+		var err error
+		if p, dst, err = a.buffer(len(b)); err != nil {
+			return nil, err
 		}
+		copy(dst, b)
 	}
 	a.putSize(out, uint64(uintptr(p)))
 	a.putSize(outLen, uint64(len(b)))

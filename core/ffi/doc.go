@@ -10,12 +10,17 @@
 //   - every function returns an int32 status from core/errcode (0 is ok);
 //     results come back through out-parameters;
 //   - objects are opaque non-zero uint32 handles, never reused; closing 0 is
-//     a no-op, closing twice is PF_EBADHANDLE;
+//     a no-op, closing twice is PF_EBADHANDLE; every call holds its handle
+//     while it runs, and Close waits for those calls before it closes the
+//     object (new calls get PF_EBADHANDLE at once);
+//   - a failed allocation is PF_ENOMEM: the ABI's allocator reports failure
+//     rather than aborting (see ABI.Alloc and HeapFits);
 //   - a failure records a message on its handle (or, with no open handle,
 //     on slot 0), read with pf_errmsg;
 //   - input buffers are borrowed for the call; buffers returned through
 //     out-parameters belong to the caller, who frees them with pf_free;
 //   - structured results are UTF-8 JSON, bulk data is (pointer, length);
 //   - no panic crosses the boundary: each function recovers into
-//     PF_EINTERNAL.
+//     PF_EINTERNAL, with a one-line message and no stack (POLYFMT_DEBUG=1
+//     prints the stack to stderr).
 package ffi

@@ -1,9 +1,11 @@
 package ffi
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"unsafe"
 
@@ -14,11 +16,21 @@ import (
 // handle is always PF_EBADHANDLE, never someone else's object.
 var table = struct {
 	sync.Mutex
-	objs   map[uint32]io.Closer
+	objs   map[uint32]*entry
 	msgs   map[uint32]msg // last error per handle; key 0 is the slot for calls without an open handle
 	next   uint32
 	static map[int32]unsafe.Pointer // pf_errstr texts, exported once
-}{objs: map[uint32]io.Closer{}, msgs: map[uint32]msg{}, next: 1, static: map[int32]unsafe.Pointer{}}
+}{objs: map[uint32]*entry{}, msgs: map[uint32]msg{}, next: 1, static: map[int32]unsafe.Pointer{}}
+
+// An entry is an open object and the calls in flight on it. Every export
+// that uses a handle holds it (acquire … release) for the whole call, so
+// Close can wait for those calls before it closes the object: a read never
+// has its mapping unmapped under it.
+type entry struct {
+	obj     io.Closer
+	inUse   int           // calls between acquire and release; guarded by table
+	drained chan struct{} // made by Close when calls are in flight, closed by the last release
+}
 
 // graveyard delays freeing a replaced pf_errmsg text: another thread may
 // have just been handed it. A text stays valid until graveSize more texts
@@ -65,45 +77,52 @@ func register(obj io.Closer) uint32 {
 			continue
 		}
 		if _, used := table.objs[h]; !used {
-			table.objs[h] = obj
+			table.objs[h] = &entry{obj: obj}
 			return h
 		}
 	}
 }
 
-func lookup(h uint32) (io.Closer, error) {
+// acquire finds handle h and holds it for a call: Close waits for the
+// matching release before it closes the object.
+func acquire(h uint32) (*entry, error) {
 	table.Lock()
 	defer table.Unlock()
-	if o, ok := table.objs[h]; ok && h != 0 {
-		return o, nil
+	e, ok := table.objs[h]
+	if !ok || h == 0 {
+		return nil, errcode.New("ffi", errcode.ErrClosed, "handle %d is not open", h)
 	}
-	return nil, errcode.New("ffi", errcode.ErrClosed, "handle %d is not open", h)
+	e.inUse++
+	return e, nil
 }
 
-// lookupAs finds handle h and checks it holds a T.
-func lookupAs[T io.Closer](h uint32, kind string) (T, error) {
-	var zero T
-	o, err := lookup(h)
-	if err != nil {
-		return zero, err
+// release ends a call that acquire began; the last call out of a handle
+// being closed lets Close go on.
+func (e *entry) release() {
+	table.Lock()
+	defer table.Unlock()
+	e.inUse--
+	if e.inUse == 0 && e.drained != nil {
+		close(e.drained)
 	}
-	t, ok := o.(T)
-	if !ok {
-		return zero, errcode.New("ffi", errcode.ErrClosed, "handle %d is not a %s handle", h, kind)
-	}
-	return t, nil
 }
 
 // onHandle runs fn, as an export, on the object of type T behind handle h,
-// after checking that the required out-parameters are not NULL.
+// after checking that the required out-parameters are not NULL. The handle
+// is held while fn runs.
 func onHandle[T io.Closer](a *ABI, h uint32, kind string, outs []unsafe.Pointer, fn func(T) error) int32 {
 	return call(a, h, func() error {
 		if err := needOut(outs...); err != nil {
 			return err
 		}
-		obj, err := lookupAs[T](h, kind)
+		e, err := acquire(h)
 		if err != nil {
 			return err
+		}
+		defer e.release()
+		obj, ok := e.obj.(T)
+		if !ok {
+			return errcode.New("ffi", errcode.ErrClosed, "handle %d is not a %s handle", h, kind)
 		}
 		return fn(obj)
 	})
@@ -136,11 +155,17 @@ func setErr(a *ABI, h uint32, err error) {
 
 // call runs fn for an export on handle h: a panic becomes PF_EINTERNAL, an
 // error is recorded on h and mapped to its pinned code.
+//
+// A recovered panic's message is one line naming the panic value; the stack
+// goes to stderr only when POLYFMT_DEBUG=1, never into pf_errmsg, where it
+// would reach the user of an application.
 func call(a *ABI, h uint32, fn func() error) (code int32) {
 	defer func() {
 		if r := recover(); r != nil {
-			err := errcode.New("ffi", errcode.ErrInternal, "panic: %v\n%s", r, debug.Stack())
-			setErr(a, h, err)
+			if os.Getenv("POLYFMT_DEBUG") == "1" {
+				fmt.Fprintf(os.Stderr, "polyfmt: recovered panic: %v\n%s", r, debug.Stack())
+			}
+			setErr(a, h, errcode.New("ffi", errcode.ErrInternal, "internal error in polyfmt: %s (please report)", panicText(r)))
 			code = int32(errcode.Internal)
 		}
 	}()
@@ -149,6 +174,18 @@ func call(a *ABI, h uint32, fn func() error) (code int32) {
 		return int32(errcode.Of(err))
 	}
 	return 0
+}
+
+// panicText is a panic value as one line of at most 200 bytes.
+func panicText(r any) string {
+	s := fmt.Sprint(r)
+	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
+		s = s[:i] + " …"
+	}
+	if len(s) > 200 {
+		s = strings.ToValidUTF8(s[:200], "") + " …"
+	}
+	return s
 }
 
 // Version writes the library version as major<<16 | minor<<8 | patch.
@@ -217,26 +254,37 @@ func ErrMsg(a *ABI, h uint32) (p unsafe.Pointer) {
 
 // Close closes handle h. Closing 0 is a no-op; an unknown or closed handle is
 // PF_EBADHANDLE.
+//
+// The handle leaves the table at once, so calls that start after it get
+// PF_EBADHANDLE; Close then waits until the calls already in flight on h
+// have returned, and closes the object. When Close returns, the object is
+// closed: its mapping is gone (views lent from it are invalid) and its
+// writer lock is released, so the path can be opened for writing again.
 func Close(a *ABI, h uint32) int32 {
 	if h == 0 {
 		return 0
 	}
 	return call(a, h, func() error {
 		table.Lock()
-		obj, ok := table.objs[h]
+		e, ok := table.objs[h]
 		delete(table.objs, h)
-		m, hasMsg := table.msgs[h]
+		if m, hasMsg := table.msgs[h]; hasMsg && m.ptr != nil {
+			bury(m)
+		}
 		delete(table.msgs, h)
+		var drained chan struct{}
+		if ok && e.inUse > 0 {
+			e.drained = make(chan struct{})
+			drained = e.drained
+		}
 		table.Unlock()
 		if !ok {
 			return errcode.New("ffi", errcode.ErrClosed, "handle %d is not open (closed twice?)", h)
 		}
-		if hasMsg && m.ptr != nil {
-			table.Lock()
-			bury(m)
-			table.Unlock()
+		if drained != nil {
+			<-drained
 		}
-		return obj.Close()
+		return e.obj.Close()
 	})
 }
 
@@ -262,14 +310,16 @@ func OpenHandles() int {
 }
 
 // Alloc is pf_alloc (wasm only): n bytes of linear memory for staging
-// inputs, freed with pf_free. It returns 0 on failure.
+// inputs, freed with pf_free. It returns 0 on failure, also when the
+// instance's memory cannot hold n more bytes (see HeapFits): the caller gets
+// a refusal, not a trapped instance.
 func Alloc(a *ABI, n uint64) (p unsafe.Pointer) {
 	defer func() {
 		if recover() != nil {
 			p = nil
 		}
 	}()
-	if n > 1<<31 {
+	if n >= 1<<32 {
 		return nil
 	}
 	p, _ = a.alloc(int(n))

@@ -50,8 +50,31 @@ func mem8Options(p unsafe.Pointer, n uint64) (*mem8.Options, error) {
 		NoSync: o.NoSync, Limits: &mem8.Limits{MaxBlocks: o.MaxBlocks}}, nil
 }
 
+// mem8Handle is an open MEM8 file, and the host memory it reads when it
+// was opened read-only from bytes (freed at close).
+type mem8Handle struct {
+	*mem8.File
+	release func()
+}
+
+func (h *mem8Handle) Close() error {
+	err := h.File.Close()
+	if h.release != nil {
+		h.release()
+	}
+	return err
+}
+
+// wrapMem8 makes an opened file a handle object.
+func wrapMem8(f *mem8.File, err error) (io.Closer, error) {
+	if err != nil {
+		return nil, err
+	}
+	return &mem8Handle{File: f}, nil
+}
+
 func onMem8(a *ABI, h uint32, outs []unsafe.Pointer, fn func(*mem8.File) error) int32 {
-	return onHandle(a, h, "mem8", outs, fn)
+	return onHandle(a, h, "mem8", outs, func(m *mem8Handle) error { return fn(m.File) })
 }
 
 // Mem8Create is pf_mem8_create: a new file at path, or in memory when
@@ -67,9 +90,9 @@ func Mem8Create(a *ABI, path unsafe.Pointer, pathLen uint64, opts unsafe.Pointer
 			return nil, err
 		}
 		if len(p) == 0 {
-			return mem8.NewMem(nil, o)
+			return wrapMem8(mem8.NewMem(nil, o))
 		}
-		return mem8.Create(string(p), o)
+		return wrapMem8(mem8.Create(string(p), o))
 	})
 }
 
@@ -88,12 +111,14 @@ func Mem8Open(a *ABI, path unsafe.Pointer, pathLen uint64, writable int32, opts 
 		if o.Plain || o.IdentityFreq != 0 || o.TemporalPhase != 0 {
 			return nil, errcode.New("ffi", errcode.ErrBadArg, "identity_freq, temporal_phase and plain apply to pf_mem8_create, not pf_mem8_open")
 		}
-		return mem8.OpenFile(p, flag, o)
+		return wrapMem8(mem8.OpenFile(p, flag, o))
 	})
 }
 
 // Mem8OpenBytes is pf_mem8_open_bytes: a file over a copy of data,
-// read-only or (writable 1) appendable in memory.
+// read-only or (writable 1) appendable in memory. The read-only copy is in
+// host memory, allocated before anything else, so an image the host cannot
+// hold is PF_ENOMEM before the Go heap has grown by it.
 func Mem8OpenBytes(a *ABI, data unsafe.Pointer, n uint64, writable int32, outH unsafe.Pointer) int32 {
 	return newHandle(a, outH, func() (io.Closer, error) {
 		b, err := in(data, n)
@@ -105,11 +130,21 @@ func Mem8OpenBytes(a *ABI, data unsafe.Pointer, n uint64, writable int32, outH u
 		case err != nil:
 			return nil, err
 		case !w:
-			return mem8.OpenBytes(bytes.Clone(b), nil)
+			p, buf, err := a.buffer(len(b))
+			if err != nil {
+				return nil, err
+			}
+			copy(buf, b)
+			f, err := mem8.OpenBytes(buf[:len(b)], nil)
+			if err != nil {
+				a.release(p)
+				return nil, err
+			}
+			return &mem8Handle{File: f, release: func() { a.release(p) }}, nil
 		case len(b) == 0:
 			return nil, errcode.New("ffi", errcode.ErrBadArg, "no bytes to open (use pf_mem8_create with an empty path for a new file)")
 		}
-		return mem8.NewMem(b, nil)
+		return wrapMem8(mem8.NewMem(b, nil))
 	})
 }
 
