@@ -1,4 +1,4 @@
-// The host's half of the writer lock (docs/spec/mmx.md, "Writers"; the Go
+// The host's half of the writer lock (docs/spec/mmx.md §5.1; the Go
 // half is core/internal/storage/sidecar.go). A writer holds <path>.lock,
 // created exclusively and holding its owner as one JSON line
 // {"pid":…,"host":…,"flock":…}. The module creates and removes it itself,

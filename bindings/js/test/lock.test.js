@@ -1,4 +1,4 @@
-// One writer per file across every surface (docs/spec/mmx.md, "Writers"):
+// One writer per file across every surface (docs/spec/mmx.md §5.1):
 // a native writer (Python through libpolyfmt.so: flock and the lock file
 // <path>.lock) and a Node writer (polyfmt.wasm: the lock file) refuse each
 // other with PF_ELOCKED and write nothing, and a writer killed with SIGKILL

@@ -12,7 +12,7 @@ import (
 	"github.com/polyfmt/polyfmt/core/internal/jsonx"
 )
 
-// The writer lock every surface honours (docs/spec/mmx.md, "Writers"):
+// The writer lock every surface honours (docs/spec/mmx.md §5.1):
 //
 //  1. Native writers (Go, C, Python) take flock on the data file first; it
 //     keeps native writers apart even after a crash (the kernel drops it).
