@@ -53,3 +53,15 @@ func TestLockSidecarAcrossCompact(t *testing.T) {
 	}
 	r.Close()
 }
+
+// A writer that fails to open (a malformed file) gives its lock back.
+func TestLockSidecarReleasedOnFailedOpen(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "bad.mmx")
+	os.WriteFile(p, []byte("not an mmx file at all"), 0o644)
+	if _, err := OpenFile(p, os.O_RDWR, nil); err == nil {
+		t.Fatal("a malformed file opened")
+	}
+	if _, err := os.Stat(p + ".lock"); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("lock file after a failed open: %v", err)
+	}
+}
