@@ -171,7 +171,7 @@ test-python: lib
 	POLYFMT_LIB=$(abspath $(LIB)) $(PY) -m pip install -q --disable-pip-version-check ./bindings/python
 	cd bindings/python && $(PY) -m pytest -q tests
 
-test-js: wasm
+test-js: wasm lib
 	cd bindings/js && npm test
 
 # ---- benchmarks (not part of test) ----------------------------------------------

@@ -65,15 +65,36 @@ export function load(source?: WasmSource | null, options?: LoadOptions): Promise
 /** The URL of the package's own polyfmt.wasm. */
 export const defaultWasmURL: URL;
 
-/** One loaded polyfmt.wasm instance. Get one with {@link load}. */
+/**
+ * One loaded polyfmt.wasm. Get one with {@link load}.
+ *
+ * A call that traps (the Go runtime inside aborted, for instance out of
+ * memory) throws a {@link PolyfmtError}: `PF_ENOMEM` when it ran out of
+ * memory, else `PF_EINTERNAL`, with the WebAssembly error as `cause`. A
+ * trapped instance cannot run again, so it is dropped: every later call on
+ * a file opened on it throws `PF_EBADHANDLE` saying why (its `close()` does
+ * nothing, and removes nothing that is not gone already: in Node the lock
+ * files of its writers are removed when it dies), and the next call through
+ * this object or its classes runs on a fresh instance of the same module.
+ * Running out of memory without a trap (the library refusing an
+ * allocation) is also `PF_ENOMEM`, and the instance and its files live on.
+ */
 export class Polyfmt {
   private constructor();
 
   /**
-   * The raw exports, as polyfmt.h declares them. For tests and benchmarks;
-   * the classes are the API.
+   * The raw exports of the live instance, as polyfmt.h declares them. For
+   * tests and benchmarks; the classes are the API. Calls through them are
+   * not guarded: a trap there is the caller's to handle. `pf_alloc` and
+   * pointer results are i32: take them `>>> 0` (memory may exceed 2 GiB).
    */
   readonly exports: PolyfmtExports;
+
+  /**
+   * Which instance of the module is live: 1, then one more each time an
+   * instance trapped and was replaced.
+   */
+  readonly instanceGeneration: number;
 
   /** Which WASI host runs the module. */
   readonly wasi: 'node' | 'shim';
@@ -193,7 +214,7 @@ export function codeName(code: number): CodeName | `PF_E${number}`;
 
 /** A polyfmt call failed. */
 export class PolyfmtError extends Error {
-  constructor(code: number, message: string, extra?: { badBlock?: number; imported?: number });
+  constructor(code: number, message: string, extra?: { badBlock?: number; imported?: number; cause?: unknown });
   readonly name: 'PolyfmtError';
   /** The status code (see the `PF_*` constants). */
   readonly code: number;
@@ -339,7 +360,9 @@ export class Mem8File implements Iterable<Mem8Block>, Disposable {
 
   /**
    * Creates a new file at path (truncating it), locked for writing; with no
-   * path, an in-memory file (read its image with {@link toBytes}).
+   * path, an in-memory file (read its image with {@link toBytes}). While
+   * another writer holds the file (in any process, through any binding):
+   * `PF_ELOCKED`, naming its pid and lock file, and the file is untouched.
    */
   static create(path?: string | null, opts?: Mem8CreateOptions): Mem8File;
   static create(opts: Mem8CreateOptions): Mem8File;
@@ -347,7 +370,10 @@ export class Mem8File implements Iterable<Mem8Block>, Disposable {
   /**
    * Opens a file on disk, read-only unless `writable`. Needs a filesystem:
    * Node with node:wasi (relative paths are taken from the working
-   * directory), not a browser.
+   * directory), not a browser. A writer holds the lock file `<path>.lock`
+   * until close(): `PF_ELOCKED` while another writer holds it (in any
+   * process, through any binding); one left by a writer that died is taken
+   * over. Readers take no lock.
    */
   static open(path: string, opts?: Mem8OpenOptions): Mem8File;
 
@@ -777,7 +803,9 @@ export class MmxFile implements Disposable {
 
   /**
    * Creates a new file at path (truncating it), locked for writing; with no
-   * path, an in-memory file (read its image with {@link toBytes}).
+   * path, an in-memory file (read its image with {@link toBytes}). While
+   * another writer holds the file (in any process, through any binding):
+   * `PF_ELOCKED`, naming its pid and lock file, and the file is untouched.
    */
   static create(path?: string | null, opts?: MmxCreateOptions): MmxFile;
   static create(opts: MmxCreateOptions): MmxFile;
@@ -785,7 +813,10 @@ export class MmxFile implements Disposable {
   /**
    * Opens a file on disk, read-only unless `writable`. Needs a filesystem:
    * Node with node:wasi (relative paths are taken from the working
-   * directory), not a browser.
+   * directory), not a browser. A writer holds the lock file `<path>.lock`
+   * until close(): `PF_ELOCKED` while another writer holds it (in any
+   * process, through any binding); one left by a writer that died is taken
+   * over. Readers take no lock.
    */
   static open(path: string, opts?: MmxOpenOptions): MmxFile;
 

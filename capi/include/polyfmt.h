@@ -119,8 +119,8 @@ int32_t pf_free(void *ptr);
 int32_t pf_mem8_create(const char *path, size_t path_len, const char *opts_json, size_t opts_len, uint32_t *out_handle);
 
 /* Opens path read-only (writable 0, memory-mapped) or for appending
- * (writable 1: takes the writer lock, PF_ELOCKED if taken — never under wasm,
- * where the host owns the file; repairs a torn
+ * (writable 1: takes the writer lock — flock and the lock file path.lock,
+ * docs/spec/mmx.md §5.1 — PF_ELOCKED if taken; repairs a torn
  * tail). A read-only open ignores a torn tail and reports it in pf_mem8_info.
  * Only "no_sync" and "max_blocks" apply; create options are PF_EBADARG. */
 int32_t pf_mem8_open(const char *path, size_t path_len, int32_t writable, const char *opts_json, size_t opts_len, uint32_t *out_handle);
@@ -207,7 +207,7 @@ int32_t pf_mem8_sync(uint32_t handle);
 int32_t pf_mmx_create(const char *path, size_t path_len, const char *opts_json, size_t opts_len, uint32_t *out_handle);
 
 /* Opens path read-only (writable 0, memory-mapped) or for writing (1: takes
- * the writer lock, PF_ELOCKED if taken — never under wasm; repairs a torn
+ * the writer lock — flock and path.lock — PF_ELOCKED if taken; repairs a torn
  * tail). Files written by MorphNet open read-only. */
 int32_t pf_mmx_open(const char *path, size_t path_len, int32_t writable, const char *opts_json, size_t opts_len, uint32_t *out_handle);
 

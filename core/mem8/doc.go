@@ -43,7 +43,8 @@
 //
 // An append writes the whole block at 30 + n·4096, syncs, then rewrites the
 // header with block_count n+1 (and its CRC), and syncs. A single writer holds
-// an advisory lock (flock); readers take none.
+// an advisory lock (flock) and the lock file path.lock (docs/spec/mmx.md
+// §5.1); readers take none.
 //
 // # Opening and recovery
 //

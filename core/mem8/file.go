@@ -101,27 +101,16 @@ type File struct {
 // locked for writing.
 func Create(path string, opt *Options) (*File, error) {
 	o := optOrZero(opt)
-	osf, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	h, err := storage.CreatePath(path)
 	if err != nil {
 		return nil, err
 	}
-	unlock, err := storage.LockWriter(osf)
+	f, err := create(h.File, o)
 	if err != nil {
-		osf.Close()
+		h.Release()
 		return nil, err
 	}
-	if err := storage.Empty(osf); err != nil {
-		unlock()
-		osf.Close()
-		return nil, err
-	}
-	f, err := create(osf, o)
-	if err != nil {
-		unlock()
-		osf.Close()
-		return nil, err
-	}
-	f.h.File, f.h.Unlock, f.name = osf, unlock, path
+	f.h, f.name = h, path
 	return f, nil
 }
 

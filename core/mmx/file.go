@@ -146,21 +146,12 @@ func newIdentity(o Options) (identity, error) {
 // is valid from the start.
 func Create(path string, opt *Options) (*File, error) {
 	o := optOrZero(opt)
-	osf, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	h, err := storage.CreatePath(path)
 	if err != nil {
 		return nil, err
 	}
-	unlock, err := storage.LockWriter(osf)
-	if err != nil {
-		osf.Close()
-		return nil, err
-	}
-	f := &File{h: storage.OSFile{File: osf, Unlock: unlock}, path: path, name: path}
-	if err := storage.Empty(osf); err != nil {
-		f.release()
-		return nil, err
-	}
-	if err := f.create(osf, o); err != nil {
+	f := &File{h: h, path: path, name: path}
+	if err := f.create(h.File, o); err != nil {
 		f.release()
 		return nil, err
 	}

@@ -1,12 +1,26 @@
 // The mechanics of calling polyfmt.wasm: staging inputs in linear memory,
 // reading out-parameters, copying returned buffers out and freeing them,
-// and turning a status into a PolyfmtError. No format logic lives here.
+// turning a status into a PolyfmtError, and replacing an instance that
+// trapped. No format logic lives here.
 //
 // Linear memory only grows, and growth detaches every view of the old
 // buffer, so no Uint8Array or DataView of memory.buffer outlives the
 // statement that made it: each read takes a fresh one after the call.
+//
+// Addresses and sizes are unsigned 32-bit: wasm32 memory reaches 4 GiB,
+// and an i32 the module returns arrives in JS as a signed number, so every
+// pointer the module hands over is taken `>>> 0` (out-parameters are read
+// with getUint32).
+//
+// A trap (WebAssembly.RuntimeError, or anything else thrown through the
+// module, such as the WASI host's exit) leaves the Go runtime inside it
+// half-way through a call: the instance is poisoned for good. The Abi of
+// that instance turns the trap into a PolyfmtError (PF_ENOMEM when the Go
+// runtime ran out of memory, else PF_EINTERNAL), marks itself dead and
+// drops the instance; every later call on it throws PF_EBADHANDLE saying
+// why. The Runtime that owns it instantiates a fresh module on its next use.
 
-import { PF_ENOMEM, PolyfmtError } from './errors.js';
+import { PF_EBADHANDLE, PF_EINTERNAL, PF_ENOMEM, PolyfmtError } from './errors.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -14,16 +28,153 @@ const decoder = new TextDecoder();
 /** Out-parameter slots: 8 slots of 8 bytes each. */
 const SLOTS = 8;
 
+/** What the Go runtime prints before it aborts for want of memory. */
+const OOM_TEXT = /out of memory/;
+
+/**
+ * Why the Go runtime aborted, from what it wrote to stderr: its "fatal
+ * error: …" line, and the line saying how much it could not allocate.
+ */
+function fatalLine(stderr) {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  return [lines.find((l) => l.startsWith('fatal error:')), lines.find((l) => l.startsWith('runtime: out of memory'))]
+    .filter((l) => l !== undefined).join('; ');
+}
+
+/**
+ * The instances of one loaded module: the live one, and a fresh one in its
+ * place once it traps. spawn() instantiates and initializes the module
+ * synchronously and returns { instance, stderr }, stderr() being what the
+ * instance wrote to fd 2 (its first 16 KiB).
+ */
+export class Runtime {
+  /**
+   * @param {{instance: WebAssembly.Instance, stderr: () => string}} first
+   * @param {() => {instance: WebAssembly.Instance, stderr: () => string}} spawn
+   * @param {{onDeath?: (abi: Abi) => void}} [hooks] onDeath runs once per dead instance
+   */
+  constructor(first, spawn, hooks = {}) {
+    this.spawn = spawn;
+    this.hooks = hooks;
+    /** How many instances were started (1 + replacements). */
+    this.generation = 0;
+    this.current = this.#start(first);
+  }
+
+  #start({ instance, stderr }) {
+    this.generation++;
+    return new Abi(instance, { stderr, onDeath: this.hooks.onDeath, generation: this.generation });
+  }
+
+  /** The live instance's Abi: a fresh instance when the last one trapped. */
+  get abi() {
+    if (this.current.dead !== null) {
+      let next;
+      try {
+        next = this.spawn();
+      } catch (err) {
+        throw new PolyfmtError(PF_EINTERNAL, `polyfmt: cannot start a fresh polyfmt.wasm instance after a trap: ${err?.message ?? String(err)}`, { cause: err });
+      }
+      this.current = this.#start(next);
+    }
+    return this.current;
+  }
+}
+
 export class Abi {
-  /** @param {WebAssembly.Instance} instance an initialized polyfmt.wasm */
-  constructor(instance) {
-    /** The raw exports (see polyfmt.h; pointers and size_t are i32, uint64_t is BigInt). */
-    this.e = instance.exports;
+  /**
+   * @param {WebAssembly.Instance} instance an initialized polyfmt.wasm
+   * @param {{stderr?: () => string, onDeath?: (abi: Abi) => void, generation?: number}} [opts]
+   */
+  constructor(instance, opts = {}) {
+    /** The raw exports of the live instance; null once it is dead. */
+    this.raw = instance.exports;
+    /** Why the instance is dead ("trapped in pf_alloc (out of memory)"), or null. */
+    this.dead = null;
+    /** Which instance of its Runtime this is (1, 2, …). */
+    this.generation = opts.generation ?? 1;
+    this.stderr = opts.stderr ?? (() => '');
+    this.onDeath = opts.onDeath;
+    /** Host-side state of open handles (lock files), by handle. */
+    this.held = new Map();
+    /**
+     * The exports every call goes through (see polyfmt.h; pointers and
+     * size_t are i32, uint64_t is BigInt): each turns a trap into a
+     * PolyfmtError and refuses calls on a dead instance.
+     */
+    this.e = this.#guard(instance.exports);
     // One scratch area for out-parameters, allocated for the lifetime of
     // the instance. Keeping its address is safe (Go's heap does not move);
     // keeping a view of it is not.
-    this.scratch = this.e.pf_alloc(SLOTS * 8);
-    if (this.scratch === 0) throw new PolyfmtError(PF_ENOMEM, 'pf_alloc: cannot allocate the out-parameter area');
+    this.scratch = this.alloc(SLOTS * 8);
+  }
+
+  /** The exports wrapped: functions guarded, memory read through (see above). */
+  #guard(raw) {
+    const e = {};
+    for (const [name, v] of Object.entries(raw)) {
+      if (typeof v !== 'function') continue;
+      e[name] = (...args) => {
+        if (this.dead !== null) throw this.deadError();
+        try {
+          return v(...args);
+        } catch (err) {
+          throw this.#trapped(name, err);
+        }
+      };
+    }
+    const abi = this;
+    Object.defineProperty(e, 'memory', {
+      get() {
+        if (abi.dead !== null) throw abi.deadError();
+        return abi.raw.memory;
+      },
+    });
+    return e;
+  }
+
+  /** Marks the instance dead after a trap in export name; returns the error for that call. */
+  #trapped(name, err) {
+    const stderr = this.stderr();
+    const fatal = fatalLine(stderr);
+    const what = err instanceof Error ? `${err.name}: ${err.message}` : `${typeof err === 'symbol' ? 'exit' : 'throw'} ${String(err)}`;
+    const oom = OOM_TEXT.test(fatal) || (err instanceof RangeError && /memory|allocation/i.test(err.message));
+    const code = oom ? PF_ENOMEM : PF_EINTERNAL;
+    this.dead = `trapped in ${name} (${oom ? 'out of memory' : fatal || what})`;
+    // Drop every reference to the instance, so the collector can take it
+    // and its linear memory (up to 4 GiB) while files of it still exist.
+    this.raw = null;
+    this.scratch = 0;
+    this.stderr = () => '';
+    this.e = new Proxy({}, {
+      get: () => {
+        throw this.deadError();
+      },
+    });
+    try {
+      this.onDeath?.(this);
+    } catch {
+      // best effort: the caller gets the trap either way
+    }
+    return new PolyfmtError(code,
+      `polyfmt: polyfmt.wasm trapped in ${name} (${fatal || what}); the instance was dropped and the next call starts a fresh one (files opened on it are gone)`,
+      { cause: err });
+  }
+
+  /** The error every call on a dead instance throws. */
+  deadError() {
+    return new PolyfmtError(PF_EBADHANDLE,
+      `polyfmt: this handle belonged to polyfmt.wasm instance ${this.generation}, which ${this.dead} and was replaced; open the file again`);
+  }
+
+  /**
+   * A fresh pf_alloc buffer of n bytes (n > 0), its address unsigned.
+   * PF_ENOMEM when the library refuses (0).
+   */
+  alloc(n) {
+    const p = this.e.pf_alloc(n) >>> 0;
+    if (p === 0) throw new PolyfmtError(PF_ENOMEM, `pf_alloc: cannot allocate ${n} bytes`);
+    return p;
   }
 
   /** The addresses of out-parameter slots 0…n-1, zeroed. */
@@ -52,6 +203,7 @@ export class Abi {
 
   /** The NUL-terminated UTF-8 string at p (library-owned, not freed). */
   cstr(p) {
+    p >>>= 0;
     if (p === 0) return '';
     const mem = new Uint8Array(this.e.memory.buffer);
     const end = mem.indexOf(0, p);
@@ -69,9 +221,13 @@ export class Abi {
     if (data == null) return [0, 0];
     const bytes = typeof data === 'string' ? encoder.encode(data) : toBytes(data);
     if (bytes.length === 0) return [0, 0];
-    const p = this.e.pf_alloc(bytes.length);
-    if (p === 0) throw new PolyfmtError(PF_ENOMEM, `pf_alloc: cannot allocate ${bytes.length} bytes`);
-    new Uint8Array(this.e.memory.buffer, p, bytes.length).set(bytes);
+    const p = this.alloc(bytes.length);
+    try {
+      new Uint8Array(this.e.memory.buffer, p, bytes.length).set(bytes);
+    } catch (err) {
+      this.release(p);
+      throw err;
+    }
     return [p, bytes.length];
   }
 
@@ -82,12 +238,15 @@ export class Abi {
    */
   copy(p, n) {
     if (n === 0) return new Uint8Array(0);
-    return new Uint8Array(this.e.memory.buffer, p, n).slice();
+    return new Uint8Array(this.e.memory.buffer, p >>> 0, n >>> 0).slice();
   }
 
-  /** Frees a staging buffer (0 is a no-op). */
+  /**
+   * Frees a buffer the library handed over or a staging buffer (0 is a
+   * no-op; so is anything on a dead instance, whose memory is gone).
+   */
   release(p) {
-    if (p !== 0) this.e.pf_free(p);
+    if (p !== 0 && this.dead === null) this.e.pf_free(p);
   }
 
   /**

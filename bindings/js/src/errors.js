@@ -50,10 +50,10 @@ export class PolyfmtError extends Error {
   /**
    * @param {number} code status code returned by the library
    * @param {string} message the library's message (pf_errmsg)
-   * @param {{badBlock?: number, imported?: number}} [extra]
+   * @param {{badBlock?: number, imported?: number, cause?: unknown}} [extra]
    */
   constructor(code, message, extra = {}) {
-    super(message || codeName(code));
+    super(message || codeName(code), 'cause' in extra ? { cause: extra.cause } : undefined);
     this.name = 'PolyfmtError';
     /** @type {number} */
     this.code = code;

@@ -1,7 +1,11 @@
 // Loading polyfmt.wasm: find the bytes, compile them asynchronously (a
 // browser refuses to compile a module this large synchronously on its main
-// thread), pick a WASI host, instantiate, and run _initialize once.
+// thread), pick a WASI host, instantiate, and run _initialize once. The
+// compiled module is kept: an instance that traps is replaced by a fresh
+// one (abi.js, Runtime).
 
+import { Runtime } from './abi.js';
+import { NodeLocks } from './lock.js';
 import { newPolyfmt } from './polyfmt.js';
 import { WasiShim } from './wasi-shim.js';
 
@@ -40,40 +44,117 @@ export function load(source, options = {}) {
 async function instantiate(source, wasiMode) {
   const module = await compile(source);
   let host = wasiMode;
-  let nodeWASI = null;
+  let node = null;
   if (wasiMode === 'auto' || wasiMode === 'node') {
-    nodeWASI = isNode ? await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:wasi').then((m) => m.WASI, () => null) : null;
-    if (nodeWASI === null && wasiMode === 'node') throw new Error('polyfmt: node:wasi is not available here');
-    host = nodeWASI === null ? 'shim' : 'node';
+    node = isNode ? await nodeSupport() : null;
+    if (node === null && wasiMode === 'node') throw new Error('polyfmt: node:wasi is not available here');
+    host = node === null ? 'shim' : 'node';
   } else if (wasiMode !== 'shim') {
     throw new TypeError(`polyfmt: options.wasi must be "auto", "node" or "shim", not ${JSON.stringify(wasiMode)}`);
   }
+  const locks = node === null ? null : new NodeLocks(node.fs, process.pid, node.os.hostname());
+  const prepare = () => (node === null ? shimHost(module) : nodeHost(module, node.WASI, locks.env()));
 
-  let instance;
-  if (host === 'node') {
-    // The root is preopened as itself, so absolute paths mean what they
-    // mean to the host.
-    const wasi = new nodeWASI({ version: 'preview1', args: [], env: {}, preopens: { '/': '/' }, returnOnExit: true });
-    // Each node:wasi function is called through a plain JS wrapper: called
-    // directly (V8's fast-call path), Node 20 frees a buffer it still uses
-    // once linear memory has grown and the Go runtime next polls
-    // (poll_oneoff), corrupting Node's heap. The wrapper costs one JS call.
-    const imports = {};
-    for (const [ns, fns] of Object.entries(wasi.getImportObject())) {
-      imports[ns] = Object.fromEntries(Object.entries(fns).map(([name, fn]) => [name, (...args) => fn(...args)]));
-    }
-    const missing = WebAssembly.Module.imports(module)
-      .filter((imp) => imports[imp.module]?.[imp.name] === undefined)
-      .map((imp) => `${imp.module}.${imp.name}`);
-    if (missing.length > 0) throw new Error(`polyfmt: node:wasi does not provide ${missing.join(', ')}`);
-    instance = await WebAssembly.instantiate(module, imports);
-    wasi.initialize(instance);
-  } else {
-    const shim = new WasiShim();
-    instance = await WebAssembly.instantiate(module, shim.importObject(module));
-    shim.initialize(instance);
+  // The first instance is made asynchronously (browsers limit synchronous
+  // instantiation on their main thread); one replacing an instance that
+  // trapped is made synchronously, inside the call that needs it.
+  const first = prepare();
+  const runtime = new Runtime(first.start(await WebAssembly.instantiate(module, first.imports)), () => {
+    const next = prepare();
+    return next.start(new WebAssembly.Instance(module, next.imports));
+  }, { onDeath: (abi) => locks?.drop(abi.held.values()) });
+  runtime.locks = locks;
+  return newPolyfmt(runtime, host);
+}
+
+/** What Node offers beside node:wasi: fs and os for the writer lock. null elsewhere. */
+async function nodeSupport() {
+  const WASI = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:wasi').then((m) => m.WASI, () => null);
+  if (WASI === null) return null;
+  const fs = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:fs');
+  const os = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:os');
+  return { WASI, fs, os };
+}
+
+/**
+ * One instance's node:wasi host: its imports, and start(instance), which
+ * initializes the instance and returns it with its stderr tail.
+ */
+function nodeHost(module, NodeWASI, env) {
+  // The root is preopened as itself, so absolute paths mean what they
+  // mean to the host. env names this process in the writer lock files.
+  const wasi = new NodeWASI({ version: 'preview1', args: [], env, preopens: { '/': '/' }, returnOnExit: true });
+  // Each node:wasi function is called through a plain JS wrapper: called
+  // directly (V8's fast-call path), Node 20 frees a buffer it still uses
+  // once linear memory has grown and the Go runtime next polls
+  // (poll_oneoff), corrupting Node's heap. The wrapper costs one JS call.
+  const imports = {};
+  for (const [ns, fns] of Object.entries(wasi.getImportObject())) {
+    imports[ns] = Object.fromEntries(Object.entries(fns).map(([name, fn]) => [name, (...args) => fn(...args)]));
   }
-  return newPolyfmt(instance, host);
+  const missing = WebAssembly.Module.imports(module)
+    .filter((imp) => imports[imp.module]?.[imp.name] === undefined)
+    .map((imp) => `${imp.module}.${imp.name}`);
+  if (missing.length > 0) throw new Error(`polyfmt: node:wasi does not provide ${missing.join(', ')}`);
+  const tail = tapStderr(imports);
+  return {
+    imports,
+    start(instance) {
+      tail.memory = instance.exports.memory;
+      wasi.initialize(instance);
+      return { instance, stderr: () => tail.text };
+    },
+  };
+}
+
+/** One instance's WASI shim host (no filesystem), shaped as nodeHost's. */
+function shimHost(module) {
+  const shim = new WasiShim();
+  const imports = shim.importObject(module);
+  const tail = tapStderr(imports);
+  return {
+    imports,
+    start(instance) {
+      tail.memory = instance.exports.memory;
+      shim.initialize(instance);
+      return { instance, stderr: () => tail.text };
+    },
+  };
+}
+
+/**
+ * How much of its stderr an instance keeps, to say why it trapped. The Go
+ * runtime writes there only when it aborts, first why, then tracebacks.
+ */
+const STDERR_KEEP = 16384;
+
+/**
+ * Wraps fd_write in imports to keep the start of what the module writes to
+ * fd 2 (still written through): the Go runtime says there why it aborts.
+ */
+function tapStderr(imports) {
+  const tail = { memory: null, text: '' };
+  const wasi = imports.wasi_snapshot_preview1;
+  const write = wasi?.fd_write;
+  if (typeof write !== 'function') return tail;
+  const decoder = new TextDecoder();
+  wasi.fd_write = (fd, iovs, iovsLen, nwritten) => {
+    if (fd === 2 && tail.memory !== null && tail.text.length < STDERR_KEEP) {
+      try {
+        const dv = new DataView(tail.memory.buffer);
+        let text = '';
+        for (let i = 0; i < iovsLen; i++) {
+          const at = (iovs >>> 0) + i * 8;
+          text += decoder.decode(new Uint8Array(tail.memory.buffer, dv.getUint32(at, true), dv.getUint32(at + 4, true)));
+        }
+        tail.text += text.slice(0, STDERR_KEEP - tail.text.length);
+      } catch {
+        // a bad iovec: fd_write itself reports it
+      }
+    }
+    return write(fd, iovs, iovsLen, nwritten);
+  };
+  return tail;
 }
 
 /** @returns {Promise<WebAssembly.Module>} */

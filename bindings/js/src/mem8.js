@@ -4,7 +4,7 @@
 
 import { camel, toBytes, utf8 } from './abi.js';
 import { PF_ECHECKSUM, PF_EFORMAT } from './errors.js';
-import { bindStatics, dispose, forget, HandleFile } from './handlefile.js';
+import { bindStatics, closeFile, dispose, HandleFile } from './handlefile.js';
 
 
 
@@ -225,9 +225,7 @@ export class Mem8File extends HandleFile {
   close() {
     if (this.#closed) return;
     this.#closed = true;
-    forget(this);
-    const abi = this.#abi;
-    abi.check(abi.e.pf_close(this.#h), 0);
+    closeFile(this, this.#abi, this.#h);
   }
 
   [dispose]() {

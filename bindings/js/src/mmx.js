@@ -12,8 +12,8 @@
 // over (out_borrowed = 0) are copied and then freed.
 
 import { camel, toBytes, utf8 } from './abi.js';
-import { PF_EBADARG, PF_EINTERNAL, PF_ENOMEM, PolyfmtError } from './errors.js';
-import { bindStatics, dispose, forget, HandleFile } from './handlefile.js';
+import { PF_EBADARG, PF_EINTERNAL, PolyfmtError } from './errors.js';
+import { bindStatics, closeFile, dispose, HandleFile } from './handlefile.js';
 
 
 
@@ -327,11 +327,7 @@ export class MmxFile extends HandleFile {
     const desc = { chunk_type: 'Mesh', arrays, ...common };
     if (mesh.materials != null) desc.value = { materials: mesh.materials };
     const abi = this.#abi;
-    let dp = 0;
-    if (size > 0) {
-      dp = abi.e.pf_alloc(size);
-      if (dp === 0) throw new PolyfmtError(PF_ENOMEM, `pf_alloc: cannot allocate ${size} bytes`);
-    }
+    const dp = size > 0 ? abi.alloc(size) : 0;
     try {
       for (const [key, a] of parts) {
         if (a.length > 0) new Uint8Array(abi.e.memory.buffer, dp + arrays[key].offset, a.byteLength).set(leBytes(a));
@@ -536,9 +532,7 @@ export class MmxFile extends HandleFile {
   close() {
     if (this.#closed) return;
     this.#closed = true;
-    forget(this);
-    const abi = this.#abi;
-    abi.check(abi.e.pf_close(this.#h), 0);
+    closeFile(this, this.#abi, this.#h);
   }
 
   [dispose]() {

@@ -6,7 +6,8 @@
 //
 // The import object is built from the module's own import list: every
 // function the module imports and this shim does not implement returns
-// ENOSYS.
+// ENOSYS. Pointers arrive as signed i32 and are taken `>>> 0`: linear
+// memory may be larger than 2 GiB.
 
 const WASI_MODULE = 'wasi_snapshot_preview1';
 
@@ -71,6 +72,7 @@ export class WasiShim {
       environ_sizes_get: (countPtr, bufSizePtr) => this.zero2(countPtr, bufSizePtr),
       environ_get: () => ESUCCESS,
       clock_time_get: (id, _precision, timePtr) => {
+        timePtr >>>= 0;
         let ns;
         if (id === CLOCK_REALTIME) {
           ns = BigInt(Date.now()) * 1000000n;
@@ -83,6 +85,8 @@ export class WasiShim {
         return ESUCCESS;
       },
       random_get: (ptr, len) => {
+        ptr >>>= 0;
+        len >>>= 0;
         for (let off = 0; off < len; off += 65536) {
           const n = Math.min(65536, len - off);
           crypto.getRandomValues(new Uint8Array(this.memory.buffer, ptr + off, n));
@@ -90,6 +94,8 @@ export class WasiShim {
         return ESUCCESS;
       },
       fd_write: (fd, iovs, iovsLen, nwrittenPtr) => {
+        iovs >>>= 0;
+        nwrittenPtr >>>= 0;
         const sink = this.sinks[fd];
         if (!sink) return EBADF;
         let total = 0;
@@ -113,6 +119,9 @@ export class WasiShim {
       // failure as fatal. A page cannot block, so clock subscriptions are
       // reported due at once (a sleep becomes a spin); others get ENOSYS.
       poll_oneoff: (inPtr, outPtr, nsubs, neventsPtr) => {
+        inPtr >>>= 0;
+        outPtr >>>= 0;
+        neventsPtr >>>= 0;
         const dv = this.view();
         for (let i = 0; i < nsubs; i++) {
           const sub = inPtr + i * 48;
@@ -130,6 +139,8 @@ export class WasiShim {
   }
 
   zero2(a, b) {
+    a >>>= 0;
+    b >>>= 0;
     const dv = this.view();
     dv.setUint32(a, 0, true);
     dv.setUint32(b, 0, true);

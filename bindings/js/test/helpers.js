@@ -30,3 +30,15 @@ export function tempDir(t) {
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
+
+/**
+ * n deterministic bytes for seed: a run of 4099 (a prime, so no power-of-two
+ * misplacement maps it onto itself) repeated.
+ */
+export function pattern(seed, n) {
+  const a = new Uint8Array(n);
+  const period = Math.min(4099, n);
+  for (let j = 0; j < period; j++) a[j] = (j * 131 + seed * 17 + (j >> 7)) & 255;
+  for (let k = period; k < n; k *= 2) a.copyWithin(k, 0, Math.min(k, n - k));
+  return a;
+}

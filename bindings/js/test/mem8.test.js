@@ -132,8 +132,7 @@ test('a missing file is PF_ENOTFOUND', (t) => {
 });
 
 test('a reader may open a file a writer holds', (t) => {
-  // The writer lock is flock(2) in the C library; under WASI there is no
-  // advisory locking (core/mem8/lock_other.go), so PF_ELOCKED is not tested here.
+  // The writer lock (and PF_ELOCKED across surfaces) is tested in lock.test.js.
   const path = join(tempDir(t), 'shared.m8');
   const w = track(t, pf.Mem8File.create(path));
   w.append('x');

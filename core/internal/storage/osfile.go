@@ -8,20 +8,47 @@ import (
 )
 
 // OSFile is what a format's File holds of the operating system: the open
-// file, its writer lock and its read-only mapping. The zero value holds
-// nothing; Release gives back whatever it holds, once.
+// file, its writer lock (flock and sidecar) and its read-only mapping. The
+// zero value holds nothing; Release gives back whatever it holds, once.
 type OSFile struct {
-	File   *os.File
-	Region *mmap.Region
-	Unlock func()
+	File    *os.File
+	Region  *mmap.Region
+	Unlock  func()   // drops the flock (LockWriter)
+	Sidecar *Sidecar // the lock file every surface honours (sidecar.go)
 }
 
-// Release unmaps, unlocks and closes, returning the first error.
+// Lock takes the writer lock of the file opened from path: flock on the
+// file where the platform has it, then the sidecar path.lock. Compaction
+// may swap File and Unlock for another file renamed over path; the sidecar
+// stays.
+func (o *OSFile) Lock(path string) error {
+	unlock, err := LockWriter(o.File)
+	if err != nil {
+		return err
+	}
+	sc, err := acquireSidecar(path, hasFlock)
+	if err != nil {
+		unlock()
+		return err
+	}
+	o.Unlock, o.Sidecar = unlock, sc
+	return nil
+}
+
+// Release unmaps, removes the sidecar, unlocks and closes, returning the
+// first error. The sidecar goes while the flock is still held, so no native
+// writer can take over in between and lose its own sidecar.
 func (o *OSFile) Release() error {
 	var err error
 	if o.Region != nil {
 		err = o.Region.Close()
 		o.Region = nil
+	}
+	if o.Sidecar != nil {
+		if serr := o.Sidecar.Release(); err == nil {
+			err = serr
+		}
+		o.Sidecar = nil
 	}
 	if o.Unlock != nil {
 		o.Unlock()
@@ -95,7 +122,7 @@ func OpenPath(path string, flag int) (o OSFile, size int64, data []byte, err err
 		return OSFile{}, 0, nil, e
 	}
 	if writable {
-		if o.Unlock, err = LockWriter(o.File); err != nil {
+		if err = o.Lock(path); err != nil {
 			return fail(err)
 		}
 	}
@@ -109,4 +136,22 @@ func OpenPath(path string, flag int) (o OSFile, size int64, data []byte, err err
 		}
 	}
 	return o, fi.Size(), data, nil
+}
+
+// CreatePath opens path for a new writer: created if missing, locked (Lock),
+// then emptied. Nothing is truncated unless the lock was taken.
+func CreatePath(path string) (OSFile, error) {
+	var o OSFile
+	var err error
+	if o.File, err = os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644); err != nil {
+		return OSFile{}, err
+	}
+	if err = o.Lock(path); err == nil {
+		err = Empty(o.File)
+	}
+	if err != nil {
+		o.Release()
+		return OSFile{}, err
+	}
+	return o, nil
 }

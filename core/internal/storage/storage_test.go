@@ -2,12 +2,16 @@ package storage
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
+	"github.com/polyfmt/polyfmt/core/internal/jsonx"
 )
 
 func TestMem(t *testing.T) {
@@ -121,4 +125,153 @@ func mustCreate(t *testing.T, p string) *os.File {
 	}
 	t.Cleanup(func() { f.Close() })
 	return f
+}
+
+// writeOwner plants a sidecar for the data file at p, as another writer
+// would have left it.
+func writeOwner(t *testing.T, p string, o Owner) []byte {
+	t.Helper()
+	b, err := jsonx.Marshal(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b = append(b, '\n')
+	if err := os.WriteFile(p+SidecarSuffix, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// deadPID is the pid of a process that has exited and been reaped.
+func deadPID(t *testing.T) int {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	if err := cmd.Run(); err != nil {
+		t.Fatal(err)
+	}
+	return cmd.Process.Pid
+}
+
+func TestSidecar(t *testing.T) {
+	host, _ := os.Hostname()
+	me := Owner{PID: os.Getpid(), Host: host, Flock: hasFlock}
+	t.Run("created and removed", func(t *testing.T) {
+		p := filepath.Join(t.TempDir(), "f")
+		os.WriteFile(p, []byte("data"), 0o644)
+		w, _, _, err := OpenPath(p, os.O_RDWR)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _, err := readOwner(p + SidecarSuffix)
+		if err != nil || got != me {
+			t.Fatalf("sidecar: %+v %v, want %+v", got, err, me)
+		}
+		if err := w.Release(); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := os.Stat(p + SidecarSuffix); !errors.Is(err, os.ErrNotExist) {
+			t.Fatalf("sidecar left after Release: %v", err)
+		}
+	})
+	t.Run("second native writer refused by flock", func(t *testing.T) {
+		if !hasFlock {
+			t.Skip("no flock on this platform")
+		}
+		p := filepath.Join(t.TempDir(), "f")
+		os.WriteFile(p, nil, 0o644)
+		w, _, _, err := OpenPath(p, os.O_RDWR)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer w.Release()
+		_, _, _, err = OpenPath(p, os.O_RDWR)
+		if !errors.Is(err, errcode.ErrLocked) || !strings.Contains(err.Error(), fmt.Sprintf("pid %d", me.PID)) {
+			t.Fatalf("second writer: %v", err)
+		}
+		if _, err := CreatePath(p); !errors.Is(err, errcode.ErrLocked) {
+			t.Fatalf("create over a held file: %v", err)
+		}
+		if _, err := os.Stat(p + SidecarSuffix); err != nil {
+			t.Fatalf("the refused writer removed the holder's sidecar: %v", err)
+		}
+	})
+	for _, c := range []struct {
+		name  string
+		owner Owner
+	}{
+		{"live pid without flock (a wasm writer)", Owner{PID: os.Getpid(), Host: host}},
+		{"unknown pid", Owner{PID: 0, Host: host}},
+		{"another host", Owner{PID: 1, Host: host + ".elsewhere", Flock: true}},
+	} {
+		t.Run("refused: "+c.name, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), "f")
+			os.WriteFile(p, []byte("keep"), 0o644)
+			rec := writeOwner(t, p, c.owner)
+			_, _, _, err := OpenPath(p, os.O_RDWR)
+			if !errors.Is(err, errcode.ErrLocked) || !strings.Contains(err.Error(), c.owner.String()) || !strings.Contains(err.Error(), p+SidecarSuffix) {
+				t.Fatalf("open: %v", err)
+			}
+			if _, err := CreatePath(p); !errors.Is(err, errcode.ErrLocked) {
+				t.Fatalf("create: %v", err)
+			}
+			if b, _ := os.ReadFile(p); string(b) != "keep" {
+				t.Fatalf("a refused create truncated the file: %q", b)
+			}
+			if b, _ := os.ReadFile(p + SidecarSuffix); string(b) != string(rec) {
+				t.Fatalf("the holder's sidecar changed: %q", b)
+			}
+		})
+	}
+	t.Run("refused: unreadable", func(t *testing.T) {
+		p := filepath.Join(t.TempDir(), "f")
+		os.WriteFile(p+SidecarSuffix, nil, 0o644) // a writer between create and write
+		os.WriteFile(p, nil, 0o644)
+		if _, _, _, err := OpenPath(p, os.O_RDWR); !errors.Is(err, errcode.ErrLocked) || !strings.Contains(err.Error(), "unreadable") {
+			t.Fatalf("open: %v", err)
+		}
+	})
+	for _, c := range []struct {
+		name  string
+		owner Owner
+	}{
+		{"dead pid", Owner{PID: deadPID(t), Host: host}},
+		{"flock holder gone (pid reused)", Owner{PID: os.Getpid(), Host: host, Flock: true}},
+	} {
+		t.Run("stale replaced: "+c.name, func(t *testing.T) {
+			if c.owner.Flock && !hasFlock {
+				t.Skip("no flock on this platform")
+			}
+			p := filepath.Join(t.TempDir(), "f")
+			os.WriteFile(p, nil, 0o644)
+			writeOwner(t, p, c.owner)
+			w, err := CreatePath(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, _, _ := readOwner(p + SidecarSuffix); got != me {
+				t.Fatalf("sidecar after reclaim: %+v", got)
+			}
+			if err := w.Release(); err != nil {
+				t.Fatal(err)
+			}
+			if ents, _ := os.ReadDir(filepath.Dir(p)); len(ents) != 1 {
+				t.Fatalf("left behind: %v", ents)
+			}
+		})
+	}
+	t.Run("taken over is not removed", func(t *testing.T) {
+		p := filepath.Join(t.TempDir(), "f")
+		os.WriteFile(p, nil, 0o644)
+		w, _, _, err := OpenPath(p, os.O_RDWR)
+		if err != nil {
+			t.Fatal(err)
+		}
+		other := writeOwner(t, p, Owner{PID: 1, Host: "x"})
+		if err := w.Release(); err == nil || !strings.Contains(err.Error(), "taken over") {
+			t.Fatalf("release: %v", err)
+		}
+		if b, _ := os.ReadFile(p + SidecarSuffix); string(b) != string(other) {
+			t.Fatal("removed another writer's sidecar")
+		}
+	})
 }

@@ -1,7 +1,7 @@
 // Compiled (not run) by test/types.test.js with tsc --strict: the public
 // declarations must type-check the way a TypeScript user writes against them.
 import {
-  load, Mem8File, MmxFile, PolyfmtError, PF_ELIMIT, PF_ENOTFOUND, codeName,
+  load, Mem8File, MmxFile, PolyfmtError, PF_ELIMIT, PF_ELOCKED, PF_ENOMEM, PF_ENOTFOUND, codeName,
   type Mem8Block, type Mem8Info, type MmxChunk, type MmxEntry, type MmxInfo, type MmxRows, type MmxFlat, type MmxTypedArray,
 } from 'polyfmt';
 
@@ -21,6 +21,7 @@ async function main(bytes: Uint8Array): Promise<number> {
     return copy.length + f.count;
   } catch (e) {
     if (e instanceof PolyfmtError && e.code === PF_ELIMIT) console.log(codeName(e.code), e.codeName);
+    if (e instanceof PolyfmtError && e.code === PF_ENOMEM) console.log(pf.instanceGeneration, e.cause);
     throw e;
   } finally {
     f.close();
@@ -90,3 +91,14 @@ async function mmx(bytes: Uint8Array): Promise<Uint8Array> {
 }
 
 export { main, mmx };
+
+async function lockedWriter(path: string): Promise<MmxFile | null> {
+  const pf = await load();
+  try {
+    return pf.MmxFile.open(path, { writable: true });
+  } catch (e) {
+    if (e instanceof PolyfmtError && e.code === PF_ELOCKED) return null;
+    throw e;
+  }
+}
+void lockedWriter;
