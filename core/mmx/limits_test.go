@@ -1,8 +1,11 @@
 package mmx
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
@@ -412,4 +415,48 @@ func mustOpenBytes(t testing.TB, b []byte) *File {
 		t.Fatal(err)
 	}
 	return r
+}
+
+// TestReadFlatIntoAllocatesOnce: over every vector (MorphNet's too), each
+// chunk read in flat form calls alloc at most once, and its data is a view
+// or that memory, equal to what ReadFlat gives.
+func TestReadFlatIntoAllocatesOnce(t *testing.T) {
+	var paths []string
+	for _, pattern := range []string{"*.mmx", "morphnet/*.mmx"} {
+		p, _ := filepath.Glob(filepath.Join(vectorDir, pattern))
+		paths = append(paths, p...)
+	}
+	if len(paths) == 0 {
+		t.Fatal("no vectors")
+	}
+	for _, p := range paths {
+		r, err := OpenFile(p, os.O_RDONLY, nil)
+		if err != nil {
+			continue // the malformed vectors
+		}
+		l, _ := r.List("")
+		for _, e := range l {
+			want, werr := r.ReadFlat(e.Name)
+			var mem []byte
+			calls := 0
+			got, err := r.ReadFlatInto(e.Name, func(n int) ([]byte, error) {
+				calls++
+				mem = make([]byte, n)
+				return mem, nil
+			})
+			if (err == nil) != (werr == nil) {
+				t.Fatalf("%s %s: ReadFlatInto %v, ReadFlat %v", p, e.Name, err, werr)
+			}
+			if err != nil {
+				continue
+			}
+			if calls > 1 || !bytes.Equal(got.Data, want.Data) {
+				t.Fatalf("%s %s: %d alloc calls, data equal %v", p, e.Name, calls, bytes.Equal(got.Data, want.Data))
+			}
+			if !got.View && len(got.Data) > 0 && (calls != 1 || unsafe.SliceData(got.Data) != unsafe.SliceData(mem)) {
+				t.Fatalf("%s %s: data is neither a view nor the caller's memory", p, e.Name)
+			}
+		}
+		r.Close()
+	}
 }

@@ -121,7 +121,9 @@ func (f *File) payload(name string, want ChunkType) (*Entry, []byte, bool, error
 
 // payloadInto is payload with the memory from alloc (nil: the Go heap).
 // lend allows a view of the mapping; otherwise, and whenever the payload is
-// not a view, a non-empty payload is in memory from alloc. The declared
+// not a view, a non-empty payload is in memory from alloc, except for a
+// MorphNet chunk, whose bincode payload is on the heap for the caller to
+// decode and place. The declared
 // size is checked against the stored size and the limits, and the stream
 // against the size (codec.Check), before alloc is called; on an error after
 // it, the memory is not used and the caller may free it.
@@ -160,15 +162,10 @@ func (f *File) payloadInto(name string, want ChunkType, alloc Alloc, lend bool) 
 		if err != nil {
 			return nil, nil, false, err
 		}
+		// Decoded on the heap: the caller places what it makes of the
+		// bincode (ReadChunkInto, readArrayInto, meshFlat copy it).
 		out, err := morphPayload(e, st, f.lim)
-		if err != nil {
-			return nil, nil, false, err
-		}
-		if view && e.Compression == "None" && lend {
-			return e, out, true, nil
-		}
-		out, err = into(alloc, out)
-		return e, out, false, err
+		return e, out, view && e.Compression == "None" && lend, err
 	}
 	if c == codec.None {
 		return f.rawPayload(e, alloc, lend, checking)
@@ -308,6 +305,9 @@ func (f *File) ReadChunkInto(name string, alloc Alloc) (Entry, []byte, error) {
 		return Entry{}, nil, errcode.New("mmx", errcode.ErrBadArg, "nil Alloc")
 	}
 	e, b, _, err := f.payloadInto(name, "", alloc, false)
+	if err == nil && e.morphnet {
+		b, err = into(alloc, b)
+	}
 	if err != nil {
 		return Entry{}, nil, err
 	}
