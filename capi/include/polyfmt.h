@@ -189,6 +189,9 @@ int32_t pf_mem8_sync(uint32_t handle);
  *   "no_sync": false                  skip fsync at commit
  *   "verify": "on_read"               chunk checksums: "on_read", "on_open", "never"
  *   "max_chunk_bytes", "max_chunks"   limits on untrusted files
+ *   "max_ratio", "max_json_bytes"     (0 or absent: 1024, 64 MiB) a compressed
+ *                                     chunk's largest ratio; a JSON payload's size.
+ *                                     Negative limits are PF_EBADARG.
  *
  * Chunks cross the ABI in flat form: a JSON description plus one data
  * buffer holding the chunk's arrays.

@@ -26,6 +26,9 @@ const usage = `usage:
                                              (.mmx: header, generation, dead bytes, chunks per type)
   polyfmt verify FILE                        check every block, signature, chain link and checksum
                                              (.mmx: every chunk's SHA-256 and payload)
+                                             .mmx verify, cat, export and convert take -max-ratio N:
+                                             the largest compression ratio a chunk may have
+                                             (default 1024; zstd of zeros needs more)
   polyfmt convert [-plain] [-freq HZ] IN OUT .m8 → JSON, or JSON (plain or zlib, the seed's
                                              "contexts" or an export) → .m8
   polyfmt convert [-q] [-compression C] IN.mmx OUT.mmx

@@ -67,7 +67,12 @@ func parseRange(fs *flag.FlagSet, args []string, lo, hi int, what string) ([]str
 }
 
 // openMMX opens path read-only for cmd after checking its first bytes.
-func openMMX(path, cmd string) (*mmx.File, error) {
+// maxRatioFlag adds -max-ratio to a command that reads chunk payloads.
+func maxRatioFlag(fs *flag.FlagSet) *int64 {
+	return fs.Int64("max-ratio", 0, "largest compression ratio a chunk may declare (0: the default, 1024; raise it for files you trust, e.g. zstd of zeros)")
+}
+
+func openMMX(path, cmd string, maxRatio ...*int64) (*mmx.File, error) {
 	fm, err := detectFile(path)
 	if err != nil {
 		return nil, err
@@ -75,7 +80,11 @@ func openMMX(path, cmd string) (*mmx.File, error) {
 	if fm != MMX {
 		return nil, fmt.Errorf("%s: %s input; %s reads .mmx files", path, fm, cmd)
 	}
-	f, err := mmx.Open(path)
+	var opt *mmx.Options
+	if len(maxRatio) > 0 && *maxRatio[0] != 0 {
+		opt = &mmx.Options{Limits: &mmx.Limits{MaxRatio: *maxRatio[0]}}
+	}
+	f, err := mmx.OpenFile(path, os.O_RDONLY, opt)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -214,12 +223,13 @@ func cmdMMXInspect(args []string, stdout, stderr io.Writer) error {
 
 func cmdMMXVerify(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("verify", stderr)
+	maxRatio := maxRatioFlag(fs)
 	pos, err := parse(fs, args, 1)
 	if err != nil {
 		return err
 	}
 	path := pos[0]
-	f, err := openMMX(path, "verify")
+	f, err := openMMX(path, "verify", maxRatio)
 	if err != nil {
 		return err
 	}
@@ -303,13 +313,14 @@ func shapeString(shape []uint64) string {
 
 func cmdCat(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("cat", stderr)
+	maxRatio := maxRatioFlag(fs)
 	nValues := fs.Int("n", 10, "Tensor and Embedding: how many of the first values to print")
 	pos, err := parse(fs, args, 2)
 	if err != nil {
 		return err
 	}
 	path, name := pos[0], pos[1]
-	f, err := openMMX(path, "cat")
+	f, err := openMMX(path, "cat", maxRatio)
 	if err != nil {
 		return err
 	}
@@ -547,6 +558,7 @@ func appendNPYHeader(dst []byte, descr string, shape []uint64) ([]byte, error) {
 
 func cmdExport(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("export", stderr)
+	maxRatio := maxRatioFlag(fs)
 	quiet := fs.Bool("q", false, "no progress output")
 	force := fs.Bool("f", false, "replace OUT if it exists")
 	pos, err := parse(fs, args, 3)
@@ -554,7 +566,7 @@ func cmdExport(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	path, name, out := pos[0], pos[1], pos[2]
-	f, err := openMMX(path, "export")
+	f, err := openMMX(path, "export", maxRatio)
 	if err != nil {
 		return err
 	}
@@ -731,6 +743,7 @@ var compressions = map[string]mmx.WriteOptions{
 
 func cmdMMXConvert(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("convert", stderr)
+	maxRatio := maxRatioFlag(fs)
 	quiet := fs.Bool("q", false, "no progress output")
 	comp := fs.String("compression", "keep", `codec for every chunk: "keep" (each chunk's own), "None", "Lz4", "Zlib" or "Zstd"`)
 	pos, err := parse(fs, args, 2)
@@ -744,7 +757,7 @@ func cmdMMXConvert(args []string, stdout, stderr io.Writer) error {
 	if _, err := os.Stat(out); err == nil {
 		return fmt.Errorf("%s exists; remove it first (convert never overwrites)", out)
 	}
-	src, err := openMMX(in, "convert")
+	src, err := openMMX(in, "convert", maxRatio)
 	if err != nil {
 		return err
 	}

@@ -668,3 +668,31 @@ func TestMMXUsage(t *testing.T) {
 		t.Errorf("ls of an .m8: %d %q", code, errs)
 	}
 }
+
+// TestMaxRatioFlag: zstd of zeros exceeds the default MaxRatio; verify and
+// cat say which option to raise, and -max-ratio raises it.
+func TestMaxRatioFlag(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "zeros.mmx")
+	f, err := mmx.Create(path, &mmx.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := uint64(8 << 20)
+	if err := f.WriteTensor("z", &mmx.Tensor{DType: mmx.Uint8, Shape: []uint64{n}, Data: make([]byte, n)}, &mmx.WriteOptions{Compression: mmx.Zstd}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"verify", path}, {"cat", path, "z"}} {
+		var out, errb bytes.Buffer
+		if code := run(args, &out, &errb); code != 1 || !strings.Contains(errb.String(), "MaxRatio") {
+			t.Fatalf("%v: exit %d, %q", args, code, errb.String())
+		}
+		out.Reset()
+		errb.Reset()
+		if code := run(append([]string{args[0], "-max-ratio", "1000000"}, args[1:]...), &out, &errb); code != 0 {
+			t.Fatalf("%v -max-ratio: exit %d, %q", args, code, errb.String())
+		}
+	}
+}

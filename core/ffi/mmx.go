@@ -37,6 +37,8 @@ type mmxOpts struct {
 	Verify        string `json:"verify"` // "on_read" (default), "on_open", "never"
 	MaxChunkBytes uint64 `json:"max_chunk_bytes"`
 	MaxChunks     int    `json:"max_chunks"`
+	MaxRatio      int64  `json:"max_ratio"`      // mmx.Limits.MaxRatio
+	MaxJSONBytes  int64  `json:"max_json_bytes"` // mmx.Limits.MaxJSONBytes
 }
 
 func mmxOptions(p unsafe.Pointer, n uint64, create bool) (*mmx.Options, error) {
@@ -51,8 +53,16 @@ func mmxOptions(p unsafe.Pointer, n uint64, create bool) (*mmx.Options, error) {
 	if !create && (o.Creator != "" || o.ModelUUID != "") {
 		return nil, errcode.New("ffi", errcode.ErrBadArg, "creator and model_uuid apply to pf_mmx_create, not pf_mmx_open")
 	}
+	for _, l := range []struct {
+		key string
+		v   int64
+	}{{"max_chunks", int64(o.MaxChunks)}, {"max_ratio", o.MaxRatio}, {"max_json_bytes", o.MaxJSONBytes}} {
+		if l.v < 0 {
+			return nil, errcode.New("ffi", errcode.ErrBadArg, "mmx option %s is %d; limits are positive (0 means the default)", l.key, l.v)
+		}
+	}
 	out := &mmx.Options{Creator: o.Creator, ModelUUID: o.ModelUUID, NoSync: o.NoSync,
-		Limits: &mmx.Limits{MaxChunkBytes: o.MaxChunkBytes, MaxChunks: o.MaxChunks}}
+		Limits: &mmx.Limits{MaxChunkBytes: o.MaxChunkBytes, MaxChunks: o.MaxChunks, MaxRatio: o.MaxRatio, MaxJSONBytes: o.MaxJSONBytes}}
 	switch o.Verify {
 	case "", "on_read":
 	case "on_open":
@@ -193,27 +203,45 @@ type readResult struct {
 
 // putFlat hands a read's description and bytes to the host. Bytes that are
 // a view of the mapping are lent (borrowed 1: valid until the handle is
-// closed, not to be freed); others are a buffer to free.
-func (a *ABI) putFlat(fl *mmx.Flat, out, outLen, data, dataLen, borrowed unsafe.Pointer) error {
+// closed, not to be freed). Others are a buffer to free: owned, when the
+// read already placed them in host memory (owned is then fl.Data's
+// buffer), else a copy. putFlat takes owned over: on failure it is freed.
+func (a *ABI) putFlat(fl *mmx.Flat, owned unsafe.Pointer, out, outLen, data, dataLen, borrowed unsafe.Pointer) error {
+	lend := fl.View && len(fl.Data) > 0
+	if owned != nil && (lend || len(fl.Data) == 0) {
+		a.release(owned)
+		owned = nil
+	}
 	js, err := marshal(readResult{Entry: fl.Entry, Value: fl.Value, Arrays: fl.Arrays})
 	if err != nil {
+		if owned != nil {
+			a.release(owned)
+		}
 		return err
 	}
 	jsBuf, err := a.putBuf(out, outLen, js)
 	if err != nil {
-		return err
-	}
-	lend := fl.View && len(fl.Data) > 0
-	if lend {
-		a.putSize(data, uint64(uintptr(unsafe.Pointer(unsafe.SliceData(fl.Data)))))
-		a.putSize(dataLen, uint64(len(fl.Data)))
-	} else if _, err := a.putBuf(data, dataLen, fl.Data); err != nil {
-		if jsBuf != nil {
-			a.release(jsBuf)
-			a.putSize(out, 0)
-			a.putSize(outLen, 0)
+		if owned != nil {
+			a.release(owned)
 		}
 		return err
+	}
+	switch {
+	case lend:
+		a.putSize(data, uint64(uintptr(unsafe.Pointer(unsafe.SliceData(fl.Data)))))
+		a.putSize(dataLen, uint64(len(fl.Data)))
+	case owned != nil:
+		a.putSize(data, uint64(uintptr(owned)))
+		a.putSize(dataLen, uint64(len(fl.Data)))
+	default:
+		if _, err := a.putBuf(data, dataLen, fl.Data); err != nil {
+			if jsBuf != nil {
+				a.release(jsBuf)
+				a.putSize(out, 0)
+				a.putSize(outLen, 0)
+			}
+			return err
+		}
 	}
 	if lend {
 		putI32(borrowed, 1)
@@ -224,18 +252,35 @@ func (a *ABI) putFlat(fl *mmx.Flat, out, outLen, data, dataLen, borrowed unsafe.
 }
 
 // MMXRead is pf_mmx_read: name's entry, value and array placements as JSON,
-// and its data bytes (borrowed when they are the mapping itself).
+// and its data bytes (borrowed when they are the mapping itself). Data that
+// is not borrowed is decompressed (or read) straight into the buffer handed
+// out, allocated once at its checked size: a large chunk is never held
+// twice.
 func MMXRead(a *ABI, h uint32, name unsafe.Pointer, nameLen uint64, out, outLen, data, dataLen, borrowed unsafe.Pointer) int32 {
 	return onMMX(a, h, []unsafe.Pointer{out, outLen, data, dataLen, borrowed}, func(f *mmx.File) error {
 		nm, err := in(name, nameLen)
 		if err != nil {
 			return err
 		}
-		fl, err := f.ReadFlat(string(nm))
+		var owned unsafe.Pointer
+		fl, err := f.ReadFlatInto(string(nm), func(n int) ([]byte, error) {
+			if owned != nil {
+				return nil, errcode.New("ffi", errcode.ErrInternal, "a second allocation for one read")
+			}
+			p, b := a.alloc(n)
+			if p == nil {
+				return nil, errcode.New("ffi", errcode.ErrNoMem, "cannot allocate %d bytes", n)
+			}
+			owned = p
+			return b[:n], nil
+		})
 		if err != nil {
+			if owned != nil {
+				a.release(owned)
+			}
 			return err
 		}
-		return a.putFlat(fl, out, outLen, data, dataLen, borrowed)
+		return a.putFlat(fl, owned, out, outLen, data, dataLen, borrowed)
 	})
 }
 
@@ -251,7 +296,7 @@ func MMXReadRows(a *ABI, h uint32, name unsafe.Pointer, nameLen uint64, start, e
 		if err != nil {
 			return err
 		}
-		return a.putFlat(fl, out, outLen, data, dataLen, borrowed)
+		return a.putFlat(fl, nil, out, outLen, data, dataLen, borrowed)
 	})
 }
 

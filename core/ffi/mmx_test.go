@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"math"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"unsafe"
@@ -165,4 +167,84 @@ func TestMMXThroughTheABI(t *testing.T) {
 		t.Fatalf("bad verify option: %d", rc)
 	}
 	Close(a, h)
+}
+
+// TestMMXReadIntoHostMemory: pf_mmx_read decompresses a chunk straight
+// into the buffer it hands out (one host allocation of the payload's size,
+// no payload-sized Go allocation), reports PF_ENOMEM when the host
+// allocator fails, and leaks nothing either way.
+func TestMMXReadIntoHostMemory(t *testing.T) {
+	a := goABI()
+	var allocs []int
+	var failAbove = -1
+	inner := a.Alloc
+	a.Alloc = func(n int) (unsafe.Pointer, []byte) {
+		allocs = append(allocs, n)
+		if failAbove >= 0 && n > failAbove {
+			return nil, nil
+		}
+		return inner(n)
+	}
+	var h uint32
+	if rc := MMXCreate(a, nil, 0, nil, 0, unsafe.Pointer(&h)); rc != 0 {
+		t.Fatalf("create: %d", rc)
+	}
+	vals := make([]float32, 1<<18) // 1 MiB
+	for i := range vals {
+		vals[i] = float32(i%997) * 1.5
+	}
+	payload := f32bytes(vals...)
+	np, nn := str("t")
+	dp, dn := str(`{"chunk_type":"Tensor","dtype":"float32","shape":[262144],"compression":"Zlib"}`)
+	bp, bn := ptrOf(payload)
+	if rc := MMXWrite(a, h, np, nn, dp, dn, bp, bn); rc != 0 {
+		t.Fatalf("write: %d %s", rc, cstr(ErrMsg(a, h)))
+	}
+	allocs = nil
+	var js, data unsafe.Pointer
+	var jn, dl uint64
+	var b int32
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	rc := MMXRead(a, h, np, nn, unsafe.Pointer(&js), unsafe.Pointer(&jn), unsafe.Pointer(&data), unsafe.Pointer(&dl), unsafe.Pointer(&b))
+	runtime.ReadMemStats(&after)
+	if rc != 0 || b != 0 || string(bufOf(a, data, dl)) != string(payload) {
+		t.Fatalf("read: %d, borrowed %d, %d bytes", rc, b, dl)
+	}
+	Free(a, js)
+	Free(a, data)
+	if n := slices.Index(allocs, len(payload)); n < 0 {
+		t.Fatalf("host allocations %v: none of the payload's %d bytes", allocs, len(payload))
+	}
+	// The stored (compressed) bytes of this in-memory file are read once;
+	// the payload never lands on the Go heap.
+	if d := after.TotalAlloc - before.TotalAlloc; d > uint64(len(payload))*3/4 {
+		t.Fatalf("the Go heap allocated %d bytes for a %d-byte read", d, len(payload))
+	}
+	failAbove = 1 << 16
+	rc = MMXRead(a, h, np, nn, unsafe.Pointer(&js), unsafe.Pointer(&jn), unsafe.Pointer(&data), unsafe.Pointer(&dl), unsafe.Pointer(&b))
+	if rc != int32(errcode.NoMem) {
+		t.Fatalf("read with a failing allocator: %d %s, want PF_ENOMEM", rc, cstr(ErrMsg(a, h)))
+	}
+	if n := a.LiveBuffers(); n != 0 {
+		t.Fatalf("%d buffers live after the reads", n)
+	}
+}
+
+// TestMMXNegativeLimitOption: {"max_chunks": -1} was accepted silently.
+func TestMMXNegativeLimitOption(t *testing.T) {
+	a := goABI()
+	for _, o := range []string{`{"max_chunks":-1}`, `{"max_ratio":-1}`, `{"max_json_bytes":-5}`, `{"max_chunk_bytes":-1}`} {
+		op, on := str(o)
+		var h uint32
+		if rc := MMXCreate(a, nil, 0, op, on, unsafe.Pointer(&h)); rc != int32(errcode.BadArg) {
+			t.Fatalf("%s: %d, want PF_EBADARG", o, rc)
+		}
+	}
+	op, on := str(`{"max_ratio":4096,"max_json_bytes":1048576}`)
+	var h uint32
+	if rc := MMXCreate(a, nil, 0, op, on, unsafe.Pointer(&h)); rc != 0 {
+		t.Fatalf("valid limits: %d %s", rc, cstr(ErrMsg(a, 0)))
+	}
 }

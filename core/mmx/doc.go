@@ -38,7 +38,11 @@
 // dtype and shape in the entry), so a raw chunk can be viewed in place in a
 // memory-mapped file. Text, Sequence and Meta hold one JSON object; Mesh a
 // 48-byte head and its arrays. Chunks may be compressed with LZ4, zlib or
-// zstd; every decompression is bounded by the entry's uncompressed_size.
+// zstd; every decompression is bounded by the entry's uncompressed_size,
+// which is checked (Limits: MaxChunkBytes, MaxRatio, MaxJSONBytes) before
+// anything is allocated for it. ReadChunkInto and ReadFlatInto decompress
+// into caller-provided memory. Verify streams: its memory does not grow
+// with chunk size.
 //
 // Files written by MorphNet (bincode directory trailer) open read-only.
 package mmx

@@ -146,6 +146,9 @@ func newIdentity(o Options) (identity, error) {
 // is valid from the start.
 func Create(path string, opt *Options) (*File, error) {
 	o := optOrZero(opt)
+	if err := o.Limits.validate(); err != nil {
+		return nil, err
+	}
 	h, err := storage.CreatePath(path)
 	if err != nil {
 		return nil, err
@@ -162,6 +165,9 @@ func Create(path string, opt *Options) (*File, error) {
 // else a copy of data opened (and if needed repaired). Bytes returns the image.
 func NewMem(data []byte, opt *Options) (*File, error) {
 	o := optOrZero(opt)
+	if err := o.Limits.validate(); err != nil {
+		return nil, err
+	}
 	m := storage.NewMem(data)
 	if len(data) == 0 {
 		f := &File{mem: m, name: "memory"}
@@ -203,6 +209,9 @@ func Open(path string) (*File, error) { return OpenFile(path, os.O_RDONLY, nil) 
 // takes the writer lock, repairs a torn tail).
 func OpenFile(path string, flag int, opt *Options) (*File, error) {
 	o := optOrZero(opt)
+	if err := o.Limits.validate(); err != nil {
+		return nil, err
+	}
 	h, size, data, err := storage.OpenPath(path, flag)
 	if err != nil {
 		return nil, err
@@ -237,6 +246,9 @@ func (f *File) mapFile(size int64) error {
 // not change while the File is in use.
 func OpenBytes(data []byte, opt *Options) (*File, error) {
 	o := optOrZero(opt)
+	if err := o.Limits.validate(); err != nil {
+		return nil, err
+	}
 	f := &File{r: storage.Bytes(data), data: data, name: "bytes", opt: o, lim: o.Limits.orDefault()}
 	if err := f.open(uint64(len(data)), false); err != nil {
 		return nil, err
@@ -247,6 +259,9 @@ func OpenBytes(data []byte, opt *Options) (*File, error) {
 // NewReader opens a read-only File over r, which holds size bytes.
 func NewReader(r io.ReaderAt, size int64, opt *Options) (*File, error) {
 	o := optOrZero(opt)
+	if err := o.Limits.validate(); err != nil {
+		return nil, err
+	}
 	f := &File{r: r, name: "reader", opt: o, lim: o.Limits.orDefault()}
 	if size < 0 {
 		return nil, errcode.New("mmx", errcode.ErrBadArg, "negative size")

@@ -36,6 +36,23 @@ func one(t *Tensor) map[string]FlatArray {
 // ReadFlat reads name in flat form, without copying when the chunk is raw
 // and the file is mapped (View).
 func (f *File) ReadFlat(name string) (*Flat, error) {
+	return f.readFlat(name, nil)
+}
+
+// ReadFlatInto is ReadFlat with the data bytes, when they are not a view
+// of the mapping, decompressed (or read) straight into memory from alloc,
+// which is called at most once and only after the size is checked (see
+// ReadChunkInto). Unless View is set, a non-empty Data is memory from
+// alloc; on an error after alloc returned, that memory is the caller's to
+// free.
+func (f *File) ReadFlatInto(name string, alloc Alloc) (*Flat, error) {
+	if alloc == nil {
+		return nil, errcode.New("mmx", errcode.ErrBadArg, "nil Alloc")
+	}
+	return f.readFlat(name, alloc)
+}
+
+func (f *File) readFlat(name string, alloc Alloc) (*Flat, error) {
 	e, err := f.Entry(name)
 	if err != nil {
 		return nil, err
@@ -43,27 +60,34 @@ func (f *File) ReadFlat(name string) (*Flat, error) {
 	fl := &Flat{Entry: e}
 	switch e.ChunkType {
 	case TypeTensor:
-		t, view, err := f.TensorView(name)
+		_, t, view, err := f.readArrayInto(name, TypeTensor, false, alloc)
 		if err != nil {
 			return nil, err
 		}
 		fl.Arrays, fl.Data, fl.View = one(t), t.Data, view
 	case TypeEmbedding:
-		em, err := f.ReadEmbedding(name) // method and labels; the data below is a view when it can be
-		if err != nil {
+		var method string
+		var labels []string
+		if e.morphnet {
+			em, err := f.ReadEmbedding(name)
+			if err != nil {
+				return nil, err
+			}
+			method, labels = em.Method, em.Labels
+		} else if method, labels, err = embeddingAttrs(&e); err != nil {
 			return nil, err
 		}
-		_, t, view, err := f.readArray(name, TypeEmbedding, false)
+		_, t, view, err := f.readArrayInto(name, TypeEmbedding, false, alloc)
 		if err != nil {
 			return nil, err
 		}
 		fl.Arrays, fl.Data, fl.View = one(t), t.Data, view
-		fl.Value, err = jsonx.Marshal(map[string]any{"method": em.Method, "labels": em.Labels})
+		fl.Value, err = jsonx.Marshal(map[string]any{"method": method, "labels": labels})
 		if err != nil {
 			return nil, err
 		}
 	case TypeMesh:
-		return f.meshFlat(fl)
+		return f.meshFlat(fl, alloc)
 	case TypeText:
 		v, err := f.ReadText(name)
 		if err != nil {
@@ -95,8 +119,8 @@ func (fl *Flat) setValue(v any) (err error) {
 
 // meshFlat lends the mesh payload itself: its arrays are already
 // little-endian f32/u32 at known offsets.
-func (f *File) meshFlat(fl *Flat) (*Flat, error) {
-	e, b, view, err := f.payload(fl.Entry.Name, TypeMesh)
+func (f *File) meshFlat(fl *Flat, alloc Alloc) (*Flat, error) {
+	e, b, view, err := f.payloadInto(fl.Entry.Name, TypeMesh, alloc, true)
 	if err != nil {
 		return nil, err
 	}
@@ -107,6 +131,11 @@ func (f *File) meshFlat(fl *Flat) (*Flat, error) {
 		}
 		if b, err = encodeMesh(m); err != nil {
 			return nil, err
+		}
+		if alloc != nil {
+			if b, err = into(alloc, b); err != nil {
+				return nil, err
+			}
 		}
 		view = false
 	}
@@ -126,6 +155,9 @@ func (f *File) meshFlat(fl *Flat) (*Flat, error) {
 		fl.Arrays["uvs"] = FlatArray{DType: Float32, Shape: []uint64{l.u, 2}, Offset: l.uOff, NBytes: 8 * l.u}
 	}
 	if l.flags&meshMaterials != 0 {
+		if l.l > uint64(f.lim.MaxJSONBytes) {
+			return nil, errcode.New("mmx", errcode.ErrLimit, "mesh materials of %d bytes, limit %d (Limits.MaxJSONBytes)", l.l, f.lim.MaxJSONBytes)
+		}
 		if err := jsonx.Unmarshal(b[l.lOff:], &m.Materials, f.lim.MaxJSONDepth); err != nil {
 			return nil, errcode.Wrap("mmx", errcode.ErrFormat, err, "mesh materials")
 		}

@@ -20,6 +20,16 @@ func FuzzOpen(f *testing.F) {
 			f.Add(b)
 		}
 	}
+	// Hostile shapes: declared sizes the stream cannot reach, zstd bombs
+	// past MaxRatio and within it, shapes that overflow, attributes of the
+	// wrong type or count.
+	f.Add(hostileDeclaredSizeText(f))
+	f.Add(zstdBombTensor(f, 1<<20))
+	f.Add(zstdBombTensor(f, 32<<10))
+	f.Add(zstdBombText(f, 1<<20))
+	f.Add(buildHostile(f, hostileChunk{Name: "t", Type: TypeTensor, DType: Uint8, Shape: []uint64{0, 1<<64 - 1}}))
+	f.Add(buildHostile(f, hostileChunk{Name: "e", Type: TypeEmbedding, Stored: make([]byte, 8), UncompressedSize: 8,
+		DType: Float32, Shape: []uint64{2, 1}, Attributes: map[string]any{"method": 5, "labels": []any{"a", "b", "c"}}}))
 	lim := &Limits{MaxChunkBytes: 1 << 20, MaxDirectoryBytes: 1 << 20, MaxChunks: 1000}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r, err := OpenBytes(data, &Options{Limits: lim})
@@ -57,9 +67,31 @@ func FuzzOpen(f *testing.F) {
 func FuzzPayloads(f *testing.F) {
 	m, _ := encodeMesh(sampleMesh())
 	f.Add(m)
+	// A face index past the vertices, counts past the payload.
+	bad := append([]byte(nil), m...)
+	l, _ := parseMeshHead(bad)
+	bad[l.fOff] = 0xff
+	f.Add(bad)
+	huge := append([]byte(nil), m[:meshHead]...)
+	for i := 8; i < meshHead; i++ {
+		huge[i] = 0xff
+	}
+	f.Add(huge)
 	f.Add([]byte(`{"content":"x","encoding":"utf-8","language":null,"tokens":[1]}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		decodeMesh(b, nil)
+		// The streaming check agrees with the decoder on what is malformed.
+		_, derr := decodeMesh(b, nil)
+		ms := &meshSink{total: uint64(len(b)), lim: &DefaultLimits}
+		var serr error
+		for p, k := b, len(b)%13+1; len(p) > 0 && serr == nil; p = p[min(k, len(p)):] {
+			_, serr = ms.Write(p[:min(k, len(p))]) // in pieces, as a decoder gives them
+		}
+		if serr == nil {
+			serr = ms.finish()
+		}
+		if (derr == nil) != (serr == nil) {
+			t.Fatalf("decodeMesh says %v, the streaming check %v", derr, serr)
+		}
 		var tx Text
 		decodeJSONPayload(b, &tx, nil)
 		var s Sequence

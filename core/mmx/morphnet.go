@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"io"
 	"math"
+	"math/bits"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
 	"github.com/polyfmt/polyfmt/core/internal/codec"
@@ -93,12 +94,17 @@ func morphPayload(e *Entry, stored []byte, lim Limits) ([]byte, error) {
 		if err != nil {
 			return nil, errcode.Wrap("mmx", errcode.ErrFormat, err, "chunk %q", e.Name)
 		}
-		out, err := io.ReadAll(io.LimitReader(zr, int64(min(lim.MaxChunkBytes, math.MaxInt64-1))+1))
+		// No declared size: bounded by MaxChunkBytes and MaxRatio.
+		most := min(lim.MaxChunkBytes, math.MaxInt64-1)
+		if hi, lo := bits.Mul64(uint64(len(stored)), uint64(lim.MaxRatio)); hi == 0 && lo <= most && most-lo > RatioFloor {
+			most = lo + RatioFloor
+		}
+		out, err := io.ReadAll(io.LimitReader(zr, int64(most)+1))
 		if err != nil {
 			return nil, errcode.Wrap("mmx", errcode.ErrFormat, err, "chunk %q", e.Name)
 		}
-		if uint64(len(out)) > lim.MaxChunkBytes {
-			return nil, errcode.New("mmx", errcode.ErrLimit, "chunk %q inflates past %d bytes", e.Name, lim.MaxChunkBytes)
+		if uint64(len(out)) > most {
+			return nil, errcode.New("mmx", errcode.ErrLimit, "chunk %q inflates past %d bytes (Limits.MaxChunkBytes, Limits.MaxRatio)", e.Name, most)
 		}
 		return out, nil
 	}

@@ -101,8 +101,14 @@ type meshLayout struct {
 }
 
 func parseMeshHead(b []byte) (meshLayout, error) {
+	return parseMeshHeadSized(b, uint64(len(b)))
+}
+
+// parseMeshHeadSized checks the head at the start of b against a payload
+// of total bytes (b may hold just the head).
+func parseMeshHeadSized(b []byte, total uint64) (meshLayout, error) {
 	var m meshLayout
-	if len(b) < meshHead || string(b[:4]) != meshMagic {
+	if len(b) < meshHead || total < meshHead || string(b[:4]) != meshMagic {
 		return m, errcode.New("mmx", errcode.ErrFormat, "mesh payload: no MMXM head")
 	}
 	le := binary.LittleEndian
@@ -111,18 +117,18 @@ func parseMeshHead(b []byte) (meshLayout, error) {
 		return m, errcode.New("mmx", errcode.ErrUnsupported, "mesh payload: flags %#x", m.flags)
 	}
 	m.v, m.f, m.n, m.u, m.l = le.Uint64(b[8:]), le.Uint64(b[16:]), le.Uint64(b[24:]), le.Uint64(b[32:]), le.Uint64(b[40:])
-	rest := uint64(len(b) - meshHead)
+	rest := total - meshHead
 	// Each count is bounded by the bytes present before any multiplication.
 	if m.v > rest/12 || m.f > rest/12 || m.n > rest/12 || m.u > rest/8 || m.l > rest {
-		return m, errcode.New("mmx", errcode.ErrFormat, "mesh payload: counts exceed its %d bytes", len(b))
+		return m, errcode.New("mmx", errcode.ErrFormat, "mesh payload: counts exceed its %d bytes", total)
 	}
 	m.vOff = meshHead
 	m.fOff = m.vOff + 12*m.v
 	m.nOff = m.fOff + 12*m.f
 	m.uOff = m.nOff + 12*m.n
 	m.lOff = m.uOff + 8*m.u
-	if m.lOff+m.l != uint64(len(b)) {
-		return m, errcode.New("mmx", errcode.ErrFormat, "mesh payload: parts take %d bytes, payload has %d", m.lOff+m.l, len(b))
+	if m.lOff+m.l != total {
+		return m, errcode.New("mmx", errcode.ErrFormat, "mesh payload: parts take %d bytes, payload has %d", m.lOff+m.l, total)
 	}
 	if m.flags&meshNormals == 0 && m.n != 0 || m.flags&meshUVs == 0 && m.u != 0 || m.flags&meshMaterials == 0 && m.l != 0 {
 		return m, errcode.New("mmx", errcode.ErrFormat, "mesh payload: data for a part its flags say is absent")
@@ -166,6 +172,9 @@ func decodeMesh(b []byte, lim *Limits) (*Mesh, error) {
 		}
 	}
 	if l.flags&meshMaterials != 0 {
+		if ml := lim.orDefault().MaxJSONBytes; l.l > uint64(ml) {
+			return nil, errcode.New("mmx", errcode.ErrLimit, "mesh materials of %d bytes, limit %d (Limits.MaxJSONBytes)", l.l, ml)
+		}
 		if err := jsonx.Unmarshal(b[l.lOff:], &m.Materials, lim.orDefault().MaxJSONDepth); err != nil {
 			return nil, errcode.Wrap("mmx", errcode.ErrFormat, err, "mesh materials")
 		}
@@ -204,6 +213,9 @@ func encodeMeta(m *Meta) ([]byte, error) {
 
 // decodeJSONPayload parses a Text, Sequence or Meta payload strictly.
 func decodeJSONPayload(b []byte, v any, lim *Limits) error {
+	if ml := lim.orDefault().MaxJSONBytes; int64(len(b)) > ml {
+		return errcode.New("mmx", errcode.ErrLimit, "JSON payload of %d bytes, limit %d (Limits.MaxJSONBytes)", len(b), ml)
+	}
 	if err := jsonx.Unmarshal(b, v, lim.orDefault().MaxJSONDepth); err != nil {
 		return errcode.Wrap("mmx", errcode.ErrFormat, err, "chunk payload")
 	}

@@ -104,10 +104,33 @@ func (f *File) check(e *Entry, stored []byte) error {
 	return nil
 }
 
+// Alloc gets memory for a payload: a slice of length n (n > 0), which the
+// reader fills. It is how ReadChunkInto and ReadFlatInto place a payload in
+// memory the caller owns (the C ABI's malloc, the buffer wasm hands to
+// JS). An error from it is returned as it is.
+type Alloc func(n int) ([]byte, error)
+
+func heapAlloc(n int) ([]byte, error) { return make([]byte, n), nil }
+
 // payload returns name's entry and its payload (decompressed). view is true
 // when the bytes are the mapping itself (raw chunk, mapped file): valid only
 // until Close, never to be modified.
 func (f *File) payload(name string, want ChunkType) (*Entry, []byte, bool, error) {
+	return f.payloadInto(name, want, nil, true)
+}
+
+// payloadInto is payload with the memory from alloc (nil: the Go heap).
+// lend allows a view of the mapping; otherwise, and whenever the payload is
+// not a view, a non-empty payload is in memory from alloc, except for a
+// MorphNet chunk, whose bincode payload is on the heap for the caller to
+// decode and place. The declared
+// size is checked against the stored size and the limits, and the stream
+// against the size (codec.Check), before alloc is called; on an error after
+// it, the memory is not used and the caller may free it.
+func (f *File) payloadInto(name string, want ChunkType, alloc Alloc, lend bool) (*Entry, []byte, bool, error) {
+	if alloc == nil {
+		alloc = heapAlloc
+	}
 	f.mu.RLock()
 	if err := f.checkOpen(); err != nil {
 		f.mu.RUnlock()
@@ -121,43 +144,140 @@ func (f *File) payload(name string, want ChunkType) (*Entry, []byte, bool, error
 	if want != "" && e.ChunkType != want {
 		return nil, nil, false, badType(name, e.ChunkType, want)
 	}
-	st, view, err := f.stored(e, 0, e.Size)
-	if err != nil {
+	if err := f.lim.checkSize(e); err != nil {
 		return nil, nil, false, err
 	}
 	c := e.codec()
+	checking := f.opt.Verify != VerifyNever && e.Checksum != ""
+	if checking {
+		if _, done := f.verified.Load(e); done {
+			checking = false
+		}
+	}
+	if e.morphnet {
+		st, view, err := f.stored(e, 0, e.Size)
+		if err == nil && checking {
+			err = f.check(e, st)
+		}
+		if err != nil {
+			return nil, nil, false, err
+		}
+		// Decoded on the heap: the caller places what it makes of the
+		// bincode (ReadChunkInto, readArrayInto, meshFlat copy it).
+		out, err := morphPayload(e, st, f.lim)
+		return e, out, view && e.Compression == "None" && lend, err
+	}
+	if c == codec.None {
+		return f.rawPayload(e, alloc, lend, checking)
+	}
+	st, _, err := f.stored(e, 0, e.Size)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	n := int64(e.UncompressedSize)
+	if err := codec.Check(c, st, n); err != nil {
+		return nil, nil, false, errcode.Wrap("mmx", errcode.ErrFormat, err, "chunk %q", name)
+	}
 	// The checksum covers the stored bytes. For a large compressed chunk it
 	// is computed while the chunk decompresses (the decoder is bounded and
 	// safe on any input; its output is dropped if the hash fails), so a
 	// checked read costs about the slower of the two, not their sum.
 	var checked chan error
-	if f.opt.Verify != VerifyNever && e.Checksum != "" {
-		if _, done := f.verified.Load(e); !done {
-			if c != codec.None && !e.morphnet && len(st) >= 1<<20 && runtime.GOARCH != "wasm" {
-				checked = make(chan error, 1)
-				go func() { checked <- f.check(e, st) }()
-			} else if err := f.check(e, st); err != nil {
-				return nil, nil, false, err
-			}
+	if checking {
+		if len(st) >= 1<<20 && runtime.GOARCH != "wasm" {
+			checked = make(chan error, 1)
+			go func() { checked <- f.check(e, st) }()
+		} else if err := f.check(e, st); err != nil {
+			return nil, nil, false, err
 		}
 	}
-	if e.morphnet {
-		out, err := morphPayload(e, st, f.lim)
-		return e, out, view && e.Compression == "None", err
+	var buf []byte
+	if n > 0 {
+		if buf, err = alloc(int(n)); err == nil && len(buf) != int(n) {
+			err = errcode.New("mmx", errcode.ErrInternal, "allocator gave %d bytes for %d", len(buf), n)
+		}
 	}
-	if c == codec.None {
-		return e, st, view, nil
+	var out []byte
+	if err == nil {
+		// Decompress writes into buf's room in place: its capacity is n.
+		out, err = codec.Decompress(c, buf[:0], st, n)
+		if err != nil {
+			err = errcode.Wrap("mmx", errcode.ErrFormat, err, "chunk %q", name)
+		}
 	}
-	out, err := codec.Decompress(c, make([]byte, 0, e.UncompressedSize), st, int64(e.UncompressedSize))
 	if checked != nil {
 		if cerr := <-checked; cerr != nil {
 			return nil, nil, false, cerr
 		}
 	}
 	if err != nil {
-		return nil, nil, false, errcode.Wrap("mmx", errcode.ErrFormat, err, "chunk %q", name)
+		return nil, nil, false, err
 	}
 	return e, out, false, nil
+}
+
+// rawPayload returns a raw chunk: the mapping itself when lend allows and
+// the file is mapped, else its bytes read straight into memory from alloc.
+func (f *File) rawPayload(e *Entry, alloc Alloc, lend, checking bool) (*Entry, []byte, bool, error) {
+	f.mu.RLock()
+	mapped := f.data != nil
+	f.mu.RUnlock()
+	var b []byte
+	view := false
+	if mapped && lend {
+		var err error
+		if b, view, err = f.stored(e, 0, e.Size); err != nil {
+			return nil, nil, false, err
+		}
+	} else if e.Size > 0 {
+		var err error
+		if b, err = alloc(int(e.Size)); err == nil && uint64(len(b)) != e.Size {
+			err = errcode.New("mmx", errcode.ErrInternal, "allocator gave %d bytes for %d", len(b), e.Size)
+		}
+		if err == nil {
+			err = f.readStored(e, b)
+		}
+		if err != nil {
+			return nil, nil, false, err
+		}
+	}
+	if checking {
+		if err := f.check(e, b); err != nil {
+			return nil, nil, false, err
+		}
+	}
+	return e, b, view, nil
+}
+
+// readStored reads e's stored bytes into b (len(b) == e.Size), from the
+// mapping or the file, holding the read lock so Close cannot unmap under it.
+func (f *File) readStored(e *Entry, b []byte) error {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	if err := f.checkOpen(); err != nil {
+		return err
+	}
+	if f.data != nil {
+		copy(b, f.data[e.Offset:e.Offset+e.Size])
+		return nil
+	}
+	return f.readAt(b, e.Offset)
+}
+
+// into copies b into memory from alloc (nil for empty b).
+func into(alloc Alloc, b []byte) ([]byte, error) {
+	if len(b) == 0 {
+		return nil, nil
+	}
+	out, err := alloc(len(b))
+	if err != nil {
+		return nil, err
+	}
+	if len(out) != len(b) {
+		return nil, errcode.New("mmx", errcode.ErrInternal, "allocator gave %d bytes for %d", len(out), len(b))
+	}
+	copy(out, b)
+	return out, nil
 }
 
 // ReadChunk returns name's payload bytes (decompressed, checksum checked),
@@ -173,13 +293,43 @@ func (f *File) ReadChunk(name string) (Entry, []byte, error) {
 	return *e, b, nil
 }
 
+// ReadChunkInto is ReadChunk into memory the caller provides: alloc is
+// called at most once, with the payload's size, after that size has been
+// checked against the chunk's stored bytes and the limits, and the payload
+// is decompressed (or read, for a raw chunk) straight into it, so a large
+// chunk is never held twice. It is not called for an empty payload (the
+// result is then nil). On an error after alloc returned, the memory holds
+// nothing useful and is the caller's to free.
+func (f *File) ReadChunkInto(name string, alloc Alloc) (Entry, []byte, error) {
+	if alloc == nil {
+		return Entry{}, nil, errcode.New("mmx", errcode.ErrBadArg, "nil Alloc")
+	}
+	e, b, _, err := f.payloadInto(name, "", alloc, false)
+	if err == nil && e.morphnet {
+		b, err = into(alloc, b)
+	}
+	if err != nil {
+		return Entry{}, nil, err
+	}
+	return *e, b, nil
+}
+
 func (f *File) readArray(name string, want ChunkType, copyOut bool) (*Entry, *Tensor, bool, error) {
-	e, b, view, err := f.payload(name, want)
+	return f.readArrayInto(name, want, copyOut, nil)
+}
+
+// readArrayInto reads an array chunk; the data is a view when copyOut is
+// false and it can be, else in memory from alloc (nil: the heap).
+func (f *File) readArrayInto(name string, want ChunkType, copyOut bool, alloc Alloc) (*Entry, *Tensor, bool, error) {
+	e, b, view, err := f.payloadInto(name, want, alloc, !copyOut)
 	if err != nil {
 		return nil, nil, false, err
 	}
 	if e.morphnet {
 		t, err := morphnetTensor(e, b, &f.lim)
+		if err == nil && alloc != nil {
+			t.Data, err = into(alloc, t.Data)
+		}
 		return e, t, false, err
 	}
 	if view && copyOut {
@@ -253,21 +403,44 @@ func (f *File) ReadEmbedding(name string) (*Embedding, error) {
 		return nil, err
 	}
 	em := &Embedding{Tensor: *t}
-	em.Method, _ = e.Attributes["method"].(string)
+	if em.Method, em.Labels, err = embeddingAttrs(e); err != nil {
+		return nil, err
+	}
+	return em, nil
+}
+
+// embeddingAttrs returns an Embedding entry's method and labels, checked:
+// method absent or a string, labels absent (or null) or an array of
+// strings with one per row (the first dimension).
+func embeddingAttrs(e *Entry) (method string, labels []string, err error) {
+	bad := func(format string, args ...any) error {
+		return errcode.New("mmx", errcode.ErrFormat, "chunk %q: "+format, append([]any{e.Name}, args...)...)
+	}
+	if m, ok := e.Attributes["method"]; ok {
+		if method, ok = m.(string); !ok {
+			return "", nil, bad("attributes.method is %T, not a string", m)
+		}
+	}
 	switch ls := e.Attributes["labels"].(type) {
+	case nil:
 	case []string: // written in this session
-		em.Labels = slices.Clone(ls)
+		labels = slices.Clone(ls)
 	case []any: // decoded from the directory
-		em.Labels = make([]string, len(ls))
+		labels = make([]string, len(ls))
 		for i, l := range ls {
 			s, ok := l.(string)
 			if !ok {
-				return nil, errcode.New("mmx", errcode.ErrFormat, "chunk %q: label %d is not a string", name, i)
+				return "", nil, bad("label %d is %T, not a string", i, l)
 			}
-			em.Labels[i] = s
+			labels[i] = s
 		}
+	default:
+		return "", nil, bad("attributes.labels is %T, not an array of strings", ls)
 	}
-	return em, nil
+	if labels != nil && (len(e.Shape) == 0 || uint64(len(labels)) != e.Shape[0]) {
+		return "", nil, bad("%d labels for shape %v (one per row)", len(labels), e.Shape)
+	}
+	return method, labels, nil
 }
 
 // ReadMesh returns the mesh stored under name.

@@ -3,6 +3,7 @@ package mmx
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"math/bits"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
@@ -69,19 +70,29 @@ func DTypes() []DType {
 // ItemSize is the size of one element in bytes (0 for an unknown dtype).
 func (d DType) ItemSize() int { return int(itemSizes[d]) }
 
-// numBytes is product(shape)·itemsize with overflow checks.
+// MaxDim is the largest dimension a shape may have: 2^53−1, the largest
+// integer a JavaScript number holds exactly.
+const MaxDim = 1<<53 - 1
+
+// numBytes is product(shape)·itemsize, checked: every dimension is at most
+// MaxDim, and the product of max(dim, 1) over all dimensions times the item
+// size fits in an int64 (so a shape with a zero dimension cannot hide an
+// overflowing one, which numpy and .npy readers would refuse).
 func numBytes(d DType, shape []uint64) (uint64, error) {
 	size, ok := itemSizes[d]
 	if !ok {
 		return 0, errcode.New("mmx", errcode.ErrUnsupported, "dtype %q", d)
 	}
-	n := size
+	n, bound := size, size
 	for _, s := range shape {
-		hi, lo := bits.Mul64(n, s)
-		if hi != 0 {
-			return 0, errcode.New("mmx", errcode.ErrLimit, "shape %v overflows", shape)
+		if s > MaxDim {
+			return 0, errcode.New("mmx", errcode.ErrFormat, "shape %v: dimension %d exceeds 2^53-1", shape, s)
 		}
-		n = lo
+		hi, lo := bits.Mul64(bound, max(s, 1))
+		if hi != 0 || lo > math.MaxInt64 {
+			return 0, errcode.New("mmx", errcode.ErrFormat, "shape %v of %s overflows int64 bytes", shape, d)
+		}
+		bound, n = lo, n*s // n ≤ bound
 	}
 	return n, nil
 }

@@ -1,10 +1,18 @@
 package mmx
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
 	"fmt"
+	"io"
+	"runtime"
 	"strings"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
+	"github.com/polyfmt/polyfmt/core/internal/codec"
+	"github.com/polyfmt/polyfmt/core/internal/jsonx"
 )
 
 // VerifyError names the chunk (or "" for the file) that failed Verify.
@@ -61,34 +69,250 @@ func (f *File) verifyChunks() error {
 	return nil
 }
 
+// verifyWindow is how much of a chunk Verify reads or hashes at a time.
+const verifyWindow = 1 << 20
+
+// verifyChunk checks one committed chunk with memory independent of its
+// size: the SHA-256 over its stored bytes a window at a time, then its
+// payload decoded as a stream. Arrays are only counted (the decoder checks
+// the exact size); a mesh is checked as it streams by (counts, face
+// indices, materials JSON); JSON payloads, bounded by MaxJSONBytes, are
+// decoded whole. MorphNet's chunks are read as a read would.
 func (f *File) verifyChunk(name string) error {
 	f.mu.RLock()
 	e := f.committed[name]
 	f.mu.RUnlock()
-	st, _, err := f.stored(e, 0, e.Size)
-	if err != nil {
+	f.verified.Delete(e)
+	if e.morphnet {
+		return f.verifyMorphNet(e)
+	}
+	if err := f.lim.checkSize(e); err != nil {
 		return err
 	}
-	f.verified.Delete(e)
+	if e.ChunkType == TypeEmbedding {
+		if _, _, err := embeddingAttrs(e); err != nil {
+			return err
+		}
+	}
+	c := e.codec()
+	var sink io.Writer = io.Discard
+	var mesh *meshSink
+	if e.ChunkType == TypeMesh {
+		mesh = &meshSink{total: e.UncompressedSize, lim: &f.lim}
+		sink = mesh
+	}
+	switch {
+	case e.ChunkType.isJSON():
+		// Bounded by MaxJSONBytes (checkSize): hash, then read it whole.
+		if err := f.hashStored(e, nil); err != nil {
+			return err
+		}
+		var err error
+		switch e.ChunkType {
+		case TypeText:
+			_, err = f.ReadText(name)
+		case TypeSequence:
+			_, err = f.ReadSequence(name)
+		case TypeMeta:
+			_, err = f.ReadMeta(name)
+		}
+		return err
+	case c == codec.None:
+		// Raw: the payload is the stored bytes; a mesh sees them as they
+		// are hashed.
+		var feed io.Writer
+		if mesh != nil {
+			feed = mesh
+		}
+		if err := f.hashStored(e, feed); err != nil {
+			return err
+		}
+	default:
+		st, _, err := f.stored(e, 0, e.Size)
+		if err != nil {
+			return err
+		}
+		hashed := make(chan error, 1)
+		if len(st) >= verifyWindow && runtime.GOARCH != "wasm" {
+			go func() { hashed <- f.check(e, st) }()
+		} else {
+			hashed <- f.check(e, st)
+		}
+		err = codec.DecompressTo(c, sink, st, int64(e.UncompressedSize))
+		if herr := <-hashed; herr != nil {
+			return herr
+		}
+		if err != nil && errcode.Of(err) == errcode.Format && !isMeshErr(err) {
+			err = errcode.Wrap("mmx", errcode.ErrFormat, err, "chunk %q", name)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if mesh != nil {
+		return mesh.finish()
+	}
+	return nil
+}
+
+// hashStored checks e's checksum over its stored bytes, read (or viewed in
+// the mapping) a window at a time, passing each window to feed if set.
+func (f *File) hashStored(e *Entry, feed io.Writer) error {
+	h := sha256.New()
+	var buf []byte
+	for off := uint64(0); off < e.Size; off += verifyWindow {
+		n := min(verifyWindow, e.Size-off)
+		f.mu.RLock()
+		if err := f.checkOpen(); err != nil {
+			f.mu.RUnlock()
+			return err
+		}
+		var w []byte
+		if f.data != nil {
+			w = f.data[e.Offset+off : e.Offset+off+n]
+		} else {
+			if buf == nil {
+				buf = make([]byte, min(verifyWindow, e.Size))
+			}
+			w = buf[:n]
+			if err := f.readAt(w, e.Offset+off); err != nil {
+				f.mu.RUnlock()
+				return err
+			}
+		}
+		h.Write(w)
+		var err error
+		if feed != nil {
+			_, err = feed.Write(w)
+		}
+		f.mu.RUnlock()
+		if err != nil {
+			return err
+		}
+	}
+	want, _ := e.sum()
+	if !bytes.Equal(h.Sum(nil), want[:]) {
+		return errcode.New("mmx", errcode.ErrChecksum, "chunk %q: SHA-256 of its %d stored bytes does not match the directory", e.Name, e.Size)
+	}
+	f.verified.Store(e, true)
+	return nil
+}
+
+// verifyMorphNet checks an imported MorphNet chunk by reading it.
+func (f *File) verifyMorphNet(e *Entry) error {
 	if e.Checksum != "" { // MorphNet entries may carry none
+		st, _, err := f.stored(e, 0, e.Size)
+		if err != nil {
+			return err
+		}
 		if err := f.check(e, st); err != nil {
 			return err
 		}
 	}
-	var derr error
+	var err error
 	switch e.ChunkType {
 	case TypeTensor:
-		_, derr = f.ReadTensor(name)
+		_, err = f.ReadTensor(e.Name)
 	case TypeEmbedding:
-		_, derr = f.ReadEmbedding(name)
+		_, err = f.ReadEmbedding(e.Name)
 	case TypeMesh:
-		_, derr = f.ReadMesh(name)
+		_, err = f.ReadMesh(e.Name)
 	case TypeSequence:
-		_, derr = f.ReadSequence(name)
+		_, err = f.ReadSequence(e.Name)
 	case TypeText:
-		_, derr = f.ReadText(name)
+		_, err = f.ReadText(e.Name)
 	case TypeMeta:
-		_, derr = f.ReadMeta(name)
+		_, err = f.ReadMeta(e.Name)
 	}
-	return derr
+	return err
+}
+
+// meshErr marks an error found by meshSink, so it is not re-labelled as
+// the codec's.
+type meshErr struct{ error }
+
+func (m meshErr) Unwrap() error { return m.error }
+
+func isMeshErr(err error) bool {
+	var m meshErr
+	return errors.As(err, &m)
+}
+
+// meshSink checks a mesh payload as it streams by: the head against the
+// payload's size, every face index against the vertex count, and the
+// materials JSON (at most MaxJSONBytes, the only part it keeps).
+type meshSink struct {
+	total uint64
+	lim   *Limits
+	off   uint64
+	head  []byte
+	l     meshLayout
+	part  [4]byte // a face index split across writes
+	np    int
+	mat   []byte
+}
+
+func (m *meshSink) Write(p []byte) (int, error) {
+	n := len(p)
+	if m.off < meshHead {
+		k := min(uint64(len(p)), meshHead-m.off)
+		m.head = append(m.head, p[:k]...)
+		m.off += k
+		p = p[k:]
+		if m.off == meshHead {
+			var err error
+			if m.l, err = parseMeshHeadSized(m.head, m.total); err != nil {
+				return 0, meshErr{err}
+			}
+			if m.l.l > uint64(m.lim.MaxJSONBytes) {
+				return 0, meshErr{errcode.New("mmx", errcode.ErrLimit, "mesh materials of %d bytes, limit %d (Limits.MaxJSONBytes)", m.l.l, m.lim.MaxJSONBytes)}
+			}
+		}
+	}
+	for len(p) > 0 {
+		l := &m.l
+		switch fEnd := l.fOff + 12*l.f; {
+		case m.off >= l.fOff && m.off < fEnd:
+			k := min(uint64(len(p)), fEnd-m.off)
+			for _, c := range p[:k] {
+				m.part[m.np] = c
+				if m.np++; m.np == 4 {
+					m.np = 0
+					if v := binary.LittleEndian.Uint32(m.part[:]); uint64(v) >= l.v {
+						face := (m.off - l.fOff) / 12
+						return 0, meshErr{errcode.New("mmx", errcode.ErrFormat, "mesh face %d uses vertex %d of %d", face, v, l.v)}
+					}
+				}
+				m.off++
+			}
+			p = p[k:]
+		case m.off >= l.lOff:
+			m.mat = append(m.mat, p...)
+			m.off += uint64(len(p))
+			p = nil
+		default: // vertices, normals, uvs: any float
+			next := l.lOff
+			if m.off < l.fOff {
+				next = l.fOff
+			}
+			k := min(uint64(len(p)), next-m.off)
+			m.off += k
+			p = p[k:]
+		}
+	}
+	return n, nil
+}
+
+// finish checks what only the whole payload shows.
+func (m *meshSink) finish() error {
+	if m.off != m.total || m.off < meshHead {
+		return errcode.New("mmx", errcode.ErrFormat, "mesh payload: %d of %d bytes", m.off, m.total)
+	}
+	if m.l.flags&meshMaterials != 0 {
+		var mat map[string]string
+		if err := jsonx.Unmarshal(m.mat, &mat, m.lim.MaxJSONDepth); err != nil {
+			return errcode.Wrap("mmx", errcode.ErrFormat, err, "mesh materials")
+		}
+	}
+	return nil
 }

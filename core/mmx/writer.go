@@ -50,6 +50,9 @@ func (f *File) put(name string, e Entry, payload []byte, o *WriteOptions) error 
 	if uint64(len(payload)) > f.lim.MaxChunkBytes {
 		return errcode.New("mmx", errcode.ErrLimit, "chunk of %d bytes, limit %d", len(payload), f.lim.MaxChunkBytes)
 	}
+	if e.ChunkType.isJSON() && int64(len(payload)) > f.lim.MaxJSONBytes {
+		return errcode.New("mmx", errcode.ErrLimit, "%s payload of %d bytes, limit %d (Limits.MaxJSONBytes)", e.ChunkType, len(payload), f.lim.MaxJSONBytes)
+	}
 	stored := payload
 	if o.Compression != codec.None {
 		var err error

@@ -39,6 +39,18 @@
 // stop at the first byte past the size; zstd, which decodes whole blocks,
 // after at most one block (128 KiB) past it.
 //
+// Check runs those same checks alone, for a caller that allocates the
+// output itself (straight into host memory, say) and must not allocate for
+// a declaration the stream cannot meet.
+//
+// DecompressTo streams instead: it writes the output to an io.Writer in
+// pieces of at most 1 MiB and never holds it, so checking a chunk (Verify)
+// costs memory independent of its size: a 64 KiB history for LZ4 (decoded
+// by this package's own streaming block decoder, held to accept exactly
+// what the block decoder accepts), 32 KiB for deflate, the frame's window
+// for zstd, at most 128 MiB (the reference decoder's default limit; frames
+// needing more, which Compress never writes, are decoded whole).
+//
 // What each codec accepts beyond what Compress writes:
 //
 //	LZ4   any valid block; for size 0 only the one-byte block 00, as in the

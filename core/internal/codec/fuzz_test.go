@@ -17,6 +17,8 @@ const fuzzMaxSize = 1 << 17
 // fuzzDecompress feeds arbitrary streams and sizes to Decompress: it must
 // never panic; it fails with ErrFormat (or ErrUnsupported) and leaves dst as
 // it was, or appends exactly size bytes, which then survive a round trip.
+// DecompressTo must agree with it: refuse the same streams, stream the same
+// bytes.
 // With fromStream set the size is taken from the stream's own header where
 // it has one, so mutations get past the size checks.
 func fuzzDecompress(f *testing.F, c Codec) {
@@ -31,6 +33,12 @@ func fuzzDecompress(f *testing.F, c Codec) {
 			f.Add(z[:len(z)/2], uint32(len(src)), true)
 		}
 	}
+	// Hostile shapes: a zstd bomb of RLE blocks, sizes it cannot reach.
+	rle := zstdRLEFrame(fuzzMaxSize, 0)
+	f.Add(rle, uint32(fuzzMaxSize), false)
+	f.Add(rle, uint32(1<<31), false)
+	f.Add(rle[:len(rle)-1], uint32(fuzzMaxSize), false)
+	f.Add(binary.LittleEndian.AppendUint32(nil, 1<<31), uint32(1<<31), true)
 	f.Fuzz(func(t *testing.T, z []byte, size uint32, fromStream bool) {
 		if fromStream {
 			switch c {
@@ -46,6 +54,7 @@ func fuzzDecompress(f *testing.F, c Codec) {
 			}
 		}
 		n := int64(size % (fuzzMaxSize + 1))
+		decompressBoth(t, c, z, n)
 		out, err := Decompress(c, []byte("pre"), z, n)
 		if err != nil {
 			if !errors.Is(err, errcode.ErrFormat) && !errors.Is(err, errcode.ErrUnsupported) {

@@ -69,25 +69,36 @@ func compressLZ4(dst, src []byte, level int) ([]byte, error) {
 	return dst[:start+lz4PrefixLen+n], nil
 }
 
-func decompressLZ4(dst, src []byte, size int) ([]byte, error) {
+// checkLZ4 checks an LZ4 chunk's prefix and expansion against size before
+// anything is allocated, and returns its block.
+func checkLZ4(src []byte, size int) ([]byte, error) {
 	if len(src) < lz4PrefixLen {
-		return dst, errcode.At(pkg, errcode.ErrFormat, int64(len(src)), "lz4 chunk of %d bytes has no length prefix", len(src))
+		return nil, errcode.At(pkg, errcode.ErrFormat, int64(len(src)), "lz4 chunk of %d bytes has no length prefix", len(src))
 	}
 	if p := binary.LittleEndian.Uint32(src); uint64(p) != uint64(size) {
-		return dst, errcode.At(pkg, errcode.ErrFormat, 0, "lz4 length prefix %d, want %d", p, size)
+		return nil, errcode.At(pkg, errcode.ErrFormat, 0, "lz4 length prefix %d, want %d", p, size)
 	}
 	block := src[lz4PrefixLen:]
 	if size == 0 {
 		// As in the reference decoder, the empty block is one token with
-		// no literals and no match. (Never call UncompressBlock with an
-		// empty dst: its amd64 assembly writes through a nil dst.)
+		// no literals and no match.
 		if len(block) != 1 || block[0] != 0 {
-			return dst, errcode.At(pkg, errcode.ErrFormat, lz4PrefixLen, "lz4 block for 0 bytes is %x, want 00", block)
+			return nil, errcode.At(pkg, errcode.ErrFormat, lz4PrefixLen, "lz4 block for 0 bytes is %x, want 00", block)
 		}
-		return dst, nil
+		return block, nil
 	}
 	if len(block) == 0 || size/lz4MaxRatio > len(block) {
-		return dst, errcode.New(pkg, errcode.ErrFormat, "lz4 block of %d bytes cannot hold %d bytes", len(block), size)
+		return nil, errcode.New(pkg, errcode.ErrFormat, "lz4 block of %d bytes cannot hold %d bytes", len(block), size)
+	}
+	return block, nil
+}
+
+func decompressLZ4(dst, src []byte, size int) ([]byte, error) {
+	block, err := checkLZ4(src, size)
+	if err != nil || size == 0 {
+		// (Never call UncompressBlock with an empty dst: its amd64
+		// assembly writes through a nil dst.)
+		return dst, err
 	}
 	start := len(dst)
 	dst, room := grow(dst, size)

@@ -87,12 +87,21 @@ func compressZlib(dst, src []byte, level int) ([]byte, error) {
 	return aw.b, nil
 }
 
-func decompressZlib(dst, src []byte, size int) ([]byte, error) {
+// checkZlib checks a zlib stream's expansion against size before anything
+// is allocated, and refuses a preset dictionary.
+func checkZlib(src []byte, size int) error {
 	if size/deflateMaxRatio > len(src) {
-		return dst, errcode.New(pkg, errcode.ErrFormat, "zlib stream of %d bytes cannot hold %d bytes", len(src), size)
+		return errcode.New(pkg, errcode.ErrFormat, "zlib stream of %d bytes cannot hold %d bytes", len(src), size)
 	}
 	if len(src) >= 2 && src[0]&0x0f == 8 && (uint(src[0])<<8|uint(src[1]))%31 == 0 && src[1]&0x20 != 0 {
-		return dst, errcode.At(pkg, errcode.ErrUnsupported, 1, "zlib stream needs a preset dictionary")
+		return errcode.At(pkg, errcode.ErrUnsupported, 1, "zlib stream needs a preset dictionary")
+	}
+	return nil
+}
+
+func decompressZlib(dst, src []byte, size int) ([]byte, error) {
+	if err := checkZlib(src, size); err != nil {
+		return dst, err
 	}
 	z := zlibReaders.Get().(*zlibReader)
 	defer func() {
