@@ -484,6 +484,14 @@ export interface MmxCreateOptions {
   maxChunkBytes?: number;
   /** Refuse directories with more chunks (default 4194304). */
   maxChunks?: number;
+  /**
+   * Refuse to read a compressed chunk that expands more than this many times
+   * its stored size (default 1024; chunks up to 64 KiB always pass). zstd of
+   * all-zero data expands about 9000:1: raise it for files you trust.
+   */
+  maxRatio?: number;
+  /** Refuse Text, Sequence and Meta payloads larger than this (default 64 MiB). */
+  maxJsonBytes?: number;
 }
 
 /** Options of {@link MmxFile.open}. Unknown keys are PF_EBADARG. */
@@ -502,6 +510,14 @@ export interface MmxOpenOptions {
   maxChunkBytes?: number;
   /** Refuse directories with more chunks (default 4194304). */
   maxChunks?: number;
+  /**
+   * Refuse to read a compressed chunk that expands more than this many times
+   * its stored size (default 1024; chunks up to 64 KiB always pass). zstd of
+   * all-zero data expands about 9000:1: raise it for files you trust.
+   */
+  maxRatio?: number;
+  /** Refuse Text, Sequence and Meta payloads larger than this (default 64 MiB). */
+  maxJsonBytes?: number;
 }
 
 /** Options of {@link MmxFile.fromBytes}: the library's defaults apply otherwise (verify on read, default limits). */

@@ -129,6 +129,6 @@ func (l *Limits) checkSize(e *Entry) error {
 	if hi, lo := bits.Mul64(e.Size, uint64(l.MaxRatio)); hi != 0 || u <= lo || u-lo <= RatioFloor {
 		return nil
 	}
-	return errcode.New("mmx", errcode.ErrLimit, "chunk %q: %d bytes stored declare %d uncompressed, more than %d:1 (Limits.MaxRatio; raise it for files you trust)",
+	return errcode.New("mmx", errcode.ErrLimit, "chunk %q: %d bytes stored declare %d uncompressed, more than %d:1 (Limits.MaxRatio, option max_ratio, CLI -max-ratio: raise it for files you trust)",
 		e.Name, e.Size, u, l.MaxRatio)
 }

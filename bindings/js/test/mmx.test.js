@@ -685,3 +685,20 @@ describe('errors and lifetime', () => {
     assert.throws(() => new MmxFile(), TypeError);
   });
 });
+
+describe('limits', () => {
+  test('maxRatio refuses a chunk that expands too far, and can be raised', (t) => {
+    const dir = tempDir(t);
+    const path = join(dir, 'zeros.mmx');
+    const zeros = new Float32Array(1 << 20);
+    const w = M.create(path);
+    w.writeTensor('z', zeros, [zeros.length], { compression: 'Zstd' });
+    w.commit();
+    w.close();
+    const r = keep(M.open(path));
+    assert.throws(() => r.read('z'), (e) => e instanceof PolyfmtError && e.code === 13 && /MaxRatio/.test(e.message));
+    const ok = keep(M.open(path, { maxRatio: 1 << 20 }));
+    assert.deepEqual(ok.read('z').data, zeros);
+    assert.throws(() => M.open(path, { maxRatio: -1 }), (e) => e instanceof PolyfmtError && e.code === 21);
+  });
+});

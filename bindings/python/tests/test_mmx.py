@@ -950,3 +950,22 @@ def test_raw_ctypes_address_lies_inside_the_image(all_types: Path) -> None:
         assert ctypes.string_at(start, 4) == b"MMX\x00"
         assert ctypes.string_at(start, len(data)) == data
         del a
+
+
+def test_max_ratio_bounds_expansion_and_can_be_raised(tmp_path):
+    # 4 MiB of zeros under zstd expands thousands of times: over the default
+    # ratio limit, readable once the caller raises it for a file it trusts.
+    from polyfmt.errors import LimitError
+
+    path = tmp_path / "zeros.mmx"
+    zeros = np.zeros(1 << 20, dtype=np.float32)
+    with mmx.File.create(path) as f:
+        f.write_tensor("z", zeros, compression="zstd")
+        f.commit()
+    with mmx.File.open(path) as f:
+        with pytest.raises(LimitError, match="MaxRatio"):
+            f.read("z")
+    with mmx.File.open(path, max_ratio=1 << 20) as f:
+        np.testing.assert_array_equal(f.read("z"), zeros)
+    with pytest.raises(polyfmt.errors.BadArgumentError):
+        mmx.File.open(path, max_ratio=-1)

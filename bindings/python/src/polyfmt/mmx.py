@@ -449,6 +449,8 @@ class File:
         no_sync: bool = False,
         max_chunk_bytes: Optional[int] = None,
         max_chunks: Optional[int] = None,
+        max_ratio: Optional[int] = None,
+        max_json_bytes: Optional[int] = None,
         options: Optional[Mapping[str, Any]] = None,
     ) -> "File":
         """Opens an existing file.
@@ -462,7 +464,11 @@ class File:
         ``verify``: when chunk checksums are checked, ``"on_read"`` (a
         chunk's first full read), ``"on_open"`` or ``"never"``.
         ``max_chunk_bytes`` and ``max_chunks`` bound what an untrusted file
-        may claim.
+        may claim; ``max_ratio`` (default 1024) bounds how far a compressed
+        chunk may expand when read, and ``max_json_bytes`` (default 64 MiB)
+        a Text, Sequence or Meta payload. A chunk over a limit raises
+        :class:`~polyfmt.errors.LimitError` when it is read; raise the limit
+        for a file you trust (zstd of all-zero data expands about 9000:1).
         """
         p = fsencode(path)
         o = options_json(
@@ -470,6 +476,8 @@ class File:
             no_sync=no_sync or None,
             max_chunk_bytes=max_chunk_bytes,
             max_chunks=max_chunks,
+            max_ratio=max_ratio,
+            max_json_bytes=max_json_bytes,
             options=options,
         )
         h = c_uint32()
