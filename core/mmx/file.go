@@ -96,6 +96,7 @@ type File struct {
 	commitEnd      uint64            // file length after the last commit
 	recOff         uint64            // where the last directory record starts
 	rec            Recovery
+	recoveryRead   uint64   // bytes open read or hashed to find the directory (tests: linear in the tail)
 	verified       sync.Map // *Entry → true once its checksum held
 	broken         error
 	closed         bool

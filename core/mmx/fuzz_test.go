@@ -4,6 +4,9 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/polyfmt/polyfmt/core/internal/storage"
+	"github.com/polyfmt/polyfmt/core/mmx/internal/hostile"
 )
 
 // FuzzOpen: arbitrary bytes never panic the reader; a file it accepts
@@ -19,6 +22,15 @@ func FuzzOpen(f *testing.F) {
 			}
 			f.Add(b)
 		}
+	}
+	// The hostile shapes recovery once choked on (core/mmx/internal/hostile).
+	if base, err := os.ReadFile(filepath.Join(vectorDir, "all_types.mmx")); err == nil {
+		f.Add(hostile.TrailerFlood(base, 64))
+		f.Add(hostile.CraftedHeads(base, 8, 4096))
+		f.Add(hostile.CraftedHeads(base, 1, 1<<20)) // over lim's MaxDirectoryBytes
+		zeros := storage.NewMem(nil)
+		hostile.ZerosThenTrailer(zeros, base, 64<<10)
+		f.Add(zeros.Snapshot())
 	}
 	lim := &Limits{MaxChunkBytes: 1 << 20, MaxDirectoryBytes: 1 << 20, MaxChunks: 1000}
 	f.Fuzz(func(t *testing.T, data []byte) {
