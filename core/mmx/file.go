@@ -333,6 +333,21 @@ func (f *File) Recovery() Recovery {
 	return f.rec
 }
 
+// VerifyCommitted checks the committed state as Verify does, every chunk's
+// SHA-256 and payload, but does not fail because open had to recover (a
+// commit cut short after the last directory, a stale or torn header):
+// Recovery says what a writable open drops or rewrites. It is what
+// "polyfmt verify" reports after a crash.
+func (f *File) VerifyCommitted() error {
+	f.mu.RLock()
+	err := f.checkOpen()
+	f.mu.RUnlock()
+	if err != nil {
+		return err
+	}
+	return f.verifyChunks()
+}
+
 // Generation is the number of the last commit.
 func (f *File) Generation() uint64 {
 	f.mu.RLock()
