@@ -38,7 +38,23 @@ type Options struct {
 	NoSync bool
 	Verify VerifyMode
 	Limits *Limits
+	// AutoCompactMinDead and AutoCompactRatio bound the dead space every
+	// commit leaves (old directories above all: each commit appends the
+	// whole directory). When a commit leaves more than AutoCompactMinDead
+	// dead bytes and more than AutoCompactRatio × the live bytes, Commit
+	// compacts the file (as Compact does: a file on disk is rewritten beside
+	// itself and renamed over it). 0 means the default: 64 MiB and 1.0, so
+	// a file is at most about twice its live size, or live + 64 MiB. A
+	// negative AutoCompactMinDead turns it off.
+	AutoCompactMinDead int64
+	AutoCompactRatio   float64
 }
+
+// Defaults of Options.AutoCompactMinDead and AutoCompactRatio.
+const (
+	DefaultAutoCompactMinDead = 64 << 20
+	DefaultAutoCompactRatio   = 1.0
+)
 
 // Header is the decoded header JSON. Every field is kept true at each commit.
 type Header struct {
@@ -101,6 +117,9 @@ type File struct {
 	broken         error
 	closed         bool
 	readOnlyReason string // why writes are refused (imports)
+	repl           replacement // how Compact puts a new image in place (nil: it cannot)
+	moved          map[*Entry]*Entry // entries the last compactions moved → their new copies
+	compactAt      uint64      // after a failed automatic compaction: dead bytes before the next try
 }
 
 func optOrZero(o *Options) Options {
@@ -147,16 +166,26 @@ func newIdentity(o Options) (identity, error) {
 // is valid from the start.
 func Create(path string, opt *Options) (*File, error) {
 	o := optOrZero(opt)
-	osf, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
-	if err != nil {
-		return nil, err
-	}
-	unlock, err := storage.LockWriter(osf)
-	if err != nil {
+	var osf *os.File
+	var unlock func()
+	for tries := 0; ; tries++ {
+		var err error
+		if osf, err = os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644); err != nil {
+			return nil, err
+		}
+		if unlock, err = storage.LockWriter(osf); err != nil {
+			osf.Close()
+			return nil, err
+		}
+		// A compaction may have renamed another file over path meanwhile.
+		if storage.SamePath(osf, path) || tries == 10 {
+			break
+		}
+		unlock()
 		osf.Close()
-		return nil, err
 	}
 	f := &File{h: storage.OSFile{File: osf, Unlock: unlock}, path: path, name: path}
+	f.repl = pathReplacement{f}
 	if err := storage.Empty(osf); err != nil {
 		f.release()
 		return nil, err
@@ -175,6 +204,7 @@ func NewMem(data []byte, opt *Options) (*File, error) {
 	m := storage.NewMem(data)
 	if len(data) == 0 {
 		f := &File{mem: m, name: "memory"}
+		f.repl = memReplacement{f}
 		return f, f.create(m, o)
 	}
 	f, err := openStorage(m, uint64(m.Size()), o)
@@ -182,6 +212,7 @@ func NewMem(data []byte, opt *Options) (*File, error) {
 		return nil, err
 	}
 	f.mem, f.name = m, "memory"
+	f.repl = memReplacement{f}
 	return f, nil
 }
 
@@ -225,6 +256,7 @@ func OpenFile(path string, flag int, opt *Options) (*File, error) {
 	writable := flag&(os.O_RDWR|os.O_WRONLY) != 0
 	if writable {
 		f.r, f.st = h.File, h.File
+		f.repl = pathReplacement{f}
 	} else {
 		f.data, f.r = data, storage.Bytes(data)
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
 	"github.com/polyfmt/polyfmt/core/internal/jsonx"
@@ -409,17 +410,38 @@ func (f *File) Refresh() (uint64, error) {
 	if f.st != nil || f.h.File == nil {
 		return f.gen, nil
 	}
-	fi, err := f.h.File.Stat()
-	if err != nil {
+	// A compaction replaces the file: follow the path to the new one.
+	osf := f.h.File
+	if f.path != "" {
+		if pfi, err := os.Stat(f.path); err == nil {
+			if ofi, err := osf.Stat(); err == nil && !os.SameFile(pfi, ofi) {
+				if nf, err := os.Open(f.path); err == nil {
+					osf = nf
+				}
+			}
+		}
+	}
+	fail := func(err error) (uint64, error) {
+		if osf != f.h.File {
+			osf.Close()
+		}
 		return 0, err
 	}
-	g := &File{h: storage.OSFile{File: f.h.File}, path: f.path, name: f.name, opt: f.opt, lim: f.lim}
+	fi, err := osf.Stat()
+	if err != nil {
+		return fail(err)
+	}
+	g := &File{h: storage.OSFile{File: osf}, path: f.path, name: f.name, opt: f.opt, lim: f.lim}
 	if err := g.mapFile(fi.Size()); err != nil {
-		return 0, err
+		return fail(err)
 	}
 	if err := g.open(uint64(fi.Size()), false); err != nil {
 		g.h.Region.Close()
-		return 0, err
+		return fail(err)
+	}
+	if osf != f.h.File {
+		f.h.File.Close() // its mapping stays valid, retired below
+		f.h.File = osf
 	}
 	// The old mapping stays until Close: views lent from it (Go slices,
 	// borrowed pointers across the ABI) are promised to live that long.

@@ -98,6 +98,21 @@ func OpenPath(path string, flag int) (o OSFile, size int64, data []byte, err err
 		if o.Unlock, err = LockWriter(o.File); err != nil {
 			return fail(err)
 		}
+		// A writer that compacts renames a new file over path, locked
+		// before it is renamed, then lets go of the old one. Whoever locked
+		// the old one after that holds a file no path names: open again.
+		for tries := 0; !SamePath(o.File, path); tries++ {
+			o.Release()
+			if tries == 10 {
+				return OSFile{}, 0, nil, &os.PathError{Op: "lock", Path: path, Err: os.ErrNotExist}
+			}
+			if o.File, err = os.OpenFile(path, mode, 0); err != nil {
+				return OSFile{}, 0, nil, err
+			}
+			if o.Unlock, err = LockWriter(o.File); err != nil {
+				return fail(err)
+			}
+		}
 	}
 	fi, err := o.File.Stat()
 	if err != nil {
@@ -109,4 +124,14 @@ func OpenPath(path string, flag int) (o OSFile, size int64, data []byte, err err
 		}
 	}
 	return o, fi.Size(), data, nil
+}
+
+// SamePath reports whether path still names the file f has open.
+func SamePath(f *os.File, path string) bool {
+	fi, err := f.Stat()
+	if err != nil {
+		return false
+	}
+	pi, err := os.Stat(path)
+	return err == nil && os.SameFile(fi, pi)
 }
