@@ -116,10 +116,10 @@ type File struct {
 	verified       sync.Map // *Entry → true once its checksum held
 	broken         error
 	closed         bool
-	readOnlyReason string // why writes are refused (imports)
-	repl           replacement // how Compact puts a new image in place (nil: it cannot)
+	readOnlyReason string            // why writes are refused (imports)
+	repl           replacement       // how Compact puts a new image in place (nil: it cannot)
 	moved          map[*Entry]*Entry // entries the last compactions moved → their new copies
-	compactAt      uint64      // after a failed automatic compaction: dead bytes before the next try
+	compactAt      uint64            // after a failed automatic compaction: dead bytes before the next try
 }
 
 func optOrZero(o *Options) Options {
