@@ -422,3 +422,53 @@ func BenchmarkCommitSmall(b *testing.B) {
 		})
 	}
 }
+
+// Readers in other goroutines keep reading while commits compact the file
+// under them (run with -race).
+func TestAutoCompactConcurrentReaders(t *testing.T) {
+	f, err := NewMem(crashBase(t), &autoOpts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := state(t, f)
+	done := make(chan struct{})
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			for {
+				select {
+				case <-done:
+					errs <- nil
+					return
+				default:
+				}
+				for name, v := range want {
+					if _, b, err := f.ReadChunk(name); err != nil || string(b) != v {
+						errs <- fmt.Errorf("%s: %v", name, err)
+						return
+					}
+				}
+				if _, _, err := f.ReadTensorRows("a", 0, 1); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	gen := f.Generation()
+	for i := range 200 {
+		f.WriteText(fmt.Sprint("w", i%3), &Text{Content: strings.Repeat("z", 100)}, nil)
+		if err := f.Commit(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(done)
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if f.Generation() < gen+300 { // each commit compacted
+		t.Fatalf("generation %d → %d", gen, f.Generation())
+	}
+}
