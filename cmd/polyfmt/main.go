@@ -6,7 +6,7 @@
 //	polyfmt ls [-l] FILE [PREFIX]              .mmx: chunk names (-l: type, dtype, shape, sizes)
 //	polyfmt cat FILE NAME                      .mmx: one chunk's content or a summary
 //	polyfmt export FILE NAME OUT.npy           .mmx: a Tensor or Embedding as a NumPy .npy file
-//	polyfmt compact FILE                       .mmx: rewrite in place with only the live chunks
+//	polyfmt compact FILE                       .mmx: rewrite with only the live chunks, renamed over it
 //	polyfmt version
 //
 // The format is detected from the file's first bytes, not its name.
@@ -40,7 +40,8 @@ const usage = `usage:
                                              (Tensor, Embedding: the first N values; Mesh: counts)
   polyfmt export [-q] [-f] FILE NAME OUT.npy .mmx: a Tensor or Embedding as a NumPy .npy file
                                              (-f: replace OUT.npy)
-  polyfmt compact [-q] FILE                  .mmx: rewrite in place with only the live chunks
+  polyfmt compact [-q] FILE                  .mmx: rewrite with only the live chunks (beside the
+                                             file, renamed over it; writers also do it on their own)
   polyfmt version
 
 exit status: 0 success (verify: intact and clean); 1 the file is damaged or the

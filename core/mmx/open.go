@@ -201,6 +201,7 @@ func (s *scanner) last() (*found, error) {
 	// window; the candidate's head is then read and checked before its body.
 	magic := []byte(tailMagic)
 	var buf []byte
+	var at []int
 	window := uint64(scanWindowMin)
 	hi := s.size
 	for hi > HeaderSize {
@@ -210,11 +211,20 @@ func (s *scanner) last() (*found, error) {
 			return nil, err
 		}
 		s.low = min(s.low, lo)
-		for i := len(chunk); ; {
-			j := bytes.LastIndex(chunk[:i], magic)
+		// Find the magics forward (bytes.Index skips ahead to the first
+		// byte, much faster than LastIndex over data without it), then try
+		// them newest first.
+		at = at[:0]
+		for i := 0; ; {
+			j := bytes.Index(chunk[i:], magic)
 			if j < 0 {
 				break
 			}
+			at = append(at, i+j)
+			i += j + len(magic) // occurrences of the magic cannot overlap
+		}
+		for k := len(at) - 1; k >= 0; k-- {
+			j := at[k]
 			end := lo + uint64(j) + 8
 			var r *found
 			var err error
@@ -226,7 +236,6 @@ func (s *scanner) last() (*found, error) {
 			if r != nil || err != nil {
 				return r, err
 			}
-			i = j + len(magic) - 1
 		}
 		if lo == HeaderSize {
 			break
