@@ -27,7 +27,6 @@ func FuzzOpen(f *testing.F) {
 	if base, err := os.ReadFile(filepath.Join(vectorDir, "all_types.mmx")); err == nil {
 		f.Add(hostile.TrailerFlood(base, 64))
 		f.Add(hostile.CraftedHeads(base, 8, 4096))
-
 		zeros := storage.NewMem(nil)
 		hostile.ZerosThenTrailer(zeros, base, 64<<10)
 		f.Add(zeros.Snapshot())
