@@ -184,11 +184,22 @@ func (f *File) relocate(e *Entry) *Entry {
 }
 
 // pathReplacement writes the image to a temporary file beside the file
-// and renames it over the file.
-type pathReplacement struct{ f *File }
+// and renames it over the file. path is absolute, so a change of working
+// directory after open does not move the target.
+type pathReplacement struct {
+	f    *File
+	path string
+}
+
+func newPathReplacement(f *File, path string) pathReplacement {
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	return pathReplacement{f, path}
+}
 
 func (p pathReplacement) create() (storage.File, error) {
-	dir, base := filepath.Dir(p.f.path), filepath.Base(p.f.path)
+	dir, base := filepath.Dir(p.path), filepath.Base(p.path)
 	// Images a crash left behind: only the writer compacts, and it holds
 	// the lock, so none of them is in use.
 	if ents, err := os.ReadDir(dir); err == nil {
@@ -210,6 +221,7 @@ func (p pathReplacement) create() (storage.File, error) {
 
 func (p pathReplacement) install(img storage.File) (storage.File, error) {
 	f, tmp := p.f, img.(*os.File)
+	path := p.path
 	// Lock the new file before its name is visible, so no other writer can
 	// take it; writers that opened the old one find it replaced
 	// (storage.OpenPath checks that the path still names what it locked).
@@ -217,11 +229,11 @@ func (p pathReplacement) install(img storage.File) (storage.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := os.Rename(tmp.Name(), f.path); err != nil {
+	if err := os.Rename(tmp.Name(), path); err != nil {
 		unlock()
 		return nil, err
 	}
-	if d, err := os.Open(filepath.Dir(f.path)); err == nil {
+	if d, err := os.Open(filepath.Dir(path)); err == nil {
 		d.Sync()
 		d.Close()
 	}

@@ -318,7 +318,7 @@ func TestAutoCompactOnDisk(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		w.repl = cutPath{pathReplacement{w}, cut}
+		w.repl = cutPath{newPathReplacement(w, path), cut}
 		if err := w.Compact(); !errors.Is(err, storage.ErrCrash) {
 			t.Fatalf("cut %d: %v", cut, err)
 		}

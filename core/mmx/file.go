@@ -185,7 +185,7 @@ func Create(path string, opt *Options) (*File, error) {
 		osf.Close()
 	}
 	f := &File{h: storage.OSFile{File: osf, Unlock: unlock}, path: path, name: path}
-	f.repl = pathReplacement{f}
+	f.repl = newPathReplacement(f, path)
 	if err := storage.Empty(osf); err != nil {
 		f.release()
 		return nil, err
@@ -256,7 +256,7 @@ func OpenFile(path string, flag int, opt *Options) (*File, error) {
 	writable := flag&(os.O_RDWR|os.O_WRONLY) != 0
 	if writable {
 		f.r, f.st = h.File, h.File
-		f.repl = pathReplacement{f}
+		f.repl = newPathReplacement(f, path)
 	} else {
 		f.data, f.r = data, storage.Bytes(data)
 	}
