@@ -226,6 +226,9 @@ func (s *scanner) last() (*found, error) {
 		for k := len(at) - 1; k >= 0; k-- {
 			j := at[k]
 			end := lo + uint64(j) + 8
+			if end == s.size {
+				continue // tried first, above
+			}
 			var r *found
 			var err error
 			if j >= 8 {
