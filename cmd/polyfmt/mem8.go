@@ -32,9 +32,7 @@ func cmdInspect(args []string, stdout, stderr io.Writer) error {
 	defer f.Close()
 	info := ffi.Mem8Info(f)
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(info)
+		return jsonOut(stdout, info, true)
 	}
 	fmt.Fprintf(stdout, "%s: MEM8 version %d\n", path, info.Version)
 	flags := strings.Join(info.FlagNames, ", ")

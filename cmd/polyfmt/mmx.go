@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -161,10 +160,7 @@ func cmdMMXInspect(args []string, stdout, stderr io.Writer) error {
 	info := ffi.MMXInfo(f)
 	writer := writerName(path)
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		return enc.Encode(mmxInspectJSON{MMXInfoJSON: info, Writer: writer, ChunksPerType: counts})
+		return jsonOut(stdout, mmxInspectJSON{MMXInfoJSON: info, Writer: writer, ChunksPerType: counts}, false)
 	}
 	h := info.Header
 	w := stdout
@@ -413,12 +409,7 @@ func firstQuoted(ss []string, n int) []string {
 	return out
 }
 
-func prettyJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
-}
+func prettyJSON(w io.Writer, v any) error { return jsonOut(w, v, false) }
 
 // printTensor prints a one-line summary of an array chunk and its first n values.
 func printTensor(w io.Writer, e *mmx.Entry, t *mmx.Tensor, n int) {

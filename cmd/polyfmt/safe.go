@@ -1,9 +1,13 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -62,4 +66,37 @@ func safeText(s string) string {
 		i += n
 	}
 	return b.String()
+}
+
+// jsonOut writes v as indented JSON whose strings carry no raw format or
+// control character: encoding/json escapes control characters but not,
+// say, U+202E, so those are written as \uXXXX escapes (the same string to
+// a JSON reader). Every command that prints JSON uses it.
+func jsonOut(w io.Writer, v any, escapeHTML bool) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(escapeHTML)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	b := buf.Bytes()
+	if printable(strings.NewReplacer("\n", "").Replace(string(b))) {
+		_, err := w.Write(b)
+		return err
+	}
+	var out bytes.Buffer
+	for _, r := range string(b) { // encoding/json wrote valid UTF-8
+		switch {
+		case r == '\n' || strconv.IsPrint(r):
+			out.WriteRune(r)
+		case r > 0xffff:
+			r1, r2 := utf16.EncodeRune(r)
+			fmt.Fprintf(&out, `\u%04x\u%04x`, r1, r2)
+		default:
+			fmt.Fprintf(&out, `\u%04x`, r)
+		}
+	}
+	_, err := w.Write(out.Bytes())
+	return err
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -89,6 +91,23 @@ func TestSafeNamesInOutput(t *testing.T) {
 		if raw(out) || raw(errs) {
 			t.Errorf("%s: %d printed a raw control or format character:\n%q\n%q", args[0], code, out, errs)
 		}
+	}
+	// JSON output: the same strings, escaped as JSON allows.
+	f2, err := mmx.OpenFile(path, os.O_RDWR, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f2.WriteJSON("meta", map[string]string{"k\u202e": "v\ufeff\U0001F600"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	f2.Close()
+	code, out, _ = runCLI("cat", path, "meta")
+	if code != 0 || raw(out) || !strings.Contains(out, `"k\u202e": "v\ufeff😀"`) {
+		t.Errorf("cat meta: %d\n%s", code, out)
+	}
+	var v struct{ Data map[string]string }
+	if err := json.Unmarshal([]byte(out), &v); err != nil || v.Data["k\u202e"] != "v\ufeff\U0001F600" {
+		t.Errorf("cat meta is not the same JSON: %v %v", err, v)
 	}
 	if _, out, _ := runCLI("ls", "-l", path); !strings.Contains(out, `"\x1b[31mred\u202e"`) || !strings.Contains(out, `"evil\u202etxt.exe"  Text`) {
 		t.Errorf("ls -l:\n%s", out)
