@@ -43,9 +43,10 @@ type Options struct {
 	// whole directory). When a commit leaves more than AutoCompactMinDead
 	// dead bytes and more than AutoCompactRatio × the live bytes, Commit
 	// compacts the file (as Compact does: a file on disk is rewritten beside
-	// itself and renamed over it). 0 means the default: 64 MiB and 1.0, so
-	// a file is at most about twice its live size, or live + 64 MiB. A
-	// negative AutoCompactMinDead turns it off.
+	// itself and renamed over it). Zero values take the defaults, 64 MiB
+	// and 1.0 (a ratio ≤ 0 too), so a file is at most about twice its live
+	// size, or live + 64 MiB. A negative AutoCompactMinDead turns it off.
+	// Live bytes are the file's size minus DeadBytes.
 	AutoCompactMinDead int64
 	AutoCompactRatio   float64
 }
