@@ -1,16 +1,18 @@
 // Command polyfmt inspects, verifies and converts the files polyfmt reads.
 //
 //	polyfmt inspect [-json] [-blocks N] FILE   header, recovery report, newest blocks (.m8) or chunks per type (.mmx)
-//	polyfmt verify FILE                        full integrity check
+//	polyfmt verify FILE                        full integrity check of the committed state
 //	polyfmt convert IN OUT                     .m8 → JSON, JSON (plain or zlib) → .m8, .mmx (MorphNet's too) → .mmx
 //	polyfmt ls [-l] FILE [PREFIX]              .mmx: chunk names (-l: type, dtype, shape, sizes)
 //	polyfmt cat FILE NAME                      .mmx: one chunk's content or a summary
 //	polyfmt export FILE NAME OUT.npy           .mmx: a Tensor or Embedding as a NumPy .npy file
-//	polyfmt compact FILE                       .mmx: rewrite in place with only the live chunks
+//	polyfmt compact FILE                       .mmx: rewrite with only the live chunks, renamed over it
 //	polyfmt version
 //
 // The format is detected from the file's first bytes, not its name.
-// Exit status: 0 success, 1 the file is bad or the operation failed, 2 usage.
+// Exit status: 0 success; 1 the file is bad or the operation failed; 2 usage;
+// 3 (verify) the committed state is intact but an unfinished commit or
+// append follows it, which a writable open would drop.
 package main
 
 import (
@@ -25,7 +27,8 @@ const usage = `usage:
   polyfmt inspect [-json] [-blocks N] FILE   show header, recovery report and the newest blocks
                                              (.mmx: header, generation, dead bytes, chunks per type)
   polyfmt verify FILE                        check every block, signature, chain link and checksum
-                                             (.mmx: every chunk's SHA-256 and payload)
+                                             (.mmx: every chunk's SHA-256 and payload) of the
+                                             committed state; report what a writer would drop
                                              .mmx verify, cat, export and convert take -max-ratio N:
                                              the largest compression ratio a chunk may have
                                              (default 1024; zstd of zeros needs more)
@@ -40,12 +43,31 @@ const usage = `usage:
                                              (Tensor, Embedding: the first N values; Mesh: counts)
   polyfmt export [-q] [-f] FILE NAME OUT.npy .mmx: a Tensor or Embedding as a NumPy .npy file
                                              (-f: replace OUT.npy)
-  polyfmt compact [-q] FILE                  .mmx: rewrite in place with only the live chunks
+  polyfmt compact [-q] FILE                  .mmx: rewrite with only the live chunks (beside the
+                                             file, renamed over it; writers also do it on their own)
   polyfmt version
+
+exit status: 0 success (verify: intact and clean); 1 the file is damaged or the
+operation failed; 2 usage; 3 verify: the committed state is intact, but an
+unfinished commit (.mmx) or append (.m8) follows it, which a writable open drops.
+Names and other strings from a file are printed bare when printable, else Go-quoted.
 `
 
 // errUsage marks a command-line mistake (exit status 2).
 var errUsage = errors.New("usage")
+
+// errUnfinished marks a verify whose committed state is intact but is
+// followed by an unfinished commit or append (exit status 3). The command
+// has printed its report.
+var errUnfinished = errors.New("unfinished commit")
+
+// Exit statuses.
+const (
+	exitOK         = 0
+	exitFailed     = 1
+	exitUsage      = 2
+	exitUnfinished = 3
+)
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
@@ -54,7 +76,7 @@ func main() {
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
-		return 2
+		return exitUsage
 	}
 	var err error
 	switch args[0] {
@@ -93,15 +115,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	switch {
 	case err == nil:
-		return 0
+		return exitOK
+	case errors.Is(err, errUnfinished):
+		return exitUnfinished
 	case errors.Is(err, errUsage):
-		fmt.Fprintf(stderr, "polyfmt: %v\n%s", err, usage)
-		return 2
+		fmt.Fprintf(stderr, "polyfmt: %s\n%s", safeText(err.Error()), usage)
+		return exitUsage
 	case errors.Is(err, flag.ErrHelp):
-		return 2
+		return exitUsage
 	default:
-		fmt.Fprintf(stderr, "polyfmt: %v\n", err)
-		return 1
+		fmt.Fprintf(stderr, "polyfmt: %s\n", safeText(err.Error()))
+		return exitFailed
 	}
 }
 

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -170,10 +169,7 @@ func cmdMMXInspect(args []string, stdout, stderr io.Writer) error {
 	info := ffi.MMXInfo(f)
 	writer := writerName(path)
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		return enc.Encode(mmxInspectJSON{MMXInfoJSON: info, Writer: writer, ChunksPerType: counts})
+		return jsonOut(stdout, mmxInspectJSON{MMXInfoJSON: info, Writer: writer, ChunksPerType: counts}, false)
 	}
 	h := info.Header
 	w := stdout
@@ -182,11 +178,11 @@ func cmdMMXInspect(args []string, stdout, stderr io.Writer) error {
 	} else {
 		fmt.Fprintf(w, "%s: MMX version %d\n", path, h.Version)
 	}
-	fmt.Fprintf(w, "  file_id         %s\n", h.FileID)
-	fmt.Fprintf(w, "  created         %s\n", h.Created)
+	fmt.Fprintf(w, "  file_id         %s\n", safeName(h.FileID))
+	fmt.Fprintf(w, "  created         %s\n", safeName(h.Created))
 	fmt.Fprintf(w, "  creator         %s\n", strconv.Quote(h.Creator))
 	if h.ModelUUID != nil {
-		fmt.Fprintf(w, "  model_uuid      %s\n", *h.ModelUUID)
+		fmt.Fprintf(w, "  model_uuid      %s\n", safeName(*h.ModelUUID))
 	} else {
 		fmt.Fprintf(w, "  model_uuid      none\n")
 	}
@@ -205,7 +201,7 @@ func cmdMMXInspect(args []string, stdout, stderr io.Writer) error {
 	}
 	parts := make([]string, len(order))
 	for i, t := range order {
-		parts[i] = fmt.Sprintf("%s %d", t, counts[t])
+		parts[i] = fmt.Sprintf("%s %d", safeName(t), counts[t])
 	}
 	summary := ""
 	if len(parts) > 0 {
@@ -221,6 +217,9 @@ func cmdMMXInspect(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
+// cmdMMXVerify checks the committed state and says what a writer would
+// drop: exit 0 when it is intact and nothing follows it, 3 (errUnfinished)
+// when it is intact and an unfinished commit follows, 1 when it is damaged.
 func cmdMMXVerify(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("verify", stderr)
 	maxRatio := maxRatioFlag(fs)
@@ -234,16 +233,25 @@ func cmdMMXVerify(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer f.Close()
-	n := f.Len()
-	if err := f.Verify(); err != nil {
+	n, gen, rec := f.Len(), f.Generation(), f.Recovery()
+	if err := f.VerifyCommitted(); err != nil {
 		var ve *mmx.VerifyError
 		if errors.As(err, &ve) && ve.Chunk != "" {
 			return fmt.Errorf("%s: FAILED at chunk %q (of %d): %s", path, ve.Chunk, n, ve.Reason)
 		}
 		return fmt.Errorf("%s: FAILED: %v", path, err)
 	}
-	fmt.Fprintf(stdout, "%s: OK, %d chunks verified (generation %d)\n", path, n, f.Generation())
-	return nil
+	committed := int64(-1)
+	if fi, err := os.Stat(path); err == nil {
+		committed = fi.Size() - rec.DroppedBytes
+	}
+	if rec.Clean() {
+		fmt.Fprintf(stdout, "%s: OK, %d chunks verified (generation %d); %d bytes committed\n", path, n, gen, committed)
+		return nil
+	}
+	fmt.Fprintf(stdout, "%s: committed state OK, %d chunks verified (generation %d); %d bytes committed\n", path, n, gen, committed)
+	fmt.Fprintf(stdout, "%s: UNFINISHED: %s; a writable open (polyfmt compact) drops %d bytes\n", path, rec.Reason, rec.DroppedBytes)
+	return errUnfinished
 }
 
 func cmdLs(args []string, stdout, stderr io.Writer) error {
@@ -268,7 +276,7 @@ func cmdLs(args []string, stdout, stderr io.Writer) error {
 	}
 	if !*long {
 		for _, e := range entries {
-			fmt.Fprintln(stdout, e.Name)
+			fmt.Fprintln(stdout, safeName(e.Name))
 		}
 		return nil
 	}
@@ -290,10 +298,11 @@ func cmdLs(args []string, stdout, stderr io.Writer) error {
 			size = strconv.FormatUint(e.UncompressedSize, 10)
 		}
 		if e.LogicalRegion != nil {
-			region = *e.LogicalRegion
+			region = safeName(*e.LogicalRegion)
 		}
 		stored += e.Size
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", e.Name, e.ChunkType, dt, shape, e.Compression, e.Size, size, region)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", safeName(e.Name), safeName(string(e.ChunkType)), dt, shape,
+			safeName(e.Compression), e.Size, size, region)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -411,12 +420,7 @@ func firstQuoted(ss []string, n int) []string {
 	return out
 }
 
-func prettyJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
-}
+func prettyJSON(w io.Writer, v any) error { return jsonOut(w, v, false) }
 
 // printTensor prints a one-line summary of an array chunk and its first n values.
 func printTensor(w io.Writer, e *mmx.Entry, t *mmx.Tensor, n int) {

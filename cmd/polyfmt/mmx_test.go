@@ -158,8 +158,15 @@ func TestMMXVectors(t *testing.T) {
 				if code != 0 || !strings.Contains(out, fmt.Sprintf("OK, %d chunks verified", e.TotalChunks)) {
 					t.Errorf("verify: %d %q %q", code, out, errs)
 				}
+			} else if !e.RecoveryClean {
+				// The library's Verify fails a file that needed recovery; the
+				// command checks the committed state and says what follows it.
+				if code != exitUnfinished || !strings.Contains(out, fmt.Sprintf("committed state OK, %d chunks verified (generation %d)", e.TotalChunks, e.Generation)) ||
+					!strings.Contains(out, "UNFINISHED: ") {
+					t.Errorf("verify: %d %q %q, want exit 3 and the committed state", code, out, errs)
+				}
 			} else {
-				want := "open needed recovery"
+				want := "FAILED"
 				for _, ch := range e.Chunks {
 					if ch.Error == e.Verify {
 						want = fmt.Sprintf("FAILED at chunk %q", ch.Name)
@@ -694,5 +701,74 @@ func TestMaxRatioFlag(t *testing.T) {
 		if code := run(append([]string{args[0], "-max-ratio", "1000000"}, args[1:]...), &out, &errb); code != 0 {
 			t.Fatalf("%v -max-ratio: exit %d, %q", args, code, errb.String())
 		}
+	}
+}
+
+// verify after a crash: the committed state is checked and reported with
+// what a writer would drop (exit 3); damage in the committed state is
+// still exit 1, and a clean file exit 0.
+func TestMMXVerifyAfterCrash(t *testing.T) {
+	dir := t.TempDir()
+	torn := mmxVec + "torn_commit.mmx"
+	data, err := os.ReadFile(torn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runCLI("verify", torn)
+	wantOut := fmt.Sprintf("committed state OK, 25 chunks verified (generation 2); %d bytes committed\n", len(data)-274)
+	if code != exitUnfinished || !strings.Contains(out, wantOut) ||
+		!strings.Contains(out, "UNFINISHED: 274 bytes after the last valid directory (a commit cut short); a writable open (polyfmt compact) drops 274 bytes") || errs != "" {
+		t.Fatalf("torn: %d %q %q", code, out, errs)
+	}
+	if code, out, _ := runCLI("verify", mmxVec+"all_types.mmx"); code != exitOK || !strings.Contains(out, "OK, 25 chunks verified (generation 2); ") {
+		t.Fatalf("clean: %d %q", code, out)
+	}
+
+	// Damage inside a committed chunk of the torn file: exit 1.
+	f, err := mmx.Open(torn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := f.Entry("docs/readme")
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := append([]byte(nil), data...)
+	bad[e.Offset] ^= 0xff
+	badPath := filepath.Join(dir, "torn_bad.mmx")
+	os.WriteFile(badPath, bad, 0o644)
+	if code, out, errs := runCLI("verify", badPath); code != exitFailed || !strings.Contains(errs, `FAILED at chunk "docs/readme"`) || out != "" {
+		t.Fatalf("torn and damaged: %d %q %q", code, out, errs)
+	}
+
+	// A crash after the directory sync, before the header rewrite: the
+	// header describes the commit before; a writer rewrites it, drops nothing.
+	path := filepath.Join(dir, "stale.mmx")
+	w, err := mmx.Create(path, &mmx.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.WriteText("a", &mmx.Text{Content: "one"}, nil)
+	w.Commit()
+	w.Close()
+	old, _ := os.ReadFile(path)
+	w, _ = mmx.OpenFile(path, os.O_RDWR, &mmx.Options{NoSync: true})
+	w.WriteText("b", &mmx.Text{Content: "two"}, nil)
+	w.Close()
+	img, _ := os.ReadFile(path)
+	copy(img, old[:mmx.HeaderSize])
+	os.WriteFile(path, img, 0o644)
+	code, out, errs = runCLI("verify", path)
+	if code != exitUnfinished || !strings.Contains(out, "committed state OK, 2 chunks verified (generation 3)") ||
+		!strings.Contains(out, "header describes another commit") || !strings.Contains(out, "drops 0 bytes") {
+		t.Fatalf("stale header: %d %q %q", code, out, errs)
+	}
+	// After a writable open (here compact) the file is clean: exit 0.
+	if code, _, errs := runCLI("compact", "-q", path); code != 0 {
+		t.Fatalf("compact: %d %q", code, errs)
+	}
+	if code, out, _ := runCLI("verify", path); code != exitOK || !strings.Contains(out, "OK, 2 chunks verified") {
+		t.Fatalf("after repair: %d %q", code, out)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
 	"github.com/polyfmt/polyfmt/core/internal/storage"
@@ -13,9 +14,16 @@ import (
 // chunks: header, the directory right after it (the seed's optional start
 // copy, so the first bytes describe the whole file), the chunks in their
 // current order, and the directory again at the end. Chunks are copied as
-// stored (no recompression; checksums unchanged). A file on disk is
-// rewritten beside itself and renamed over the original, so a crash leaves
-// either file whole.
+// stored (no recompression; checksums unchanged).
+//
+// The old file is never written: the new image is written and synced
+// beside it, then put in its place at once, so a crash at any point leaves
+// either file whole. On disk the image is a temporary file in the same
+// directory ("NAME.compact-*", locked for writing before it is renamed
+// over NAME; leftovers of a crash are removed by the next compaction).
+// Readers in other processes keep the file they opened, mapping included,
+// and see the new one after Refresh. In memory the image replaces the
+// bytes under the File's lock.
 func (f *File) Compact() error {
 	f.wmu.Lock()
 	defer f.wmu.Unlock()
@@ -24,6 +32,30 @@ func (f *File) Compact() error {
 	}
 	if err := f.commit(false); err != nil {
 		return err
+	}
+	return f.compact()
+}
+
+// replacement is how compact puts a new image in place of the file.
+type replacement interface {
+	// create returns a new, empty file for the image.
+	create() (storage.File, error)
+	// install makes img (complete and synced) the file, atomically: until
+	// it returns, the old file is whole and current. It returns what the
+	// File reads and writes from then on. The caller holds f.mu.
+	install(img storage.File) (storage.File, error)
+	// discard drops an image that was not installed.
+	discard(img storage.File)
+}
+
+// copyPiece bounds the memory a chunk copy takes.
+const copyPiece = 4 << 20
+
+// compact rewrites the committed state into a new image and installs it.
+// The caller holds wmu and has committed.
+func (f *File) compact() error {
+	if f.repl == nil {
+		return errcode.New("mmx", errcode.ErrUnsupported, "%s cannot be compacted: it was opened over a storage.File", f.name)
 	}
 	f.mu.RLock()
 	live := make([]*Entry, 0, len(f.committed))
@@ -65,92 +97,197 @@ func (f *File) Compact() error {
 		reserve = alignUp(uint64(len(start)), DefaultAlignment)
 	}
 
-	var out storage.File
-	var tmp *os.File
-	var tmpPath string
-	if f.mem != nil {
-		out = storage.NewMem(nil)
-	} else {
-		var err error
-		tmp, err = os.CreateTemp(filepath.Dir(f.path), filepath.Base(f.path)+".compact-*")
-		if err != nil {
-			return err
-		}
-		tmpPath = tmp.Name()
-		out = tmp
+	out, err := f.repl.create()
+	if err != nil {
+		return err
 	}
-	cleanup := func(err error) error {
-		if tmp != nil {
-			tmp.Close()
-			os.Remove(tmpPath)
-		}
+	fail := func(err error) error {
+		f.repl.discard(out)
 		return err
 	}
 	if _, err := out.WriteAt(start, HeaderSize); err != nil {
-		return cleanup(err)
+		return fail(err)
 	}
 	end := uint64(HeaderSize) + reserve
+	var buf []byte
 	for _, e := range live {
 		ne := doc.Chunks[e.Name]
-		buf, _, err := f.stored(e, 0, e.Size)
-		if err != nil {
-			return cleanup(err)
-		}
-		if len(buf) > 0 {
-			if _, err := out.WriteAt(buf, int64(ne.Offset)); err != nil {
-				return cleanup(err)
+		for p := uint64(0); p < e.Size; {
+			n := min(e.Size-p, copyPiece)
+			if uint64(len(buf)) < n {
+				buf = make([]byte, n)
 			}
+			if err := f.readAt(buf[:n], e.Offset+p); err != nil {
+				return fail(err)
+			}
+			if _, err := out.WriteAt(buf[:n], int64(ne.Offset+p)); err != nil {
+				return fail(err)
+			}
+			p += n
 		}
 		end = ne.Offset + ne.Size
 	}
 	endOff := alignUp(end, dirAlign)
 	last, err := encodeRecord(doc, endOff)
 	if err != nil {
-		return cleanup(err)
+		return fail(err)
 	}
 	if _, err := out.WriteAt(last, int64(endOff)); err != nil {
-		return cleanup(err)
+		return fail(err)
 	}
 	size := endOff + uint64(len(last))
 	h := f.headerFor(doc.Chunks, size, &DirectoryRef{Offset: HeaderSize, Length: uint64(len(start)), Generation: gen})
 	hb, err := encodeHeader(&h)
 	if err != nil {
-		return cleanup(err)
+		return fail(err)
 	}
 	if _, err := out.WriteAt(hb[:], 0); err != nil {
-		return cleanup(err)
+		return fail(err)
 	}
-	if err := out.Sync(); err != nil {
-		return cleanup(err)
+	if err := out.Sync(); err != nil { // the image is whole before it is put in place
+		return fail(err)
 	}
 
-	if f.mem != nil {
-		img := out.(*storage.Mem).Snapshot()
-		f.mem.Truncate(0)
-		f.mem.WriteAt(img, 0)
-	} else {
-		unlock, err := storage.LockWriter(tmp)
-		if err != nil {
-			return cleanup(err)
-		}
-		if err := os.Rename(tmpPath, f.path); err != nil {
-			unlock()
-			return cleanup(err)
-		}
-		if d, err := os.Open(filepath.Dir(f.path)); err == nil {
-			d.Sync()
-			d.Close()
-		}
-		f.h.Unlock()
-		f.h.File.Close()
-		f.h.File, f.h.Unlock, f.r, f.st = tmp, unlock, tmp, tmp
-	}
 	f.mu.Lock()
+	defer f.mu.Unlock()
+	st, err := f.repl.install(out)
+	if err != nil {
+		return fail(err)
+	}
+	f.r, f.st = st, st
+	moved := make(map[*Entry]*Entry, len(live))
+	for _, e := range live {
+		moved[e] = doc.Chunks[e.Name]
+	}
+	for old, e := range f.moved { // one compaction further back, where still live
+		if ne, ok := moved[e]; ok {
+			moved[old] = ne
+		}
+	}
+	f.moved = moved
 	f.committed, f.pending, f.gen, f.hdr = doc.Chunks, map[string]*Entry{}, gen, h
 	f.end, f.commitEnd, f.recOff = size, size, endOff
+	f.compactAt = 0
 	f.verified.Clear()
-	f.mu.Unlock()
 	return nil
+}
+
+// relocate returns where to read e, an entry a reader looked up before a
+// compaction moved its chunk (the reader let go of f.mu in between): the
+// chunk's new entry. Entries from more than two compactions back are not
+// followed. The caller holds f.mu.
+func (f *File) relocate(e *Entry) *Entry {
+	if ne, ok := f.moved[e]; ok {
+		return ne
+	}
+	return e
+}
+
+// pathReplacement writes the image to a temporary file beside the file
+// and renames it over the file. path is absolute, so a change of working
+// directory after open does not move the target.
+type pathReplacement struct {
+	f    *File
+	path string
+}
+
+func newPathReplacement(f *File, path string) pathReplacement {
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	return pathReplacement{f, path}
+}
+
+func (p pathReplacement) create() (storage.File, error) {
+	dir, base := filepath.Dir(p.path), filepath.Base(p.path)
+	// Images a crash left behind: only the writer compacts, and it holds
+	// the lock, so none of them is in use.
+	if ents, err := os.ReadDir(dir); err == nil {
+		for _, e := range ents {
+			if strings.HasPrefix(e.Name(), base+".compact-") {
+				os.Remove(filepath.Join(dir, e.Name()))
+			}
+		}
+	}
+	tmp, err := os.CreateTemp(dir, base+".compact-*")
+	if err != nil {
+		return nil, err
+	}
+	if fi, err := p.f.h.File.Stat(); err == nil {
+		tmp.Chmod(fi.Mode().Perm()) // CreateTemp makes it 0600
+	}
+	return tmp, nil
+}
+
+func (p pathReplacement) install(img storage.File) (storage.File, error) {
+	f, tmp := p.f, img.(*os.File)
+	path := p.path
+	// Lock the new file before its name is visible, so no other writer can
+	// take it; writers that opened the old one find it replaced
+	// (storage.OpenPath checks that the path still names what it locked).
+	unlock, err := storage.LockWriter(tmp)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		unlock()
+		return nil, err
+	}
+	if d, err := os.Open(filepath.Dir(path)); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	f.h.Unlock()
+	f.h.File.Close() // no read is in flight: the caller holds f.mu
+	f.h.File, f.h.Unlock = tmp, unlock
+	return tmp, nil
+}
+
+func (p pathReplacement) discard(img storage.File) {
+	tmp := img.(*os.File)
+	tmp.Close()
+	os.Remove(tmp.Name())
+}
+
+// memReplacement builds the image in memory and copies it over the file's
+// bytes under the File's lock.
+type memReplacement struct{ f *File }
+
+func (m memReplacement) create() (storage.File, error) { return storage.NewMem(nil), nil }
+
+func (m memReplacement) install(img storage.File) (storage.File, error) {
+	b := img.(*storage.Mem).Snapshot()
+	m.f.mem.Truncate(0)
+	m.f.mem.WriteAt(b, 0)
+	return m.f.mem, nil
+}
+
+func (m memReplacement) discard(storage.File) {}
+
+// autoCompact compacts after a commit when the dead space exceeds both
+// thresholds of Options (AutoCompactMinDead, AutoCompactRatio × live). The
+// commit is durable whatever happens here: a failed compaction leaves the
+// file as the commit left it, and is tried again only once the dead space
+// has doubled. The caller holds wmu.
+func (f *File) autoCompact() {
+	minDead, ratio := f.opt.AutoCompactMinDead, f.opt.AutoCompactRatio
+	if minDead < 0 || f.repl == nil {
+		return
+	}
+	if minDead == 0 {
+		minDead = DefaultAutoCompactMinDead
+	}
+	if ratio <= 0 {
+		ratio = DefaultAutoCompactRatio
+	}
+	dead := f.DeadBytes()
+	live := f.commitEnd - min(dead, f.commitEnd)
+	if dead <= uint64(minDead) || float64(dead) <= ratio*float64(live) || dead < f.compactAt {
+		return
+	}
+	if err := f.compact(); err != nil {
+		f.compactAt = 2 * dead
+	}
 }
 
 func cmpU64(a, b uint64) int {

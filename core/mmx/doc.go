@@ -29,8 +29,13 @@
 // rewrites the header (a cache of the newest directory's summary). Open
 // takes the directory the file ends with; after a crash it scans back for
 // the newest record whose SHA-256 holds, so a torn tail loses only the
-// commit that was cut short. Rollback drops the open transaction. Compact
-// rewrites the file with the directory right after the header.
+// commit that was cut short; candidates are checked cheaply before they
+// are hashed, and the bytes recovery reads are bounded by a multiple of the
+// tail it examines (a tail of crafted candidates is ErrFormat). Rollback
+// drops the open transaction. Compact rewrites the file with the directory
+// right after the header, beside it, and renames it over it; Commit does so
+// on its own when dead bytes exceed Options.AutoCompactMinDead (64 MiB) and
+// AutoCompactRatio (1.0) × the live bytes.
 //
 // # Payloads
 //

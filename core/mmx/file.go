@@ -38,7 +38,24 @@ type Options struct {
 	NoSync bool
 	Verify VerifyMode
 	Limits *Limits
+	// AutoCompactMinDead and AutoCompactRatio bound the dead space every
+	// commit leaves (old directories above all: each commit appends the
+	// whole directory). When a commit leaves more than AutoCompactMinDead
+	// dead bytes and more than AutoCompactRatio × the live bytes, Commit
+	// compacts the file (as Compact does: a file on disk is rewritten beside
+	// itself and renamed over it). Zero values take the defaults, 64 MiB
+	// and 1.0 (a ratio ≤ 0 too), so a file is at most about twice its live
+	// size, or live + 64 MiB. A negative AutoCompactMinDead turns it off.
+	// Live bytes are the file's size minus DeadBytes.
+	AutoCompactMinDead int64
+	AutoCompactRatio   float64
 }
+
+// Defaults of Options.AutoCompactMinDead and AutoCompactRatio.
+const (
+	DefaultAutoCompactMinDead = 64 << 20
+	DefaultAutoCompactRatio   = 1.0
+)
 
 // Header is the decoded header JSON. Every field is kept true at each commit.
 type Header struct {
@@ -96,10 +113,14 @@ type File struct {
 	commitEnd      uint64            // file length after the last commit
 	recOff         uint64            // where the last directory record starts
 	rec            Recovery
+	recoveryRead   uint64   // bytes open read or hashed to find the directory (tests: linear in the tail)
 	verified       sync.Map // *Entry → true once its checksum held
 	broken         error
 	closed         bool
-	readOnlyReason string // why writes are refused (imports)
+	readOnlyReason string            // why writes are refused (imports)
+	repl           replacement       // how Compact puts a new image in place (nil: it cannot)
+	moved          map[*Entry]*Entry // entries the last compactions moved → their new copies
+	compactAt      uint64            // after a failed automatic compaction: dead bytes before the next try
 }
 
 func optOrZero(o *Options) Options {
@@ -154,6 +175,7 @@ func Create(path string, opt *Options) (*File, error) {
 		return nil, err
 	}
 	f := &File{h: h, path: path, name: path}
+	f.repl = newPathReplacement(f, path)
 	if err := f.create(h.File, o); err != nil {
 		f.release()
 		return nil, err
@@ -171,6 +193,7 @@ func NewMem(data []byte, opt *Options) (*File, error) {
 	m := storage.NewMem(data)
 	if len(data) == 0 {
 		f := &File{mem: m, name: "memory"}
+		f.repl = memReplacement{f}
 		return f, f.create(m, o)
 	}
 	f, err := openStorage(m, uint64(m.Size()), o)
@@ -178,6 +201,7 @@ func NewMem(data []byte, opt *Options) (*File, error) {
 		return nil, err
 	}
 	f.mem, f.name = m, "memory"
+	f.repl = memReplacement{f}
 	return f, nil
 }
 
@@ -224,6 +248,7 @@ func OpenFile(path string, flag int, opt *Options) (*File, error) {
 	writable := flag&(os.O_RDWR|os.O_WRONLY) != 0
 	if writable {
 		f.r, f.st = h.File, h.File
+		f.repl = newPathReplacement(f, path)
 	} else {
 		f.data, f.r = data, storage.Bytes(data)
 	}
@@ -336,6 +361,21 @@ func (f *File) Recovery() Recovery {
 	f.mu.RLock()
 	defer f.mu.RUnlock()
 	return f.rec
+}
+
+// VerifyCommitted checks the committed state as Verify does, every chunk's
+// SHA-256 and payload, but does not fail because open had to recover (a
+// commit cut short after the last directory, a stale or torn header):
+// Recovery says what a writable open drops or rewrites. It is what
+// "polyfmt verify" reports after a crash.
+func (f *File) VerifyCommitted() error {
+	f.mu.RLock()
+	err := f.checkOpen()
+	f.mu.RUnlock()
+	if err != nil {
+		return err
+	}
+	return f.verifyChunks()
 }
 
 // Generation is the number of the last commit.

@@ -4,6 +4,9 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/polyfmt/polyfmt/core/internal/storage"
+	"github.com/polyfmt/polyfmt/core/mmx/internal/hostile"
 )
 
 // FuzzOpen: arbitrary bytes never panic the reader; a file it accepts
@@ -30,6 +33,14 @@ func FuzzOpen(f *testing.F) {
 	f.Add(buildHostile(f, hostileChunk{Name: "t", Type: TypeTensor, DType: Uint8, Shape: []uint64{0, 1<<64 - 1}}))
 	f.Add(buildHostile(f, hostileChunk{Name: "e", Type: TypeEmbedding, Stored: make([]byte, 8), UncompressedSize: 8,
 		DType: Float32, Shape: []uint64{2, 1}, Attributes: map[string]any{"method": 5, "labels": []any{"a", "b", "c"}}}))
+	// The hostile shapes recovery once choked on (core/mmx/internal/hostile).
+	if base, err := os.ReadFile(filepath.Join(vectorDir, "all_types.mmx")); err == nil {
+		f.Add(hostile.TrailerFlood(base, 64))
+		f.Add(hostile.CraftedHeads(base, 8, 4096))
+		zeros := storage.NewMem(nil)
+		hostile.ZerosThenTrailer(zeros, base, 64<<10)
+		f.Add(zeros.Snapshot())
+	}
 	lim := &Limits{MaxChunkBytes: 1 << 20, MaxDirectoryBytes: 1 << 20, MaxChunks: 1000}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r, err := OpenBytes(data, &Options{Limits: lim})

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
 	"github.com/polyfmt/polyfmt/core/internal/jsonx"
@@ -37,48 +38,139 @@ type found struct {
 	off, end uint64
 }
 
+// Recovery's work is bounded by the tail it examines. A scan back over a
+// torn tail reads every byte once; each trailer magic it meets is a
+// candidate, checked cheaply first (its offset, then the 24-byte record
+// head at that offset: magic and a json_len that ends the record exactly at
+// the trailer) and only then hashed. Hashing is charged against a budget of
+// recoveryFactor bytes per byte of the tail examined (from the lowest offset
+// looked at to the end) plus recoverySlack: honest files need at most about
+// three (the scan, the hash and the JSON of the record that holds), so only
+// many crafted heads whose records all fail their SHA-256 can exhaust it,
+// and open then fails with ErrFormat saying so instead of reading the file
+// over and over.
+const (
+	recoveryFactor = 4
+	recoverySlack  = 1 << 20
+	scanWindowMin  = 4 << 10 // the first window of the scan back; it doubles…
+	scanWindowMax  = 1 << 20 // …up to this
+	hashPiece      = 1 << 20 // records are hashed in pieces of this size
+)
+
+// scanner finds the newest valid directory record of a file of size bytes.
+type scanner struct {
+	f      *File
+	size   uint64
+	low    uint64 // lowest offset examined: the tail is [low, size)
+	read   uint64 // bytes read or hashed so far
+	failed int    // candidates with a well-formed head whose SHA-256 failed
+	skip   error  // the newest candidate passed over for a limit, to explain finding none
+}
+
+func newScanner(f *File, size uint64) *scanner { return &scanner{f: f, size: size, low: size} }
+
+func (s *scanner) readAt(p []byte, off uint64) error {
+	s.read += uint64(len(p))
+	return s.f.readAt(p, off)
+}
+
 // record reads and checks the directory record whose trailer ends at end.
 // It returns nil (no error) when there is no valid record there.
 func (f *File) record(end uint64) (*found, error) {
+	s := newScanner(f, end)
+	r, err := s.candidate(end)
+	f.recoveryRead += s.read
+	if r == nil && err == nil && s.skip != nil {
+		return nil, s.skip
+	}
+	return r, err
+}
+
+// candidate checks the record whose trailer ends at end: nil (no error)
+// when there is no valid record there.
+func (s *scanner) candidate(end uint64) (*found, error) {
 	if end < HeaderSize+uint64(dirRecordSize(0)) {
 		return nil, nil
 	}
 	var tail [16]byte
-	if err := f.readAt(tail[:], end-16); err != nil {
+	if err := s.readAt(tail[:], end-16); err != nil || string(tail[8:]) != tailMagic {
 		return nil, nil
 	}
-	if string(tail[8:]) != tailMagic {
-		return nil, nil
-	}
-	off := binary.LittleEndian.Uint64(tail[:8])
+	return s.at(binary.LittleEndian.Uint64(tail[:8]), end)
+}
+
+// at checks a candidate record [off, end), cheapest checks first.
+func (s *scanner) at(off, end uint64) (*found, error) {
+	f := s.f
 	if off < HeaderSize || off%dirAlign != 0 || off > end-uint64(dirRecordSize(0)) {
 		return nil, nil
 	}
 	jsonLen := end - off - uint64(dirRecordSize(0))
-	if int64(jsonLen) > f.lim.MaxDirectoryBytes || jsonLen > 1<<40 {
-		return nil, errcode.New("mmx", errcode.ErrLimit, "directory of %d bytes, limit %d", jsonLen, f.lim.MaxDirectoryBytes)
-	}
-	rec := make([]byte, end-off)
-	if err := f.readAt(rec, off); err != nil {
+	var head [dirHeadSize]byte
+	if err := s.readAt(head[:], off); err != nil {
 		return nil, nil
 	}
 	le := binary.LittleEndian
-	if string(rec[:4]) != dirMagic || le.Uint64(rec[16:24]) != jsonLen {
+	if string(head[:4]) != dirMagic || le.Uint64(head[16:24]) != jsonLen {
 		return nil, nil
 	}
-	body := rec[:dirHeadSize+jsonLen]
-	if sum := sha256.Sum256(body); !bytes.Equal(sum[:], rec[dirHeadSize+jsonLen:dirHeadSize+jsonLen+32]) {
+	if int64(jsonLen) > f.lim.MaxDirectoryBytes || jsonLen > 1<<40 {
+		// Passed over like any other bad candidate: an older commit may
+		// still be reachable. Kept to explain finding none.
+		if s.skip == nil {
+			s.skip = errcode.New("mmx", errcode.ErrLimit, "directory of %d bytes at %d, limit %d", jsonLen, off, f.lim.MaxDirectoryBytes)
+		}
 		return nil, nil
 	}
-	if v := le.Uint32(rec[4:8]); v != dirVersion {
+	s.low = min(s.low, off)
+	if s.read+2*(end-off) > recoveryFactor*(s.size-s.low)+recoverySlack {
+		return nil, formatErr(int64(off), "recovery gave up after reading %d bytes for the last %d bytes of the file: "+
+			"%d candidate directory records had well-formed heads but failed their SHA-256 (a crafted tail?)",
+			s.read, s.size-s.low, s.failed)
+	}
+	bodyEnd := off + dirHeadSize + jsonLen
+	h := sha256.New()
+	h.Write(head[:])
+	var piece []byte
+	for p := off + dirHeadSize; p < bodyEnd; {
+		n := min(bodyEnd-p, hashPiece)
+		if f.data != nil && p+n <= uint64(len(f.data)) {
+			h.Write(f.data[p : p+n])
+			s.read += n
+		} else {
+			if piece == nil {
+				piece = make([]byte, min(jsonLen, hashPiece))
+			}
+			if err := s.readAt(piece[:n], p); err != nil {
+				return nil, nil
+			}
+			h.Write(piece[:n])
+		}
+		p += n
+	}
+	var sum [32]byte
+	if err := s.readAt(sum[:], bodyEnd); err != nil || !bytes.Equal(h.Sum(nil), sum[:]) {
+		s.failed++
+		return nil, nil
+	}
+	if v := le.Uint32(head[4:8]); v != dirVersion {
 		return nil, errcode.At("mmx", errcode.ErrUnsupported, int64(off+4), "directory record version %d", v)
 	}
-	doc, err := decodeDirectory(rec[dirHeadSize:dirHeadSize+jsonLen], f.lim.MaxJSONDepth)
+	var js []byte
+	if f.data != nil && bodyEnd <= uint64(len(f.data)) {
+		js = f.data[off+dirHeadSize : bodyEnd]
+	} else {
+		js = make([]byte, jsonLen)
+		if err := s.readAt(js, off+dirHeadSize); err != nil {
+			return nil, nil
+		}
+	}
+	doc, err := decodeDirectory(js, f.lim.MaxJSONDepth)
 	if err != nil {
 		return nil, errcode.Wrap("mmx", errcode.ErrFormat, err, "directory at %d", off)
 	}
-	if doc.Generation != le.Uint64(rec[8:16]) {
-		return nil, formatErr(int64(off+8), "directory generation %d, JSON says %d", le.Uint64(rec[8:16]), doc.Generation)
+	if doc.Generation != le.Uint64(head[8:16]) {
+		return nil, formatErr(int64(off+8), "directory generation %d, JSON says %d", le.Uint64(head[8:16]), doc.Generation)
 	}
 	if doc.Chunks == nil {
 		doc.Chunks = map[string]*Entry{}
@@ -88,39 +180,95 @@ func (f *File) record(end uint64) (*found, error) {
 
 // lastRecord finds the newest valid directory: normally the one the file
 // ends with; after a commit cut short, the newest one before the torn tail.
+// A candidate over a limit is passed over like any other; when no valid
+// record is found, the newest such candidate is the error.
 func (f *File) lastRecord(size uint64) (*found, error) {
-	if r, err := f.record(size); r != nil || err != nil {
+	s := newScanner(f, size)
+	defer func() { f.recoveryRead += s.read }()
+	r, err := s.last()
+	if r == nil && err == nil && s.skip != nil {
+		return nil, s.skip
+	}
+	return r, err
+}
+
+func (s *scanner) last() (*found, error) {
+	if r, err := s.candidate(s.size); r != nil || err != nil {
 		return r, err
 	}
-	// Scan back for trailer magics; a candidate counts only if its record's
-	// SHA-256 holds, so chunk bytes that happen to contain the magic are passed over.
-	const window = 1 << 20
+	// Scan back for trailer magics, in windows that grow so that a short
+	// torn tail costs little. The offset before each magic is taken from the
+	// window; the candidate's head is then read and checked before its body.
 	magic := []byte(tailMagic)
-	buf := make([]byte, window+len(magic))
-	hi := size
+	var buf []byte
+	var at []int
+	window := uint64(scanWindowMin)
+	hi := s.size
 	for hi > HeaderSize {
-		lo := max(HeaderSize, hi-uint64(min(hi, window)))
-		n := hi - lo
-		chunk := buf[:n]
-		if err := f.readAt(chunk, lo); err != nil {
+		lo := hi - min(hi-HeaderSize, window)
+		chunk, err := s.window(&buf, lo, hi)
+		if err != nil {
 			return nil, err
 		}
-		for i := len(chunk); ; {
-			j := bytes.LastIndex(chunk[:i], magic)
+		s.low = min(s.low, lo)
+		// Find the magics forward (bytes.Index skips ahead to the first
+		// byte, much faster than LastIndex over data without it), then try
+		// them newest first.
+		at = at[:0]
+		for i := 0; ; {
+			j := bytes.Index(chunk[i:], magic)
 			if j < 0 {
 				break
 			}
-			if r, err := f.record(lo + uint64(j) + 8); r != nil || err != nil {
+			at = append(at, i+j)
+			i += j + len(magic) // occurrences of the magic cannot overlap
+		}
+		for k := len(at) - 1; k >= 0; k-- {
+			j := at[k]
+			end := lo + uint64(j) + 8
+			if end == s.size {
+				continue // tried first, above
+			}
+			var r *found
+			var err error
+			if j >= 8 {
+				r, err = s.at(binary.LittleEndian.Uint64(chunk[j-8:j]), end)
+			} else {
+				r, err = s.candidate(end)
+			}
+			if r != nil || err != nil {
 				return r, err
 			}
-			i = j + len(magic) - 1
 		}
 		if lo == HeaderSize {
 			break
 		}
 		hi = lo + uint64(len(magic)) - 1 // overlap so a magic across windows is seen
+		window = min(2*window, scanWindowMax)
 	}
 	return nil, nil
+}
+
+// window returns the bytes [lo, hi): read into *buf, or a slice of the
+// bytes when the file is a byte slice (a mapped file is read through its
+// descriptor, so scanning a long tail does not fault its pages in).
+func (s *scanner) window(buf *[]byte, lo, hi uint64) ([]byte, error) {
+	if s.f.h.File == nil && s.f.data != nil && hi <= uint64(len(s.f.data)) {
+		s.read += hi - lo
+		return s.f.data[lo:hi], nil
+	}
+	if uint64(cap(*buf)) < hi-lo {
+		*buf = make([]byte, hi-lo)
+	}
+	b := (*buf)[:hi-lo]
+	s.read += hi - lo
+	if s.f.h.File != nil {
+		if _, err := s.f.h.File.ReadAt(b, int64(lo)); err != nil {
+			return nil, errcode.Wrap("mmx", errcode.ErrFormat, err, "read %d bytes at %d", len(b), lo)
+		}
+		return b, nil
+	}
+	return b, s.f.readAt(b, lo)
 }
 
 // open reads the header and the newest valid directory, checks the
@@ -274,17 +422,38 @@ func (f *File) Refresh() (uint64, error) {
 	if f.st != nil || f.h.File == nil {
 		return f.gen, nil
 	}
-	fi, err := f.h.File.Stat()
-	if err != nil {
+	// A compaction replaces the file: follow the path to the new one.
+	osf := f.h.File
+	if f.path != "" {
+		if pfi, err := os.Stat(f.path); err == nil {
+			if ofi, err := osf.Stat(); err == nil && !os.SameFile(pfi, ofi) {
+				if nf, err := os.Open(f.path); err == nil {
+					osf = nf
+				}
+			}
+		}
+	}
+	fail := func(err error) (uint64, error) {
+		if osf != f.h.File {
+			osf.Close()
+		}
 		return 0, err
 	}
-	g := &File{h: storage.OSFile{File: f.h.File}, path: f.path, name: f.name, opt: f.opt, lim: f.lim}
+	fi, err := osf.Stat()
+	if err != nil {
+		return fail(err)
+	}
+	g := &File{h: storage.OSFile{File: osf}, path: f.path, name: f.name, opt: f.opt, lim: f.lim}
 	if err := g.mapFile(fi.Size()); err != nil {
-		return 0, err
+		return fail(err)
 	}
 	if err := g.open(uint64(fi.Size()), false); err != nil {
 		g.h.Region.Close()
-		return 0, err
+		return fail(err)
+	}
+	if osf != f.h.File {
+		f.h.File.Close() // its mapping stays valid, retired below
+		f.h.File = osf
 	}
 	// The old mapping stays until Close: views lent from it (Go slices,
 	// borrowed pointers across the ABI) are promised to live that long.

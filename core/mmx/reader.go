@@ -84,6 +84,7 @@ func (f *File) stored(e *Entry, off, n uint64) ([]byte, bool, error) {
 	if err := f.checkOpen(); err != nil {
 		return nil, false, err
 	}
+	e = f.relocate(e) // moved by a compaction since it was looked up (compact.go)
 	if f.data != nil {
 		return f.data[e.Offset+off : e.Offset+off+n : e.Offset+off+n], true, nil
 	}

@@ -227,14 +227,23 @@ func (f *File) Pending() bool {
 // Commit makes every write and delete since the last commit visible at
 // once: the chunks are synced, then a new directory is appended and synced,
 // then the header is rewritten. A crash at any point leaves the previous
-// commit or this one, never a mix.
+// commit or this one, never a mix. When the commit leaves more dead space
+// than Options allow (AutoCompactMinDead, AutoCompactRatio), Commit then
+// compacts the file, as crash-safe as Compact.
 func (f *File) Commit() error {
 	f.wmu.Lock()
 	defer f.wmu.Unlock()
 	if err := f.writable(); err != nil {
 		return err
 	}
-	return f.commit(false)
+	f.mu.RLock()
+	n := len(f.pending)
+	f.mu.RUnlock()
+	if err := f.commit(false); err != nil || n == 0 {
+		return err
+	}
+	f.autoCompact()
+	return nil
 }
 
 // commit writes the directory of committed+pending. force commits even

@@ -17,22 +17,39 @@ type OSFile struct {
 	Sidecar *Sidecar // the lock file every surface honours (sidecar.go)
 }
 
-// Lock takes the writer lock of the file opened from path: flock on the
-// file where the platform has it, then the sidecar path.lock. Compaction
-// may swap File and Unlock for another file renamed over path; the sidecar
-// stays.
-func (o *OSFile) Lock(path string) error {
-	unlock, err := LockWriter(o.File)
-	if err != nil {
-		return err
-	}
-	sc, err := acquireSidecar(path, hasFlock)
-	if err != nil {
+// lockCurrent takes the writer lock of path: flock on the file where the
+// platform has it, then the sidecar path.lock. A writer that compacts
+// renames a new file over path, locked before it is renamed, then lets go
+// of the old one; whoever locked the old one after that holds a file no
+// path names, so the flock is checked to be on the file path names now
+// (reopening with mode otherwise) before the sidecar is touched.
+// Compaction may later swap File and Unlock for another file renamed over
+// path; the sidecar stays.
+func (o *OSFile) lockCurrent(path string, mode int) error {
+	for tries := 0; ; tries++ {
+		unlock, err := LockWriter(o.File)
+		if err != nil {
+			return err
+		}
+		if SamePath(o.File, path) {
+			sc, err := acquireSidecar(path, hasFlock)
+			if err != nil {
+				unlock()
+				return err
+			}
+			o.Unlock, o.Sidecar = unlock, sc
+			return nil
+		}
 		unlock()
-		return err
+		o.File.Close()
+		o.File = nil
+		if tries == 10 {
+			return &os.PathError{Op: "lock", Path: path, Err: os.ErrNotExist}
+		}
+		if o.File, err = os.OpenFile(path, mode, 0o644); err != nil {
+			return err
+		}
 	}
-	o.Unlock, o.Sidecar = unlock, sc
-	return nil
 }
 
 // Release unmaps, removes the sidecar, unlocks and closes, returning the
@@ -122,7 +139,7 @@ func OpenPath(path string, flag int) (o OSFile, size int64, data []byte, err err
 		return OSFile{}, 0, nil, e
 	}
 	if writable {
-		if err = o.Lock(path); err != nil {
+		if err = o.lockCurrent(path, mode); err != nil {
 			return fail(err)
 		}
 	}
@@ -138,15 +155,16 @@ func OpenPath(path string, flag int) (o OSFile, size int64, data []byte, err err
 	return o, fi.Size(), data, nil
 }
 
-// CreatePath opens path for a new writer: created if missing, locked (Lock),
-// then emptied. Nothing is truncated unless the lock was taken.
+// CreatePath opens path for a new writer: created if missing, locked
+// (lockCurrent), then emptied. Nothing is truncated unless the lock was taken.
 func CreatePath(path string) (OSFile, error) {
 	var o OSFile
 	var err error
-	if o.File, err = os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644); err != nil {
+	const mode = os.O_RDWR | os.O_CREATE
+	if o.File, err = os.OpenFile(path, mode, 0o644); err != nil {
 		return OSFile{}, err
 	}
-	if err = o.Lock(path); err == nil {
+	if err = o.lockCurrent(path, mode); err == nil {
 		err = Empty(o.File)
 	}
 	if err != nil {
@@ -154,4 +172,14 @@ func CreatePath(path string) (OSFile, error) {
 		return OSFile{}, err
 	}
 	return o, nil
+}
+
+// SamePath reports whether path still names the file f has open.
+func SamePath(f *os.File, path string) bool {
+	fi, err := f.Stat()
+	if err != nil {
+		return false
+	}
+	pi, err := os.Stat(path)
+	return err == nil && os.SameFile(fi, pi)
 }
