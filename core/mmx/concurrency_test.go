@@ -169,3 +169,67 @@ func TestViewSurvivesRefreshAndEmptyChunks(t *testing.T) {
 		t.Fatalf("reader sees %d chunks", r.Len())
 	}
 }
+
+// Close while other goroutines read a mapped file: it waits for reads that
+// use the mapping (decompressing from it, copying out of it) and later
+// reads get ErrClosed. It used to unmap under them (a fault, not an error).
+func TestCloseWhileReading(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "big.mmx")
+	w, err := Create(path, &Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vals := make([]float32, 2<<20)
+	for i := range vals {
+		vals[i] = float32(i % 977)
+	}
+	for _, c := range []Compression{Raw, Zstd, LZ4} {
+		if err := w.WriteTensor("t/"+c.String(), Float32Tensor([]uint64{uint64(len(vals))}, vals), &WriteOptions{Compression: c}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for round := 0; round < 8; round++ {
+		r, err := OpenFile(path, os.O_RDONLY, &Options{Verify: VerifyNever, Limits: &Limits{MaxRatio: 1 << 20}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		started := make(chan struct{}, 6)
+		for i := 0; i < 6; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				var once sync.Once
+				defer once.Do(func() { started <- struct{}{} }) // never leave Close waiting
+				name := "t/" + []Compression{Raw, Zstd, LZ4}[i%3].String()
+				for n := 0; ; n++ {
+					if n == 1 {
+						once.Do(func() { started <- struct{}{} })
+					}
+					t2, err := r.ReadTensor(name)
+					if errors.Is(err, errcode.ErrClosed) {
+						return
+					}
+					if err != nil {
+						t.Errorf("read %s: %v", name, err)
+						return
+					}
+					if len(t2.Data) != 4*len(vals) {
+						t.Errorf("read %s: %d bytes", name, len(t2.Data))
+						return
+					}
+				}
+			}()
+		}
+		for i := 0; i < 6; i++ {
+			<-started
+		}
+		if err := r.Close(); err != nil {
+			t.Fatal(err)
+		}
+		wg.Wait()
+	}
+}

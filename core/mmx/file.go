@@ -117,6 +117,7 @@ type File struct {
 	verified       sync.Map // *Entry → true once its checksum held
 	broken         error
 	closed         bool
+	reads          sync.WaitGroup // reads using the file's bytes outside mu (pin); Close waits for them
 	readOnlyReason string            // why writes are refused (imports)
 	repl           replacement       // how Compact puts a new image in place (nil: it cannot)
 	moved          map[*Entry]*Entry // entries the last compactions moved → their new copies
@@ -307,11 +308,17 @@ func (f *File) Close() error {
 	f.wmu.Lock()
 	defer f.wmu.Unlock()
 	f.mu.Lock()
-	defer f.mu.Unlock()
 	if f.closed {
+		f.mu.Unlock()
 		return errcode.New("mmx", errcode.ErrClosed, "file already closed")
 	}
 	f.closed = true
+	f.mu.Unlock()
+	// No read can pin the file now; wait for those under way (a
+	// decompression from the mapping, a checksum) before unmapping.
+	f.reads.Wait()
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	if rerr := f.release(); err == nil {
 		err = rerr
 	}
@@ -326,6 +333,22 @@ func (f *File) release() error {
 	f.retired = nil
 	return f.h.Release()
 }
+
+// pin marks a read that uses the file's bytes (a view of the mapping)
+// outside mu, so Close waits for it before unmapping; unpin ends it. It
+// fails once the file is closed. Views handed to the caller are another
+// matter: they are valid until Close, as documented.
+func (f *File) pin() error {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	if err := f.checkOpen(); err != nil {
+		return err
+	}
+	f.reads.Add(1)
+	return nil
+}
+
+func (f *File) unpin() { f.reads.Done() }
 
 func (f *File) checkOpen() error {
 	if f.closed {

@@ -68,14 +68,15 @@ func TestGolden(t *testing.T) {
 		return append([]byte(`{"generation":1,`), js[1:]...)
 	})
 	vectors := map[string][]byte{
-		"all_types.mmx":     img,
-		"torn_commit.mmx":   torn.Bytes(),
-		"compacted.mmx":     compacted.Bytes(),
-		"bad_checksum.mmx":  badSum,
-		"duplicate_key.mmx": dup,
-		"short.mmx":         img[:100],
-		"bad_version.mmx":   append(append([]byte(nil), img[:4]...), append([]byte{2, 0, 0, 0}, img[8:]...)...),
-		"no_directory.mmx":  append(append([]byte(nil), img[:HeaderSize]...), make([]byte, 100)...),
+		"all_types.mmx":      img,
+		"torn_commit.mmx":    torn.Bytes(),
+		"compacted.mmx":      compacted.Bytes(),
+		"bad_checksum.mmx":   badSum,
+		"duplicate_key.mmx":  dup,
+		"short.mmx":          img[:100],
+		"bad_version.mmx":    append(append([]byte(nil), img[:4]...), append([]byte{2, 0, 0, 0}, img[8:]...)...),
+		"no_directory.mmx":   append(firstCommitHeader(t, img), make([]byte, 100)...),
+		"lost_directory.mmx": append(append([]byte(nil), img[:HeaderSize]...), make([]byte, 100)...),
 	}
 	names := make([]string, 0, len(vectors))
 	for n := range vectors {
@@ -133,14 +134,33 @@ type manifestCase struct {
 }
 
 var vectorDescriptions = map[string]string{
-	"all_types.mmx":     "written by polyfmt: every chunk type, every dtype, every codec (None, Lz4, Zlib, Zstd), one commit",
-	"torn_commit.mmx":   "all_types plus the chunk bytes of a transaction that never committed: opens with the last commit, recovery not clean",
-	"compacted.mmx":     "all_types with one chunk overwritten, then compacted: directory right after the header and again at the end",
-	"bad_checksum.mmx":  "all_types with one byte of docs/readme flipped: that chunk fails its SHA-256, the rest read",
-	"duplicate_key.mmx": "all_types whose directory JSON repeats a key (record hash recomputed): strict parsing refuses it",
-	"short.mmx":         "100 bytes",
-	"bad_version.mmx":   "header version 2",
-	"no_directory.mmx":  "a header and 100 zero bytes, nothing committed: opens empty, recovery not clean",
+	"all_types.mmx":      "written by polyfmt: every chunk type, every dtype, every codec (None, Lz4, Zlib, Zstd), one commit",
+	"torn_commit.mmx":    "all_types plus the chunk bytes of a transaction that never committed: opens with the last commit, recovery not clean",
+	"compacted.mmx":      "all_types with one chunk overwritten, then compacted: directory right after the header and again at the end",
+	"bad_checksum.mmx":   "all_types with one byte of docs/readme flipped: that chunk fails its SHA-256, the rest read",
+	"duplicate_key.mmx":  "all_types whose directory JSON repeats a key (record hash recomputed): strict parsing refuses it",
+	"short.mmx":          "100 bytes",
+	"bad_version.mmx":    "header version 2",
+	"no_directory.mmx":   "a header that names no directory and 100 zero bytes (a first commit cut short): opens empty, recovery not clean",
+	"lost_directory.mmx": "all_types' header, which names its generation-2 directory, and 100 zero bytes: committed data is missing, so it is damaged (it does not open empty)",
+}
+
+// firstCommitHeader is img's header as it is before the first commit of a
+// file: no directory named.
+func firstCommitHeader(t *testing.T, img []byte) []byte {
+	t.Helper()
+	var h header
+	copy(h[:], img[:HeaderSize])
+	var hdr Header
+	if err := json.Unmarshal(h.json(), &hdr); err != nil {
+		t.Fatal(err)
+	}
+	hdr.Directory = nil
+	hb, err := encodeHeader(&hdr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return hb[:]
 }
 
 // expectFor records what reading a file gives, in the flat form every

@@ -319,6 +319,13 @@ func (f *File) open(size uint64, writable bool) error {
 		if !hdrOK {
 			return formatErr(HeaderSize, "no valid directory and no valid header")
 		}
+		// The header is written only after its directory was synced: a
+		// header naming a directory that is not there means the committed
+		// state is damaged, not that no commit ever finished. Opening it
+		// empty would let a writer truncate what was committed.
+		if d := hdr.Directory; d != nil && d.Generation > 0 {
+			return formatErr(int64(d.Offset), "the header names directory generation %d at offset %d, but no valid directory record is in the file (damaged; nothing was changed)", d.Generation, d.Offset)
+		}
 		doc = &dirDoc{Version: Version, File: identity{FileID: hdr.FileID, Created: hdr.Created, Creator: hdr.Creator, ModelUUID: hdr.ModelUUID}, Chunks: map[string]*Entry{}}
 		recEnd = HeaderSize
 		reasons = append(reasons, "no directory was ever committed")

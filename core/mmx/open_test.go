@@ -215,3 +215,42 @@ func TestRecoveryZerosThenTrailerFile(t *testing.T) {
 		t.Fatalf("compacted file is %d bytes", fi.Size())
 	}
 }
+
+// A header naming a committed directory that is no longer valid is damage:
+// the file must not open as empty (a writable open used to truncate every
+// committed chunk away).
+func TestRecoveryHeaderNamesMissingDirectory(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "d.mmx")
+	f, err := Create(path, &Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.WriteText("a", &Text{Content: "committed"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	img, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Damage every directory record's JSON, so no candidate validates.
+	bad := bytes.ReplaceAll(img, []byte(`"chunks"`), []byte(`"chunkz"`))
+	if bytes.Equal(bad, img) {
+		t.Fatal("no directory JSON found to damage")
+	}
+	if err := os.WriteFile(path, bad, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(path); !errors.Is(err, errcode.ErrFormat) || !strings.Contains(err.Error(), "names directory generation") {
+		t.Fatalf("read-only open: %v", err)
+	}
+	if _, err := OpenFile(path, os.O_RDWR, nil); !errors.Is(err, errcode.ErrFormat) {
+		t.Fatalf("writable open: %v", err)
+	}
+	after, _ := os.ReadFile(path)
+	if !bytes.Equal(after, bad) {
+		t.Fatal("a failed writable open changed the file")
+	}
+}

@@ -132,6 +132,10 @@ func (f *File) payloadInto(name string, want ChunkType, alloc Alloc, lend bool) 
 	if alloc == nil {
 		alloc = heapAlloc
 	}
+	if err := f.pin(); err != nil {
+		return nil, nil, false, err
+	}
+	defer f.unpin()
 	f.mu.RLock()
 	if err := f.checkOpen(); err != nil {
 		f.mu.RUnlock()
@@ -284,6 +288,10 @@ func into(alloc Alloc, b []byte) ([]byte, error) {
 // ReadChunk returns name's payload bytes (decompressed, checksum checked),
 // its own copy.
 func (f *File) ReadChunk(name string) (Entry, []byte, error) {
+	if err := f.pin(); err != nil { // the copy of a view is made before Close may unmap
+		return Entry{}, nil, err
+	}
+	defer f.unpin()
 	e, b, view, err := f.payload(name, "")
 	if err != nil {
 		return Entry{}, nil, err
@@ -322,6 +330,10 @@ func (f *File) readArray(name string, want ChunkType, copyOut bool) (*Entry, *Te
 // readArrayInto reads an array chunk; the data is a view when copyOut is
 // false and it can be, else in memory from alloc (nil: the heap).
 func (f *File) readArrayInto(name string, want ChunkType, copyOut bool, alloc Alloc) (*Entry, *Tensor, bool, error) {
+	if err := f.pin(); err != nil { // the copy of a view is made before Close may unmap
+		return nil, nil, false, err
+	}
+	defer f.unpin()
 	e, b, view, err := f.payloadInto(name, want, alloc, !copyOut)
 	if err != nil {
 		return nil, nil, false, err

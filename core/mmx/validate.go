@@ -79,6 +79,10 @@ const verifyWindow = 1 << 20
 // indices, materials JSON); JSON payloads, bounded by MaxJSONBytes, are
 // decoded whole. MorphNet's chunks are read as a read would.
 func (f *File) verifyChunk(name string) error {
+	if err := f.pin(); err != nil {
+		return err
+	}
+	defer f.unpin()
 	f.mu.RLock()
 	e := f.committed[name]
 	f.mu.RUnlock()
