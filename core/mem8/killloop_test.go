@@ -112,7 +112,7 @@ func TestKillLoop(t *testing.T) {
 			if err != nil {
 				t.Fatalf("round %d: writer ended: %v %q\n%s", round, err, line, stderr.String())
 			}
-			recordLine(t, reported, line)
+			killLoopRecord(t, reported, line)
 			lines++
 		}
 		time.Sleep(pause)
@@ -124,7 +124,7 @@ func TestKillLoop(t *testing.T) {
 			if err != nil {
 				break
 			}
-			recordLine(t, reported, line)
+			killLoopRecord(t, reported, line)
 		}
 		io.Copy(io.Discard, rd)
 		err = cmd.Wait()
@@ -133,7 +133,7 @@ func TestKillLoop(t *testing.T) {
 		}
 		before := kept
 		var rec Recovery
-		kept, rec = checkKilled(t, round, path, reported, kept)
+		kept, rec = killLoopCheck(t, round, path, reported, kept)
 		if !rec.Clean() {
 			torn++
 		}
@@ -147,7 +147,7 @@ func TestKillLoop(t *testing.T) {
 	}
 }
 
-func recordLine(t *testing.T, reported map[uint64]string, line string) {
+func killLoopRecord(t *testing.T, reported map[uint64]string, line string) {
 	t.Helper()
 	var n uint64
 	var sum string
@@ -157,12 +157,12 @@ func recordLine(t *testing.T, reported map[uint64]string, line string) {
 	reported[n] = sum
 }
 
-// checkKilled opens the file a writer was killed over: read-only, every
+// killLoopCheck opens the file a writer was killed over: read-only, every
 // reported record (and every block an earlier round kept) intact, and at
 // most one more, the append in flight, whose report the kill cut off;
 // read-write, repaired and verified. It returns the blocks the file keeps
 // and what the read-only open recovered.
-func checkKilled(t *testing.T, round int, path string, reported map[uint64]string, kept uint64) (uint64, Recovery) {
+func killLoopCheck(t *testing.T, round int, path string, reported map[uint64]string, kept uint64) (uint64, Recovery) {
 	t.Helper()
 	most := kept // blocks the file must have
 	for n := range reported {
