@@ -481,3 +481,17 @@ def test_spawned_workers_can_use_the_library(disk: Path) -> None:
     ctx = multiprocessing.get_context("spawn")
     with ctx.Pool(2) as pool:
         assert pool.map(count_blocks, [str(disk)] * 4) == [5, 5, 5, 5]
+
+
+def test_import_limits_are_options() -> None:
+    doc = json.dumps({"contexts": [{"a": 1}, {"a": 2}, {"a": 3}]})
+    with mem8.File.create(options={"max_import_blocks": 2}) as f:
+        with pytest.raises(polyfmt.LimitError):
+            f.import_json(doc)
+        assert len(f) == 0
+    bomb = zlib.compress(json.dumps({"contexts": [], "pad": [0] * 200000}).encode())
+    with mem8.File.create(options={"max_json_ratio": 2}) as f:
+        with pytest.raises(polyfmt.LimitError):
+            f.import_json(bomb)
+    with mem8.File.create(options={"max_json_ratio": 100000}) as f:
+        assert f.import_json(bomb) == 0
