@@ -428,9 +428,12 @@ export class Mem8File implements Iterable<Mem8Block>, Disposable {
 
   /**
    * Appends the blocks of a JSON document: the seed's `{"contexts": [...]}`
-   * (plain or zlib-compressed) or {@link exportJson}'s output. Returns how
-   * many blocks it appended; on failure the error's `imported` says how
-   * many were appended before it.
+   * (plain or zlib-compressed; every context a JSON object) or
+   * {@link exportJson}'s output. Returns how many blocks it appended. The
+   * whole document is checked before the first block is written, so a
+   * malformed or over-limit document appends nothing; after an I/O failure
+   * while appending, the error's `imported` says how many blocks were
+   * appended (and committed) before it.
    */
   importJson(data: Uint8Array | string): number;
 

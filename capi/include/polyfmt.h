@@ -112,6 +112,10 @@ int32_t pf_free(void *ptr);
  *   "plain": false           (create) flags 0: exactly the seed's files
  *   "no_sync": false         skip fsync after each append
  *   "max_blocks": 67108864   refuse files with more blocks
+ *   "max_import_blocks": 1048576   pf_mem8_import_json appends at most this many
+ *   "max_json_bytes": 268435456    pf_mem8_import_json: JSON text, after zlib
+ *   "max_json_ratio": 100          pf_mem8_import_json: zlib inflates at most
+ *                                  this many times its size (or 64 KiB)
  * opts_json may be NULL with opts_len 0. */
 
 /* Creates a new file at path (truncating), locked for writing. An empty
@@ -122,7 +126,7 @@ int32_t pf_mem8_create(const char *path, size_t path_len, const char *opts_json,
  * (writable 1: takes the writer lock — flock and the lock file path.lock,
  * docs/spec/mmx.md §5.1 — PF_ELOCKED if taken; repairs a torn
  * tail). A read-only open ignores a torn tail and reports it in pf_mem8_info.
- * Only "no_sync" and "max_blocks" apply; create options are PF_EBADARG. */
+ * Only "no_sync" and the "max_…" limits apply; create options are PF_EBADARG. */
 int32_t pf_mem8_open(const char *path, size_t path_len, int32_t writable, const char *opts_json, size_t opts_len, uint32_t *out_handle);
 
 /* Opens a copy of an in-memory image, read-only (0) or appendable (1). */
@@ -164,9 +168,13 @@ int32_t pf_mem8_query(uint32_t handle, const char *query_json, size_t query_len,
 int32_t pf_mem8_verify(uint32_t handle, int64_t *out_bad_block);
 
 /* Appends the blocks of a JSON document: the seed's {"contexts":[...]}
- * (plain or zlib) or pf_mem8_export_json's output. *out_count is the number
- * of blocks appended, also when a later element fails (the blocks before it
- * stay). out_count may be NULL. */
+ * (plain or zlib; every element a JSON object) or pf_mem8_export_json's
+ * output. The whole document is checked first (shape, sizes, the limits
+ * "max_json_bytes", "max_json_ratio", "max_import_blocks" of the handle's options):
+ * if that fails, nothing is appended. Then each block is appended and
+ * committed on its own; a failure while appending (I/O, a full disk) leaves
+ * the blocks before it committed, and *out_count is the number of blocks
+ * appended in every case. out_count may be NULL. */
 int32_t pf_mem8_import_json(uint32_t handle, const uint8_t *data, size_t len, uint64_t *out_count);
 
 /* Every block as a JSON document that pf_mem8_import_json restores exactly. */

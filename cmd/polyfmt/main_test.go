@@ -3,9 +3,13 @@ package main
 import (
 	"bytes"
 	"compress/zlib"
+	"fmt"
+	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -133,5 +137,54 @@ func TestConvertSeedContexts(t *testing.T) {
 	}
 	if _, err := os.Stat(badOut); !os.IsNotExist(err) {
 		t.Fatal("a failed conversion left its output behind")
+	}
+}
+
+// Regression: convert created OUT and appended to it in place, so a
+// conversion killed part-way left a partial .m8 (a killed 65 KB repro left
+// 11 GB). It now writes a temporary file and renames it when complete.
+func TestConvertKilledLeavesNoOutput(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the CLI")
+	}
+	cli := builtCLI(t)
+	dir := t.TempDir()
+	in := filepath.Join(dir, "big.json")
+	var doc bytes.Buffer
+	doc.WriteString(`{"contexts":[`)
+	for i := range 300000 {
+		if i > 0 {
+			doc.WriteByte(',')
+		}
+		fmt.Fprintf(&doc, `{"i":%d}`, i)
+	}
+	doc.WriteString(`]}`)
+	if err := os.WriteFile(in, doc.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out.m8")
+	cmd := exec.Command(cli, "convert", in, out)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Kill at the first progress report: blocks are being written.
+	buf := make([]byte, 256)
+	var seen []byte
+	for !bytes.Contains(seen, []byte("converting: ")) {
+		n, err := stderr.Read(buf)
+		if err != nil {
+			t.Fatalf("convert ended before reporting progress: %v %q", err, seen)
+		}
+		seen = append(seen, buf[:n]...)
+	}
+	cmd.Process.Signal(syscall.SIGKILL)
+	io.Copy(io.Discard, stderr)
+	cmd.Wait()
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Fatalf("a killed convert left %s (%v)", out, err)
 	}
 }

@@ -2,11 +2,11 @@ package main
 
 import (
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -198,59 +198,70 @@ func cmdConvert(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "%s → %s: %d blocks as JSON\n", in, out, f.Count())
 		return nil
 	default:
-		data, err := os.ReadFile(in)
-		if err != nil {
-			return err
-		}
-		opt := &mem8.Options{Plain: *plain, IdentityFreq: *freq, NoSync: true}
-		if *freq == 0 {
-			opt.IdentityFreq = exportFreq(data)
-		}
-		f, err := mem8.Create(out, opt)
-		if err != nil {
-			return err
-		}
-		var last time.Time
-		progress := func(done, total int) {
-			if *quiet || (time.Since(last) < 200*time.Millisecond && done != total) {
-				return
-			}
-			last = time.Now()
-			fmt.Fprintf(stderr, "\rconverting: %d/%d blocks", done, total)
-			if done == total {
-				fmt.Fprintln(stderr)
-			}
-		}
-		n, err := mem8.ImportJSON(f, data, nil, progress)
-		if err == nil {
-			err = f.Sync()
-		}
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			os.Remove(out)
-			return fmt.Errorf("%s: %w (nothing written)", in, err)
-		}
-		fmt.Fprintf(stdout, "%s → %s: %d blocks\n", in, out, n)
-		return nil
+		return convertJSON(in, out, &mem8.Options{Plain: *plain, IdentityFreq: *freq, NoSync: true}, *quiet, stdout, stderr)
 	}
 }
 
-// exportFreq is the identity frequency an export document records, so that
-// converting it back reproduces the file; 0 when there is none.
-func exportFreq(data []byte) float64 {
-	text, err := mem8.DecodeJSONInput(data, nil)
+// convertJSON imports the JSON document in (plain or zlib) into a new .m8
+// at out. The document is checked whole before anything is written, and
+// the blocks go to a temporary file beside out that is renamed into place
+// only when complete: a failed or interrupted conversion leaves no out.
+func convertJSON(in, out string, opt *mem8.Options, quiet bool, stdout, stderr io.Writer) error {
+	fi, err := os.Stat(in)
 	if err != nil {
-		return 0
+		return err
 	}
-	var doc struct {
-		Format       string  `json:"format"`
-		IdentityFreq float64 `json:"identity_freq"`
-		Flags        uint8   `json:"flags"`
+	if lim := mem8.DefaultLimits.MaxJSONBytes; fi.Size() > lim {
+		return fmt.Errorf("%s: %d bytes; JSON input is limited to %d (nothing written)", in, fi.Size(), lim)
 	}
-	if json.Unmarshal(text, &doc) != nil || doc.Format != mem8.ExportFormat {
-		return 0
+	data, err := os.ReadFile(in)
+	if err != nil {
+		return err
 	}
-	return doc.IdentityFreq
+	flags := mem8.DefaultFlags
+	if opt.Plain {
+		flags = 0
+	}
+	doc, err := mem8.ScanJSON(data, flags, nil)
+	if err != nil {
+		return fmt.Errorf("%s: %w (nothing written)", in, err)
+	}
+	if opt.IdentityFreq == 0 {
+		opt.IdentityFreq = doc.IdentityFreq // an export's, so converting it back reproduces the file
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	tmpName := tmp.Name()
+	tmp.Close()
+	fail := func(err error) error {
+		os.Remove(tmpName)
+		return fmt.Errorf("%s: %w (nothing written)", in, err)
+	}
+	f, err := mem8.Create(tmpName, opt)
+	if err != nil {
+		return fail(err)
+	}
+	p := &progress{w: stderr, quiet: quiet || doc.Blocks == 0, what: "converting", unit: "blocks", scale: 1}
+	n, err := mem8.ImportJSON(f, data, nil, func(done, total int) { p.update(int64(done), int64(total)) })
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		if _, serr := os.Stat(out); serr == nil {
+			err = fmt.Errorf("%s appeared while converting; remove it first (convert never overwrites)", out)
+		}
+	}
+	if err == nil {
+		err = os.Rename(tmpName, out)
+	}
+	if err != nil {
+		return fail(err)
+	}
+	fmt.Fprintf(stdout, "%s → %s: %d blocks\n", in, out, n)
+	return nil
 }

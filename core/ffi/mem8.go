@@ -21,6 +21,10 @@ type mem8Opts struct {
 	Plain         bool    `json:"plain"`
 	NoSync        bool    `json:"no_sync"`
 	MaxBlocks     uint64  `json:"max_blocks"`
+	// Bounds of pf_mem8_import_json (mem8.Limits).
+	MaxImportBlocks uint64 `json:"max_import_blocks"`
+	MaxJSONBytes    int64  `json:"max_json_bytes"`
+	MaxJSONRatio    int64  `json:"max_json_ratio"`
 }
 
 // decodeJSON parses an optional JSON argument strictly: unknown fields are
@@ -46,8 +50,12 @@ func mem8Options(p unsafe.Pointer, n uint64) (*mem8.Options, error) {
 	if err := decodeJSON(raw, &o, "mem8 options"); err != nil {
 		return nil, err
 	}
+	if o.MaxJSONBytes < 0 || o.MaxJSONRatio < 0 {
+		return nil, errcode.New("ffi", errcode.ErrBadArg, "max_json_bytes and max_json_ratio must be ≥ 0")
+	}
 	return &mem8.Options{IdentityFreq: o.IdentityFreq, TemporalPhase: o.TemporalPhase, Plain: o.Plain,
-		NoSync: o.NoSync, Limits: &mem8.Limits{MaxBlocks: o.MaxBlocks}}, nil
+		NoSync: o.NoSync, Limits: &mem8.Limits{MaxBlocks: o.MaxBlocks, MaxImportBlocks: o.MaxImportBlocks,
+			MaxJSONBytes: o.MaxJSONBytes, MaxJSONRatio: o.MaxJSONRatio}}, nil
 }
 
 // mem8Handle is an open MEM8 file, and the host memory it reads when it

@@ -48,7 +48,8 @@
 //
 // # Opening and recovery
 //
-// Open checks the header and decides how many blocks are committed: the
+// Open checks the header (a NaN or infinite identity_freq or
+// temporal_phase is malformed) and decides how many blocks are committed: the
 // header's count when its CRC holds (or the file has no CRC); the number of
 // whole blocks when the CRC fails (a header write cut short) or the header
 // claims more blocks than the file holds. Each accepted block must carry its

@@ -156,6 +156,9 @@ func create(st storage.File, o Options) (*File, error) {
 	if freq == 0 {
 		freq = 440.0
 	}
+	if err := checkHeaderFloats(freq, o.TemporalPhase); err != nil {
+		return nil, errcode.New("mem8", errcode.ErrBadArg, "options: %v", err)
+	}
 	flags := DefaultFlags
 	if o.Plain {
 		flags = 0

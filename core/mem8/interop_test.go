@@ -635,9 +635,6 @@ const seedConvertInput = `{
     {"content": "unicode ✓ 🌊 ünïcödé, \"quotes\", \\ backslash, tab\t newline\n", "score": 0.25},
     {"content": "<html> & 'amp' and a slash / and an escaped one \/", "score": 0.3},
     {"controls": "\u0001 \b \f \u001f \u007f", "pair": "\ud83c\udf0a"},
-    "a bare string",
-    42,
-    [1, "two", {"three": 3}],
     {"score": "high", "content": "a score that is not a number"},
     {"score": 2, "content": "saturates"},
     {"score": -1, "content": "clamps to zero"},
@@ -657,17 +654,17 @@ const seedConvertInput = `{
 // escapes U+2028 and U+2029, which serde_json does not. The test logs
 // these instead of failing; each is a decision for docs/spec/mem8.md.
 var seedConvertDifferences = []struct{ context, seed string }{
-	{`1.50`, `1.5`},
-	{`1e3`, `1000.0`},
-	{`1E+2`, `100.0`},
-	{`-0`, `-0.0`},
-	{`1.0e0`, `1.0`},
-	{`0.000001`, `1e-6`},
-	{`1e21`, `1e+21`},
-	{`123456789012345678901234567890`, `1.2345678901234568e+29`},
-	{`18446744073709551616`, `1.8446744073709552e+19`},
-	{`-9223372036854775809`, `-9.223372036854776e+18`},
-	{"\"sep \u2028 \u2029\"", "\"sep \u2028 \u2029\""}, // raw U+2028 and U+2029 in a string
+	{`{"v":1.50}`, `{"v":1.5}`},
+	{`{"v":1e3}`, `{"v":1000.0}`},
+	{`{"v":1E+2}`, `{"v":100.0}`},
+	{`{"v":-0}`, `{"v":-0.0}`},
+	{`{"v":1.0e0}`, `{"v":1.0}`},
+	{`{"v":0.000001}`, `{"v":1e-6}`},
+	{`{"v":1e21}`, `{"v":1e+21}`},
+	{`{"v":123456789012345678901234567890}`, `{"v":1.2345678901234568e+29}`},
+	{`{"v":18446744073709551616}`, `{"v":1.8446744073709552e+19}`},
+	{`{"v":-9223372036854775809}`, `{"v":-9.223372036854776e+18}`},
+	{"{\"v\":\"sep \u2028 \u2029\"}", "{\"v\":\"sep \u2028 \u2029\"}"}, // raw U+2028 and U+2029 in a string
 }
 
 // TestInteropConvertJSON: the seed's convert_json_to_binary and polyfmt's
@@ -711,6 +708,34 @@ func TestInteropConvertJSON(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestInteropConvertNonObjects: the seed makes a block of any element of
+// "contexts", even a bare 0 (so a 240-byte zlib input became a 410 MB
+// file); polyfmt refuses an element that is not a context object with
+// PF_EFORMAT and writes nothing (docs/spec/mem8.md §6).
+func TestInteropConvertNonObjects(t *testing.T) {
+	for _, elem := range []string{`"a bare string"`, `42`, `[1, "two", {"three": 3}]`, `null`, `0`} {
+		data := []byte(`{"contexts":[` + elem + `]}`)
+		dir := t.TempDir()
+		in, out := filepath.Join(dir, "in.json"), filepath.Join(dir, "out.m8")
+		if err := os.WriteFile(in, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		runSeed(t, "convert", in, out)
+		sf, err := Open(out)
+		if err != nil {
+			t.Fatalf("%s: %v", elem, err)
+		}
+		if sf.Count() != 1 {
+			t.Errorf("%s: the seed made %d blocks, want 1", elem, sf.Count())
+		}
+		sf.Close()
+		pf, _ := NewMem(nil, nil)
+		if n, err := ImportJSON(pf, data, nil, nil); errcode.Of(err) != errcode.Format || n != 0 || pf.Count() != 0 {
+			t.Errorf("%s: polyfmt %d blocks, %v; want PF_EFORMAT", elem, n, err)
+		}
 	}
 }
 

@@ -9,10 +9,23 @@ type Limits struct {
 	// MaxJSONBytes bounds JSON input to conversion, after zlib inflation.
 	// Default 256 MiB.
 	MaxJSONBytes int64
+	// MaxJSONRatio bounds zlib inflation by ratio: a zlib input of n bytes
+	// may inflate to at most MaxJSONRatio·n bytes, or 64 KiB when that is
+	// more (so small documents never trip it). Real JSON compresses 3–20×;
+	// the largest zlib can reach is about 1032×. Default 100.
+	MaxJSONRatio int64
+	// MaxImportBlocks is the most blocks one ImportJSON may append. It is
+	// checked against the whole document before the first block is
+	// written. Every element becomes a 4096-byte block however short it is,
+	// so this bounds the output: the default 1<<20 is 4 GiB of .m8.
+	MaxImportBlocks uint64
 }
 
 // DefaultLimits are the limits used when none are given.
-var DefaultLimits = Limits{MaxBlocks: 1 << 26, MaxJSONBytes: 256 << 20}
+var DefaultLimits = Limits{MaxBlocks: 1 << 26, MaxJSONBytes: 256 << 20, MaxJSONRatio: 100, MaxImportBlocks: 1 << 20}
+
+// minJSONRatioBytes is what any zlib input may inflate to whatever its ratio.
+const minJSONRatioBytes = 64 << 10
 
 func (l *Limits) orDefault() Limits {
 	d := DefaultLimits
@@ -24,6 +37,12 @@ func (l *Limits) orDefault() Limits {
 	}
 	if l.MaxJSONBytes != 0 {
 		d.MaxJSONBytes = l.MaxJSONBytes
+	}
+	if l.MaxJSONRatio != 0 {
+		d.MaxJSONRatio = l.MaxJSONRatio
+	}
+	if l.MaxImportBlocks != 0 {
+		d.MaxImportBlocks = l.MaxImportBlocks
 	}
 	return d
 }

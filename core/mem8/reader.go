@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"math"
 	"slices"
 	"unicode/utf8"
 
@@ -36,6 +37,9 @@ func (f *File) open(size int64, writable bool) error {
 	}
 	if unknown := h.flags() &^ knownFlags; unknown != 0 {
 		return errcode.At("mem8", errcode.ErrUnsupported, 5, "unknown flags %#02x", uint8(unknown))
+	}
+	if err := checkHeaderFloats(h.identityFreq(), h.temporalPhase()); err != nil {
+		return err
 	}
 
 	full := uint64(size-HeaderSize) / BlockSize
@@ -123,6 +127,20 @@ func (f *File) scan(count uint64, trusted bool) (uint64, error) {
 		}
 	}
 	return count, nil
+}
+
+// checkHeaderFloats refuses a NaN or infinite identity_freq or
+// temporal_phase: the seed only ever writes 440.0 and 0.0, neither means
+// anything as a frequency or phase, and JSON (info, export) cannot carry
+// them. Such a header is malformed, whatever its CRC says.
+func checkHeaderFloats(freq, phase float64) error {
+	if math.IsNaN(freq) || math.IsInf(freq, 0) {
+		return formatErr(10, "identity_freq is %v, not a finite number", freq)
+	}
+	if math.IsNaN(phase) || math.IsInf(phase, 0) {
+		return formatErr(18, "temporal_phase is %v, not a finite number", phase)
+	}
+	return nil
 }
 
 // checkBlock is the structural check of block i, done once at open: index,

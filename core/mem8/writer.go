@@ -43,36 +43,9 @@ func (f *File) AppendRecord(r Record) (uint64, error) {
 		return 0, errcode.New("mem8", errcode.ErrLimit, "file holds %d blocks, the most it can", n)
 	}
 	flags := f.hdr.flags()
-
-	// Token: reserved or known ids need nothing; a new one is defined in this block.
-	var tokenID uint16
-	var define string
-	if r.Token != "" {
-		if flags&FlagTokens == 0 {
-			return 0, errcode.New("mem8", errcode.ErrUnsupported, "file was created without token support (flags %#02x)", uint8(flags))
-		}
-		if id, ok := f.tokens.Lookup(r.Token); ok {
-			tokenID = id
-		} else {
-			if len(r.Token) > maxTokenLen || !utf8.ValidString(r.Token) {
-				return 0, errcode.New("mem8", errcode.ErrBadArg, "token must be UTF-8 of 1 to %d bytes, got %d bytes", maxTokenLen, len(r.Token))
-			}
-			id, ok := f.tokens.peekNext()
-			if !ok {
-				return 0, errcode.New("mem8", errcode.ErrLimit, "all %d dynamic token ids are used", lastDynamicID-FirstDynamicID+1)
-			}
-			tokenID, define = id, r.Token
-		}
-	}
-	room := MaxContent
-	if define != "" {
-		room -= trailerSize(len(define))
-	}
-	if len(r.Content) > room {
-		if define != "" {
-			return 0, errcode.New("mem8", errcode.ErrLimit, "content is %d bytes; a block that defines token %q holds at most %d", len(r.Content), define, room)
-		}
-		return 0, errcode.New("mem8", errcode.ErrLimit, "content is %d bytes; a block holds at most %d", len(r.Content), MaxContent)
+	tokenID, define, err := planRecord(r, flags, f.tokens)
+	if err != nil {
+		return 0, err
 	}
 
 	ts := r.Timestamp
@@ -182,4 +155,39 @@ func (f *File) Sync() error {
 		return nil
 	}
 	return f.st.Sync()
+}
+
+// planRecord checks r for a file with these flags and token map and returns
+// the token id its block stores and the token it defines ("" for none). It
+// changes nothing, so ImportJSON can check a whole document before writing.
+func planRecord(r Record, flags Flags, tm *TokenMap) (tokenID uint16, define string, err error) {
+	// Token: reserved or known ids need nothing; a new one is defined in this block.
+	if r.Token != "" {
+		if flags&FlagTokens == 0 {
+			return 0, "", errcode.New("mem8", errcode.ErrUnsupported, "file was created without token support (flags %#02x)", uint8(flags))
+		}
+		if id, ok := tm.Lookup(r.Token); ok {
+			tokenID = id
+		} else {
+			if len(r.Token) > maxTokenLen || !utf8.ValidString(r.Token) {
+				return 0, "", errcode.New("mem8", errcode.ErrBadArg, "token must be UTF-8 of 1 to %d bytes, got %d bytes", maxTokenLen, len(r.Token))
+			}
+			id, ok := tm.peekNext()
+			if !ok {
+				return 0, "", errcode.New("mem8", errcode.ErrLimit, "all %d dynamic token ids are used", lastDynamicID-FirstDynamicID+1)
+			}
+			tokenID, define = id, r.Token
+		}
+	}
+	room := MaxContent
+	if define != "" {
+		room -= trailerSize(len(define))
+	}
+	if len(r.Content) > room {
+		if define != "" {
+			return 0, "", errcode.New("mem8", errcode.ErrLimit, "content is %d bytes; a block that defines token %q holds at most %d", len(r.Content), define, room)
+		}
+		return 0, "", errcode.New("mem8", errcode.ErrLimit, "content is %d bytes; a block holds at most %d", len(r.Content), MaxContent)
+	}
+	return tokenID, define, nil
 }

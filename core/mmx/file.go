@@ -117,7 +117,7 @@ type File struct {
 	verified       sync.Map // *Entry → true once its checksum held
 	broken         error
 	closed         bool
-	reads          sync.WaitGroup // reads using the file's bytes outside mu (pin); Close waits for them
+	reads          sync.WaitGroup    // reads using the file's bytes outside mu (pin); Close waits for them
 	readOnlyReason string            // why writes are refused (imports)
 	repl           replacement       // how Compact puts a new image in place (nil: it cannot)
 	moved          map[*Entry]*Entry // entries the last compactions moved → their new copies

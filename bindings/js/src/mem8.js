@@ -179,7 +179,8 @@ export class Mem8File extends HandleFile {
 
   /**
    * Appends the blocks of a JSON document (the seed's {"contexts": [...]},
-   * plain or zlib, or exportJson()'s output) and returns how many.
+   * plain or zlib, or exportJson()'s output) and returns how many. The
+   * document is checked whole before anything is appended.
    * @param {Uint8Array | string} data
    * @returns {number}
    */

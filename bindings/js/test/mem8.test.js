@@ -267,15 +267,21 @@ test('import of the seed\'s {"contexts": [...]} JSON, plain and zlib', (t) => {
   void err;
 });
 
-test('a failed import says how many blocks it appended', (t) => {
+test('a refused import appends nothing: the document is checked first', (t) => {
   const f = track(t, pf.Mem8File.create());
-  const doc = JSON.stringify({ contexts: ['ok', 'x'.repeat(5000)] });
+  const doc = JSON.stringify({ contexts: [{ a: 'ok' }, { a: 'x'.repeat(5000) }] });
   assert.throws(() => f.importJson(doc), (err) => {
     assert.equal(err.codeName, 'PF_ELIMIT');
-    assert.equal(err.imported, 1);
+    assert.equal(err.imported, 0);
     return true;
   });
-  assert.equal(f.count, 1);
+  // A context is an object: a bare value is malformed.
+  assert.throws(() => f.importJson(JSON.stringify({ contexts: [{ a: 1 }, 'bare'] })), (err) => {
+    assert.equal(err.codeName, 'PF_EFORMAT');
+    assert.equal(err.imported, 0);
+    return true;
+  });
+  assert.equal(f.count, 0);
 });
 
 test('export then import gives identical bytes', (t) => {

@@ -239,15 +239,25 @@ def test_from_bytes_of_garbage_is_format_error() -> None:
 
 
 def test_import_seed_contexts_plain_and_zlib() -> None:
-    doc = {"contexts": [{"text": "hello", "score": 0.9}, {"z": 1, "a": [1, "é"]}, "bare"]}
+    doc = {"contexts": [{"text": "hello", "score": 0.9}, {"z": 1, "a": [1, "é"]}]}
     plain = json.dumps(doc).encode("utf-8")
     for data in (plain, plain.decode("utf-8"), zlib.compress(plain)):
         with mem8.File.create() as f:
-            assert f.import_json(data) == 3
+            assert f.import_json(data) == 2
             blocks = list(f)
-            assert [b.text for b in blocks] == ['{"score":0.9,"text":"hello"}', '{"a":[1,"é"],"z":1}', '"bare"']
-            assert [b.importance_raw for b in blocks] == [58981, 32767, 32767]
+            assert [b.text for b in blocks] == ['{"score":0.9,"text":"hello"}', '{"a":[1,"é"],"z":1}']
+            assert [b.importance_raw for b in blocks] == [58981, 32767]
             f.verify()
+
+
+def test_import_refuses_non_object_contexts_and_writes_nothing() -> None:
+    # A context is an object: a bare string, number or array is malformed,
+    # and the whole document is checked before the first block is written.
+    for doc in ({"contexts": [{"text": "ok"}, "bare"]}, {"contexts": [0] * 1000}):
+        with mem8.File.create() as f:
+            with pytest.raises(polyfmt.FormatError):
+                f.import_json(json.dumps(doc))
+            assert len(f) == 0
 
 
 def test_import_bad_json() -> None:
@@ -471,3 +481,17 @@ def test_spawned_workers_can_use_the_library(disk: Path) -> None:
     ctx = multiprocessing.get_context("spawn")
     with ctx.Pool(2) as pool:
         assert pool.map(count_blocks, [str(disk)] * 4) == [5, 5, 5, 5]
+
+
+def test_import_limits_are_options() -> None:
+    doc = json.dumps({"contexts": [{"a": 1}, {"a": 2}, {"a": 3}]})
+    with mem8.File.create(options={"max_import_blocks": 2}) as f:
+        with pytest.raises(polyfmt.LimitError):
+            f.import_json(doc)
+        assert len(f) == 0
+    bomb = zlib.compress(json.dumps({"contexts": [], "pad": [0] * 200000}).encode())
+    with mem8.File.create(options={"max_json_ratio": 2}) as f:
+        with pytest.raises(polyfmt.LimitError):
+            f.import_json(bomb)
+    with mem8.File.create(options={"max_json_ratio": 100000}) as f:
+        assert f.import_json(bomb) == 0

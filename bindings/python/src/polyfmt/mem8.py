@@ -244,8 +244,11 @@ class File:
         """Appends the blocks of a JSON document and returns how many.
 
         Accepted: the seed's ``{"contexts": [...]}`` (plain or zlib) and the
-        output of :meth:`export_json`, which is restored exactly. On failure
-        the blocks before the bad one stay appended.
+        output of :meth:`export_json`, which is restored exactly. Every
+        element of ``contexts`` must be a JSON object. The whole document is
+        checked before the first block is written, so a malformed or
+        over-limit document appends nothing; only an I/O failure while
+        appending leaves the blocks before it (each committed on its own).
         """
         b = encode_text(data)
         out = c_uint64()

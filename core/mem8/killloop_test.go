@@ -1,0 +1,208 @@
+package mem8
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// The kill -9 loop: a writer process (this test binary, re-executed)
+// appends records to one file and prints "committed N <sha256>" after each
+// append returns; the parent kills it with SIGKILL at seeded random
+// points, then checks that every record the writer reported is there and
+// intact, that at most the one append in flight is missing or extra, that
+// a read-write open repairs the file so it verifies, and lets the next
+// writer carry on from there.
+
+const killLoopEnv = "POLYFMT_MEM8_KILLLOOP_FILE"
+
+// killLoopContent is record n's content: its number and a filler whose
+// length varies, so blocks differ in size and the filler reaches the tail.
+func killLoopContent(n uint64) []byte {
+	c := fmt.Appendf(nil, "record %d ", n)
+	return append(c, bytes.Repeat([]byte{'a' + byte(n%26)}, int(n*37%3000))...)
+}
+
+// TestKillLoopWriter is the writer process; it does nothing unless
+// re-executed by TestKillLoop.
+func TestKillLoopWriter(t *testing.T) {
+	path := os.Getenv(killLoopEnv)
+	if path == "" {
+		t.Skip("the writer process of TestKillLoop")
+	}
+	// Odd rounds fsync: the kill then often lands inside a sync, between a
+	// block and its header.
+	opt := &Options{NoSync: os.Getenv(killLoopEnv+"_SYNC") == ""}
+	var f *File
+	var err error
+	if _, serr := os.Stat(path); serr != nil {
+		f, err = Create(path, opt)
+	} else {
+		f, err = OpenFile(path, os.O_RDWR, opt)
+	}
+	if err != nil {
+		fmt.Printf("error %v\n", err)
+		os.Exit(2)
+	}
+	w := bufio.NewWriter(os.Stdout)
+	for n := f.Count(); ; n++ {
+		c := killLoopContent(n)
+		r := Record{Content: c, Importance: float32(n%100) / 100, Timestamp: 1_700_000_000_000_000 + n}
+		if n%7 == 3 {
+			r.Token = "tok" + strconv.FormatUint(n%5, 10) // some blocks define tokens
+		}
+		if _, err := f.AppendRecord(r); err != nil {
+			fmt.Printf("error %v\n", err)
+			os.Exit(2)
+		}
+		sum := sha256.Sum256(c)
+		fmt.Fprintf(w, "committed %d %x\n", n, sum)
+		w.Flush()
+	}
+}
+
+func TestKillLoop(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts 25 processes")
+	}
+	path := filepath.Join(t.TempDir(), "kill.m8")
+	rng := rand.New(rand.NewPCG(8, 0x6d656d38))
+	reported := map[uint64]string{} // every record any writer reported, by number
+	var kept uint64                 // blocks the file held after the last round's repair
+	var torn, unreported int        // rounds whose kill left a torn append; a commit without its report
+	for round := range 25 {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestKillLoopWriter$", "-test.count=1")
+		cmd.Env = append(os.Environ(), killLoopEnv+"="+path)
+		if round%2 == 1 {
+			cmd.Env = append(cmd.Env, killLoopEnv+"_SYNC=1")
+		}
+		stdout, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		// Kill after a random number of reported commits (0 to 40), then a
+		// random pause of up to half a millisecond, so the signal lands
+		// anywhere in an append: before, inside or after its writes.
+		kill := rng.IntN(41)
+		if kept == 0 {
+			kill = max(kill, 1) // Create itself is not crash-atomic: let the file exist first
+		}
+		pause := time.Duration(rng.IntN(500)) * time.Microsecond
+		rd := bufio.NewReader(stdout)
+		lines := 0
+		for lines < kill {
+			line, err := rd.ReadString('\n')
+			if err != nil {
+				t.Fatalf("round %d: writer ended: %v %q\n%s", round, err, line, stderr.String())
+			}
+			killLoopRecord(t, reported, line)
+			lines++
+		}
+		time.Sleep(pause)
+		cmd.Process.Signal(syscall.SIGKILL)
+		// Lines printed before the signal are commits too; a partial last
+		// line is not (its append returned but the report was cut).
+		for {
+			line, err := rd.ReadString('\n')
+			if err != nil {
+				break
+			}
+			killLoopRecord(t, reported, line)
+		}
+		io.Copy(io.Discard, rd)
+		err = cmd.Wait()
+		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() {
+			t.Fatalf("round %d: writer was not killed (%v)\n%s", round, err, stderr.String())
+		}
+		before := kept
+		var rec Recovery
+		kept, rec = killLoopCheck(t, round, path, reported, kept)
+		if !rec.Clean() {
+			torn++
+		}
+		if _, ok := reported[kept-1]; !ok && kept > before {
+			unreported++
+		}
+	}
+	t.Logf("25 kills: %d records kept, %d kills left a torn append, %d a commit whose report was cut off", kept, torn, unreported)
+	if len(reported) < 100 {
+		t.Errorf("only %d records were committed over the rounds", len(reported))
+	}
+}
+
+func killLoopRecord(t *testing.T, reported map[uint64]string, line string) {
+	t.Helper()
+	var n uint64
+	var sum string
+	if _, err := fmt.Sscanf(line, "committed %d %s\n", &n, &sum); err != nil {
+		t.Fatalf("writer said %q", line)
+	}
+	reported[n] = sum
+}
+
+// killLoopCheck opens the file a writer was killed over: read-only, every
+// reported record (and every block an earlier round kept) intact, and at
+// most one more, the append in flight, whose report the kill cut off;
+// read-write, repaired and verified. It returns the blocks the file keeps
+// and what the read-only open recovered.
+func killLoopCheck(t *testing.T, round int, path string, reported map[uint64]string, kept uint64) (uint64, Recovery) {
+	t.Helper()
+	most := kept // blocks the file must have
+	for n := range reported {
+		most = max(most, n+1)
+	}
+	r, err := Open(path)
+	if err != nil {
+		if most == 0 {
+			return 0, Recovery{} // killed before the file was even created whole
+		}
+		t.Fatalf("round %d: read-only open after kill: %v", round, err)
+	}
+	if c := r.Count(); c < most || c > most+1 {
+		t.Fatalf("round %d: %d blocks, writers reported %d (recovery %+v)", round, c, most, r.Recovery())
+	}
+	for i := uint64(0); i < r.Count(); i++ {
+		b, err := r.Block(i)
+		if err != nil {
+			t.Fatalf("round %d: block %d: %v", round, i, err)
+		}
+		sum := sha256.Sum256(b.Content)
+		if want, ok := reported[i]; (ok && hex.EncodeToString(sum[:]) != want) || !bytes.Equal(b.Content, killLoopContent(i)) {
+			t.Fatalf("round %d: block %d is not what was committed", round, i)
+		}
+		if strings.HasPrefix(b.Token, "tok") != (i%7 == 3) {
+			t.Fatalf("round %d: block %d token %q", round, i, b.Token)
+		}
+	}
+	n, rec := r.Count(), r.Recovery()
+	r.Close()
+	w, err := OpenFile(path, os.O_RDWR, nil)
+	if err != nil {
+		t.Fatalf("round %d: read-write open: %v", round, err)
+	}
+	if w.Count() != n {
+		t.Fatalf("round %d: read-write open kept %d blocks, read-only %d", round, w.Count(), n)
+	}
+	if err := w.Verify(); err != nil {
+		t.Fatalf("round %d: verify after repair: %v", round, err)
+	}
+	w.Close()
+	return n, rec
+}
