@@ -104,11 +104,6 @@ type built struct {
 
 func intp(n int) *int { return &n }
 
-const (
-	pendingMMXLimits   = "MMX decompression limits and streaming verify (branch mmxread)"
-	pendingMMXRecovery = "MMX linear, budgeted recovery scan (branch recovery) and verify exit 3 for a torn tail"
-)
-
 func cases() []built {
 	var out []built
 	add := func(c Case, data []byte) {
@@ -181,12 +176,12 @@ func cases() []built {
 
 	// ---- MMX -------------------------------------------------------------
 	text := textPayload(9 << 10)
-	add(Case{Name: "mmx_text_zstd_declared_4gib", Format: "mmx", Chunk: "notes/readme", Pending: pendingMMXLimits + "; today wasm dies: mmx payload() makes a 4 GiB slice from the declaration (fatal error: out of memory), native maps it lazily",
+	add(Case{Name: "mmx_text_zstd_declared_4gib", Format: "mmx", Chunk: "notes/readme",
 		Attacks: `a 13 KB file whose Text chunk says "compression":"Zstd","uncompressed_size":4294967296 (the frame holds 9 KB): nothing may be allocated by the declaration; PF_ELIMIT (declared size or ratio over the limits), or PF_EFORMAT where the frame's own content size contradicts it first`,
 		Expect: Expect{Open: "ok", Read: []string{"PF_ELIMIT", "PF_EFORMAT"}, Verify: []string{"PF_ELIMIT", "PF_EFORMAT"},
 			CLI: map[string]int{"inspect": 0, "ls": 0, "verify": 1, "cat": 1, "convert": 1}}},
 		mmxFile(mmxChunk{name: "notes/readme", ctype: "Text", comp: "Zstd", stored: zstdOf(text), usize: 1 << 32}))
-	add(Case{Name: "mmx_zstd_rle_2gib", Format: "mmx", Chunk: "bomb", Pending: pendingMMXLimits,
+	add(Case{Name: "mmx_zstd_rle_2gib", Format: "mmx", Chunk: "bomb",
 		Attacks: "a uint8 Tensor [2147483648] stored as a 64 KB zstd frame of RLE blocks that really decodes to 2 GiB: a ratio of 32768, over the decompression ratio limit: PF_ELIMIT, in bounded memory",
 		Expect: Expect{Open: "ok", Read: "PF_ELIMIT", Verify: "PF_ELIMIT",
 			CLI: map[string]int{"inspect": 0, "ls": 0, "verify": 1, "cat": 1, "convert": 1}}},
@@ -194,15 +189,15 @@ func cases() []built {
 			dtype: "uint8", shape: []uint64{2 << 30}}))
 	base := mmxFile(mmxChunk{name: "notes/readme", ctype: "Text", comp: "None", stored: textPayload(200), usize: 0})
 	tornOK := map[string]int{"inspect": 0, "ls": 0, "verify": 3, "cat": 0, "convert": 0}
-	add(Case{Name: "mmx_trailer_flood", Format: "mmx", Chunk: "notes/readme", Pending: pendingMMXRecovery,
+	add(Case{Name: "mmx_trailer_flood", Format: "mmx", Chunk: "notes/readme",
 		Attacks: `a valid file followed by 1 MiB of u64le(4096) ‖ "MMXTAIL\0" trailers (65 536 candidates, each spanning the file): recovery must stay linear; the committed state opens, verify says torn tail`,
 		Expect:  Expect{Open: "ok", Read: "ok", CLI: tornOK}},
 		append(bytes.Clone(base), bytes.Repeat(trailer(4096), 1<<16)...))
-	add(Case{Name: "mmx_zeros_then_trailer", Format: "mmx", Chunk: "notes/readme", Pending: pendingMMXRecovery,
+	add(Case{Name: "mmx_zeros_then_trailer", Format: "mmx", Chunk: "notes/readme",
 		Attacks: `a valid file, 2 MiB of zeros, one trailer naming offset 4096 (the issue's many-MiB variant, kept small for the repository: the scan crosses two 1 MiB windows all the same)`,
 		Expect:  Expect{Open: "ok", Read: "ok", CLI: tornOK}},
 		append(append(bytes.Clone(base), make([]byte, 2<<20)...), trailer(4096)...))
-	add(Case{Name: "mmx_shape_u64_max", Format: "mmx", Chunk: "t", Pending: pendingMMXLimits,
+	add(Case{Name: "mmx_shape_u64_max", Format: "mmx", Chunk: "t",
 		Attacks: "a float32 Tensor of shape [0, 18446744073709551615]: zero bytes, but a dimension no array can have (numpy, TypedArrays, size arithmetic): malformed at open",
 		Expect:  Expect{Open: "PF_EFORMAT", CLI: map[string]int{"inspect": 1, "ls": 1, "verify": 1, "cat": 1, "convert": 1}}},
 		mmxFile(mmxChunk{name: "t", ctype: "Tensor", comp: "None", stored: nil, dtype: "float32", shape: []uint64{0, math.MaxUint64}}))
@@ -216,7 +211,7 @@ func cases() []built {
 		{"mmx_embedding_labels_string", `"labels": "x"`, map[string]any{"method": "pca", "labels": "x"}},
 	} {
 		_ = i
-		add(Case{Name: a.name, Format: "mmx", Chunk: "emb", Pending: pendingMMXLimits,
+		add(Case{Name: a.name, Format: "mmx", Chunk: "emb",
 			Attacks: "an Embedding [2, 3] whose attributes lie: " + a.what + "; reading it is PF_EFORMAT (never a label index out of range, a wrong type passed on, or a crash)",
 			Expect: Expect{Open: "ok", Read: "PF_EFORMAT", Verify: "PF_EFORMAT",
 				CLI: map[string]int{"inspect": 0, "ls": 0, "verify": 1, "cat": 1, "convert": 1}}},
