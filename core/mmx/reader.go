@@ -262,6 +262,7 @@ func (f *File) readStored(e *Entry, b []byte) error {
 	if err := f.checkOpen(); err != nil {
 		return err
 	}
+	e = f.relocate(e) // moved by a compaction since it was looked up
 	if f.data != nil {
 		copy(b, f.data[e.Offset:e.Offset+e.Size])
 		return nil

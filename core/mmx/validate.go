@@ -171,15 +171,16 @@ func (f *File) hashStored(e *Entry, feed io.Writer) error {
 			f.mu.RUnlock()
 			return err
 		}
+		at := f.relocate(e).Offset // a writer's compaction may have moved it
 		var w []byte
 		if f.data != nil {
-			w = f.data[e.Offset+off : e.Offset+off+n]
+			w = f.data[at+off : at+off+n]
 		} else {
 			if buf == nil {
 				buf = make([]byte, min(verifyWindow, e.Size))
 			}
 			w = buf[:n]
-			if err := f.readAt(w, e.Offset+off); err != nil {
+			if err := f.readAt(w, at+off); err != nil {
 				f.mu.RUnlock()
 				return err
 			}
