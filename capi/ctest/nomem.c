@@ -17,6 +17,9 @@
  *      the call returns PF_ENOMEM, or PF_OK with the zeros when the library
  *      decompresses straight into the result buffer. Either way the process
  *      lives on;
+ *   2b. the same read with 512 MiB of headroom: the result buffer is
+ *      allocated (malloc) before anything is decompressed, so exactly
+ *      PF_ENOMEM;
  *   3. afterwards, small calls on the same handle still work.
  *
  * The file is written by a child process (`nomem --write <path>`, started
@@ -161,8 +164,10 @@ int main(int argc, char **argv) {
     printf("nomem: VmSize %zu MiB; open_bytes of 512 MiB with 256 MiB headroom: %s (%s)\n", before / MiB,
            pf_errstr(rc), pf_errmsg(0));
 
-    /* 2. A 1 GiB zstd chunk with 1.5 GiB of headroom. */
-    if ((rc = pf_mmx_open(path, strlen(path), 0, "{\"verify\":\"never\"}", 18, &h)) != PF_OK) {
+    /* 2. A 1 GiB zstd chunk with 1.5 GiB of headroom. Zeros expand about
+     *    9000:1, past the default ratio limit: this file is trusted. */
+    const char *opts = "{\"verify\":\"never\",\"max_ratio\":1048576}";
+    if ((rc = pf_mmx_open(path, strlen(path), 0, opts, strlen(opts), &h)) != PF_OK) {
         fail("open", rc, 0);
         return 1;
     }
@@ -183,6 +188,22 @@ int main(int argc, char **argv) {
     }
     printf("nomem: read of a 1 GiB zstd chunk with 1.5 GiB headroom: %s (%s)\n", pf_errstr(rc),
            rc == PF_OK ? "" : pf_errmsg(h));
+
+    /* 2b. The same read with only 512 MiB of headroom: the result buffer
+     *     (allocated with malloc before anything is decompressed) cannot
+     *     fit, so this is exactly PF_ENOMEM. */
+    js = data = NULL;
+    limit(512 * MiB);
+    rc = pf_mmx_read(h, "zeros", 5, &js, &jn, &data, &dn, &borrowed);
+    unlimit();
+    if (rc != PF_ENOMEM) {
+        fail("read of 1 GiB of zeros with 512 MiB of headroom (want PF_ENOMEM)", rc, h);
+        if (rc == PF_OK) {
+            pf_free(js);
+            pf_free(data);
+        }
+    }
+    printf("nomem: read of a 1 GiB zstd chunk with 512 MiB headroom: %s (%s)\n", pf_errstr(rc), pf_errmsg(h));
 
     /* 3. The library keeps working. */
     js = data = NULL;
