@@ -495,6 +495,14 @@ export interface MmxCreateOptions {
   maxRatio?: number;
   /** Refuse Text, Sequence and Meta payloads larger than this (default 64 MiB). */
   maxJsonBytes?: number;
+  /**
+   * A writer compacts on its own after a commit that leaves more dead bytes
+   * (superseded directories and chunks) than this and than
+   * autoCompactRatio × the live bytes. Default 64 MiB; -1: never.
+   */
+  autoCompactMinDead?: number;
+  /** See autoCompactMinDead. Default 1. */
+  autoCompactRatio?: number;
 }
 
 /** Options of {@link MmxFile.open}. Unknown keys are PF_EBADARG. */
@@ -521,6 +529,14 @@ export interface MmxOpenOptions {
   maxRatio?: number;
   /** Refuse Text, Sequence and Meta payloads larger than this (default 64 MiB). */
   maxJsonBytes?: number;
+  /**
+   * A writer compacts on its own after a commit that leaves more dead bytes
+   * (superseded directories and chunks) than this and than
+   * autoCompactRatio × the live bytes. Default 64 MiB; -1: never.
+   */
+  autoCompactMinDead?: number;
+  /** See autoCompactMinDead. Default 1. */
+  autoCompactRatio?: number;
 }
 
 /** Options of {@link MmxFile.fromBytes}: the library's defaults apply otherwise (verify on read, default limits). */

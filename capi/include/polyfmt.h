@@ -200,6 +200,10 @@ int32_t pf_mem8_sync(uint32_t handle);
  *   "max_ratio", "max_json_bytes"     (0 or absent: 1024, 64 MiB) a compressed
  *                                     chunk's largest ratio; a JSON payload's size.
  *                                     Negative limits are PF_EBADARG.
+ *   "auto_compact_min_dead",          a writer compacts on its own after a commit
+ *   "auto_compact_ratio"              leaving more dead bytes than both this
+ *                                     (0: 64 MiB; -1: never) and ratio (0: 1) ×
+ *                                     the live bytes.
  *
  * Chunks cross the ABI in flat form: a JSON description plus one data
  * buffer holding the chunk's arrays.

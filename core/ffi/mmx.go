@@ -39,6 +39,10 @@ type mmxOpts struct {
 	MaxChunks     int    `json:"max_chunks"`
 	MaxRatio      int64  `json:"max_ratio"`      // mmx.Limits.MaxRatio
 	MaxJSONBytes  int64  `json:"max_json_bytes"` // mmx.Limits.MaxJSONBytes
+	// mmx.Options.AutoCompactMinDead (-1: never compact on its own) and
+	// AutoCompactRatio; 0 takes the default.
+	AutoCompactMinDead int64   `json:"auto_compact_min_dead"`
+	AutoCompactRatio   float64 `json:"auto_compact_ratio"`
 }
 
 func mmxOptions(p unsafe.Pointer, n uint64, create bool) (*mmx.Options, error) {
@@ -61,7 +65,11 @@ func mmxOptions(p unsafe.Pointer, n uint64, create bool) (*mmx.Options, error) {
 			return nil, errcode.New("ffi", errcode.ErrBadArg, "mmx option %s is %d; limits are positive (0 means the default)", l.key, l.v)
 		}
 	}
+	if o.AutoCompactMinDead < -1 || o.AutoCompactRatio < 0 {
+		return nil, errcode.New("ffi", errcode.ErrBadArg, "auto_compact_min_dead is bytes (or -1: off) and auto_compact_ratio ≥ 0, got %d and %g", o.AutoCompactMinDead, o.AutoCompactRatio)
+	}
 	out := &mmx.Options{Creator: o.Creator, ModelUUID: o.ModelUUID, NoSync: o.NoSync,
+		AutoCompactMinDead: o.AutoCompactMinDead, AutoCompactRatio: o.AutoCompactRatio,
 		Limits: &mmx.Limits{MaxChunkBytes: o.MaxChunkBytes, MaxChunks: o.MaxChunks, MaxRatio: o.MaxRatio, MaxJSONBytes: o.MaxJSONBytes}}
 	switch o.Verify {
 	case "", "on_read":

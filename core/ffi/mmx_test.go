@@ -248,3 +248,23 @@ func TestMMXNegativeLimitOption(t *testing.T) {
 		t.Fatalf("valid limits: %d %s", rc, cstr(ErrMsg(a, 0)))
 	}
 }
+
+// The automatic-compaction thresholds reach mmx.Options; out-of-range
+// values are PF_EBADARG.
+func TestMMXAutoCompactOptions(t *testing.T) {
+	op, on := str(`{"auto_compact_min_dead":1048576,"auto_compact_ratio":0.5}`)
+	o, err := mmxOptions(op, on, true)
+	if err != nil || o.AutoCompactMinDead != 1<<20 || o.AutoCompactRatio != 0.5 {
+		t.Fatalf("%+v %v", o, err)
+	}
+	op, on = str(`{"auto_compact_min_dead":-1}`)
+	if o, err := mmxOptions(op, on, false); err != nil || o.AutoCompactMinDead != -1 {
+		t.Fatalf("off: %+v %v", o, err)
+	}
+	for _, bad := range []string{`{"auto_compact_min_dead":-2}`, `{"auto_compact_ratio":-1}`} {
+		op, on := str(bad)
+		if _, err := mmxOptions(op, on, true); errcode.Of(err) != errcode.BadArg {
+			t.Fatalf("%s: %v", bad, err)
+		}
+	}
+}

@@ -430,8 +430,12 @@ class File:
 
         ``creator`` and ``model_uuid`` go into the header; ``no_sync`` skips
         the fsyncs at commit. ``options`` is passed to the library as further
-        option keys (``"verify"``, ``"max_chunk_bytes"``, ``"max_chunks"``);
-        unknown keys raise :class:`~polyfmt.errors.BadArgumentError`.
+        option keys (``"verify"``, ``"max_chunk_bytes"``, ``"max_chunks"``,
+        ``"max_ratio"``, ``"max_json_bytes"``, and ``"auto_compact_min_dead"``
+        / ``"auto_compact_ratio"``: a writer compacts on its own once a commit
+        leaves more dead bytes than both the minimum (default 64 MiB; -1:
+        never) and the ratio (default 1) × the live bytes); unknown keys raise
+        :class:`~polyfmt.errors.BadArgumentError`.
         """
         p = b"" if path is None else fsencode(path)
         o = options_json(creator=creator or None, model_uuid=model_uuid, no_sync=no_sync or None, options=options)
