@@ -1,3 +1,5 @@
+//go:build unix
+
 package mem8
 
 import (
@@ -6,16 +8,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"io"
-	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
+
+	"github.com/polyfmt/polyfmt/core/internal/killtest"
 )
 
 // The kill -9 loop: a writer process (this test binary, re-executed)
@@ -38,13 +37,11 @@ func killLoopContent(n uint64) []byte {
 // TestKillLoopWriter is the writer process; it does nothing unless
 // re-executed by TestKillLoop.
 func TestKillLoopWriter(t *testing.T) {
-	path := os.Getenv(killLoopEnv)
-	if path == "" {
+	path, sync, ok := killtest.WriterFile(killLoopEnv)
+	if !ok {
 		t.Skip("the writer process of TestKillLoop")
 	}
-	// Odd rounds fsync: the kill then often lands inside a sync, between a
-	// block and its header.
-	opt := &Options{NoSync: os.Getenv(killLoopEnv+"_SYNC") == ""}
+	opt := &Options{NoSync: !sync}
 	var f *File
 	var err error
 	if _, serr := os.Stat(path); serr != nil {
@@ -67,94 +64,32 @@ func TestKillLoopWriter(t *testing.T) {
 			fmt.Printf("error %v\n", err)
 			os.Exit(2)
 		}
-		sum := sha256.Sum256(c)
-		fmt.Fprintf(w, "committed %d %x\n", n, sum)
-		w.Flush()
+		killtest.Report(w, n, sha256.Sum256(c))
 	}
 }
 
 func TestKillLoop(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts 25 processes")
-	}
 	path := filepath.Join(t.TempDir(), "kill.m8")
-	rng := rand.New(rand.NewPCG(8, 0x6d656d38))
-	reported := map[uint64]string{} // every record any writer reported, by number
-	var kept uint64                 // blocks the file held after the last round's repair
-	var torn, unreported int        // rounds whose kill left a torn append; a commit without its report
-	for round := range 25 {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestKillLoopWriter$", "-test.count=1")
-		cmd.Env = append(os.Environ(), killLoopEnv+"="+path)
-		if round%2 == 1 {
-			cmd.Env = append(cmd.Env, killLoopEnv+"_SYNC=1")
-		}
-		stdout, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		// Kill after a random number of reported commits (0 to 40), then a
-		// random pause of up to half a millisecond, so the signal lands
-		// anywhere in an append: before, inside or after its writes.
-		kill := rng.IntN(41)
-		if kept == 0 {
-			kill = max(kill, 1) // Create itself is not crash-atomic: let the file exist first
-		}
-		pause := time.Duration(rng.IntN(500)) * time.Microsecond
-		rd := bufio.NewReader(stdout)
-		lines := 0
-		for lines < kill {
-			line, err := rd.ReadString('\n')
-			if err != nil {
-				t.Fatalf("round %d: writer ended: %v %q\n%s", round, err, line, stderr.String())
+	var kept uint64          // blocks the file held after the last round's repair
+	var torn, unreported int // rounds whose kill left a torn append; a commit without its report
+	var reports int
+	killtest.Run(t, killtest.Config{Env: killLoopEnv, Writer: "TestKillLoopWriter", Path: path, Rounds: 25, Seed: 8, MaxReports: 40},
+		func(round int, reported map[uint64]string) {
+			before := kept
+			var rec Recovery
+			kept, rec = killLoopCheck(t, round, path, reported, kept)
+			if !rec.Clean() {
+				torn++
 			}
-			killLoopRecord(t, reported, line)
-			lines++
-		}
-		time.Sleep(pause)
-		cmd.Process.Signal(syscall.SIGKILL)
-		// Lines printed before the signal are commits too; a partial last
-		// line is not (its append returned but the report was cut).
-		for {
-			line, err := rd.ReadString('\n')
-			if err != nil {
-				break
+			if _, ok := reported[kept-1]; !ok && kept > before {
+				unreported++
 			}
-			killLoopRecord(t, reported, line)
-		}
-		io.Copy(io.Discard, rd)
-		err = cmd.Wait()
-		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() {
-			t.Fatalf("round %d: writer was not killed (%v)\n%s", round, err, stderr.String())
-		}
-		before := kept
-		var rec Recovery
-		kept, rec = killLoopCheck(t, round, path, reported, kept)
-		if !rec.Clean() {
-			torn++
-		}
-		if _, ok := reported[kept-1]; !ok && kept > before {
-			unreported++
-		}
-	}
+			reports = len(reported)
+		})
 	t.Logf("25 kills: %d records kept, %d kills left a torn append, %d a commit whose report was cut off", kept, torn, unreported)
-	if len(reported) < 100 {
-		t.Errorf("only %d records were committed over the rounds", len(reported))
+	if reports < 100 {
+		t.Errorf("only %d records were committed over the rounds", reports)
 	}
-}
-
-func killLoopRecord(t *testing.T, reported map[uint64]string, line string) {
-	t.Helper()
-	var n uint64
-	var sum string
-	if _, err := fmt.Sscanf(line, "committed %d %s\n", &n, &sum); err != nil {
-		t.Fatalf("writer said %q", line)
-	}
-	reported[n] = sum
 }
 
 // killLoopCheck opens the file a writer was killed over: read-only, every

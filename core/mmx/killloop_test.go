@@ -1,20 +1,18 @@
+//go:build unix
+
 package mmx
 
 import (
 	"bufio"
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"io"
-	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
+
+	"github.com/polyfmt/polyfmt/core/internal/killtest"
 )
 
 // The kill -9 loop: a writer process (this test binary, re-executed)
@@ -38,11 +36,11 @@ var killLoopCodecs = []Compression{Raw, LZ4, Zlib, Zstd}
 // TestKillLoopWriter is the writer process; it does nothing unless
 // re-executed by TestKillLoop.
 func TestKillLoopWriter(t *testing.T) {
-	path := os.Getenv(killLoopEnv)
-	if path == "" {
+	path, sync, ok := killtest.WriterFile(killLoopEnv)
+	if !ok {
 		t.Skip("the writer process of TestKillLoop")
 	}
-	opt := &Options{NoSync: os.Getenv(killLoopEnv+"_SYNC") == "", Creator: "killloop"}
+	opt := &Options{NoSync: !sync, Creator: "killloop"}
 	var f *File
 	var err error
 	if _, serr := os.Stat(path); serr != nil {
@@ -69,86 +67,27 @@ func TestKillLoopWriter(t *testing.T) {
 			fmt.Printf("error %v\n", err)
 			os.Exit(2)
 		}
-		sum := sha256.Sum256([]byte(text))
-		fmt.Fprintf(w, "committed %d %x\n", n, sum)
-		w.Flush()
+		killtest.Report(w, uint64(n), sha256.Sum256([]byte(text)))
 	}
 }
 
 func TestKillLoop(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts 25 processes")
-	}
 	path := filepath.Join(t.TempDir(), "kill.mmx")
-	rng := rand.New(rand.NewPCG(8, 0x6d6d78))
-	reported := map[int]string{} // every transaction any writer reported
-	kept := 0                    // transactions the file held after the last round's repair
+	kept := 0 // transactions the file held after the last round's repair
 	var torn, unreported int
-	for round := range 25 {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestKillLoopWriter$", "-test.count=1")
-		cmd.Env = append(os.Environ(), killLoopEnv+"="+path)
-		if round%2 == 1 {
-			cmd.Env = append(cmd.Env, killLoopEnv+"_SYNC=1") // the kill often lands in a sync
-		}
-		stdout, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		// Kill after 0 to 12 reported commits and a pause of up to half a
-		// millisecond, so the signal lands anywhere in a commit.
-		kill := rng.IntN(13)
-		if kept == 0 {
-			kill = max(kill, 1) // Create itself is not crash-atomic: let the file exist first
-		}
-		pause := time.Duration(rng.IntN(500)) * time.Microsecond
-		rd := bufio.NewReader(stdout)
-		for lines := 0; lines < kill; lines++ {
-			line, err := rd.ReadString('\n')
-			if err != nil {
-				t.Fatalf("round %d: writer ended: %v %q\n%s", round, err, line, stderr.String())
+	killtest.Run(t, killtest.Config{Env: killLoopEnv, Writer: "TestKillLoopWriter", Path: path, Rounds: 25, Seed: 8, MaxReports: 12},
+		func(round int, reported map[uint64]string) {
+			before := kept
+			var rec Recovery
+			kept, rec = killLoopCheck(t, round, path, reported, kept)
+			if !rec.Clean() {
+				torn++
 			}
-			killLoopRecord(t, reported, line)
-		}
-		time.Sleep(pause)
-		cmd.Process.Signal(syscall.SIGKILL)
-		for { // lines printed before the signal are commits too; a cut one is not
-			line, err := rd.ReadString('\n')
-			if err != nil {
-				break
+			if _, ok := reported[uint64(kept-1)]; !ok && kept > before {
+				unreported++
 			}
-			killLoopRecord(t, reported, line)
-		}
-		io.Copy(io.Discard, rd)
-		err = cmd.Wait()
-		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() {
-			t.Fatalf("round %d: writer was not killed (%v)\n%s", round, err, stderr.String())
-		}
-		before := kept
-		var rec Recovery
-		kept, rec = killLoopCheck(t, round, path, reported, kept)
-		if !rec.Clean() {
-			torn++
-		}
-		if _, ok := reported[kept-1]; !ok && kept > before {
-			unreported++
-		}
-	}
+		})
 	t.Logf("25 kills: %d transactions kept, %d kills left a torn commit, %d a commit whose report was cut off", kept, torn, unreported)
-}
-
-func killLoopRecord(t *testing.T, reported map[int]string, line string) {
-	t.Helper()
-	var n int
-	var sum string
-	if _, err := fmt.Sscanf(line, "committed %d %s\n", &n, &sum); err != nil {
-		t.Fatalf("writer said %q", line)
-	}
-	reported[n] = sum
 }
 
 // killLoopCheck opens the file a writer was killed over: read-only, every
@@ -156,11 +95,11 @@ func killLoopRecord(t *testing.T, reported map[int]string, line string) {
 // intact, each transaction all there or absent, at most one more than
 // reported; read-write, repaired, then verified. It returns the
 // transactions the file keeps and what the read-only open recovered.
-func killLoopCheck(t *testing.T, round int, path string, reported map[int]string, kept int) (int, Recovery) {
+func killLoopCheck(t *testing.T, round int, path string, reported map[uint64]string, kept int) (int, Recovery) {
 	t.Helper()
 	most := kept
 	for n := range reported {
-		most = max(most, n+1)
+		most = max(most, int(n)+1)
 	}
 	r, err := Open(path)
 	if err != nil {
@@ -179,7 +118,7 @@ func killLoopCheck(t *testing.T, round int, path string, reported map[int]string
 			t.Fatalf("round %d: transaction %d text: %v", round, i, err)
 		}
 		sum := sha256.Sum256([]byte(txt.Content))
-		if want, ok := reported[i]; (ok && hex.EncodeToString(sum[:]) != want) || txt.Content != killLoopText(i) {
+		if want, ok := reported[uint64(i)]; (ok && hex.EncodeToString(sum[:]) != want) || txt.Content != killLoopText(i) {
 			t.Fatalf("round %d: transaction %d text is not what was committed", round, i)
 		}
 		ten, err := r.ReadTensor(fmt.Sprintf("tx/%05d/n", i))
