@@ -5,8 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/polyfmt/polyfmt/core/internal/hostile"
 	"github.com/polyfmt/polyfmt/core/internal/storage"
-	"github.com/polyfmt/polyfmt/core/mmx/internal/hostile"
 )
 
 // FuzzOpen: arbitrary bytes never panic the reader; a file it accepts
@@ -33,7 +33,7 @@ func FuzzOpen(f *testing.F) {
 	f.Add(buildHostile(f, hostileChunk{Name: "t", Type: TypeTensor, DType: Uint8, Shape: []uint64{0, 1<<64 - 1}}))
 	f.Add(buildHostile(f, hostileChunk{Name: "e", Type: TypeEmbedding, Stored: make([]byte, 8), UncompressedSize: 8,
 		DType: Float32, Shape: []uint64{2, 1}, Attributes: map[string]any{"method": 5, "labels": []any{"a", "b", "c"}}}))
-	// The hostile shapes recovery once choked on (core/mmx/internal/hostile).
+	// The hostile shapes recovery once choked on (core/internal/hostile).
 	if base, err := os.ReadFile(filepath.Join(vectorDir, "all_types.mmx")); err == nil {
 		f.Add(hostile.TrailerFlood(base, 64))
 		f.Add(hostile.CraftedHeads(base, 8, 4096))

@@ -2,10 +2,11 @@ package mmx
 
 import (
 	"bytes"
-	"encoding/binary"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/polyfmt/polyfmt/core/internal/hostile"
 )
 
 // Hand-made hostile files. buildHostile writes chunks whose stored bytes and
@@ -61,28 +62,6 @@ func buildHostile(tb testing.TB, chunks ...hostileChunk) []byte {
 	return bytes.Clone(f.Bytes())
 }
 
-// zstdRLEFrame is a zstd frame (RFC 8878) that decodes to n copies of b:
-// a header with an 8-byte Frame_Content_Size and an 8 MiB window, then RLE
-// blocks (type 1) of up to 128 KiB, each stored as one byte. 4 stored bytes
-// per 128 KiB: a ratio of 32768.
-func zstdRLEFrame(n uint64, b byte) []byte {
-	out := []byte{0x28, 0xb5, 0x2f, 0xfd, 0xc0, 13 << 3} // FCS 8 bytes, not single-segment; window 2^(10+13)
-	out = binary.LittleEndian.AppendUint64(out, n)
-	if n == 0 {
-		return append(out, 1, 0, 0) // one empty raw block, last
-	}
-	for n > 0 {
-		k := min(n, 128<<10)
-		n -= k
-		h := uint32(k)<<3 | 1<<1 // RLE
-		if n == 0 {
-			h |= 1 // last block
-		}
-		out = append(out, byte(h), byte(h>>8), byte(h>>16), b)
-	}
-	return out
-}
-
 // hostileDeclaredSizeText: a Text chunk of a few KB of zstd that declares
 // 4 GiB uncompressed (the frame's own content size is the truth). A reader
 // that sizes a buffer by the declaration reserves 4 GiB.
@@ -106,13 +85,13 @@ func hostileDeclaredSizeText(tb testing.TB) []byte {
 // (a ratio of 32768: 2 GiB in 64 KiB).
 func zstdBombTensor(tb testing.TB, n uint64) []byte {
 	return buildHostile(tb, hostileChunk{Name: "bomb", Type: TypeTensor, Compression: Zstd,
-		Stored: zstdRLEFrame(n, 0), UncompressedSize: n, DType: Uint8, Shape: []uint64{n}})
+		Stored: hostile.ZstdRLE(n, 0), UncompressedSize: n, DType: Uint8, Shape: []uint64{n}})
 }
 
 // zstdBombText: a Text chunk whose zstd frame decodes to n bytes, not JSON.
 func zstdBombText(tb testing.TB, n uint64) []byte {
 	return buildHostile(tb, hostileChunk{Name: "bomb", Type: TypeText, Compression: Zstd,
-		Stored: zstdRLEFrame(n, ' '), UncompressedSize: n})
+		Stored: hostile.ZstdRLE(n, ' '), UncompressedSize: n})
 }
 
 func zstdCompress(tb testing.TB, b []byte) []byte {

@@ -12,6 +12,8 @@ import (
 	"unsafe"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
+
+	"github.com/polyfmt/polyfmt/core/internal/hostile"
 )
 
 // allocated reports the bytes the Go heap handed out while f ran (the
@@ -104,7 +106,7 @@ func TestHostileRatioLimit(t *testing.T) {
 	}
 	// Small chunks pass whatever their ratio (RatioFloor).
 	small := buildHostile(t, hostileChunk{Name: "z", Type: TypeTensor, Compression: Zstd,
-		Stored: zstdRLEFrame(RatioFloor, 0), UncompressedSize: RatioFloor, DType: Uint8, Shape: []uint64{RatioFloor}})
+		Stored: hostile.ZstdRLE(RatioFloor, 0), UncompressedSize: RatioFloor, DType: Uint8, Shape: []uint64{RatioFloor}})
 	r, err = OpenBytes(small, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -148,7 +150,7 @@ func TestVerifyStreamsZstdBomb(t *testing.T) {
 	}
 	// A frame one byte short of its declaration still fails Verify.
 	short := buildHostile(t, hostileChunk{Name: "bomb", Type: TypeTensor, Compression: Zstd,
-		Stored: zstdRLEFrame(n-1, 0), UncompressedSize: n, DType: Uint8, Shape: []uint64{n}})
+		Stored: hostile.ZstdRLE(n-1, 0), UncompressedSize: n, DType: Uint8, Shape: []uint64{n}})
 	r, err := OpenBytes(short, &Options{Limits: lim})
 	if err != nil {
 		t.Fatal(err)

@@ -11,8 +11,8 @@ import (
 	"testing"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
+	"github.com/polyfmt/polyfmt/core/internal/hostile"
 	"github.com/polyfmt/polyfmt/core/internal/storage"
-	"github.com/polyfmt/polyfmt/core/mmx/internal/hostile"
 )
 
 // hostileBase is a valid file with a large committed chunk before its last

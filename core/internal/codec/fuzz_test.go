@@ -9,6 +9,8 @@ import (
 	"github.com/klauspost/compress/zstd"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
+
+	"github.com/polyfmt/polyfmt/core/internal/hostile"
 )
 
 // fuzzMaxSize bounds the declared size the fuzz targets try.
@@ -34,7 +36,7 @@ func fuzzDecompress(f *testing.F, c Codec) {
 		}
 	}
 	// Hostile shapes: a zstd bomb of RLE blocks, sizes it cannot reach.
-	rle := zstdRLEFrame(fuzzMaxSize, 0)
+	rle := hostile.ZstdRLE(fuzzMaxSize, 0)
 	f.Add(rle, uint32(fuzzMaxSize), false)
 	f.Add(rle, uint32(1<<31), false)
 	f.Add(rle[:len(rle)-1], uint32(fuzzMaxSize), false)

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
+
+	"github.com/polyfmt/polyfmt/core/internal/hostile"
 )
 
 // collect gathers what DecompressTo writes, checking the piece size.
@@ -30,27 +32,6 @@ func (c *collect) Write(p []byte) (int, error) {
 type counter struct{ n int64 }
 
 func (c *counter) Write(p []byte) (int, error) { c.n += int64(len(p)); return len(p), nil }
-
-// zstdRLEFrame is a zstd frame (RFC 8878) decoding to n copies of b: an
-// 8-byte Frame_Content_Size, an 8 MiB window, then RLE blocks (block type
-// 1) of up to 128 KiB, each stored as one byte.
-func zstdRLEFrame(n uint64, b byte) []byte {
-	out := []byte{0x28, 0xb5, 0x2f, 0xfd, 0xc0, 13 << 3}
-	out = binary.LittleEndian.AppendUint64(out, n)
-	if n == 0 {
-		return append(out, 1, 0, 0)
-	}
-	for n > 0 {
-		k := min(n, 128<<10)
-		n -= k
-		h := uint32(k)<<3 | 1<<1
-		if n == 0 {
-			h |= 1
-		}
-		out = append(out, byte(h), byte(h>>8), byte(h>>16), b)
-	}
-	return out
-}
 
 // decompressBoth runs Decompress and DecompressTo on the same input and
 // fails unless they agree: both refuse, or both give the same bytes.
@@ -148,7 +129,7 @@ func TestLZ4StreamAgrees(t *testing.T) {
 // decodes to 2 GiB streams through DecompressTo with bounded memory.
 func TestDecompressToStreamsZstdBomb(t *testing.T) {
 	const n = 2 << 30
-	bomb := zstdRLEFrame(n, 0)
+	bomb := hostile.ZstdRLE(n, 0)
 	var c counter
 	var err error
 	a := allocated(func() { err = DecompressTo(Zstd, &c, bomb, n) })

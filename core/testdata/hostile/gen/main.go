@@ -28,6 +28,8 @@ import (
 	"strings"
 
 	"github.com/klauspost/compress/zstd"
+
+	"github.com/polyfmt/polyfmt/core/internal/hostile"
 )
 
 // Expect is what each operation must give, as a status name ("ok",
@@ -185,18 +187,18 @@ func cases() []built {
 		Attacks: "a uint8 Tensor [2147483648] stored as a 64 KB zstd frame of RLE blocks that really decodes to 2 GiB: a ratio of 32768, over the decompression ratio limit: PF_ELIMIT, in bounded memory",
 		Expect: Expect{Open: "ok", Read: "PF_ELIMIT", Verify: "PF_ELIMIT",
 			CLI: map[string]int{"inspect": 0, "ls": 0, "verify": 1, "cat": 1, "convert": 1}}},
-		mmxFile(mmxChunk{name: "bomb", ctype: "Tensor", comp: "Zstd", stored: zstdRLE(2<<30, 0), usize: 2 << 30,
+		mmxFile(mmxChunk{name: "bomb", ctype: "Tensor", comp: "Zstd", stored: hostile.ZstdRLE(2<<30, 0), usize: 2 << 30,
 			dtype: "uint8", shape: []uint64{2 << 30}}))
 	base := mmxFile(mmxChunk{name: "notes/readme", ctype: "Text", comp: "None", stored: textPayload(200), usize: 0})
 	tornOK := map[string]int{"inspect": 0, "ls": 0, "verify": 3, "cat": 0, "convert": 0}
 	add(Case{Name: "mmx_trailer_flood", Format: "mmx", Chunk: "notes/readme",
 		Attacks: `a valid file followed by 1 MiB of u64le(4096) ‖ "MMXTAIL\0" trailers (65 536 candidates, each spanning the file): recovery must stay linear; the committed state opens, verify says torn tail`,
 		Expect:  Expect{Open: "ok", Read: "ok", CLI: tornOK}},
-		append(bytes.Clone(base), bytes.Repeat(trailer(4096), 1<<16)...))
+		append(bytes.Clone(base), bytes.Repeat(hostile.Trailer(4096), 1<<16)...))
 	add(Case{Name: "mmx_zeros_then_trailer", Format: "mmx", Chunk: "notes/readme",
 		Attacks: `a valid file, 2 MiB of zeros, one trailer naming offset 4096 (the issue's many-MiB variant, kept small for the repository: the scan crosses two 1 MiB windows all the same)`,
 		Expect:  Expect{Open: "ok", Read: "ok", CLI: tornOK}},
-		append(append(bytes.Clone(base), make([]byte, 2<<20)...), trailer(4096)...))
+		append(append(bytes.Clone(base), make([]byte, 2<<20)...), hostile.Trailer(4096)...))
 	add(Case{Name: "mmx_shape_u64_max", Format: "mmx", Chunk: "t",
 		Attacks: "a float32 Tensor of shape [0, 18446744073709551615]: zero bytes, but a dimension no array can have (numpy, TypedArrays, size arithmetic): malformed at open",
 		Expect:  Expect{Open: "PF_EFORMAT", CLI: map[string]int{"inspect": 1, "ls": 1, "verify": 1, "cat": 1, "convert": 1}}},
@@ -385,7 +387,7 @@ func mmxFile(chunks ...mmxChunk) []byte {
 	rec = append(rec, js...)
 	sum := sha256.Sum256(rec)
 	rec = append(rec, sum[:]...)
-	rec = append(rec, trailer(off)...)
+	rec = append(rec, hostile.Trailer(off)...)
 	b = append(b, rec...)
 
 	type dirRef struct {
@@ -423,12 +425,6 @@ func marshal(v any) []byte {
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 }
 
-// trailer is u64le(off) ‖ "MMXTAIL\0", the last 16 bytes of a directory
-// record that starts at off.
-func trailer(off uint64) []byte {
-	return append(binary.LittleEndian.AppendUint64(nil, off), "MMXTAIL\x00"...)
-}
-
 // textPayload is a Text chunk's JSON with n bytes of deterministic,
 // poorly compressible content.
 func textPayload(n int) []byte {
@@ -451,26 +447,4 @@ func zstdOf(b []byte) []byte {
 	}
 	defer enc.Close()
 	return enc.EncodeAll(b, nil)
-}
-
-// zstdRLE is one zstd frame (RFC 8878) that decodes to n copies of c: a
-// frame header with an 8-byte Frame_Content_Size (descriptor 0xC0: FCS
-// flag 3, not single-segment) and an 8 MiB window (descriptor byte
-// exponent 13: 2^(10+13)), then RLE blocks (block type 1) of at most
-// 128 KiB, each a 3-byte header (last | type<<1 | size<<3, little-endian)
-// and the one byte to repeat.
-func zstdRLE(n uint64, c byte) []byte {
-	out := binary.LittleEndian.AppendUint32(nil, 0xFD2FB528)
-	out = append(out, 0xC0, 13<<3)
-	out = binary.LittleEndian.AppendUint64(out, n)
-	for n > 0 {
-		k := min(n, 128<<10)
-		n -= k
-		h := uint32(k)<<3 | 1<<1
-		if n == 0 {
-			h |= 1
-		}
-		out = append(out, byte(h), byte(h>>8), byte(h>>16), c)
-	}
-	return out
 }

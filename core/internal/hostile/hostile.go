@@ -1,6 +1,7 @@
-// Package hostile builds the hostile MMX shapes that once made recovery
-// slow or give up, so tests, fuzz seeds and a corpus under
-// core/testdata/hostile can share one definition of each.
+// Package hostile builds hostile inputs that more than one package's tests
+// need — the MMX shapes that once made recovery slow or give up, a zstd
+// frame that expands without bound — so tests, fuzz seeds and the corpus
+// under core/testdata/hostile share one definition of each.
 //
 // Every function takes the bytes of a valid .mmx file (base) and appends to
 // it; none of them knows more of the format than the wire constants below,
@@ -88,3 +89,29 @@ func CraftedHeads(base []byte, n, filler int) []byte {
 }
 
 func alignUp(n, a uint64) uint64 { return (n + a - 1) &^ (a - 1) }
+
+// ZstdRLE is one zstd frame (RFC 8878) that decodes to n copies of c: a
+// frame header with an 8-byte Frame_Content_Size (descriptor 0xC0: FCS
+// flag 3, not single-segment) and an 8 MiB window (window descriptor
+// exponent 13: 2^(10+13)), then RLE blocks (block type 1) of at most
+// 128 KiB, each a 3-byte header (last | type<<1 | size<<3, little-endian)
+// and the one byte to repeat: 4 bytes per 128 KiB of output, a ratio of
+// 32768. n = 0 is one empty raw block.
+func ZstdRLE(n uint64, c byte) []byte {
+	out := binary.LittleEndian.AppendUint32(nil, 0xFD2FB528)
+	out = append(out, 0xC0, 13<<3)
+	out = binary.LittleEndian.AppendUint64(out, n)
+	if n == 0 {
+		return append(out, 1, 0, 0)
+	}
+	for n > 0 {
+		k := min(n, 128<<10)
+		n -= k
+		h := uint32(k)<<3 | 1<<1
+		if n == 0 {
+			h |= 1
+		}
+		out = append(out, byte(h), byte(h>>8), byte(h>>16), c)
+	}
+	return out
+}

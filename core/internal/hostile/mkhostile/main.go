@@ -12,8 +12,8 @@ import (
 	"os"
 	"strconv"
 
+	"github.com/polyfmt/polyfmt/core/internal/hostile"
 	"github.com/polyfmt/polyfmt/core/mmx"
-	"github.com/polyfmt/polyfmt/core/mmx/internal/hostile"
 )
 
 func main() {
