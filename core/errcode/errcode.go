@@ -24,6 +24,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"strings"
 )
 
 // Code is a pinned status code.
@@ -117,7 +118,11 @@ func (e *Error) Error() string {
 		s += fmt.Sprintf(" (at byte %d)", e.Offset)
 	}
 	if e.Err != nil {
-		s += ": " + e.Err.Error()
+		inner := e.Err.Error()
+		if ie, ok := e.Err.(*Error); ok && ie.Pkg == e.Pkg {
+			inner = strings.TrimPrefix(inner, ie.Pkg+": ") // "mmx: a: b", not "mmx: a: mmx: b"
+		}
+		s += ": " + inner
 	}
 	return s
 }

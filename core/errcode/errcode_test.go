@@ -65,4 +65,12 @@ func TestErrorText(t *testing.T) {
 	if !errors.Is(w, cause) || w.Error() != "mem8: inflate: boom" {
 		t.Errorf("wrap: %q", w.Error())
 	}
+	// Wrapping an error of the same package says the package once.
+	inner := New("mmx", ErrFormat, "shape [0]: dimension too large")
+	if got, want := Wrap("mmx", ErrFormat, inner, "directory entry %q", "t").Error(), `mmx: directory entry "t": shape [0]: dimension too large`; got != want {
+		t.Errorf("same-package wrap: %q, want %q", got, want)
+	}
+	if got := Wrap("ffi", ErrFormat, inner, "open").Error(); got != "ffi: open: mmx: shape [0]: dimension too large" {
+		t.Errorf("cross-package wrap: %q", got)
+	}
 }
