@@ -1,8 +1,8 @@
 /*
  * polyfmt.h — the C interface of libpolyfmt.so.
  *
- * One Go core reads and writes MMX, MEM8, VSF v2 and MORK; this header is
- * its C face. The same functions, with the same names and argument order,
+ * One Go core reads and writes MMX and MEM8 (VSF v2 and MORK are planned);
+ * this header is its C face. The same functions, with the same names and argument order,
  * are exported by polyfmt.wasm (where pointers and size_t are 32-bit).
  *
  * Conventions
