@@ -59,6 +59,51 @@ func (a *ABI) buffer(n int) (unsafe.Pointer, []byte, error) {
 	return p, b, nil
 }
 
+// hostBuffer lets a core function build one result straight into host
+// memory: alloc may be called once; p is what it handed out (nil: nothing).
+// On an error after alloc, discard frees it.
+type hostBuffer struct {
+	a *ABI
+	p unsafe.Pointer
+}
+
+func (h *hostBuffer) alloc(n int) ([]byte, error) {
+	if h.p != nil {
+		return nil, errcode.New("ffi", errcode.ErrInternal, "a second allocation for one result")
+	}
+	p, b, err := h.a.buffer(n)
+	if err != nil {
+		return nil, err
+	}
+	h.p = p
+	return b[:n], nil
+}
+
+func (h *hostBuffer) discard() {
+	if h.p != nil {
+		h.a.release(h.p)
+		h.p = nil
+	}
+}
+
+// replyImage hands the host the image of a file held in memory, built
+// straight into host memory by into (a File's BytesInto): one copy, and
+// PF_ENOMEM before anything is copied when the host cannot hold it.
+func (a *ABI) replyImage(out, outLen unsafe.Pointer, name string, into func(func(int) ([]byte, error)) ([]byte, bool, error)) error {
+	hb := &hostBuffer{a: a}
+	b, inMemory, err := into(hb.alloc)
+	if err == nil && !inMemory {
+		err = errcode.New("ffi", errcode.ErrBadArg, "%s is a file on disk, not in memory", name)
+	}
+	if err != nil {
+		hb.discard()
+		return err
+	}
+	a.putSize(out, uint64(uintptr(hb.p)))
+	a.putSize(outLen, uint64(len(b)))
+	return nil
+}
+
 // export copies b into host memory (nil if the host has none).
 func (a *ABI) export(b []byte) unsafe.Pointer {
 	p, dst := a.alloc(len(b))

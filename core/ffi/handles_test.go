@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -341,4 +342,68 @@ func TestMem8OpenBytesCopyIsHostMemory(t *testing.T) {
 	if rc := Close(a, h); rc != 0 || a.LiveBuffers() != live {
 		t.Fatalf("close: %d, %d live buffers, want %d", rc, a.LiveBuffers(), live)
 	}
+}
+
+// pf_mmx_bytes and pf_mem8_bytes build the image in host memory once:
+// with an allocator too small for it they are PF_ENOMEM with nothing left
+// allocated, and the image handed out equals the file's.
+func TestBytesImageIsHostMemory(t *testing.T) {
+	a := mmapABI(1 << 12) // smaller than an MMX image (its header alone is 4 KiB)
+	var h uint32
+	if rc := MMXCreate(a, nil, 0, nil, 0, unsafe.Pointer(&h)); rc != 0 {
+		t.Fatal(rc)
+	}
+	live := a.LiveBuffers()
+	var img unsafe.Pointer
+	var n uint64
+	if rc := MMXBytes(a, h, unsafe.Pointer(&img), unsafe.Pointer(&n)); rc != int32(errcode.NoMem) || img != nil {
+		t.Fatalf("mmx bytes with a 4 KiB allocator: %d %p", rc, img)
+	}
+	if a.LiveBuffers() != live {
+		t.Fatalf("a failed bytes left %d buffers", a.LiveBuffers()-live)
+	}
+	Close(a, h)
+
+	b := mmapABI(1 << 20)
+	if rc := Mem8Create(b, nil, 0, nil, 0, unsafe.Pointer(&h)); rc != 0 {
+		t.Fatal(rc)
+	}
+	cp, cn := str("one block")
+	if rc := Mem8Append(b, h, cp, cn, 0.5, nil, 0, 1, nil); rc != 0 {
+		t.Fatal(rc)
+	}
+	if rc := Mem8Bytes(b, h, unsafe.Pointer(&img), unsafe.Pointer(&n)); rc != 0 {
+		t.Fatalf("mem8 bytes: %d", rc)
+	}
+	obj, _ := acquire(h)
+	want := obj.obj.(*mem8Handle).File.Bytes()
+	obj.release()
+	if got := bufOf(b, img, n); string(got) != string(want) {
+		t.Fatalf("image of %d bytes differs from the file's %d", len(got), len(want))
+	}
+	Free(b, img)
+	Close(b, h)
+
+	// An 8 MiB image crosses without a copy on the Go heap.
+	c := mmapABI(64 << 20)
+	if rc := MMXCreate(c, nil, 0, nil, 0, unsafe.Pointer(&h)); rc != 0 {
+		t.Fatal(rc)
+	}
+	np, nn := str("big")
+	dp, dn := str(`{"chunk_type":"Tensor","dtype":"uint8","shape":[8388608]}`)
+	bp, bn := ptrOf(make([]byte, 8<<20))
+	if rc := MMXWrite(c, h, np, nn, dp, dn, bp, bn); rc != 0 || MMXCommit(c, h) != 0 {
+		t.Fatalf("write: %d", rc)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	if rc := MMXBytes(c, h, unsafe.Pointer(&img), unsafe.Pointer(&n)); rc != 0 || n < 8<<20 {
+		t.Fatalf("mmx bytes: %d, %d bytes", rc, n)
+	}
+	runtime.ReadMemStats(&after)
+	if heap := after.TotalAlloc - before.TotalAlloc; heap > 1<<20 {
+		t.Fatalf("pf_mmx_bytes of %d bytes allocated %d bytes on the Go heap", n, heap)
+	}
+	Free(c, img)
+	Close(c, h)
 }

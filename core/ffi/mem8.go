@@ -384,11 +384,7 @@ func Mem8ExportJSON(a *ABI, h uint32, out, outLen unsafe.Pointer) int32 {
 // Mem8Bytes is pf_mem8_bytes: the image of a file held in memory.
 func Mem8Bytes(a *ABI, h uint32, out, outLen unsafe.Pointer) int32 {
 	return onMem8(a, h, []unsafe.Pointer{out, outLen}, func(f *mem8.File) error {
-		b := f.Bytes()
-		if b == nil {
-			return errcode.New("ffi", errcode.ErrBadArg, "%s is a file on disk, not in memory", f.Name())
-		}
-		return a.reply(out, outLen, b, nil)
+		return a.replyImage(out, outLen, f.Name(), f.BytesInto)
 	})
 }
 

@@ -270,25 +270,13 @@ func MMXRead(a *ABI, h uint32, name unsafe.Pointer, nameLen uint64, out, outLen,
 		if err != nil {
 			return err
 		}
-		var owned unsafe.Pointer
-		fl, err := f.ReadFlatInto(string(nm), func(n int) ([]byte, error) {
-			if owned != nil {
-				return nil, errcode.New("ffi", errcode.ErrInternal, "a second allocation for one read")
-			}
-			p, b := a.alloc(n)
-			if p == nil {
-				return nil, errcode.New("ffi", errcode.ErrNoMem, "cannot allocate %d bytes", n)
-			}
-			owned = p
-			return b[:n], nil
-		})
+		hb := &hostBuffer{a: a}
+		fl, err := f.ReadFlatInto(string(nm), hb.alloc)
 		if err != nil {
-			if owned != nil {
-				a.release(owned)
-			}
+			hb.discard()
 			return err
 		}
-		return a.putFlat(fl, owned, out, outLen, data, dataLen, borrowed)
+		return a.putFlat(fl, hb.p, out, outLen, data, dataLen, borrowed)
 	})
 }
 
@@ -408,10 +396,6 @@ func MMXVerify(a *ABI, h uint32) int32 {
 // MMXBytes is pf_mmx_bytes: the image of a file held in memory.
 func MMXBytes(a *ABI, h uint32, out, outLen unsafe.Pointer) int32 {
 	return onMMX(a, h, []unsafe.Pointer{out, outLen}, func(f *mmx.File) error {
-		b := f.Bytes()
-		if b == nil {
-			return errcode.New("ffi", errcode.ErrBadArg, "%s is a file on disk, not in memory", f.Name())
-		}
-		return a.reply(out, outLen, b, nil)
+		return a.replyImage(out, outLen, f.Name(), f.BytesInto)
 	})
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"sync"
 	"time"
 
@@ -290,15 +289,20 @@ func (f *File) Tokens() *TokenMap {
 // Bytes returns a copy of the image of a file held in memory (NewMem or
 // OpenBytes); nil for files on disk and readers.
 func (f *File) Bytes() []byte {
+	b, _, _ := f.BytesInto(func(n int) ([]byte, error) { return make([]byte, n), nil })
+	return b
+}
+
+// BytesInto is Bytes into memory from alloc (called once, with the image's
+// size); inMemory is false for a file on disk.
+func (f *File) BytesInto(alloc func(n int) ([]byte, error)) (b []byte, inMemory bool, err error) {
 	f.mu.RLock()
 	defer f.mu.RUnlock()
-	switch {
-	case f.mem != nil:
-		return f.mem.Snapshot()
-	case f.data != nil && f.h.File == nil:
-		return slices.Clone(f.data)
+	var data []byte
+	if f.h.File == nil {
+		data = f.data
 	}
-	return nil
+	return storage.ImageInto(f.mem, data, alloc)
 }
 
 func (f *File) checkOpen() error {

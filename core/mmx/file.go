@@ -411,15 +411,20 @@ func (f *File) Generation() uint64 {
 // Bytes returns a copy of the image of a file held in memory (NewMem,
 // OpenBytes); nil for files on disk.
 func (f *File) Bytes() []byte {
+	b, _, _ := f.BytesInto(heapAlloc)
+	return b
+}
+
+// BytesInto is Bytes into memory from alloc (called once, with the image's
+// size); inMemory is false for a file on disk.
+func (f *File) BytesInto(alloc func(n int) ([]byte, error)) (b []byte, inMemory bool, err error) {
 	f.mu.RLock()
 	defer f.mu.RUnlock()
-	switch {
-	case f.mem != nil:
-		return f.mem.Snapshot()
-	case f.data != nil && f.h.File == nil:
-		return append([]byte(nil), f.data...)
+	var data []byte
+	if f.h.File == nil {
+		data = f.data
 	}
-	return nil
+	return storage.ImageInto(f.mem, data, alloc)
 }
 
 // headerFor builds the header that describes the committed state.

@@ -80,7 +80,35 @@ func (m *Mem) Size() int64 {
 
 // Snapshot returns a copy of the contents.
 func (m *Mem) Snapshot() []byte {
+	b, _ := m.CopyInto(func(n int) ([]byte, error) { return make([]byte, n), nil })
+	return b
+}
+
+// CopyInto copies the contents into memory from alloc, called once with
+// their size, so an image handed to a host is built in the host's memory.
+func (m *Mem) CopyInto(alloc func(n int) ([]byte, error)) ([]byte, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	return append([]byte(nil), m.b...)
+	b, err := alloc(len(m.b))
+	if err != nil {
+		return nil, err
+	}
+	return b[:copy(b, m.b)], nil
+}
+
+// ImageInto copies the image of a file held in memory — mem's contents, or
+// else data (bytes a read-only file was opened from) — into memory from
+// alloc. inMemory is false when the file has neither (a file on disk).
+func ImageInto(mem *Mem, data []byte, alloc func(n int) ([]byte, error)) (b []byte, inMemory bool, err error) {
+	switch {
+	case mem != nil:
+		b, err = mem.CopyInto(alloc)
+	case data != nil:
+		if b, err = alloc(len(data)); err == nil {
+			b = b[:copy(b, data)]
+		}
+	default:
+		return nil, false, nil
+	}
+	return b, true, err
 }
