@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
@@ -26,10 +27,18 @@ var table = struct {
 // that uses a handle holds it (acquire … release) for the whole call, so
 // Close can wait for those calls before it closes the object: a read never
 // has its mapping unmapped under it.
+//
+// The count is atomic so that a call's release takes no lock unless the
+// handle is being closed: acquire increments under the table's lock (a
+// closed handle is no longer in the table), Close sets closing and then
+// reads the count, release decrements and then reads closing — so either
+// Close sees the call still in flight and waits, or the release sees
+// closing and signals.
 type entry struct {
 	obj     io.Closer
-	inUse   int           // calls between acquire and release; guarded by table
-	drained chan struct{} // made by Close when calls are in flight, closed by the last release
+	inUse   atomic.Int32  // calls between acquire and release
+	closing atomic.Bool   // set by Close once the handle left the table
+	drained chan struct{} // made by Close when calls are in flight, closed by the last release; guarded by table
 }
 
 // graveyard delays freeing a replaced pf_errmsg text: another thread may
@@ -92,18 +101,21 @@ func acquire(h uint32) (*entry, error) {
 	if !ok || h == 0 {
 		return nil, errcode.New("ffi", errcode.ErrClosed, "handle %d is not open", h)
 	}
-	e.inUse++
+	e.inUse.Add(1)
 	return e, nil
 }
 
 // release ends a call that acquire began; the last call out of a handle
 // being closed lets Close go on.
 func (e *entry) release() {
+	if e.inUse.Add(-1) != 0 || !e.closing.Load() {
+		return
+	}
 	table.Lock()
 	defer table.Unlock()
-	e.inUse--
-	if e.inUse == 0 && e.drained != nil {
+	if e.drained != nil {
 		close(e.drained)
+		e.drained = nil
 	}
 }
 
@@ -273,9 +285,12 @@ func Close(a *ABI, h uint32) int32 {
 		}
 		delete(table.msgs, h)
 		var drained chan struct{}
-		if ok && e.inUse > 0 {
-			e.drained = make(chan struct{})
-			drained = e.drained
+		if ok {
+			e.closing.Store(true)
+			if e.inUse.Load() > 0 {
+				e.drained = make(chan struct{})
+				drained = e.drained
+			}
 		}
 		table.Unlock()
 		if !ok {
