@@ -35,7 +35,6 @@ type hostileCase struct {
 	Format  string `json:"format"`
 	Attacks string `json:"attacks"`
 	Chunk   string `json:"chunk"`
-	Pending string `json:"pending"`
 	Expect  struct {
 		Open   any            `json:"open"`
 		Read   any            `json:"read"`
@@ -65,14 +64,6 @@ func loadHostile(t *testing.T) hostileManifest {
 		t.Fatalf("manifest: budget %d, %d cases", m.BudgetRSSMiB, len(m.Cases))
 	}
 	return m
-}
-
-// skipPending skips a case that waits for work on another branch, unless
-// POLYFMT_HOSTILE_PENDING=1.
-func skipPending(t *testing.T, c hostileCase) {
-	if c.Pending != "" && os.Getenv("POLYFMT_HOSTILE_PENDING") == "" {
-		t.Skipf("pending: %s (POLYFMT_HOSTILE_PENDING=1 runs it)", c.Pending)
-	}
 }
 
 // wants reports whether got (a code name or "ok") is what e allows: one
@@ -135,7 +126,6 @@ func TestHostileCLI(t *testing.T) {
 	budgetKiB := int64(m.BudgetRSSMiB) << 10
 	for _, c := range m.Cases {
 		t.Run(c.Name, func(t *testing.T) {
-			skipPending(t, c)
 			file, err := filepath.Abs(filepath.Join(hostileDir, c.File))
 			if err != nil {
 				t.Fatal(err)
@@ -222,7 +212,6 @@ func TestHostileGo(t *testing.T) {
 	m := loadHostile(t)
 	for _, c := range m.Cases {
 		t.Run(c.Name, func(t *testing.T) {
-			skipPending(t, c)
 			path := filepath.Join(hostileDir, c.File)
 			data, err := os.ReadFile(path)
 			if err != nil {

@@ -3,8 +3,7 @@
 // so one that crashed or ran away cannot take the test runner with it; the
 // child reports what each call threw (PolyfmtError code names, checked here
 // against the manifest) and its own peak RSS, checked against the
-// manifest's budget. Cases marked pending wait for work on another branch
-// and are skipped unless POLYFMT_HOSTILE_PENDING=1.
+// manifest's budget.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -20,8 +19,7 @@ const budgetKiB = m.budget_rss_mib * 1024;
 const allowed = (e) => (typeof e === 'string' ? [e] : e);
 
 for (const c of m.cases) {
-  const skip = c.pending && !process.env.POLYFMT_HOSTILE_PENDING ? `pending: ${c.pending}` : false;
-  test(`hostile ${c.name}`, { skip }, () => {
+  test(`hostile ${c.name}`, () => {
     const r = spawnSync(process.execPath, ['--disable-warning=ExperimentalWarning', child, JSON.stringify(c), join(hostileDir, c.file)], {
       encoding: 'utf8',
       maxBuffer: 1 << 20,

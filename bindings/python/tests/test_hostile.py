@@ -5,8 +5,7 @@ could not take pytest with it. The child opens, reads, verifies or imports
 it and prints what each call raised; this process checks the polyfmt
 exception class per operation against the manifest, and the child's peak
 RSS (``os.wait4``'s rusage, the per-child form of ``RUSAGE_CHILDREN``)
-against the manifest's budget. Cases marked ``pending`` wait for work on
-another branch and are skipped unless ``POLYFMT_HOSTILE_PENDING=1``.
+against the manifest's budget.
 """
 
 from __future__ import annotations
@@ -90,8 +89,6 @@ def class_for(code: str) -> str:
 
 @pytest.mark.parametrize("case", MANIFEST["cases"], ids=lambda c: c["name"])
 def test_hostile(case: Dict[str, Any]) -> None:
-    if case.get("pending") and not os.environ.get("POLYFMT_HOSTILE_PENDING"):
-        pytest.skip(f"pending: {case['pending']}")
     budget_kib = MANIFEST["budget_rss_mib"] * 1024
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         p = subprocess.Popen(

@@ -53,9 +53,6 @@ type Case struct {
 	Format  string `json:"format"` // "mem8", "mem8-json" or "mmx"
 	Attacks string `json:"attacks"`
 	Chunk   string `json:"chunk,omitempty"` // MMX: the chunk Read and `cat` read
-	// Pending names the work, on another branch, this case waits for; the
-	// runners skip it until that is merged (POLYFMT_HOSTILE_PENDING=1 runs it).
-	Pending string `json:"pending,omitempty"`
 	Expect  Expect `json:"expect"`
 }
 
