@@ -122,13 +122,24 @@ func (l *Limits) checkSize(e *Entry) error {
 	if e.ChunkType.isJSON() && u > uint64(l.MaxJSONBytes) {
 		return errcode.New("mmx", errcode.ErrLimit, "chunk %q: %s payload of %d bytes, limit %d (Limits.MaxJSONBytes)", e.Name, e.ChunkType, u, l.MaxJSONBytes)
 	}
-	if e.Compression == "None" || e.morphnet {
-		return nil
+	if e.Compression == "None" || e.morphnet || u <= l.expandable(e.Size) {
+		return nil // MorphNet's chunks are checked as they are decoded (morphPayload)
 	}
-	// u ≤ size × MaxRatio + RatioFloor, without overflow.
-	if hi, lo := bits.Mul64(e.Size, uint64(l.MaxRatio)); hi != 0 || u <= lo || u-lo <= RatioFloor {
-		return nil
+	return l.ratioErr(e.Name, e.Size, u)
+}
+
+// expandable is the most a compressed chunk of stored bytes may decode to:
+// stored × MaxRatio + RatioFloor (computed without overflow), and never more
+// than MaxChunkBytes.
+func (l *Limits) expandable(stored uint64) uint64 {
+	most := l.MaxChunkBytes
+	if hi, lo := bits.Mul64(stored, uint64(l.MaxRatio)); hi == 0 && lo <= most && most-lo > RatioFloor {
+		most = lo + RatioFloor
 	}
+	return most
+}
+
+func (l *Limits) ratioErr(name string, stored, u uint64) error {
 	return errcode.New("mmx", errcode.ErrLimit, "chunk %q: %d bytes stored declare %d uncompressed, more than %d:1 (Limits.MaxRatio, option max_ratio, CLI -max-ratio: raise it for files you trust)",
-		e.Name, e.Size, u, l.MaxRatio)
+		name, stored, u, l.MaxRatio)
 }

@@ -462,3 +462,35 @@ func TestReadFlatIntoAllocatesOnce(t *testing.T) {
 		r.Close()
 	}
 }
+
+// A MorphNet LZ4 chunk's u32 size prefix is the file's word: it was
+// allocated before the codec checked it (a 12-byte chunk reserved 4 GiB).
+// It is checked against MaxRatio first, and nothing is sized by it.
+func TestHostileMorphNetLZ4SizePrefix(t *testing.T) {
+	stored := binary.LittleEndian.AppendUint32(nil, 1<<32-1)
+	stored = append(stored, 0x1f, 0, 1, 0, 0, 0, 0, 0) // a few bytes of block
+	e := &Entry{Name: "m", Compression: "Lz4", Size: uint64(len(stored)), morphnet: true}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := morphPayload(e, stored, DefaultLimits)
+	runtime.ReadMemStats(&after)
+	if errcode.Of(err) != errcode.Limit || !strings.Contains(err.Error(), "MaxRatio") {
+		t.Fatalf("declared 4 GiB in %d bytes: %v", len(stored), err)
+	}
+	if heap := after.TotalAlloc - before.TotalAlloc; heap > 1<<20 {
+		t.Fatalf("refusing it allocated %d bytes", heap)
+	}
+	// Within the ratio, the codec's own check still refuses a block too
+	// short for its prefix, before allocating.
+	lim := DefaultLimits
+	lim.MaxRatio = 1 << 30
+	runtime.ReadMemStats(&before)
+	_, err = morphPayload(e, stored, lim)
+	runtime.ReadMemStats(&after)
+	if errcode.Of(err) != errcode.Format {
+		t.Fatalf("with the ratio raised: %v", err)
+	}
+	if heap := after.TotalAlloc - before.TotalAlloc; heap > 1<<20 {
+		t.Fatalf("refusing it allocated %d bytes", heap)
+	}
+}

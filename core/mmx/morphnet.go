@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"io"
 	"math"
-	"math/bits"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
 	"github.com/polyfmt/polyfmt/core/internal/codec"
@@ -84,21 +83,23 @@ func morphPayload(e *Entry, stored []byte, lim Limits) ([]byte, error) {
 		if len(stored) < 4 {
 			return nil, errcode.New("mmx", errcode.ErrFormat, "chunk %q: LZ4 block without its size", e.Name)
 		}
+		// The size prefix is the file's word: checked against the limits,
+		// then by the codec against the block, before anything is allocated.
 		n := uint64(binary.LittleEndian.Uint32(stored))
 		if n > lim.MaxChunkBytes {
 			return nil, errcode.New("mmx", errcode.ErrLimit, "chunk %q: %d bytes uncompressed, limit %d", e.Name, n, lim.MaxChunkBytes)
 		}
-		return codec.Decompress(codec.LZ4, make([]byte, 0, n), stored, int64(n))
+		if n > lim.expandable(uint64(len(stored))) {
+			return nil, lim.ratioErr(e.Name, uint64(len(stored)), n)
+		}
+		return codec.Decompress(codec.LZ4, nil, stored, int64(n))
 	default:
 		zr, err := zlib.NewReader(bytes.NewReader(stored))
 		if err != nil {
 			return nil, errcode.Wrap("mmx", errcode.ErrFormat, err, "chunk %q", e.Name)
 		}
 		// No declared size: bounded by MaxChunkBytes and MaxRatio.
-		most := min(lim.MaxChunkBytes, math.MaxInt64-1)
-		if hi, lo := bits.Mul64(uint64(len(stored)), uint64(lim.MaxRatio)); hi == 0 && lo <= most && most-lo > RatioFloor {
-			most = lo + RatioFloor
-		}
+		most := min(lim.expandable(uint64(len(stored))), math.MaxInt64-1)
 		out, err := io.ReadAll(io.LimitReader(zr, int64(most)+1))
 		if err != nil {
 			return nil, errcode.Wrap("mmx", errcode.ErrFormat, err, "chunk %q", e.Name)
