@@ -315,7 +315,7 @@ func (f *File) QueryIndices(q *Query) ([]uint64, error) {
 	}
 	imp := f.imp
 	slices.SortStableFunc(order, func(a, b uint32) int { return int(imp[b]) - int(imp[a]) })
-	out := make([]uint64, 0, limit)
+	out := make([]uint64, 0, min(limit, len(order))) // Max is the caller's word, not a size
 	var buf []byte
 	if f.data == nil {
 		buf = make([]byte, BlockSize)

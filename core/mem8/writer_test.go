@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -382,4 +383,26 @@ func TestPreallocationInvisible(t *testing.T) {
 		t.Fatalf("%v %+v", err, r.Recovery())
 	}
 	r.Close()
+}
+
+// A query's Max is the caller's word, not a size: a huge Max on a small
+// file returns every match and allocates for the file, not for Max (it was
+// make([]uint64, 0, Max): a fatal out-of-memory from pf_mem8_query).
+func TestQueryHugeMax(t *testing.T) {
+	f, _ := NewMem(nil, nil)
+	for i := 0; i < 5; i++ {
+		f.Append([]byte(fmt.Sprint("needle ", i)), 0.5)
+	}
+	var idx []uint64
+	var err error
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	idx, err = f.QueryIndices(&Query{Keywords: []string{"needle"}, Max: 1 << 40})
+	runtime.ReadMemStats(&after)
+	if err != nil || len(idx) != 5 {
+		t.Fatalf("query: %v %v", idx, err)
+	}
+	if n := after.TotalAlloc - before.TotalAlloc; n > 1<<20 {
+		t.Fatalf("a query with Max 2^40 allocated %d bytes", n)
+	}
 }
