@@ -369,9 +369,8 @@ func describe(t json.Token) string {
 func contextRecord(i int, raw json.RawMessage) (Record, error) {
 	raw = bytes.TrimLeft(raw, " \t\r\n")
 	if len(raw) == 0 || raw[0] != '{' {
-		var v any
-		json.Unmarshal(raw, &v)
-		return Record{}, formatErrf("JSON input: contexts[%d] is %s, want a context object such as {\"content\": …, \"score\": 0.5}", i, describeValue(v))
+		t, _ := json.NewDecoder(bytes.NewReader(raw)).Token()
+		return Record{}, formatErrf("JSON input: contexts[%d] is %s, want a context object such as {\"content\": …, \"score\": 0.5}", i, describe(t))
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
@@ -392,20 +391,6 @@ func contextRecord(i int, raw json.RawMessage) (Record, error) {
 		}
 	}
 	return Record{Content: bytes.TrimSuffix(content.Bytes(), []byte("\n")), Importance: imp}, nil
-}
-
-func describeValue(v any) string {
-	switch v.(type) {
-	case []any:
-		return "an array"
-	case string:
-		return "a string"
-	case float64:
-		return "a number"
-	case bool:
-		return "a boolean"
-	}
-	return "null"
 }
 
 // exportRecord makes the block of one element of an export's "blocks".
