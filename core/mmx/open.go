@@ -54,7 +54,6 @@ const (
 	recoverySlack  = 1 << 20
 	scanWindowMin  = 4 << 10 // the first window of the scan back; it doubles…
 	scanWindowMax  = 1 << 20 // …up to this
-	hashPiece      = 1 << 20 // records are hashed in pieces of this size
 )
 
 // scanner finds the newest valid directory record of a file of size bytes.
@@ -77,8 +76,15 @@ func (s *scanner) readAt(p []byte, off uint64) error {
 // record reads and checks the directory record whose trailer ends at end.
 // It returns nil (no error) when there is no valid record there.
 func (f *File) record(end uint64) (*found, error) {
-	s := newScanner(f, end)
-	r, err := s.candidate(end)
+	return f.scan(end, func(s *scanner) (*found, error) { return s.candidate(end) })
+}
+
+// scan runs find over the file's first size bytes and counts what it read.
+// A candidate over a limit is passed over like any other; when find finds
+// no valid record, the newest such candidate is the error.
+func (f *File) scan(size uint64, find func(*scanner) (*found, error)) (*found, error) {
+	s := newScanner(f, size)
+	r, err := find(s)
 	f.recoveryRead += s.read
 	if r == nil && err == nil && s.skip != nil {
 		return nil, s.skip
@@ -128,26 +134,21 @@ func (s *scanner) at(off, end uint64) (*found, error) {
 			"%d candidate directory records had well-formed heads but failed their SHA-256 (a crafted tail?)",
 			s.read, s.size-s.low, s.failed)
 	}
+	// The JSON is read once (or viewed in the mapping), hashed, then decoded.
 	bodyEnd := off + dirHeadSize + jsonLen
+	var js []byte
+	if f.data != nil && bodyEnd <= uint64(len(f.data)) {
+		js = f.data[off+dirHeadSize : bodyEnd]
+		s.read += jsonLen
+	} else {
+		js = make([]byte, jsonLen) // ≤ MaxDirectoryBytes, and within the file (its head is there)
+		if err := s.readAt(js, off+dirHeadSize); err != nil {
+			return nil, nil
+		}
+	}
 	h := sha256.New()
 	h.Write(head[:])
-	var piece []byte
-	for p := off + dirHeadSize; p < bodyEnd; {
-		n := min(bodyEnd-p, hashPiece)
-		if f.data != nil && p+n <= uint64(len(f.data)) {
-			h.Write(f.data[p : p+n])
-			s.read += n
-		} else {
-			if piece == nil {
-				piece = make([]byte, min(jsonLen, hashPiece))
-			}
-			if err := s.readAt(piece[:n], p); err != nil {
-				return nil, nil
-			}
-			h.Write(piece[:n])
-		}
-		p += n
-	}
+	h.Write(js)
 	var sum [32]byte
 	if err := s.readAt(sum[:], bodyEnd); err != nil || !bytes.Equal(h.Sum(nil), sum[:]) {
 		s.failed++
@@ -155,15 +156,6 @@ func (s *scanner) at(off, end uint64) (*found, error) {
 	}
 	if v := le.Uint32(head[4:8]); v != dirVersion {
 		return nil, errcode.At("mmx", errcode.ErrUnsupported, int64(off+4), "directory record version %d", v)
-	}
-	var js []byte
-	if f.data != nil && bodyEnd <= uint64(len(f.data)) {
-		js = f.data[off+dirHeadSize : bodyEnd]
-	} else {
-		js = make([]byte, jsonLen)
-		if err := s.readAt(js, off+dirHeadSize); err != nil {
-			return nil, nil
-		}
 	}
 	doc, err := decodeDirectory(js, f.lim.MaxJSONDepth)
 	if err != nil {
@@ -180,16 +172,8 @@ func (s *scanner) at(off, end uint64) (*found, error) {
 
 // lastRecord finds the newest valid directory: normally the one the file
 // ends with; after a commit cut short, the newest one before the torn tail.
-// A candidate over a limit is passed over like any other; when no valid
-// record is found, the newest such candidate is the error.
 func (f *File) lastRecord(size uint64) (*found, error) {
-	s := newScanner(f, size)
-	defer func() { f.recoveryRead += s.read }()
-	r, err := s.last()
-	if r == nil && err == nil && s.skip != nil {
-		return nil, s.skip
-	}
-	return r, err
+	return f.scan(size, (*scanner).last)
 }
 
 func (s *scanner) last() (*found, error) {
