@@ -187,12 +187,9 @@ func (f *File) payloadInto(name string, want ChunkType, alloc Alloc, lend bool) 
 	// is computed while the chunk decompresses (the decoder is bounded and
 	// safe on any input; its output is dropped if the hash fails), so a
 	// checked read costs about the slower of the two, not their sum.
-	var checked chan error
+	checked := func() error { return nil }
 	if checking {
-		if len(st) >= 1<<20 && runtime.GOARCH != "wasm" {
-			checked = make(chan error, 1)
-			go func() { checked <- f.check(e, st) }()
-		} else if err := f.check(e, st); err != nil {
+		if checked, err = f.checkBeside(e, st); err != nil {
 			return nil, nil, false, err
 		}
 	}
@@ -210,15 +207,26 @@ func (f *File) payloadInto(name string, want ChunkType, alloc Alloc, lend bool) 
 			err = errcode.Wrap("mmx", errcode.ErrFormat, err, "chunk %q", name)
 		}
 	}
-	if checked != nil {
-		if cerr := <-checked; cerr != nil {
-			return nil, nil, false, cerr
-		}
+	if cerr := checked(); cerr != nil {
+		return nil, nil, false, cerr
 	}
 	if err != nil {
 		return nil, nil, false, err
 	}
 	return e, out, false, nil
+}
+
+// checkBeside checks e's checksum over its stored bytes st beside the
+// caller's decompression of them: a large chunk (1 MiB or more, where
+// goroutines run in parallel) is hashed on a goroutine and wait returns its
+// result; a small one is checked now (err) and wait returns nil.
+func (f *File) checkBeside(e *Entry, st []byte) (wait func() error, err error) {
+	if len(st) < 1<<20 || runtime.GOARCH == "wasm" {
+		return func() error { return nil }, f.check(e, st)
+	}
+	done := make(chan error, 1)
+	go func() { done <- f.check(e, st) }()
+	return func() error { return <-done }, nil
 }
 
 // rawPayload returns a raw chunk: the mapping itself when lend allows and

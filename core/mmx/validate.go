@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"runtime"
 	"strings"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
@@ -136,14 +135,12 @@ func (f *File) verifyChunk(name string) error {
 		if err != nil {
 			return err
 		}
-		hashed := make(chan error, 1)
-		if len(st) >= verifyWindow && runtime.GOARCH != "wasm" {
-			go func() { hashed <- f.check(e, st) }()
-		} else {
-			hashed <- f.check(e, st)
+		hashed, err := f.checkBeside(e, st)
+		if err != nil {
+			return err
 		}
 		err = codec.DecompressTo(c, sink, st, int64(e.UncompressedSize))
-		if herr := <-hashed; herr != nil {
+		if herr := hashed(); herr != nil {
 			return herr
 		}
 		if err != nil && errcode.Of(err) == errcode.Format && !isMeshErr(err) {
