@@ -234,33 +234,7 @@ func streamLZ4(w *sizedWriter, src []byte) error {
 }
 
 func streamZlib(sw *sizedWriter, src []byte) error {
-	size := sw.size
-	z := zlibReaders.Get().(*zlibReader)
-	defer func() {
-		z.src.Reset(nil)
-		zlibReaders.Put(z)
-	}()
-	z.src.Reset(src)
-	if err := z.res.Reset(&z.src, nil); err != nil {
-		return formatErr(err, "zlib header")
-	}
-	if n, err := io.CopyN(sw, z.rc, int64(size)); err != nil {
-		return formatErr(err, "zlib stream stops after %d of %d bytes", n, size)
-	}
-	n, err := z.rc.Read(z.one[:])
-	for n == 0 && err == nil {
-		n, err = z.rc.Read(z.one[:])
-	}
-	if n > 0 {
-		return errcode.New(pkg, errcode.ErrFormat, "zlib stream decodes to more than %d bytes", size)
-	}
-	if err != io.EOF {
-		return formatErr(err, "zlib stream")
-	}
-	if rest := z.src.Len(); rest > 0 {
-		return errcode.At(pkg, errcode.ErrFormat, int64(len(src)-rest), "%d bytes after the zlib stream", rest)
-	}
-	return nil
+	return inflateExactly(src, sw.size, func(r io.Reader) (int64, error) { return io.CopyN(sw, r, int64(sw.size)) })
 }
 
 // zstdStreams pools streaming decoders, bounded to StreamMaxWindow both in

@@ -103,6 +103,23 @@ func decompressZlib(dst, src []byte, size int) ([]byte, error) {
 	if err := checkZlib(src, size); err != nil {
 		return dst, err
 	}
+	start := len(dst)
+	dst, room := grow(dst, size)
+	err := inflateExactly(src, size, func(r io.Reader) (int64, error) {
+		n, err := io.ReadFull(r, room) // io.ErrUnexpectedEOF: the stream ended (or was cut) early
+		return int64(n), err
+	})
+	if err != nil {
+		return dst[:start], err
+	}
+	return dst[:start+size], nil
+}
+
+// inflateExactly inflates the zlib stream src, which must decode to exactly
+// size bytes: fill takes the first size bytes from the inflater (into a
+// buffer, or on to a writer), then the stream must end there, its Adler-32
+// trailer checked and nothing after it.
+func inflateExactly(src []byte, size int, fill func(r io.Reader) (int64, error)) error {
 	z := zlibReaders.Get().(*zlibReader)
 	defer func() {
 		z.src.Reset(nil)
@@ -110,28 +127,23 @@ func decompressZlib(dst, src []byte, size int) ([]byte, error) {
 	}()
 	z.src.Reset(src)
 	if err := z.res.Reset(&z.src, nil); err != nil {
-		return dst, formatErr(err, "zlib header")
+		return formatErr(err, "zlib header")
 	}
-	start := len(dst)
-	dst, room := grow(dst, size)
-	if n, err := io.ReadFull(z.rc, room); err != nil {
-		// io.ErrUnexpectedEOF: the stream ended (or was cut) early.
-		return dst[:start], formatErr(err, "zlib stream stops after %d of %d bytes", n, size)
+	if n, err := fill(z.rc); err != nil {
+		return formatErr(err, "zlib stream stops after %d of %d bytes", n, size)
 	}
-	// The stream must end exactly here; reading to EOF also checks the
-	// Adler-32 trailer.
 	n, err := z.rc.Read(z.one[:])
 	for n == 0 && err == nil {
 		n, err = z.rc.Read(z.one[:])
 	}
 	if n > 0 {
-		return dst[:start], errcode.New(pkg, errcode.ErrFormat, "zlib stream decodes to more than %d bytes", size)
+		return errcode.New(pkg, errcode.ErrFormat, "zlib stream decodes to more than %d bytes", size)
 	}
 	if err != io.EOF {
-		return dst[:start], formatErr(err, "zlib stream")
+		return formatErr(err, "zlib stream")
 	}
 	if rest := z.src.Len(); rest > 0 {
-		return dst[:start], errcode.At(pkg, errcode.ErrFormat, int64(len(src)-rest), "%d bytes after the zlib stream", rest)
+		return errcode.At(pkg, errcode.ErrFormat, int64(len(src)-rest), "%d bytes after the zlib stream", rest)
 	}
-	return dst[:start+size], nil
+	return nil
 }
