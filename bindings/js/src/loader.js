@@ -96,27 +96,27 @@ function nodeHost(module, NodeWASI, env) {
     .filter((imp) => imports[imp.module]?.[imp.name] === undefined)
     .map((imp) => `${imp.module}.${imp.name}`);
   if (missing.length > 0) throw new Error(`polyfmt: node:wasi does not provide ${missing.join(', ')}`);
+  return wasiHost(imports, wasi);
+}
+
+/** One instance's WASI shim host (no filesystem), shaped as nodeHost's. */
+function shimHost(module) {
+  const shim = new WasiShim();
+  return wasiHost(shim.importObject(module), shim);
+}
+
+/**
+ * A host of either kind: its imports (stderr tapped), and start(instance),
+ * which initializes the instance through wasi and returns it with its
+ * stderr tail.
+ */
+function wasiHost(imports, wasi) {
   const tail = tapStderr(imports);
   return {
     imports,
     start(instance) {
       tail.memory = instance.exports.memory;
       wasi.initialize(instance);
-      return { instance, stderr: () => tail.text };
-    },
-  };
-}
-
-/** One instance's WASI shim host (no filesystem), shaped as nodeHost's. */
-function shimHost(module) {
-  const shim = new WasiShim();
-  const imports = shim.importObject(module);
-  const tail = tapStderr(imports);
-  return {
-    imports,
-    start(instance) {
-      tail.memory = instance.exports.memory;
-      shim.initialize(instance);
       return { instance, stderr: () => tail.text };
     },
   };
