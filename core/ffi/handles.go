@@ -341,6 +341,30 @@ func Alloc(a *ABI, n uint64) (p unsafe.Pointer) {
 	return p
 }
 
+// fileHandle is what a handle holds for an open file of any format: the
+// file, and the host memory it reads when it was opened read-only from
+// bytes (freed after the file is closed, since views of it live until then).
+type fileHandle[F io.Closer] struct {
+	f       F
+	release func()
+}
+
+func (h *fileHandle[F]) Close() error {
+	err := h.f.Close()
+	if h.release != nil {
+		h.release()
+	}
+	return err
+}
+
+// wrapFile makes an opened file a handle object.
+func wrapFile[F io.Closer](f F, err error) (io.Closer, error) {
+	if err != nil {
+		return nil, err
+	}
+	return &fileHandle[F]{f: f}, nil
+}
+
 // newHandle runs an export that opens or creates an object: it checks the
 // out-parameter, runs open, and hands back the new object's handle.
 func newHandle(a *ABI, outH unsafe.Pointer, open func() (io.Closer, error)) int32 {

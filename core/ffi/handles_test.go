@@ -15,6 +15,7 @@ import (
 	"unsafe"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
+	"github.com/polyfmt/polyfmt/core/mem8"
 )
 
 // mmapABI is a host ABI like C's: every buffer is its own anonymous
@@ -376,7 +377,7 @@ func TestBytesImageIsHostMemory(t *testing.T) {
 		t.Fatalf("mem8 bytes: %d", rc)
 	}
 	obj, _ := acquire(h)
-	want := obj.obj.(*mem8Handle).File.Bytes()
+	want := obj.obj.(*fileHandle[*mem8.File]).f.Bytes()
 	obj.release()
 	if got := bufOf(b, img, n); string(got) != string(want) {
 		t.Fatalf("image of %d bytes differs from the file's %d", len(got), len(want))

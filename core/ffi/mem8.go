@@ -58,31 +58,8 @@ func mem8Options(p unsafe.Pointer, n uint64) (*mem8.Options, error) {
 			MaxJSONBytes: o.MaxJSONBytes, MaxJSONRatio: o.MaxJSONRatio}}, nil
 }
 
-// mem8Handle is an open MEM8 file, and the host memory it reads when it
-// was opened read-only from bytes (freed at close).
-type mem8Handle struct {
-	*mem8.File
-	release func()
-}
-
-func (h *mem8Handle) Close() error {
-	err := h.File.Close()
-	if h.release != nil {
-		h.release()
-	}
-	return err
-}
-
-// wrapMem8 makes an opened file a handle object.
-func wrapMem8(f *mem8.File, err error) (io.Closer, error) {
-	if err != nil {
-		return nil, err
-	}
-	return &mem8Handle{File: f}, nil
-}
-
 func onMem8(a *ABI, h uint32, outs []unsafe.Pointer, fn func(*mem8.File) error) int32 {
-	return onHandle(a, h, "mem8", outs, func(m *mem8Handle) error { return fn(m.File) })
+	return onHandle(a, h, "mem8", outs, func(m *fileHandle[*mem8.File]) error { return fn(m.f) })
 }
 
 // Mem8Create is pf_mem8_create: a new file at path, or in memory when
@@ -98,9 +75,9 @@ func Mem8Create(a *ABI, path unsafe.Pointer, pathLen uint64, opts unsafe.Pointer
 			return nil, err
 		}
 		if len(p) == 0 {
-			return wrapMem8(mem8.NewMem(nil, o))
+			return wrapFile(mem8.NewMem(nil, o))
 		}
-		return wrapMem8(mem8.Create(string(p), o))
+		return wrapFile(mem8.Create(string(p), o))
 	})
 }
 
@@ -119,7 +96,7 @@ func Mem8Open(a *ABI, path unsafe.Pointer, pathLen uint64, writable int32, opts 
 		if o.Plain || o.IdentityFreq != 0 || o.TemporalPhase != 0 {
 			return nil, errcode.New("ffi", errcode.ErrBadArg, "identity_freq, temporal_phase and plain apply to pf_mem8_create, not pf_mem8_open")
 		}
-		return wrapMem8(mem8.OpenFile(p, flag, o))
+		return wrapFile(mem8.OpenFile(p, flag, o))
 	})
 }
 
@@ -148,11 +125,11 @@ func Mem8OpenBytes(a *ABI, data unsafe.Pointer, n uint64, writable int32, outH u
 				a.release(p)
 				return nil, err
 			}
-			return &mem8Handle{File: f, release: func() { a.release(p) }}, nil
+			return &fileHandle[*mem8.File]{f: f, release: func() { a.release(p) }}, nil
 		case len(b) == 0:
 			return nil, errcode.New("ffi", errcode.ErrBadArg, "no bytes to open (use pf_mem8_create with an empty path for a new file)")
 		}
-		return wrapMem8(mem8.NewMem(b, nil))
+		return wrapFile(mem8.NewMem(b, nil))
 	})
 }
 

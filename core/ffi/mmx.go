@@ -10,23 +10,8 @@ import (
 	"github.com/polyfmt/polyfmt/core/mmx"
 )
 
-// mmxHandle is an open MMX file, and the host memory it views when it was
-// opened from bytes (so views handed out stay valid until close).
-type mmxHandle struct {
-	*mmx.File
-	release func()
-}
-
-func (h *mmxHandle) Close() error {
-	err := h.File.Close()
-	if h.release != nil {
-		h.release()
-	}
-	return err
-}
-
 func onMMX(a *ABI, h uint32, outs []unsafe.Pointer, fn func(*mmx.File) error) int32 {
-	return onHandle(a, h, "mmx", outs, func(m *mmxHandle) error { return fn(m.File) })
+	return onHandle(a, h, "mmx", outs, func(m *fileHandle[*mmx.File]) error { return fn(m.f) })
 }
 
 // mmxOpts is the options object of pf_mmx_create and pf_mmx_open.
@@ -95,18 +80,10 @@ func MMXCreate(a *ABI, path unsafe.Pointer, pathLen uint64, opts unsafe.Pointer,
 			return nil, err
 		}
 		if len(p) == 0 {
-			return wrapMMX(mmx.NewMem(nil, o))
+			return wrapFile(mmx.NewMem(nil, o))
 		}
-		return wrapMMX(mmx.Create(string(p), o))
+		return wrapFile(mmx.Create(string(p), o))
 	})
-}
-
-// wrapMMX makes an opened file a handle object.
-func wrapMMX(f *mmx.File, err error) (io.Closer, error) {
-	if err != nil {
-		return nil, err
-	}
-	return &mmxHandle{File: f}, nil
 }
 
 // MMXOpen is pf_mmx_open: read-only (memory-mapped) or writable.
@@ -120,7 +97,7 @@ func MMXOpen(a *ABI, path unsafe.Pointer, pathLen uint64, writable int32, opts u
 		if err != nil {
 			return nil, err
 		}
-		return wrapMMX(mmx.OpenFile(p, flag, o))
+		return wrapFile(mmx.OpenFile(p, flag, o))
 	})
 }
 
@@ -137,7 +114,7 @@ func MMXOpenBytes(a *ABI, data unsafe.Pointer, n uint64, writable int32, outH un
 			return nil, err
 		}
 		if w {
-			return wrapMMX(mmx.NewMem(b, nil))
+			return wrapFile(mmx.NewMem(b, nil))
 		}
 		p, buf := a.alloc(len(b))
 		if p == nil {
@@ -149,7 +126,7 @@ func MMXOpenBytes(a *ABI, data unsafe.Pointer, n uint64, writable int32, outH un
 			a.release(p)
 			return nil, err
 		}
-		return &mmxHandle{File: f, release: func() { a.release(p) }}, nil
+		return &fileHandle[*mmx.File]{f: f, release: func() { a.release(p) }}, nil
 	})
 }
 
