@@ -127,27 +127,11 @@ func cmdVerify(args []string, stdout, stderr io.Writer) error {
 	}
 	defer f.Close()
 	rec := f.Recovery()
-	target, size := f, int64(-1)
+	size := int64(-1)
 	if fi, err := os.Stat(path); err == nil {
 		size = fi.Size()
 	}
-	if !rec.Clean() && rec.DroppedBytes > 0 && size >= rec.DroppedBytes {
-		// A torn tail: verify the blocks before it, as a writer keeps them.
-		// mem8's Verify fails any file that needed recovery, so it reads
-		// the committed prefix through a File of its own; that prefix must
-		// open clean, or the damage is more than a torn append.
-		osf, err := os.Open(path)
-		if err != nil {
-			return err
-		}
-		defer osf.Close()
-		pf, err := mem8.NewReader(io.NewSectionReader(osf, 0, size-rec.DroppedBytes), size-rec.DroppedBytes, nil)
-		if err == nil && pf.Recovery().Clean() {
-			defer pf.Close()
-			target = pf
-		}
-	}
-	if err := target.Verify(); err != nil {
+	if err := f.VerifyCommitted(); err != nil {
 		var ve *mem8.VerifyError
 		if errors.As(err, &ve) && ve.Block >= 0 {
 			return fmt.Errorf("%s: FAILED at block %d of %d: %s", path, ve.Block, f.Count(), ve.Reason)
@@ -155,11 +139,11 @@ func cmdVerify(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("%s: FAILED: %v", path, err)
 	}
 	committed := size - rec.DroppedBytes
-	if target == f {
+	if rec.Clean() || rec.Repaired {
 		fmt.Fprintf(stdout, "%s: OK, %d blocks verified; %d bytes committed\n", path, f.Count(), committed)
 		return nil
 	}
-	fmt.Fprintf(stdout, "%s: committed state OK, %d blocks verified; %d bytes committed\n", path, target.Count(), committed)
+	fmt.Fprintf(stdout, "%s: committed state OK, %d blocks verified; %d bytes committed\n", path, f.Count(), committed)
 	fmt.Fprintf(stdout, "%s: UNFINISHED: %s; a writable open drops %d bytes\n", path, rec.Reason, rec.DroppedBytes)
 	return errUnfinished
 }

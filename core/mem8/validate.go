@@ -30,7 +30,17 @@ func (e *VerifyError) Unwrap() error { return e.Err }
 // CRC (FlagHeaderCRC), and that open needed no recovery. It returns nil or a
 // *VerifyError naming the first broken or tampered block. It hashes the
 // whole file, so it costs a full read.
-func (f *File) Verify() error {
+func (f *File) Verify() error { return f.verify(false) }
+
+// VerifyCommitted checks the committed blocks as Verify does, but does not
+// fail because a torn append follows them: when the header agrees with the
+// blocks open kept, the bytes after them (Recovery.DroppedBytes) are an
+// append cut short, which a writable open drops. Any other recovery (a
+// header claiming blocks that are not there) still fails. It is what
+// "polyfmt verify" reports after a crash.
+func (f *File) VerifyCommitted() error { return f.verify(true) }
+
+func (f *File) verify(committed bool) error {
 	f.mu.RLock()
 	defer f.mu.RUnlock()
 	if err := f.checkOpen(); err != nil {
@@ -40,7 +50,8 @@ func (f *File) Verify() error {
 	if flags&FlagHeaderCRC != 0 && f.hdr.crc() != f.hdr.computeCRC() {
 		return &VerifyError{Block: -1, Reason: fmt.Sprintf("crc32 is %08x, header bytes give %08x", f.hdr.crc(), f.hdr.computeCRC()), Err: errcode.ErrChecksum}
 	}
-	if !f.rec.Clean() && !f.rec.Repaired {
+	tornAppend := f.rec.HeaderBlocks == f.rec.Blocks && f.rec.DroppedBytes > 0
+	if !f.rec.Clean() && !f.rec.Repaired && !(committed && tornAppend) {
 		return &VerifyError{Block: int64(f.rec.Blocks), Reason: "torn tail: " + f.rec.Reason, Err: errcode.ErrFormat}
 	}
 	freq := f.hdr.identityFreq()
