@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"os"
 	"os/exec"
@@ -18,6 +17,7 @@ import (
 	"github.com/polyfmt/polyfmt/core/errcode"
 	"github.com/polyfmt/polyfmt/core/mem8"
 	"github.com/polyfmt/polyfmt/core/mmx"
+	corpus "github.com/polyfmt/polyfmt/core/testdata/hostile"
 )
 
 // The hostile corpus (core/testdata/hostile, written by its gen/main.go)
@@ -29,39 +29,11 @@ import (
 
 const hostileDir = "../../core/testdata/hostile"
 
-type hostileCase struct {
-	Name    string `json:"name"`
-	File    string `json:"file"`
-	Format  string `json:"format"`
-	Attacks string `json:"attacks"`
-	Chunk   string `json:"chunk"`
-	Expect  struct {
-		Open   any            `json:"open"`
-		Read   any            `json:"read"`
-		Verify any            `json:"verify"`
-		Import any            `json:"import"`
-		Blocks *uint64        `json:"blocks"`
-		CLI    map[string]int `json:"cli"`
-	} `json:"expect"`
-}
-
-type hostileManifest struct {
-	BudgetRSSMiB int           `json:"budget_rss_mib"`
-	Cases        []hostileCase `json:"cases"`
-}
-
-func loadHostile(t *testing.T) hostileManifest {
+func loadHostile(t *testing.T) *corpus.Manifest {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(hostileDir, "manifest.json"))
+	m, err := corpus.Load(hostileDir)
 	if err != nil {
 		t.Fatal(err)
-	}
-	var m hostileManifest
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
-	if m.BudgetRSSMiB <= 0 || len(m.Cases) == 0 {
-		t.Fatalf("manifest: budget %d, %d cases", m.BudgetRSSMiB, len(m.Cases))
 	}
 	return m
 }
