@@ -12,9 +12,11 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 
 import { manifest, repoRoot } from './helpers.js';
+import { checkCase } from './hostile_check.js';
 
 /** The shared MMX manifest. */
 const mmxManifest = JSON.parse(readFileSync(join(repoRoot, 'core/testdata/mmx/manifest.json'), 'utf8'));
+const hostileManifest = JSON.parse(readFileSync(join(repoRoot, 'core/testdata/hostile/manifest.json'), 'utf8'));
 
 const CHROMIUM = '/usr/bin/chromium';
 const LAUNCH_ARGS = [
@@ -23,7 +25,7 @@ const LAUNCH_ARGS = [
 ];
 
 /** What the server may serve, relative to the repository root. */
-const SERVED = ['bindings/js/src/', 'bindings/js/polyfmt.wasm', 'examples/js/browser/', 'core/testdata/mem8/', 'core/testdata/mmx/'];
+const SERVED = ['bindings/js/src/', 'bindings/js/polyfmt.wasm', 'bindings/js/test/hostile_case.js', 'examples/js/browser/', 'core/testdata/mem8/', 'core/testdata/mmx/', 'core/testdata/hostile/'];
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -414,6 +416,25 @@ describe('browser (headless Chromium)', { timeout: 180_000 }, () => {
     assert.equal(wr.verify, 'PF_OK');
     assert.equal(wr.ownBuffer, true);
     assert.notEqual(results.pathOpen, 'PF_OK');
+    await page.close();
+  });
+
+  test('every hostile-corpus case through the package API, from fetched bytes', async () => {
+    const page = await newPage();
+    await openExample(page, null);
+    const results = await page.evaluate(async (cases) => {
+      const { load, PolyfmtError } = await import('/bindings/js/src/index.js');
+      const { runCase } = await import('/bindings/js/test/hostile_case.js');
+      const pf = await load();
+      const out = { wasi: pf.wasi };
+      for (const c of cases) {
+        const bytes = new Uint8Array(await (await fetch(`/core/testdata/hostile/${c.file}`)).arrayBuffer());
+        out[c.name] = runCase(pf, PolyfmtError, c, bytes);
+      }
+      return out;
+    }, hostileManifest.cases);
+    assert.equal(results.wasi, 'shim');
+    for (const c of hostileManifest.cases) checkCase(c, results[c.name]);
     await page.close();
   });
 
