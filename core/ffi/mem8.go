@@ -11,51 +11,16 @@ import (
 	"unsafe"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
+	"github.com/polyfmt/polyfmt/core/format"
 	"github.com/polyfmt/polyfmt/core/mem8"
 )
 
-// mem8Opts is the JSON options object of pf_mem8_create and pf_mem8_open.
-type mem8Opts struct {
-	IdentityFreq  float64 `json:"identity_freq"`
-	TemporalPhase float64 `json:"temporal_phase"`
-	Plain         bool    `json:"plain"`
-	NoSync        bool    `json:"no_sync"`
-	MaxBlocks     uint64  `json:"max_blocks"`
-	// Bounds of pf_mem8_import_json (mem8.Limits).
-	MaxImportBlocks uint64 `json:"max_import_blocks"`
-	MaxJSONBytes    int64  `json:"max_json_bytes"`
-	MaxJSONRatio    int64  `json:"max_json_ratio"`
-}
-
-// decodeJSON parses an optional JSON argument strictly: unknown fields are
-// PF_EBADARG, so a misspelt option is never silently ignored.
-func decodeJSON(b []byte, v any, what string) error {
-	if len(bytes.TrimSpace(b)) == 0 {
-		return nil
-	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return errcode.Wrap("ffi", errcode.ErrBadArg, err, "%s", what)
-	}
-	return nil
-}
-
-func mem8Options(p unsafe.Pointer, n uint64) (*mem8.Options, error) {
+func mem8Options(p unsafe.Pointer, n uint64, create bool) (*mem8.Options, error) {
 	raw, err := in(p, n)
 	if err != nil {
 		return nil, err
 	}
-	var o mem8Opts
-	if err := decodeJSON(raw, &o, "mem8 options"); err != nil {
-		return nil, err
-	}
-	if o.MaxJSONBytes < 0 || o.MaxJSONRatio < 0 {
-		return nil, errcode.New("ffi", errcode.ErrBadArg, "max_json_bytes and max_json_ratio must be ≥ 0")
-	}
-	return &mem8.Options{IdentityFreq: o.IdentityFreq, TemporalPhase: o.TemporalPhase, Plain: o.Plain,
-		NoSync: o.NoSync, Limits: &mem8.Limits{MaxBlocks: o.MaxBlocks, MaxImportBlocks: o.MaxImportBlocks,
-			MaxJSONBytes: o.MaxJSONBytes, MaxJSONRatio: o.MaxJSONRatio}}, nil
+	return mem8.ParseOptions(raw, create)
 }
 
 func onMem8(a *ABI, h uint32, outs []unsafe.Pointer, fn func(*mem8.File) error) int32 {
@@ -70,7 +35,7 @@ func Mem8Create(a *ABI, path unsafe.Pointer, pathLen uint64, opts unsafe.Pointer
 		if err != nil {
 			return nil, err
 		}
-		o, err := mem8Options(opts, optsLen)
+		o, err := mem8Options(opts, optsLen, true)
 		if err != nil {
 			return nil, err
 		}
@@ -89,12 +54,9 @@ func Mem8Open(a *ABI, path unsafe.Pointer, pathLen uint64, writable int32, opts 
 		if err != nil {
 			return nil, err
 		}
-		o, err := mem8Options(opts, optsLen)
+		o, err := mem8Options(opts, optsLen, false)
 		if err != nil {
 			return nil, err
-		}
-		if o.Plain || o.IdentityFreq != 0 || o.TemporalPhase != 0 {
-			return nil, errcode.New("ffi", errcode.ErrBadArg, "identity_freq, temporal_phase and plain apply to pf_mem8_create, not pf_mem8_open")
 		}
 		return wrapFile(mem8.OpenFile(p, flag, o))
 	})
@@ -161,48 +123,10 @@ func Mem8Count(a *ABI, h uint32, out unsafe.Pointer) int32 {
 }
 
 // Mem8InfoJSON is the document pf_mem8_info returns.
-type Mem8InfoJSON struct {
-	Name          string   `json:"name"`
-	Writable      bool     `json:"writable"`
-	Version       uint8    `json:"version"`
-	Flags         uint8    `json:"flags"`
-	FlagNames     []string `json:"flag_names"`
-	BlockCount    uint64   `json:"block_count"`
-	IdentityFreq  float64  `json:"identity_freq"`
-	TemporalPhase float64  `json:"temporal_phase"`
-	CRC32         uint32   `json:"crc32"`
-	Tokens        []string `json:"tokens"`
-	Recovery      struct {
-		Clean        bool   `json:"clean"`
-		HeaderBlocks uint64 `json:"header_blocks"`
-		DroppedBytes int64  `json:"dropped_bytes"`
-		Reason       string `json:"reason"`
-		Repaired     bool   `json:"repaired"`
-	} `json:"recovery"`
-}
+type Mem8InfoJSON = mem8.Info
 
-// Mem8Info builds the info document for f (also used by the CLI).
-func Mem8Info(f *mem8.File) Mem8InfoJSON {
-	h := f.Header()
-	r := f.Recovery()
-	var out Mem8InfoJSON
-	out.Name, out.Writable = f.Name(), f.Writable()
-	out.Version, out.Flags, out.BlockCount = h.Version, uint8(h.Flags), f.Count()
-	out.FlagNames = []string{}
-	for _, fl := range []struct {
-		f mem8.Flags
-		n string
-	}{{mem8.FlagHashChain, "hash_chain"}, {mem8.FlagHeaderCRC, "header_crc"}, {mem8.FlagTokens, "tokens"}} {
-		if h.Flags&fl.f != 0 {
-			out.FlagNames = append(out.FlagNames, fl.n)
-		}
-	}
-	out.IdentityFreq, out.TemporalPhase, out.CRC32 = h.IdentityFreq, h.TemporalPhase, h.CRC32
-	out.Tokens = f.Tokens().Dynamic()
-	out.Recovery.Clean, out.Recovery.HeaderBlocks, out.Recovery.DroppedBytes = r.Clean(), r.HeaderBlocks, r.DroppedBytes
-	out.Recovery.Reason, out.Recovery.Repaired = r.Reason, r.Repaired
-	return out
-}
+// Mem8Info builds the info document for f.
+func Mem8Info(f *mem8.File) Mem8InfoJSON { return f.Summary() }
 
 func marshal(v any) ([]byte, error) {
 	var b bytes.Buffer
@@ -288,7 +212,7 @@ func Mem8Query(a *ABI, h uint32, query unsafe.Pointer, queryLen uint64, out, out
 			Fill     *int     `json:"fill"`
 			Max      *int     `json:"max"`
 		}
-		if err := decodeJSON(raw, &q, "mem8 query"); err != nil {
+		if err := format.DecodeStrict("ffi", "mem8 query", raw, &q); err != nil {
 			return err
 		}
 		mq := mem8.Query{Keywords: q.Keywords}

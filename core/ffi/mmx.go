@@ -6,6 +6,7 @@ import (
 	"unsafe"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
+	"github.com/polyfmt/polyfmt/core/format"
 	"github.com/polyfmt/polyfmt/core/internal/codec"
 	"github.com/polyfmt/polyfmt/core/mmx"
 )
@@ -14,58 +15,12 @@ func onMMX(a *ABI, h uint32, outs []unsafe.Pointer, fn func(*mmx.File) error) in
 	return onHandle(a, h, "mmx", outs, func(m *fileHandle[*mmx.File]) error { return fn(m.f) })
 }
 
-// mmxOpts is the options object of pf_mmx_create and pf_mmx_open.
-type mmxOpts struct {
-	Creator       string `json:"creator"`
-	ModelUUID     string `json:"model_uuid"`
-	NoSync        bool   `json:"no_sync"`
-	Verify        string `json:"verify"` // "on_read" (default), "on_open", "never"
-	MaxChunkBytes uint64 `json:"max_chunk_bytes"`
-	MaxChunks     int    `json:"max_chunks"`
-	MaxRatio      int64  `json:"max_ratio"`      // mmx.Limits.MaxRatio
-	MaxJSONBytes  int64  `json:"max_json_bytes"` // mmx.Limits.MaxJSONBytes
-	// mmx.Options.AutoCompactMinDead (-1: never compact on its own) and
-	// AutoCompactRatio; 0 takes the default.
-	AutoCompactMinDead int64   `json:"auto_compact_min_dead"`
-	AutoCompactRatio   float64 `json:"auto_compact_ratio"`
-}
-
 func mmxOptions(p unsafe.Pointer, n uint64, create bool) (*mmx.Options, error) {
 	raw, err := in(p, n)
 	if err != nil {
 		return nil, err
 	}
-	var o mmxOpts
-	if err := decodeJSON(raw, &o, "mmx options"); err != nil {
-		return nil, err
-	}
-	if !create && (o.Creator != "" || o.ModelUUID != "") {
-		return nil, errcode.New("ffi", errcode.ErrBadArg, "creator and model_uuid apply to pf_mmx_create, not pf_mmx_open")
-	}
-	for _, l := range []struct {
-		key string
-		v   int64
-	}{{"max_chunks", int64(o.MaxChunks)}, {"max_ratio", o.MaxRatio}, {"max_json_bytes", o.MaxJSONBytes}} {
-		if l.v < 0 {
-			return nil, errcode.New("ffi", errcode.ErrBadArg, "mmx option %s is %d; limits are positive (0 means the default)", l.key, l.v)
-		}
-	}
-	if o.AutoCompactMinDead < -1 || o.AutoCompactRatio < 0 {
-		return nil, errcode.New("ffi", errcode.ErrBadArg, "auto_compact_min_dead is bytes (or -1: off) and auto_compact_ratio ≥ 0, got %d and %g", o.AutoCompactMinDead, o.AutoCompactRatio)
-	}
-	out := &mmx.Options{Creator: o.Creator, ModelUUID: o.ModelUUID, NoSync: o.NoSync,
-		AutoCompactMinDead: o.AutoCompactMinDead, AutoCompactRatio: o.AutoCompactRatio,
-		Limits: &mmx.Limits{MaxChunkBytes: o.MaxChunkBytes, MaxChunks: o.MaxChunks, MaxRatio: o.MaxRatio, MaxJSONBytes: o.MaxJSONBytes}}
-	switch o.Verify {
-	case "", "on_read":
-	case "on_open":
-		out.Verify = mmx.VerifyOnOpen
-	case "never":
-		out.Verify = mmx.VerifyNever
-	default:
-		return nil, errcode.New("ffi", errcode.ErrBadArg, `verify must be "on_read", "on_open" or "never", got %q`, o.Verify)
-	}
-	return out, nil
+	return mmx.ParseOptions(raw, create)
 }
 
 // MMXCreate is pf_mmx_create: a new file at path, or in memory when path is empty.
@@ -161,7 +116,7 @@ func MMXWrite(a *ABI, h uint32, name unsafe.Pointer, nameLen uint64, desc unsafe
 			return err
 		}
 		var d writeDesc
-		if err := decodeJSON(raw, &d, "mmx write description"); err != nil {
+		if err := format.DecodeStrict("ffi", "mmx write description", raw, &d); err != nil {
 			return err
 		}
 		c := codec.None
@@ -293,31 +248,10 @@ func MMXList(a *ABI, h uint32, prefix unsafe.Pointer, prefixLen uint64, out, out
 }
 
 // MMXInfoJSON is what pf_mmx_info returns.
-type MMXInfoJSON struct {
-	Name         string     `json:"name"`
-	Writable     bool       `json:"writable"`
-	FromMorphNet bool       `json:"from_morphnet"`
-	Generation   uint64     `json:"generation"`
-	Pending      bool       `json:"pending"`
-	DeadBytes    uint64     `json:"dead_bytes"`
-	Header       mmx.Header `json:"header"`
-	Recovery     struct {
-		Clean        bool   `json:"clean"`
-		Reason       string `json:"reason"`
-		DroppedBytes int64  `json:"dropped_bytes"`
-		Repaired     bool   `json:"repaired"`
-	} `json:"recovery"`
-}
+type MMXInfoJSON = mmx.Info
 
-// MMXInfo builds the info document (also used by the CLI).
-func MMXInfo(f *mmx.File) MMXInfoJSON {
-	var i MMXInfoJSON
-	i.FromMorphNet = f.FromMorphNet()
-	i.Name, i.Writable, i.Generation, i.Pending, i.DeadBytes, i.Header = f.Name(), f.Writable(), f.Generation(), f.Pending(), f.DeadBytes(), f.Header()
-	r := f.Recovery()
-	i.Recovery.Clean, i.Recovery.Reason, i.Recovery.DroppedBytes, i.Recovery.Repaired = r.Clean(), r.Reason, r.DroppedBytes, r.Repaired
-	return i
-}
+// MMXInfo builds the info document.
+func MMXInfo(f *mmx.File) MMXInfoJSON { return f.Summary() }
 
 // MMXInfoExport is pf_mmx_info.
 func MMXInfoExport(a *ABI, h uint32, out, outLen unsafe.Pointer) int32 {
