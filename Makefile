@@ -126,6 +126,7 @@ test: deps-test all examples test-go test-fuzz test-c test-python test-js
 	@echo "make test: all suites passed"
 
 test-go: lib wasm
+	$(GO) run ./core/ffi/gen -check
 	$(GO) vet ./...
 	@[ -n "$$POLYFMT_SEEDS" ] || [ -d ../shared/seeds ] || echo "note: ../shared/seeds is absent (a plain clone): the MEM8 seed interop tests skip; CI runs them (or set POLYFMT_SEEDS)"
 	POLYFMT_LIB=$(abspath $(LIB)) POLYFMT_WASM=$(abspath $(WASM)) $(GO) test -race -count=1 ./...

@@ -148,23 +148,10 @@ func (g *guest) cstr(p uint32) string {
 
 func (g *guest) errmsg(h uint32) string { return g.cstr(uint32(g.call("pf_errmsg", uint64(h)))) }
 
-// cType maps a C declaration to its wasm32 value type.
-func cType(decl string) api.ValueType {
-	switch {
-	case strings.Contains(decl, "*"), strings.HasPrefix(decl, "size_t"):
-		return api.ValueTypeI32
-	case strings.HasPrefix(decl, "uint64_t"), strings.HasPrefix(decl, "int64_t"):
-		return api.ValueTypeI64
-	case strings.HasPrefix(decl, "float"):
-		return api.ValueTypeF32
-	case strings.HasPrefix(decl, "double"):
-		return api.ValueTypeF64
-	}
-	return api.ValueTypeI32
-}
-
-// The module exports exactly the C library's functions plus pf_alloc, with
-// the same arguments in the same order.
+// The module exports exactly the export spec's functions (the C library's
+// plus pf_alloc), each with the wasm parameter and result types its C
+// types have on wasm32: a shim whose Go signature drifted from the spec
+// (a size_t taken as uint64, a parameter missing) fails here.
 func TestExportsMatchFFI(t *testing.T) {
 	ctx := context.Background()
 	r := wazero.NewRuntime(ctx)
@@ -179,30 +166,32 @@ func TestExportsMatchFFI(t *testing.T) {
 			got[name] = def
 		}
 	}
-	want := append(append([]ffi.Export{}, ffi.Exports...), ffi.WasmOnly...)
-	if len(got) != len(want) {
+	if len(got) != len(ffi.Spec) {
 		var names []string
 		for n := range got {
 			names = append(names, n)
 		}
 		slices.Sort(names)
-		t.Errorf("module exports %d pf_ functions, table has %d: %v", len(got), len(want), names)
+		t.Errorf("module exports %d pf_ functions, the spec has %d: %v", len(got), len(ffi.Spec), names)
 	}
-	for _, e := range want {
+	valueType := map[string]api.ValueType{"i32": api.ValueTypeI32, "i64": api.ValueTypeI64, "f32": api.ValueTypeF32}
+	for i := range ffi.Spec {
+		e := &ffi.Spec[i]
 		def, ok := got[e.Name]
 		if !ok {
 			t.Errorf("%s is not exported by polyfmt.wasm", e.Name)
 			continue
 		}
+		ps, res := e.WasmSignature()
 		var params []api.ValueType
-		for _, p := range e.Params {
-			params = append(params, cType(p))
+		for _, p := range ps {
+			params = append(params, valueType[p])
 		}
 		if !slices.Equal(def.ParamTypes(), params) {
-			t.Errorf("%s params %v, want %v (from %q)", e.Name, def.ParamTypes(), params, e.Params)
+			t.Errorf("%s params %v, the spec gives %v (%s)", e.Name, def.ParamTypes(), params, e.Prototype())
 		}
-		if res := def.ResultTypes(); len(res) != 1 || res[0] != cType(e.Result) {
-			t.Errorf("%s result %v, want %v", e.Name, res, cType(e.Result))
+		if r := def.ResultTypes(); len(r) != 1 || r[0] != valueType[res] {
+			t.Errorf("%s result %v, the spec gives %v", e.Name, r, res)
 		}
 	}
 	if _, ok := cm.ExportedFunctions()["_initialize"]; !ok {
@@ -210,28 +199,30 @@ func TestExportsMatchFFI(t *testing.T) {
 	}
 }
 
-// The header declares exactly the export table, name, result and parameters.
+// The header declares exactly the spec's C functions, in order, each with
+// the spec's result and parameter types and names.
 func TestHeaderMatchesFFI(t *testing.T) {
 	src, err := os.ReadFile("../capi/include/polyfmt.h")
 	if err != nil {
 		t.Fatal(err)
 	}
-	re := regexp.MustCompile(`(?m)^([a-z_0-9 ]+?\s*\*?)\s*(pf_[a-z0-9_]+)\(([^)]*)\);`)
-	var decls []ffi.Export
+	re := regexp.MustCompile(`(?m)^((?:const )?[a-z_0-9]+ \*?)(pf_[a-z0-9_]+)\(([^)]*)\);`)
+	var decls []string
 	for _, m := range re.FindAllStringSubmatch(string(src), -1) {
-		var params []string
-		for _, p := range strings.Split(m[3], ",") {
-			params = append(params, strings.TrimSpace(p))
+		decls = append(decls, m[1]+m[2]+"("+m[3]+")")
+	}
+	var want []string
+	for i := range ffi.Spec {
+		if !ffi.Spec[i].WasmOnly {
+			want = append(want, ffi.Spec[i].Prototype())
 		}
-		decls = append(decls, ffi.Export{Name: m[2], Result: strings.TrimSpace(m[1]), Params: params})
 	}
-	if len(decls) != len(ffi.Exports) {
-		t.Errorf("header declares %d functions, table has %d", len(decls), len(ffi.Exports))
+	if len(decls) != len(want) {
+		t.Errorf("header declares %d functions, the spec has %d", len(decls), len(want))
 	}
-	for i := range min(len(decls), len(ffi.Exports)) {
-		d, e := decls[i], ffi.Exports[i]
-		if d.Name != e.Name || d.Result != e.Result || !slices.Equal(d.Params, e.Params) {
-			t.Errorf("header: %s %s(%s)\n table: %s %s(%s)", d.Result, d.Name, strings.Join(d.Params, ", "), e.Result, e.Name, strings.Join(e.Params, ", "))
+	for i := range min(len(decls), len(want)) {
+		if decls[i] != want[i] {
+			t.Errorf("header: %s\n  spec: %s", decls[i], want[i])
 		}
 	}
 }

@@ -22,6 +22,10 @@
  * @packageDocumentation
  */
 
+import type { RawExports } from './src/exports.gen.js';
+
+export type { RawExports, FormatId, FormatName, DTypeName, CodecName } from './src/exports.gen.js';
+
 // ---- loading ---------------------------------------------------------------
 
 /**
@@ -129,49 +133,9 @@ export class Polyfmt {
  * `pf_errmsg` returns a status code. Buffers the library returns, and
  * buffers from `pf_alloc`, are freed with `pf_free`.
  */
-export interface PolyfmtExports {
-  readonly memory: WebAssembly.Memory;
+export interface PolyfmtExports extends RawExports {
   /** The reactor's initializer; the loader has called it. */
   _initialize(): void;
-  /** `size` bytes of linear memory for staging inputs (0 on failure). */
-  pf_alloc(size: number): number;
-  pf_version(out: number): number;
-  /** A pointer to a static NUL-terminated string. */
-  pf_errstr(code: number): number;
-  /** A pointer to a NUL-terminated string owned by the library. */
-  pf_errmsg(handle: number): number;
-  pf_close(handle: number): number;
-  pf_free(ptr: number): number;
-  pf_mem8_create(path: number, pathLen: number, opts: number, optsLen: number, outHandle: number): number;
-  pf_mem8_open(path: number, pathLen: number, writable: number, opts: number, optsLen: number, outHandle: number): number;
-  pf_mem8_open_bytes(data: number, len: number, writable: number, outHandle: number): number;
-  pf_mem8_append(handle: number, content: number, len: number, importance: number, token: number, tokenLen: number, timestampUs: bigint, outIndex: number): number;
-  pf_mem8_count(handle: number, outCount: number): number;
-  pf_mem8_info(handle: number, outJson: number, outLen: number): number;
-  pf_mem8_block(handle: number, index: bigint, outJson: number, outJsonLen: number, outContent: number, outContentLen: number): number;
-  pf_mem8_query(handle: number, query: number, queryLen: number, outJson: number, outLen: number): number;
-  pf_mem8_verify(handle: number, outBadBlock: number): number;
-  pf_mem8_import_json(handle: number, data: number, len: number, outCount: number): number;
-  pf_mem8_export_json(handle: number, outJson: number, outLen: number): number;
-  pf_mem8_bytes(handle: number, out: number, outLen: number): number;
-  pf_mem8_sync(handle: number): number;
-  pf_mmx_create(path: number, pathLen: number, opts: number, optsLen: number, outHandle: number): number;
-  pf_mmx_open(path: number, pathLen: number, writable: number, opts: number, optsLen: number, outHandle: number): number;
-  pf_mmx_open_bytes(data: number, len: number, writable: number, outHandle: number): number;
-  pf_mmx_write(handle: number, name: number, nameLen: number, desc: number, descLen: number, data: number, dataLen: number): number;
-  /** `outBorrowed` is an int32 slot: 1 means `*outData` is lent by the handle (copy it before the next call, never free it). */
-  pf_mmx_read(handle: number, name: number, nameLen: number, outJson: number, outJsonLen: number, outData: number, outDataLen: number, outBorrowed: number): number;
-  pf_mmx_read_rows(handle: number, name: number, nameLen: number, start: bigint, end: bigint, outJson: number, outJsonLen: number, outData: number, outDataLen: number, outBorrowed: number): number;
-  pf_mmx_list(handle: number, prefix: number, prefixLen: number, outJson: number, outLen: number): number;
-  pf_mmx_info(handle: number, outJson: number, outLen: number): number;
-  pf_mmx_delete(handle: number, name: number, nameLen: number): number;
-  pf_mmx_commit(handle: number): number;
-  pf_mmx_rollback(handle: number): number;
-  pf_mmx_compact(handle: number): number;
-  /** `outGeneration` is a uint64 slot (may be 0). */
-  pf_mmx_refresh(handle: number, outGeneration: number): number;
-  pf_mmx_verify(handle: number): number;
-  pf_mmx_bytes(handle: number, out: number, outLen: number): number;
 }
 
 // ---- errors ----------------------------------------------------------------

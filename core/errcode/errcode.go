@@ -62,6 +62,18 @@ var texts = map[Code]string{
 	IO: "i/o error", NoMem: "out of memory", Internal: "internal error",
 }
 
+var meanings = map[Code]string{
+	OK: "success", Format: "input is malformed", Checksum: "a checksum or hash does not match",
+	Unsupported: "well-formed, but uses what this build does not support", Limit: "a configured limit was exceeded",
+	NotFound: "no such file, block or item", BadArg: "an argument is invalid",
+	BadHandle: "the handle is unknown or already closed", Locked: "another writer holds the file",
+	IO: "the operating system reported an I/O error", NoMem: "an allocation failed",
+	Internal: "a bug in polyfmt (a recovered panic)",
+}
+
+// Meaning says when the code is returned (what polyfmt.h writes beside it).
+func (c Code) Meaning() string { return meanings[c] }
+
 // Name returns the constant's name, such as "PF_EFORMAT", or "PF_E<n>" for an unknown code.
 func (c Code) Name() string {
 	if n, ok := names[c]; ok {

@@ -238,14 +238,32 @@ func TestOpenBytesAndVerify(t *testing.T) {
 	Close(a, h)
 }
 
-// The export table names every function once, each with a C result type.
-func TestExportTable(t *testing.T) {
+// The export spec names every function once, documented, each with an ffi
+// function; a kind expands to the C slots polyfmt.h has always declared.
+func TestExportSpec(t *testing.T) {
 	seen := map[string]bool{}
-	for _, e := range append(append([]Export{}, Exports...), WasmOnly...) {
-		if seen[e.Name] || !strings.HasPrefix(e.Name, "pf_") || e.Result == "" {
+	for i := range Spec {
+		e := &Spec[i]
+		if seen[e.Name] || !strings.HasPrefix(e.Name, "pf_") || e.Go == "" || strings.TrimSpace(e.Doc) == "" {
 			t.Errorf("bad or duplicate export %+v", e)
 		}
 		seen[e.Name] = true
+		if e.Alias != "" && (Lookup(e.Of) == nil || Lookup(e.Of).Impl == "") {
+			t.Errorf("%s: alias of %q, which is not a lifecycle export", e.Name, e.Of)
+		}
+	}
+	for name, want := range map[string]string{
+		"pf_mem8_append": "int32_t pf_mem8_append(uint32_t handle, const uint8_t *content, size_t len, float importance, const char *token, size_t token_len, uint64_t timestamp_us, uint64_t *out_index)",
+		"pf_mmx_read":    "int32_t pf_mmx_read(uint32_t handle, const char *name, size_t name_len, uint8_t **out_json, size_t *out_json_len, uint8_t **out_data, size_t *out_data_len, int32_t *out_borrowed)",
+		"pf_errstr":      "const char *pf_errstr(int32_t code)",
+		"pf_alloc":       "void *pf_alloc(size_t size)",
+	} {
+		if got := Lookup(name).Prototype(); got != want {
+			t.Errorf("%s:\n got %s\nwant %s", name, got, want)
+		}
+	}
+	if ps, r := Lookup("pf_mem8_append").WasmSignature(); strings.Join(ps, " ") != "i32 i32 i32 f32 i32 i32 i64 i32" || r != "i32" {
+		t.Errorf("pf_mem8_append on wasm32: %v %v", ps, r)
 	}
 }
 

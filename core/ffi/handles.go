@@ -11,6 +11,7 @@ import (
 	"unsafe"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
+	"github.com/polyfmt/polyfmt/core/version"
 )
 
 // The handle table. Handles are never reused within a process, so a stale
@@ -206,16 +207,16 @@ func Version(a *ABI, out unsafe.Pointer) int32 {
 		if err := needOut(out); err != nil {
 			return err
 		}
-		putU32(out, VersionMajor<<16|VersionMinor<<8|VersionPatch)
+		putU32(out, version.Number())
 		return nil
 	})
 }
 
-// The library version.
+// The library version (core/version).
 const (
-	VersionMajor = 0
-	VersionMinor = 1
-	VersionPatch = 0
+	VersionMajor = version.Major
+	VersionMinor = version.Minor
+	VersionPatch = version.Patch
 )
 
 // ErrStr returns a static NUL-terminated description of code, never freed.
@@ -341,33 +342,9 @@ func Alloc(a *ABI, n uint64) (p unsafe.Pointer) {
 	return p
 }
 
-// fileHandle is what a handle holds for an open file of any format: the
-// file, and the host memory it reads when it was opened read-only from
-// bytes (freed after the file is closed, since views of it live until then).
-type fileHandle[F io.Closer] struct {
-	f       F
-	release func()
-}
-
-func (h *fileHandle[F]) Close() error {
-	err := h.f.Close()
-	if h.release != nil {
-		h.release()
-	}
-	return err
-}
-
-// wrapFile makes an opened file a handle object.
-func wrapFile[F io.Closer](f F, err error) (io.Closer, error) {
-	if err != nil {
-		return nil, err
-	}
-	return &fileHandle[F]{f: f}, nil
-}
-
 // newHandle runs an export that opens or creates an object: it checks the
 // out-parameter, runs open, and hands back the new object's handle.
-func newHandle(a *ABI, outH unsafe.Pointer, open func() (io.Closer, error)) int32 {
+func newHandle(a *ABI, outH unsafe.Pointer, open func() (*fileHandle, error)) int32 {
 	return call(a, 0, func() error {
 		if err := needOut(outH); err != nil {
 			return err
@@ -392,21 +369,15 @@ func writableArg(writable int32) (bool, error) {
 	return false, errcode.New("ffi", errcode.ErrBadArg, "writable must be 0 or 1, got %d", writable)
 }
 
-// openArgs checks the path and mode arguments of the pf_*_open functions.
-func openArgs(path unsafe.Pointer, pathLen uint64, writable int32) (string, int, error) {
+// openArgs checks the path and mode arguments of the pf_*open functions.
+func openArgs(path unsafe.Pointer, pathLen uint64, writable int32) (string, bool, error) {
 	p, err := in(path, pathLen)
 	if err != nil {
-		return "", 0, err
+		return "", false, err
 	}
 	if len(p) == 0 {
-		return "", 0, errcode.New("ffi", errcode.ErrBadArg, "empty path")
+		return "", false, errcode.New("ffi", errcode.ErrBadArg, "empty path")
 	}
 	w, err := writableArg(writable)
-	if err != nil {
-		return "", 0, err
-	}
-	if w {
-		return string(p), os.O_RDWR, nil
-	}
-	return string(p), os.O_RDONLY, nil
+	return string(p), w, err
 }

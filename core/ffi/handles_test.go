@@ -377,7 +377,7 @@ func TestBytesImageIsHostMemory(t *testing.T) {
 		t.Fatalf("mem8 bytes: %d", rc)
 	}
 	obj, _ := acquire(h)
-	want := obj.obj.(*fileHandle[*mem8.File]).f.Bytes()
+	want := obj.obj.(*fileHandle).f.(*mem8.File).Bytes()
 	obj.release()
 	if got := bufOf(b, img, n); string(got) != string(want) {
 		t.Fatalf("image of %d bytes differs from the file's %d", len(got), len(want))

@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"io"
 	"strconv"
 	"unicode/utf8"
 	"unsafe"
@@ -15,84 +14,8 @@ import (
 	"github.com/polyfmt/polyfmt/core/mem8"
 )
 
-func mem8Options(p unsafe.Pointer, n uint64, create bool) (*mem8.Options, error) {
-	raw, err := in(p, n)
-	if err != nil {
-		return nil, err
-	}
-	return mem8.ParseOptions(raw, create)
-}
-
 func onMem8(a *ABI, h uint32, outs []unsafe.Pointer, fn func(*mem8.File) error) int32 {
-	return onHandle(a, h, "mem8", outs, func(m *fileHandle[*mem8.File]) error { return fn(m.f) })
-}
-
-// Mem8Create is pf_mem8_create: a new file at path, or in memory when
-// path is empty.
-func Mem8Create(a *ABI, path unsafe.Pointer, pathLen uint64, opts unsafe.Pointer, optsLen uint64, outH unsafe.Pointer) int32 {
-	return newHandle(a, outH, func() (io.Closer, error) {
-		p, err := in(path, pathLen)
-		if err != nil {
-			return nil, err
-		}
-		o, err := mem8Options(opts, optsLen, true)
-		if err != nil {
-			return nil, err
-		}
-		if len(p) == 0 {
-			return wrapFile(mem8.NewMem(nil, o))
-		}
-		return wrapFile(mem8.Create(string(p), o))
-	})
-}
-
-// Mem8Open is pf_mem8_open: writable 0 opens read-only (memory-mapped),
-// 1 for appending (locks, repairs a torn tail).
-func Mem8Open(a *ABI, path unsafe.Pointer, pathLen uint64, writable int32, opts unsafe.Pointer, optsLen uint64, outH unsafe.Pointer) int32 {
-	return newHandle(a, outH, func() (io.Closer, error) {
-		p, flag, err := openArgs(path, pathLen, writable)
-		if err != nil {
-			return nil, err
-		}
-		o, err := mem8Options(opts, optsLen, false)
-		if err != nil {
-			return nil, err
-		}
-		return wrapFile(mem8.OpenFile(p, flag, o))
-	})
-}
-
-// Mem8OpenBytes is pf_mem8_open_bytes: a file over a copy of data,
-// read-only or (writable 1) appendable in memory. The read-only copy is in
-// host memory, allocated before anything else, so an image the host cannot
-// hold is PF_ENOMEM before the Go heap has grown by it.
-func Mem8OpenBytes(a *ABI, data unsafe.Pointer, n uint64, writable int32, outH unsafe.Pointer) int32 {
-	return newHandle(a, outH, func() (io.Closer, error) {
-		b, err := in(data, n)
-		if err != nil {
-			return nil, err
-		}
-		w, err := writableArg(writable)
-		switch {
-		case err != nil:
-			return nil, err
-		case !w:
-			p, buf, err := a.buffer(len(b))
-			if err != nil {
-				return nil, err
-			}
-			copy(buf, b)
-			f, err := mem8.OpenBytes(buf[:len(b)], nil)
-			if err != nil {
-				a.release(p)
-				return nil, err
-			}
-			return &fileHandle[*mem8.File]{f: f, release: func() { a.release(p) }}, nil
-		case len(b) == 0:
-			return nil, errcode.New("ffi", errcode.ErrBadArg, "no bytes to open (use pf_mem8_create with an empty path for a new file)")
-		}
-		return wrapFile(mem8.NewMem(b, nil))
-	})
+	return onFormat(a, h, "mem8", outs, fn)
 }
 
 // Mem8Append is pf_mem8_append. timestampUs 0 means now.
@@ -136,14 +59,6 @@ func marshal(v any) ([]byte, error) {
 		return nil, err
 	}
 	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
-}
-
-// Mem8InfoExport is pf_mem8_info: header, flags, tokens and recovery as JSON.
-func Mem8InfoExport(a *ABI, h uint32, out, outLen unsafe.Pointer) int32 {
-	return onMem8(a, h, []unsafe.Pointer{out, outLen}, func(f *mem8.File) error {
-		b, err := marshal(Mem8Info(f))
-		return a.reply(out, outLen, b, err)
-	})
 }
 
 // Mem8BlockJSON is the block record pf_mem8_block returns (content apart).
@@ -279,13 +194,6 @@ func Mem8ExportJSON(a *ABI, h uint32, out, outLen unsafe.Pointer) int32 {
 	return onMem8(a, h, []unsafe.Pointer{out, outLen}, func(f *mem8.File) error {
 		b, err := mem8.ExportJSON(f)
 		return a.reply(out, outLen, b, err)
-	})
-}
-
-// Mem8Bytes is pf_mem8_bytes: the image of a file held in memory.
-func Mem8Bytes(a *ABI, h uint32, out, outLen unsafe.Pointer) int32 {
-	return onMem8(a, h, []unsafe.Pointer{out, outLen}, func(f *mem8.File) error {
-		return a.replyImage(out, outLen, f.Name(), f.BytesInto)
 	})
 }
 

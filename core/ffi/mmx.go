@@ -2,7 +2,6 @@ package ffi
 
 import (
 	"encoding/json"
-	"io"
 	"unsafe"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
@@ -12,77 +11,7 @@ import (
 )
 
 func onMMX(a *ABI, h uint32, outs []unsafe.Pointer, fn func(*mmx.File) error) int32 {
-	return onHandle(a, h, "mmx", outs, func(m *fileHandle[*mmx.File]) error { return fn(m.f) })
-}
-
-func mmxOptions(p unsafe.Pointer, n uint64, create bool) (*mmx.Options, error) {
-	raw, err := in(p, n)
-	if err != nil {
-		return nil, err
-	}
-	return mmx.ParseOptions(raw, create)
-}
-
-// MMXCreate is pf_mmx_create: a new file at path, or in memory when path is empty.
-func MMXCreate(a *ABI, path unsafe.Pointer, pathLen uint64, opts unsafe.Pointer, optsLen uint64, outH unsafe.Pointer) int32 {
-	return newHandle(a, outH, func() (io.Closer, error) {
-		p, err := in(path, pathLen)
-		if err != nil {
-			return nil, err
-		}
-		o, err := mmxOptions(opts, optsLen, true)
-		if err != nil {
-			return nil, err
-		}
-		if len(p) == 0 {
-			return wrapFile(mmx.NewMem(nil, o))
-		}
-		return wrapFile(mmx.Create(string(p), o))
-	})
-}
-
-// MMXOpen is pf_mmx_open: read-only (memory-mapped) or writable.
-func MMXOpen(a *ABI, path unsafe.Pointer, pathLen uint64, writable int32, opts unsafe.Pointer, optsLen uint64, outH unsafe.Pointer) int32 {
-	return newHandle(a, outH, func() (io.Closer, error) {
-		p, flag, err := openArgs(path, pathLen, writable)
-		if err != nil {
-			return nil, err
-		}
-		o, err := mmxOptions(opts, optsLen, false)
-		if err != nil {
-			return nil, err
-		}
-		return wrapFile(mmx.OpenFile(p, flag, o))
-	})
-}
-
-// MMXOpenBytes is pf_mmx_open_bytes: read-only over a copy of data held in
-// host memory (so raw chunks can be lent out as views), or writable in memory.
-func MMXOpenBytes(a *ABI, data unsafe.Pointer, n uint64, writable int32, outH unsafe.Pointer) int32 {
-	return newHandle(a, outH, func() (io.Closer, error) {
-		b, err := in(data, n)
-		if err != nil {
-			return nil, err
-		}
-		w, err := writableArg(writable)
-		if err != nil {
-			return nil, err
-		}
-		if w {
-			return wrapFile(mmx.NewMem(b, nil))
-		}
-		p, buf := a.alloc(len(b))
-		if p == nil {
-			return nil, errcode.New("ffi", errcode.ErrNoMem, "cannot allocate %d bytes", len(b))
-		}
-		copy(buf, b)
-		f, err := mmx.OpenBytes(buf[:len(b)], nil)
-		if err != nil {
-			a.release(p)
-			return nil, err
-		}
-		return &fileHandle[*mmx.File]{f: f, release: func() { a.release(p) }}, nil
-	})
+	return onFormat(a, h, "mmx", outs, fn)
 }
 
 // writeDesc is the description pf_mmx_write takes.
@@ -253,14 +182,6 @@ type MMXInfoJSON = mmx.Info
 // MMXInfo builds the info document.
 func MMXInfo(f *mmx.File) MMXInfoJSON { return f.Summary() }
 
-// MMXInfoExport is pf_mmx_info.
-func MMXInfoExport(a *ABI, h uint32, out, outLen unsafe.Pointer) int32 {
-	return onMMX(a, h, []unsafe.Pointer{out, outLen}, func(f *mmx.File) error {
-		b, err := marshal(MMXInfo(f))
-		return a.reply(out, outLen, b, err)
-	})
-}
-
 // MMXDelete is pf_mmx_delete.
 func MMXDelete(a *ABI, h uint32, name unsafe.Pointer, nameLen uint64) int32 {
 	return onMMX(a, h, nil, func(f *mmx.File) error {
@@ -285,28 +206,4 @@ func MMXRollback(a *ABI, h uint32) int32 {
 // MMXCompact is pf_mmx_compact.
 func MMXCompact(a *ABI, h uint32) int32 {
 	return onMMX(a, h, nil, func(f *mmx.File) error { return f.Compact() })
-}
-
-// MMXRefresh is pf_mmx_refresh: a reader moves to the newest commit.
-func MMXRefresh(a *ABI, h uint32, outGen unsafe.Pointer) int32 {
-	return onMMX(a, h, nil, func(f *mmx.File) error {
-		g, err := f.Refresh()
-		if err == nil && outGen != nil {
-			putU64(outGen, g)
-		}
-		return err
-	})
-}
-
-// MMXVerify is pf_mmx_verify: every chunk's checksum and payload. On
-// failure errmsg names the chunk.
-func MMXVerify(a *ABI, h uint32) int32 {
-	return onMMX(a, h, nil, func(f *mmx.File) error { return f.Verify() })
-}
-
-// MMXBytes is pf_mmx_bytes: the image of a file held in memory.
-func MMXBytes(a *ABI, h uint32, out, outLen unsafe.Pointer) int32 {
-	return onMMX(a, h, []unsafe.Pointer{out, outLen}, func(f *mmx.File) error {
-		return a.replyImage(out, outLen, f.Name(), f.BytesInto)
-	})
 }

@@ -11,6 +11,7 @@ import (
 	"unsafe"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
+	"github.com/polyfmt/polyfmt/core/mmx"
 )
 
 func f32bytes(v ...float32) []byte {
@@ -267,4 +268,13 @@ func TestMMXAutoCompactOptions(t *testing.T) {
 			t.Fatalf("%s: %v", bad, err)
 		}
 	}
+}
+
+// mmxOptions parses an options argument as pf_mmx_create and pf_mmx_open do.
+func mmxOptions(p unsafe.Pointer, n uint64, create bool) (*mmx.Options, error) {
+	raw, err := in(p, n)
+	if err != nil {
+		return nil, err
+	}
+	return mmx.ParseOptions(raw, create)
 }

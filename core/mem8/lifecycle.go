@@ -77,7 +77,7 @@ func ParseOptions(b []byte, create bool) (*Options, error) {
 		return nil, errcode.New("mem8", errcode.ErrBadArg, "max_json_bytes and max_json_ratio must be ≥ 0")
 	}
 	if !create && (o.Plain || o.IdentityFreq != 0 || o.TemporalPhase != 0) {
-		return nil, errcode.New("mem8", errcode.ErrBadArg, "identity_freq, temporal_phase and plain apply to a new file (create), not to open")
+		return nil, errcode.New("mem8", errcode.ErrBadArg, "identity_freq, temporal_phase and plain shape a new file: they apply to create (pf_mem8_create), not to open")
 	}
 	return &Options{IdentityFreq: o.IdentityFreq, TemporalPhase: o.TemporalPhase, Plain: o.Plain,
 		NoSync: o.NoSync, Limits: &Limits{MaxBlocks: o.MaxBlocks, MaxImportBlocks: o.MaxImportBlocks,

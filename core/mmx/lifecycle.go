@@ -77,7 +77,7 @@ func ParseOptions(b []byte, create bool) (*Options, error) {
 		return nil, err
 	}
 	if !create && (o.Creator != "" || o.ModelUUID != "") {
-		return nil, errcode.New("mmx", errcode.ErrBadArg, "creator and model_uuid apply to a new file (create), not to open")
+		return nil, errcode.New("mmx", errcode.ErrBadArg, "creator and model_uuid shape a new file: they apply to create (pf_mmx_create), not to open")
 	}
 	for _, l := range []struct {
 		key string

@@ -28,9 +28,15 @@ test('index.d.ts declares exactly what src/index.js exports', () => {
 });
 
 test('index.d.ts declares exactly the raw exports of polyfmt.wasm', async () => {
-  const body = dts.slice(dts.indexOf('export interface PolyfmtExports'));
-  const iface = body.slice(0, body.indexOf('\n}\n'));
-  const declared = [...iface.matchAll(/^ {2}(?:readonly )?(\w+)[(:]/gm)].map((m) => m[1]).sort();
+  // PolyfmtExports (index.d.ts) extends RawExports, generated from the export spec.
+  const members = (text, name) => {
+    const body = text.slice(text.indexOf(`export interface ${name}`));
+    const iface = body.slice(0, body.indexOf('\n}\n'));
+    return [...iface.matchAll(/^ {2}(?:readonly )?(\w+)[(:]/gm)].map((m) => m[1]);
+  };
+  const generated = readFileSync(join(pkgDir, 'src/exports.gen.d.ts'), 'utf8');
+  assert.match(dts, /export interface PolyfmtExports extends RawExports \{/);
+  const declared = [...members(dts, 'PolyfmtExports'), ...members(generated, 'RawExports')].sort();
   const mod = await WebAssembly.compile(readFileSync(join(pkgDir, 'polyfmt.wasm')));
   const actual = WebAssembly.Module.exports(mod).map((e) => e.name).sort();
   assert.deepEqual(declared, actual);

@@ -24,6 +24,9 @@ const (
 // names are the on-disk JSON names; they must not change.
 var names = [...]string{None: "None", LZ4: "Lz4", Zlib: "Zlib", Zstd: "Zstd"}
 
+// Names lists every codec's on-disk name, in code order.
+func Names() []string { return append([]string(nil), names[:]...) }
+
 // String returns the on-disk name: "None", "Lz4", "Zlib" or "Zstd", or
 // "Codec(n)" for a value that is none of these.
 func (c Codec) String() string {

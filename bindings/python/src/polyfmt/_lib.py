@@ -1,7 +1,8 @@
 """Loading libpolyfmt.so and the one table of its C functions.
 
 Every function declared in ``polyfmt.h`` appears exactly once in
-:data:`FUNCTIONS` as ``(name, argtypes, restype)``. The table is applied when
+:data:`FUNCTIONS` as ``(name, argtypes, restype)``, generated with the header
+from the export spec (``core/ffi/spec.go``) into ``_generated.py``. The table is applied when
 the library is loaded, and loading fails with :class:`LibraryError` if the
 library lacks any name in it, so a wrapper built against another header
 never calls a function with the wrong signature.
@@ -39,62 +40,19 @@ from __future__ import annotations
 import ctypes
 import os
 import threading
-from ctypes import POINTER, c_char_p, c_float, c_int32, c_int64, c_size_t, c_uint32, c_uint64, c_void_p
 from pathlib import Path
 from typing import Any, Optional, Sequence, Tuple
+
+from . import _generated
 
 __all__ = ["FUNCTIONS", "LIB_NAME", "LibraryError", "lib", "library_path"]
 
 LIB_NAME = "libpolyfmt.so"
 """File name of the bundled library inside the package directory."""
 
-_u8pp = POINTER(c_void_p)  # uint8_t ** / void ** out-parameter: receives an address
-_szp = POINTER(c_size_t)
-_u32p = POINTER(c_uint32)
-_u64p = POINTER(c_uint64)
-_i64p = POINTER(c_int64)
-_i32p = POINTER(c_int32)
-
-# (name, argtypes, restype), in polyfmt.h order. The one place a C signature
-# is written down on the Python side.
-FUNCTIONS: Tuple[Tuple[str, Sequence[Any], Any], ...] = (
-    # library
-    ("pf_version", (_u32p,), c_int32),
-    ("pf_errstr", (c_int32,), c_char_p),
-    ("pf_errmsg", (c_uint32,), c_char_p),
-    ("pf_close", (c_uint32,), c_int32),
-    ("pf_free", (c_void_p,), c_int32),
-    # MEM8
-    ("pf_mem8_create", (c_char_p, c_size_t, c_char_p, c_size_t, _u32p), c_int32),
-    ("pf_mem8_open", (c_char_p, c_size_t, c_int32, c_char_p, c_size_t, _u32p), c_int32),
-    ("pf_mem8_open_bytes", (c_char_p, c_size_t, c_int32, _u32p), c_int32),
-    ("pf_mem8_append", (c_uint32, c_char_p, c_size_t, c_float, c_char_p, c_size_t, c_uint64, _u64p), c_int32),
-    ("pf_mem8_count", (c_uint32, _u64p), c_int32),
-    ("pf_mem8_info", (c_uint32, _u8pp, _szp), c_int32),
-    ("pf_mem8_block", (c_uint32, c_uint64, _u8pp, _szp, _u8pp, _szp), c_int32),
-    ("pf_mem8_query", (c_uint32, c_char_p, c_size_t, _u8pp, _szp), c_int32),
-    ("pf_mem8_verify", (c_uint32, _i64p), c_int32),
-    ("pf_mem8_import_json", (c_uint32, c_char_p, c_size_t, _u64p), c_int32),
-    ("pf_mem8_export_json", (c_uint32, _u8pp, _szp), c_int32),
-    ("pf_mem8_bytes", (c_uint32, _u8pp, _szp), c_int32),
-    ("pf_mem8_sync", (c_uint32,), c_int32),
-    # MMX
-    ("pf_mmx_create", (c_char_p, c_size_t, c_char_p, c_size_t, _u32p), c_int32),
-    ("pf_mmx_open", (c_char_p, c_size_t, c_int32, c_char_p, c_size_t, _u32p), c_int32),
-    ("pf_mmx_open_bytes", (c_void_p, c_size_t, c_int32, _u32p), c_int32),
-    ("pf_mmx_write", (c_uint32, c_char_p, c_size_t, c_char_p, c_size_t, c_void_p, c_size_t), c_int32),
-    ("pf_mmx_read", (c_uint32, c_char_p, c_size_t, _u8pp, _szp, _u8pp, _szp, _i32p), c_int32),
-    ("pf_mmx_read_rows", (c_uint32, c_char_p, c_size_t, c_uint64, c_uint64, _u8pp, _szp, _u8pp, _szp, _i32p), c_int32),
-    ("pf_mmx_list", (c_uint32, c_char_p, c_size_t, _u8pp, _szp), c_int32),
-    ("pf_mmx_info", (c_uint32, _u8pp, _szp), c_int32),
-    ("pf_mmx_delete", (c_uint32, c_char_p, c_size_t), c_int32),
-    ("pf_mmx_commit", (c_uint32,), c_int32),
-    ("pf_mmx_rollback", (c_uint32,), c_int32),
-    ("pf_mmx_compact", (c_uint32,), c_int32),
-    ("pf_mmx_refresh", (c_uint32, _u64p), c_int32),
-    ("pf_mmx_verify", (c_uint32,), c_int32),
-    ("pf_mmx_bytes", (c_uint32, _u8pp, _szp), c_int32),
-)
+# (name, argtypes, restype), in polyfmt.h order, generated from the export
+# spec (core/ffi/spec.go) like every other copy of a signature.
+FUNCTIONS: Tuple[Tuple[str, Sequence[Any], Any], ...] = _generated.FUNCTIONS
 
 
 class LibraryError(ImportError):
