@@ -1,15 +1,15 @@
 // Command polyfmt inspects, verifies and converts the files polyfmt reads.
 //
-//	polyfmt inspect [-json] [-blocks N] FILE   header, recovery report, newest blocks (.m8) or chunks per type (.mmx)
-//	polyfmt verify FILE                        full integrity check of the committed state
-//	polyfmt convert IN OUT                     .m8 → JSON, JSON (plain or zlib) → .m8, .mmx (MorphNet's too) → .mmx
-//	polyfmt ls [-l] FILE [PREFIX]              .mmx: chunk names (-l: type, dtype, shape, sizes)
-//	polyfmt cat FILE NAME                      .mmx: one chunk's content or a summary
-//	polyfmt export FILE NAME OUT.npy           .mmx: a Tensor or Embedding as a NumPy .npy file
-//	polyfmt compact FILE                       .mmx: rewrite with only the live chunks, renamed over it
+//	polyfmt inspect FILE     header, recovery report and contents in brief (-json: as JSON)
+//	polyfmt verify FILE      full integrity check of the committed state
+//	polyfmt convert IN OUT   into another file (of the same format, or out of or into it)
+//	polyfmt VERB FILE …      the verbs a format has of its own (MMX: ls, cat, export, compact)
+//	polyfmt help             every format's verbs, flags and arguments
 //	polyfmt version
 //
-// The format is detected from the file's first bytes, not its name.
+// The format is detected from the file's first bytes, not its name, and
+// the verb is looked up in that format's table (registry.go); "polyfmt
+// help" prints the tables.
 // Exit status: 0 success; 1 the file is bad or the operation failed; 2 usage;
 // 3 (verify) the committed state is intact but an unfinished commit or
 // append follows it, which a writable open would drop.
@@ -21,37 +21,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 )
-
-const usage = `usage:
-  polyfmt inspect [-json] [-blocks N] FILE   show header, recovery report and the newest blocks
-                                             (.mmx: header, generation, dead bytes, chunks per type)
-  polyfmt verify FILE                        check every block, signature, chain link and checksum
-                                             (.mmx: every chunk's SHA-256 and payload) of the
-                                             committed state; report what a writer would drop
-                                             .mmx verify, cat, export and convert take -max-ratio N:
-                                             the largest compression ratio a chunk may have
-                                             (default 1024; zstd of zeros needs more)
-  polyfmt convert [-plain] [-freq HZ] IN OUT .m8 → JSON, or JSON (plain or zlib, the seed's
-                                             "contexts" or an export) → .m8
-  polyfmt convert [-q] [-compression C] IN.mmx OUT.mmx
-                                             copy every chunk of an .mmx (MorphNet's too) into a
-                                             new polyfmt .mmx (C: keep, None, Lz4, Zlib, Zstd)
-  polyfmt ls [-l] FILE [PREFIX]              .mmx: chunk names (-l: type, dtype, shape, compression,
-                                             sizes, region)
-  polyfmt cat [-n N] FILE NAME               .mmx: Text content, Meta/Sequence JSON, or a summary
-                                             (Tensor, Embedding: the first N values; Mesh: counts)
-  polyfmt export [-q] [-f] FILE NAME OUT.npy .mmx: a Tensor or Embedding as a NumPy .npy file
-                                             (-f: replace OUT.npy)
-  polyfmt compact [-q] FILE                  .mmx: rewrite with only the live chunks (beside the
-                                             file, renamed over it; writers also do it on their own)
-  polyfmt version
-
-exit status: 0 success (verify: intact and clean); 1 the file is damaged or the
-operation failed; 2 usage; 3 verify: the committed state is intact, but an
-unfinished commit (.mmx) or append (.m8) follows it, which a writable open drops.
-Names and other strings from a file are printed bare when printable, else Go-quoted.
-`
 
 // errUsage marks a command-line mistake (exit status 2).
 var errUsage = errors.New("usage")
@@ -75,43 +46,17 @@ func main() {
 
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
+		fmt.Fprint(stderr, usage())
 		return exitUsage
 	}
 	var err error
 	switch args[0] {
-	case "inspect":
-		if isMMXInput(args[1:]) {
-			err = cmdMMXInspect(args[1:], stdout, stderr)
-		} else {
-			err = cmdInspect(args[1:], stdout, stderr)
-		}
-	case "verify":
-		if isMMXInput(args[1:]) {
-			err = cmdMMXVerify(args[1:], stdout, stderr)
-		} else {
-			err = cmdVerify(args[1:], stdout, stderr)
-		}
-	case "convert":
-		if isMMXInput(args[1:]) {
-			err = cmdMMXConvert(args[1:], stdout, stderr)
-		} else {
-			err = cmdConvert(args[1:], stdout, stderr)
-		}
-	case "ls":
-		err = cmdLs(args[1:], stdout, stderr)
-	case "cat":
-		err = cmdCat(args[1:], stdout, stderr)
-	case "export":
-		err = cmdExport(args[1:], stdout, stderr)
-	case "compact":
-		err = cmdCompact(args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "polyfmt 0.1.0")
 	case "help", "-h", "-help", "--help":
-		fmt.Fprint(stdout, usage)
+		fmt.Fprint(stdout, usage())
 	default:
-		err = fmt.Errorf("%w: unknown command %q", errUsage, args[0])
+		err = dispatch(args[0], args[1:], stdout, stderr)
 	}
 	switch {
 	case err == nil:
@@ -119,7 +64,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case errors.Is(err, errUnfinished):
 		return exitUnfinished
 	case errors.Is(err, errUsage):
-		fmt.Fprintf(stderr, "polyfmt: %s\n%s", safeText(err.Error()), usage)
+		fmt.Fprintf(stderr, "polyfmt: %s\n%s", safeText(err.Error()), usage())
 		return exitUsage
 	case errors.Is(err, flag.ErrHelp):
 		return exitUsage
@@ -135,9 +80,10 @@ func newFlags(name string, stderr io.Writer) *flag.FlagSet {
 	return fs
 }
 
-// parse parses flags, which may come before or after the files, and wants
-// exactly n files.
-func parse(fs *flag.FlagSet, args []string, n int) ([]string, error) {
+// parseArgs parses flags, which may come before or after the positional
+// arguments, and checks those against want, the verb's synopsis ("FILE
+// [PREFIX]": every word is an argument, a bracketed one optional).
+func parseArgs(fs *flag.FlagSet, args []string, want string) ([]string, error) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
@@ -152,8 +98,15 @@ func parse(fs *flag.FlagSet, args []string, n int) ([]string, error) {
 		pos = append(pos, fs.Arg(0))
 		args = fs.Args()[1:]
 	}
-	if len(pos) != n {
-		return nil, fmt.Errorf("%w: %s takes %d file argument(s), got %d", errUsage, fs.Name(), n, len(pos))
+	words := strings.Fields(want)
+	required := 0
+	for _, w := range words {
+		if !strings.HasPrefix(w, "[") {
+			required++
+		}
+	}
+	if len(pos) < required || len(pos) > len(words) {
+		return nil, fmt.Errorf("%w: %s takes %s, got %d argument(s)", errUsage, fs.Name(), want, len(pos))
 	}
 	return pos, nil
 }

@@ -71,12 +71,13 @@ func safeText(s string) string {
 // jsonOut writes v as indented JSON whose strings carry no raw format or
 // control character: encoding/json escapes control characters but not,
 // say, U+202E, so those are written as \uXXXX escapes (the same string to
-// a JSON reader). Every command that prints JSON uses it.
-func jsonOut(w io.Writer, v any, escapeHTML bool) error {
+// a JSON reader). Every command that prints JSON uses it; <, > and & are
+// written bare.
+func jsonOut(w io.Writer, v any) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(escapeHTML)
+	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
 		return err
 	}
