@@ -22,6 +22,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/polyfmt/polyfmt/core/version"
 )
 
 // errUsage marks a command-line mistake (exit status 2).
@@ -52,7 +54,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	var err error
 	switch args[0] {
 	case "version":
-		fmt.Fprintln(stdout, "polyfmt 0.1.0")
+		fmt.Fprintln(stdout, "polyfmt "+version.String())
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage())
 	default:
