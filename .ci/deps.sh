@@ -31,9 +31,16 @@ pip_install() { python3 -m pip install -q --disable-pip-version-check "$@"; }
 python3 -c 'import numpy' 2>/dev/null || pip_install numpy
 if [ "$mode" = test ]; then
   python3 -c 'import pytest' 2>/dev/null || pip_install pytest
+  # ruff is pinned: another version may format or flag the tree differently.
+  ruff_version=0.17.6
+  [ "$(python3 -m ruff --version 2>/dev/null)" = "ruff $ruff_version" ] || pip_install "ruff==$ruff_version"
   command -v cargo >/dev/null || apt_install cargo
   [ -x /usr/bin/chromium ] || apt_install chromium
-  if [ ! -d "$root/bindings/js/node_modules/playwright-core" ] || [ ! -d "$root/bindings/js/node_modules/typescript" ]; then
+  missing=""
+  for p in playwright-core typescript eslint @eslint/js globals; do
+    [ -d "$root/bindings/js/node_modules/$p" ] || missing=1
+  done
+  if [ -n "$missing" ]; then
     echo "deps: npm install (bindings/js, test-only packages)" >&2
     (cd "$root/bindings/js" && npm install --no-audit --no-fund --loglevel=error)
   fi
