@@ -22,7 +22,8 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
 }
 
-command -v go >/dev/null || { echo "deps: Go ≥ 1.24 is required (https://go.dev/dl)" >&2; exit 1; }
+gover=$(sed -n 's/^go //p' "$root/go.mod")
+command -v go >/dev/null || { echo "deps: Go ≥ $gover is required, as go.mod says (https://go.dev/dl)" >&2; exit 1; }
 command -v cc >/dev/null && command -v c++ >/dev/null || apt_install build-essential
 command -v python3 >/dev/null || apt_install python3 python3-pip
 command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm
