@@ -1,5 +1,7 @@
 # polyfmt — see README.md. `make demo` is the main job, `make test` runs everything.
 SHELL  := /bin/bash
+# A pipe fails when any of its commands does (go test -json | summarizer, ...).
+.SHELLFLAGS := -o pipefail -c
 GO     ?= go
 PY     ?= python3
 BUILD  := build
@@ -20,7 +22,7 @@ SANITIZE    := -fsanitize=address,undefined -fno-omit-frame-pointer
 ASAN_ENV    := ASAN_OPTIONS=abort_on_error=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 TSAN_ENV    := TSAN_OPTIONS=halt_on_error=1
 
-.PHONY: all lib wasm cli examples ctests demo test deps-demo deps-test \
+.PHONY: all lib wasm cli examples ctests demo test deps-demo deps-test lint \
         test-go test-fuzz test-c test-python test-js bench clean
 
 all: lib wasm cli
@@ -28,20 +30,23 @@ all: lib wasm cli
 lib: $(LIB)
 $(LIB): $(GOSRC) capi/include/polyfmt.h
 	@mkdir -p $(BUILD)
-	$(GO) build -buildmode=c-shared -o $@ ./capi
-	cp capi/include/polyfmt.h $(BUILD)/polyfmt.h
-	rm -f $(BUILD)/libpolyfmt.h
+	@echo "build $@"
+	@$(GO) build -buildmode=c-shared -o $@ ./capi
+	@cp capi/include/polyfmt.h $(BUILD)/polyfmt.h
+	@rm -f $(BUILD)/libpolyfmt.h
 
 wasm: $(WASM)
 $(WASM): $(GOSRC)
 	@mkdir -p $(BUILD)
-	GOOS=wasip1 GOARCH=wasm $(GO) build -buildmode=c-shared -o $@ ./wasm
-	cp $@ bindings/js/polyfmt.wasm
+	@echo "build $@"
+	@GOOS=wasip1 GOARCH=wasm $(GO) build -buildmode=c-shared -o $@ ./wasm
+	@cp $@ bindings/js/polyfmt.wasm
 
 cli: $(CLI)
 $(CLI): $(GOSRC)
 	@mkdir -p $(BUILD)
-	$(GO) build -o $@ ./cmd/polyfmt
+	@echo "build $@"
+	@$(GO) build -o $@ ./cmd/polyfmt
 
 # ---- C and C++ examples (binaries sit beside the library: rpath $ORIGIN) ----
 EX_BINS := $(BUILD)/mem8_c $(BUILD)/mem8_cpp $(BUILD)/mem8_c_asan $(BUILD)/mem8_cpp_asan $(BUILD)/abi_c \
@@ -49,23 +54,23 @@ EX_BINS := $(BUILD)/mem8_c $(BUILD)/mem8_cpp $(BUILD)/mem8_c_asan $(BUILD)/mem8_
 examples: $(EX_BINS)
 
 $(BUILD)/mem8_c: examples/c/mem8.c $(LIB)
-	$(CC) $(EX_CFLAGS) $< $(EX_LDFLAGS) -o $@
+	@echo "build $@" && $(CC) $(EX_CFLAGS) $< $(EX_LDFLAGS) -o $@
 $(BUILD)/mem8_c_asan: examples/c/mem8.c $(LIB)
-	$(CC) $(EX_CFLAGS) $(SANITIZE) $< $(EX_LDFLAGS) -o $@
+	@echo "build $@" && $(CC) $(EX_CFLAGS) $(SANITIZE) $< $(EX_LDFLAGS) -o $@
 $(BUILD)/mem8_cpp: examples/cpp/mem8.cpp examples/cpp/polyfmt.hpp $(LIB)
-	$(CXX) $(EX_CXXFLAGS) $< $(EX_LDFLAGS) -o $@
+	@echo "build $@" && $(CXX) $(EX_CXXFLAGS) $< $(EX_LDFLAGS) -o $@
 $(BUILD)/mem8_cpp_asan: examples/cpp/mem8.cpp examples/cpp/polyfmt.hpp $(LIB)
-	$(CXX) $(EX_CXXFLAGS) $(SANITIZE) $< $(EX_LDFLAGS) -o $@
+	@echo "build $@" && $(CXX) $(EX_CXXFLAGS) $(SANITIZE) $< $(EX_LDFLAGS) -o $@
 $(BUILD)/mmx_c: examples/c/mmx.c $(LIB)
-	$(CC) $(EX_CFLAGS) $< $(EX_LDFLAGS) -o $@
+	@echo "build $@" && $(CC) $(EX_CFLAGS) $< $(EX_LDFLAGS) -o $@
 $(BUILD)/mmx_c_asan: examples/c/mmx.c $(LIB)
-	$(CC) $(EX_CFLAGS) $(SANITIZE) $< $(EX_LDFLAGS) -o $@
+	@echo "build $@" && $(CC) $(EX_CFLAGS) $(SANITIZE) $< $(EX_LDFLAGS) -o $@
 $(BUILD)/mmx_cpp: examples/cpp/mmx.cpp examples/cpp/polyfmt.hpp $(LIB)
-	$(CXX) $(EX_CXXFLAGS) $< $(EX_LDFLAGS) -o $@
+	@echo "build $@" && $(CXX) $(EX_CXXFLAGS) $< $(EX_LDFLAGS) -o $@
 $(BUILD)/mmx_cpp_asan: examples/cpp/mmx.cpp examples/cpp/polyfmt.hpp $(LIB)
-	$(CXX) $(EX_CXXFLAGS) $(SANITIZE) $< $(EX_LDFLAGS) -o $@
+	@echo "build $@" && $(CXX) $(EX_CXXFLAGS) $(SANITIZE) $< $(EX_LDFLAGS) -o $@
 $(BUILD)/abi_c: bench/abi_c.c $(LIB)
-	$(CC) $(EX_CFLAGS) $< $(EX_LDFLAGS) -o $@
+	@echo "build $@" && $(CC) $(EX_CFLAGS) $< $(EX_LDFLAGS) -o $@
 
 # ---- C tests of the ABI's promises (capi/ctest): close racing with reads,
 # plain, under ASan + UBSan and under TSan; allocation failure under RLIMIT_AS
@@ -74,13 +79,13 @@ CTEST_BINS := $(BUILD)/threads_c $(BUILD)/threads_c_asan $(BUILD)/threads_c_tsan
 ctests: $(CTEST_BINS)
 
 $(BUILD)/threads_c: capi/ctest/threads.c $(LIB)
-	$(CC) $(EX_CFLAGS) $< $(EX_LDFLAGS) -o $@
+	@echo "build $@" && $(CC) $(EX_CFLAGS) $< $(EX_LDFLAGS) -o $@
 $(BUILD)/threads_c_asan: capi/ctest/threads.c $(LIB)
-	$(CC) $(EX_CFLAGS) $(SANITIZE) $< $(EX_LDFLAGS) -o $@
+	@echo "build $@" && $(CC) $(EX_CFLAGS) $(SANITIZE) $< $(EX_LDFLAGS) -o $@
 $(BUILD)/threads_c_tsan: capi/ctest/threads.c $(LIB)
-	$(CC) $(EX_CFLAGS) -O1 -fsanitize=thread $< $(EX_LDFLAGS) -o $@
+	@echo "build $@" && $(CC) $(EX_CFLAGS) -O1 -fsanitize=thread $< $(EX_LDFLAGS) -o $@
 $(BUILD)/nomem_c: capi/ctest/nomem.c $(LIB)
-	$(CC) $(EX_CFLAGS) $< $(EX_LDFLAGS) -o $@
+	@echo "build $@" && $(CC) $(EX_CFLAGS) $< $(EX_LDFLAGS) -o $@
 
 # ---- the main job -----------------------------------------------------------
 DEMO := $(BUILD)/demo/demo.m8
@@ -122,14 +127,37 @@ deps-test:
 	@bash .ci/deps.sh test
 
 # ---- everything ---------------------------------------------------------------
-test: deps-test all examples test-go test-fuzz test-c test-python test-js
+test: deps-test lint all examples test-go test-fuzz test-c test-python test-js
 	@echo "make test: all suites passed"
 
+# Linters, each with its configuration in the tree: ruff (bindings/python/pyproject.toml)
+# over all Python, ESLint (bindings/js/eslint.config.js, run from the root) over all
+# JS, gofmt and go vet over all Go. Generated files (_generated*, *.gen.py, *.gen.js)
+# are excluded by those configurations.
+RUFF       := $(PY) -m ruff
+RUFF_CFG   := --config bindings/python/pyproject.toml
+LINT_PY    := bindings/python examples/python $(wildcard bench/*.py) $(wildcard .ci/*.py)
+ESLINT     := bindings/js/node_modules/.bin/eslint -c bindings/js/eslint.config.js
+LINT_JS    := bindings/js/src bindings/js/test bindings/js/scripts examples/js $(wildcard bench/*.mjs)
+GOFILES_ALL = $$(find . -name '*.go' -not -path '*/node_modules/*' -not -path './.cache/*' -not -path './$(BUILD)/*')
+lint:
+	@$(RUFF) check -q $(RUFF_CFG) $(LINT_PY) && $(RUFF) format -q --diff $(RUFF_CFG) $(LINT_PY) && echo "lint: ruff check, ruff format: clean"
+	@$(ESLINT) $(LINT_JS) && echo "lint: eslint: clean"
+	@out=$$(gofmt -l $(GOFILES_ALL)) && [ -z "$$out" ] || { echo "lint: gofmt -l: these need gofmt -w:"; echo "$$out"; exit 1; }
+	@$(GO) vet ./... && echo "lint: gofmt, go vet: clean"
+
+# -race where it finds something (the core, ffi, capi: our Go and cgo), not on
+# ./wasm, whose tests run polyfmt.wasm compiled by wazero: there the detector
+# instruments wazero's compiler and runtime, not our code, at several times the
+# cost. One line per package with its counts (.ci/gotest-summary.py); a failed
+# package prints its failed tests' full output.
+GO_TEST_ENV := POLYFMT_LIB=$(abspath $(LIB)) POLYFMT_WASM=$(abspath $(WASM))
 test-go: lib wasm
-	$(GO) run ./core/ffi/gen -check
-	$(GO) vet ./...
+	@$(GO) run ./core/ffi/gen -check
 	@[ -n "$$POLYFMT_SEEDS" ] || [ -d ../shared/seeds ] || echo "note: ../shared/seeds is absent (a plain clone): the MEM8 seed interop tests skip; CI runs them (or set POLYFMT_SEEDS)"
-	POLYFMT_LIB=$(abspath $(LIB)) POLYFMT_WASM=$(abspath $(WASM)) $(GO) test -race -count=1 ./...
+	@set -o pipefail; pkgs=$$($(GO) list ./... | grep -v '/wasm$$') && \
+	$(GO_TEST_ENV) $(GO) test -json -race -count=1 $$pkgs | $(PY) .ci/gotest-summary.py "(-race)"
+	@set -o pipefail; $(GO_TEST_ENV) $(GO) test -json -count=1 ./wasm | $(PY) .ci/gotest-summary.py "(no -race)"
 
 # Every decoder's fuzz target, each with the same fixed budget of inputs.
 FUZZ_TARGETS := \
@@ -140,40 +168,56 @@ FUZZ_TARGETS := \
 	core/internal/codec:FuzzDecompressZstd core/internal/codec:FuzzDecompressNone \
 	core/internal/jsonx:FuzzValid
 
+# One line per target; a failure prints go test's whole output (the failing input's file).
 test-fuzz:
-	@set -eo pipefail; for t in $(FUZZ_TARGETS); do \
+	@for t in $(FUZZ_TARGETS); do \
 	  pkg=$${t%%:*}; fn=$${t##*:}; \
-	  echo "fuzz $$pkg $$fn ($(FUZZ_EXECS) inputs)"; \
-	  $(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZ_EXECS)x ./$$pkg | tail -1; \
+	  out=$$($(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZ_EXECS)x ./$$pkg 2>&1) || \
+	    { echo "fuzz: FAIL $$pkg $$fn"; echo "$$out"; exit 1; }; \
+	  echo "fuzz: ok   $$pkg $$fn: $(FUZZ_EXECS) inputs in $$(echo "$$out" | tail -1 | awk '{print $$NF}')"; \
 	done
 
 # The C and C++ round trips, each reading the other's file, then again under
-# AddressSanitizer + UBSan with leak checking on; then the ABI's C tests.
+# AddressSanitizer + UBSan with leak checking on; then the ABI's C tests. One
+# line per step; a failing step prints the command that failed and its output.
 test-c: $(EX_BINS) $(CTEST_BINS)
-	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && set -ex && \
-	$(BUILD)/mem8_c "$$tmp/c.m8" && $(BUILD)/mem8_cpp "$$tmp/cpp.m8" && \
-	$(BUILD)/mem8_c read "$$tmp/cpp.m8" && $(BUILD)/mem8_cpp read "$$tmp/c.m8" && \
-	$(ASAN_ENV) $(BUILD)/mem8_c_asan "$$tmp/c_asan.m8" && \
-	$(ASAN_ENV) $(BUILD)/mem8_cpp_asan "$$tmp/cpp_asan.m8" && \
-	$(ASAN_ENV) $(BUILD)/mem8_c_asan read core/testdata/mem8/torn_tail.m8 && \
-	$(BUILD)/mmx_c "$$tmp/c.mmx" && $(BUILD)/mmx_cpp "$$tmp/cpp.mmx" && \
-	$(BUILD)/mmx_c read "$$tmp/cpp.mmx" && $(BUILD)/mmx_cpp read "$$tmp/c.mmx" && \
-	$(ASAN_ENV) $(BUILD)/mmx_c_asan "$$tmp/c_asan.mmx" && \
-	$(ASAN_ENV) $(BUILD)/mmx_cpp_asan "$$tmp/cpp_asan.mmx" && \
-	$(ASAN_ENV) $(BUILD)/mmx_c_asan read core/testdata/mmx/torn_commit.mmx && \
-	$(ASAN_ENV) $(BUILD)/mmx_cpp_asan read core/testdata/mmx/morphnet/mixed.mmx && \
-	$(BUILD)/abi_c 100000 && \
-	$(BUILD)/threads_c "$$tmp" && \
-	$(ASAN_ENV) $(BUILD)/threads_c_asan "$$tmp" && \
-	$(TSAN_ENV) $(BUILD)/threads_c_tsan "$$tmp" && \
-	$(BUILD)/nomem_c "$$tmp"
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	run() { out=$$("$$@" 2>&1) || { echo "c: FAILED: $$*"; echo "$$out"; exit 1; }; } && \
+	run $(BUILD)/mem8_c "$$tmp/c.m8" && run $(BUILD)/mem8_cpp "$$tmp/cpp.m8" && \
+	run $(BUILD)/mem8_c read "$$tmp/cpp.m8" && run $(BUILD)/mem8_cpp read "$$tmp/c.m8" && \
+	echo "c: mem8 round trip (C and C++ write, each reads the other's file) ok" && \
+	run env $(ASAN_ENV) $(BUILD)/mem8_c_asan "$$tmp/c_asan.m8" && \
+	run env $(ASAN_ENV) $(BUILD)/mem8_cpp_asan "$$tmp/cpp_asan.m8" && \
+	run env $(ASAN_ENV) $(BUILD)/mem8_c_asan read core/testdata/mem8/torn_tail.m8 && \
+	echo "c: mem8 under ASan+UBSan (C, C++, a torn tail) ok" && \
+	run $(BUILD)/mmx_c "$$tmp/c.mmx" && run $(BUILD)/mmx_cpp "$$tmp/cpp.mmx" && \
+	run $(BUILD)/mmx_c read "$$tmp/cpp.mmx" && run $(BUILD)/mmx_cpp read "$$tmp/c.mmx" && \
+	echo "c: mmx round trip (C and C++ write, each reads the other's file) ok" && \
+	run env $(ASAN_ENV) $(BUILD)/mmx_c_asan "$$tmp/c_asan.mmx" && \
+	run env $(ASAN_ENV) $(BUILD)/mmx_cpp_asan "$$tmp/cpp_asan.mmx" && \
+	run env $(ASAN_ENV) $(BUILD)/mmx_c_asan read core/testdata/mmx/torn_commit.mmx && \
+	run env $(ASAN_ENV) $(BUILD)/mmx_cpp_asan read core/testdata/mmx/morphnet/mixed.mmx && \
+	echo "c: mmx under ASan+UBSan (C, C++, a torn commit, a MorphNet file) ok" && \
+	run $(BUILD)/abi_c 100000 && echo "c: abi_c, 100000 calls through the ABI ok" && \
+	run $(BUILD)/threads_c "$$tmp" && run env $(ASAN_ENV) $(BUILD)/threads_c_asan "$$tmp" && \
+	run env $(TSAN_ENV) $(BUILD)/threads_c_tsan "$$tmp" && \
+	echo "c: close racing reads (plain, ASan+UBSan, TSan) ok" && \
+	run $(BUILD)/nomem_c "$$tmp" && echo "c: allocation failure under RLIMIT_AS ok"
 
+# pytest against the installed package: its summary line, or everything on failure.
 test-python: lib
-	POLYFMT_LIB=$(abspath $(LIB)) $(PY) -m pip install -q --disable-pip-version-check ./bindings/python
-	cd bindings/python && $(PY) -m pytest -q tests
+	@out=$$(POLYFMT_LIB=$(abspath $(LIB)) PIP_ROOT_USER_ACTION=ignore \
+	  $(PY) -m pip install -q --disable-pip-version-check ./bindings/python 2>&1) || \
+	  { echo "python: FAILED: pip install ./bindings/python"; echo "$$out"; exit 1; }
+	@cd bindings/python && out=$$($(PY) -m pytest -q -p no:cacheprovider tests 2>&1) && \
+	  echo "python: $$(echo "$$out" | tail -1)" || { echo "$$out"; echo "python: FAILED"; exit 1; }
 
+# node --test with a reporter that prints the counts, and failures in full.
+# --disable-warning reaches the test files' processes (node --test passes its
+# flags on); the tests' own node children pass it or --no-warnings themselves.
 test-js: wasm lib
-	cd bindings/js && npm test
+	@cd bindings/js && node scripts/copy-wasm.mjs && \
+	  node --disable-warning=ExperimentalWarning --test --test-reporter=./scripts/summary-reporter.mjs test/*.test.js
 
 # ---- benchmarks (not part of test) ----------------------------------------------
 bench: all $(BUILD)/abi_c

@@ -78,6 +78,7 @@ Tensors = Dict[str, np.ndarray]
 
 # ---- polyfmt: the package's mmx module, or the C ABI through ctypes -------------
 
+
 def load_mmx_module(force_ctypes: bool):
     if force_ctypes:
         return None
@@ -161,7 +162,16 @@ class CAbi:
         js, jl = ctypes.c_void_p(), ctypes.c_size_t()
         data, dl, borrowed = ctypes.c_void_p(), ctypes.c_size_t(), ctypes.c_int32()
         self.check(
-            self.L.pf_mmx_read(h, n, len(n), ctypes.byref(js), ctypes.byref(jl), ctypes.byref(data), ctypes.byref(dl), ctypes.byref(borrowed)),
+            self.L.pf_mmx_read(
+                h,
+                n,
+                len(n),
+                ctypes.byref(js),
+                ctypes.byref(jl),
+                ctypes.byref(data),
+                ctypes.byref(dl),
+                ctypes.byref(borrowed),
+            ),
             h,
         )
         try:
@@ -182,6 +192,7 @@ class CAbi:
 
 
 # ---- the formats: write(path, tensors) and read(path, names) -> sum ------------
+
 
 class Format:
     name: str = ""
@@ -205,7 +216,9 @@ class Format:
 class MMX(Format):
     ext = ".mmx"
 
-    def __init__(self, mod, abi: Optional[CAbi], verify: str = "on_read", own_sync: bool = False, reopen: bool = False) -> None:
+    def __init__(
+        self, mod, abi: Optional[CAbi], verify: str = "on_read", own_sync: bool = False, reopen: bool = False
+    ) -> None:
         self.mod, self.abi, self.verify, self.own_sync, self.reopen = mod, abi, verify, own_sync, reopen
         how = ", own fsync" if own_sync else ", reopen" if reopen else ""
         self.name = f"polyfmt MMX{how} (verify={verify})"
@@ -320,6 +333,7 @@ class H5(Format):
 
 # ---- the harness ------------------------------------------------------------------
 
+
 def fsync_all(paths: List[str], directory: str) -> None:
     for p in paths:
         fd = os.open(p, os.O_RDONLY)
@@ -385,8 +399,9 @@ def main() -> int:
         H5(),
     ]
     try:
-        import safetensors
         import h5py
+        import safetensors
+
         versions = f"safetensors {safetensors.__version__}, h5py {h5py.__version__} (HDF5 {h5py.version.hdf5_version})"
     except ImportError as e:
         print(f"needs safetensors and h5py (pip install safetensors h5py): {e}", file=sys.stderr)
@@ -395,7 +410,9 @@ def main() -> int:
     per = args.size_mb * (1 << 20) // args.tensors // 4  # float32 elements per tensor
     cols = 4096 if per % 4096 == 0 else 1
     rng = np.random.default_rng(1)
-    tensors: Tensors = {f"layer{i:02d}": rng.standard_normal(per, dtype=np.float32).reshape(-1, cols) for i in range(args.tensors)}
+    tensors: Tensors = {
+        f"layer{i:02d}": rng.standard_normal(per, dtype=np.float32).reshape(-1, cols) for i in range(args.tensors)
+    }
     names = list(tensors)
     total = sum(a.nbytes for a in tensors.values())
     expect = sum(float(a.sum()) for a in tensors.values())
@@ -403,8 +420,11 @@ def main() -> int:
     tmp = tempfile.mkdtemp(prefix="mmx_bench_", dir=args.dir)
     st = os.statvfs(tmp)
     how = "polyfmt.mmx" if mod is not None else f"ctypes over {abi.path if abi else '?'}"
-    print(f"# {args.tensors} float32 tensors {tensors[names[0]].shape}, {total / 2**20:.0f} MiB; "
-          f"{args.reps} rounds; temp dir {tmp} (device {os.stat(tmp).st_dev:#x}, {st.f_bavail * st.f_frsize / 2**30:.0f} GiB free)")
+    print(
+        f"# {args.tensors} float32 tensors {tensors[names[0]].shape}, {total / 2**20:.0f} MiB; "
+        f"{args.reps} rounds; temp dir {tmp} "
+        f"(device {os.stat(tmp).st_dev:#x}, {st.f_bavail * st.f_frsize / 2**30:.0f} GiB free)"
+    )
     print(f"# python {sys.version.split()[0]}, numpy {np.__version__}, {versions}; MMX through {how}")
 
     times: Dict[str, Dict[str, List[float]]] = {f.name: {c: [] for c in COLUMNS} for f in formats}
@@ -452,7 +472,7 @@ def main() -> int:
         return f"{rates[-1]:,.0f} ({rates[0]:,.0f}–{rates[-1]:,.0f})"
 
     print()
-    print("MB/s, best of {} (range)".format(args.reps))
+    print(f"MB/s, best of {args.reps} (range)")
     print("| format | " + " | ".join(COLUMNS) + " |")
     print("|---|" + "---|" * len(COLUMNS))
     for f in formats:

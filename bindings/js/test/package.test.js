@@ -17,7 +17,7 @@ test('package.json: ESM, typed exports, no runtime dependencies', () => {
   assert.equal(pkg.exports['.'].types, './index.d.ts');
   assert.ok(existsSync(join(pkgDir, pkg.exports['.'].default)));
   assert.deepEqual(pkg.dependencies ?? {}, {});
-  assert.deepEqual(Object.keys(pkg.devDependencies).sort(), ['playwright-core', 'typescript']);
+  assert.deepEqual(Object.keys(pkg.devDependencies).sort(), ['@eslint/js', 'eslint', 'globals', 'playwright-core', 'typescript']);
   for (const f of ['src/', 'index.d.ts', 'polyfmt.wasm', 'README.md']) assert.ok(pkg.files.includes(f), f);
   assert.ok(existsSync(join(pkgDir, 'polyfmt.wasm')), 'npm test copies polyfmt.wasm first');
 });

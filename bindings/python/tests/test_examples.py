@@ -15,9 +15,7 @@ from polyfmt import mem8
 def run(repo_root: Path, script: str, args: List[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     path = repo_root / "examples" / "python" / script
     assert path.is_file(), path
-    return subprocess.run(
-        [sys.executable, str(path), *args], capture_output=True, text=True, timeout=120, cwd=cwd
-    )
+    return subprocess.run([sys.executable, str(path), *args], capture_output=True, text=True, timeout=120, cwd=cwd)
 
 
 def test_examples_are_all_covered(repo_root: Path) -> None:

@@ -783,7 +783,7 @@ def test_rows_of_raw_chunk_skip_the_checksum(tmp_path: Path) -> None:
 
 def test_second_writer_is_locked(tmp_path: Path) -> None:
     p = tmp_path / "lock.mmx"
-    with mmx.File.create(p) as w:
+    with mmx.File.create(p):
         with pytest.raises(polyfmt.LockedError) as ei:
             mmx.File.open(p, writable=True)
         assert ei.value.code_name == "PF_ELOCKED" and ei.value.message

@@ -1,4 +1,4 @@
-"""polyfmt: MMX, MEM8, VSF v2 and MORK files from Python.
+"""polyfmt: MMX and MEM8 files from Python (VSF v2 and MORK are planned).
 
 A thin ctypes layer over libpolyfmt.so, the Go core's C library; every bit
 of format logic lives in the library. The library is loaded on first use,

@@ -80,20 +80,12 @@ class Block:
         return _EPOCH + timedelta(microseconds=self.timestamp)
 
 
-
-
-
-
 def _close_handle(handle: int) -> int:
     """Finalizer body: closes handle, returns the status (never raises)."""
     try:
         return int(_lib.lib().pf_close(handle))
     except Exception:  # library unloadable at interpreter exit or after fork
         return 0
-
-
-
-
 
 
 class File:
@@ -121,7 +113,7 @@ class File:
         plain: bool = False,
         no_sync: bool = False,
         options: Optional[Mapping[str, Any]] = None,
-    ) -> "File":
+    ) -> File:
         """Creates a new file at ``path`` (truncating it; locked for writing), or in memory when ``path`` is None.
 
         ``identity_freq`` (default 440.0) and ``temporal_phase`` (0.0) go into
@@ -151,7 +143,7 @@ class File:
         no_sync: bool = False,
         max_blocks: Optional[int] = None,
         options: Optional[Mapping[str, Any]] = None,
-    ) -> "File":
+    ) -> File:
         """Opens an existing file.
 
         Read-only (the default) memory-maps it and ignores a torn tail, which
@@ -166,7 +158,7 @@ class File:
         return cls(h.value, p.decode("utf-8", errors="replace"))
 
     @classmethod
-    def from_bytes(cls, data: Union[bytes, bytearray, memoryview], writable: bool = False) -> "File":
+    def from_bytes(cls, data: Union[bytes, bytearray, memoryview], writable: bool = False) -> File:
         """Opens a copy of an in-memory image, read-only or appendable (see :meth:`to_bytes`)."""
         b = bytes(data)
         h = c_uint32()
@@ -189,7 +181,7 @@ class File:
         """True once :meth:`close` was called."""
         return self._closed
 
-    def __enter__(self) -> "File":
+    def __enter__(self) -> File:
         return self
 
     def __exit__(

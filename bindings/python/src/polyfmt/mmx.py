@@ -167,7 +167,7 @@ class Entry:
     attributes: Dict[str, Any] = field(default_factory=dict, compare=False)
 
     @classmethod
-    def from_json(cls, d: Mapping[str, Any]) -> "Entry":
+    def from_json(cls, d: Mapping[str, Any]) -> Entry:
         """An entry from the library's JSON (unknown keys are ignored)."""
         kw = {f.name: d[f.name] for f in fields(cls) if d.get(f.name) is not None}
         if "shape" in kw:
@@ -287,11 +287,7 @@ class _Region:
         self.keep = keep
 
 
-
-
-
-
-def _close_handle(handle: int, views: "List[weakref.ref[_Region]]") -> int:
+def _close_handle(handle: int, views: List[weakref.ref[_Region]]) -> int:
     """Finalizer body: closes handle, returns the status (never raises).
 
     While views of the file's memory are alive (possible only at
@@ -308,12 +304,6 @@ def _close_handle(handle: int, views: "List[weakref.ref[_Region]]") -> int:
 
 
 # ---- arguments --------------------------------------------------------------------
-
-
-
-
-
-
 
 
 def _write_options(
@@ -411,7 +401,7 @@ class File:
         self._cond = threading.Condition()
         self._inflight = 0  # reads that may hand out views, running now
         self._exclusives = 0  # closes and refreshes waiting for them (new reads wait)
-        self._views: List["weakref.ref[_Region]"] = []  # views of the file's memory handed out
+        self._views: List[weakref.ref[_Region]] = []  # views of the file's memory handed out
         self._finalizer = weakref.finalize(self, _close_handle, handle, self._views)
 
     # ---- opening -----------------------------------------------------------
@@ -425,7 +415,7 @@ class File:
         model_uuid: Optional[str] = None,
         no_sync: bool = False,
         options: Optional[Mapping[str, Any]] = None,
-    ) -> "File":
+    ) -> File:
         """Creates a new file at ``path`` (truncating it; locked for writing), or in memory when ``path`` is None.
 
         ``creator`` and ``model_uuid`` go into the header; ``no_sync`` skips
@@ -456,7 +446,7 @@ class File:
         max_ratio: Optional[int] = None,
         max_json_bytes: Optional[int] = None,
         options: Optional[Mapping[str, Any]] = None,
-    ) -> "File":
+    ) -> File:
         """Opens an existing file.
 
         Read-only (the default) memory-maps it (raw arrays are then returned
@@ -489,7 +479,7 @@ class File:
         return cls(h.value, p.decode("utf-8", errors="replace"), mapped=not writable)
 
     @classmethod
-    def from_bytes(cls, data: BytesLike, writable: bool = False) -> "File":
+    def from_bytes(cls, data: BytesLike, writable: bool = False) -> File:
         """Opens a copy of an image (see :meth:`to_bytes`).
 
         Read-only (the default): raw arrays are then views of the library's
@@ -555,7 +545,7 @@ class File:
         """True once :meth:`close` succeeded."""
         return self._closed
 
-    def __enter__(self) -> "File":
+    def __enter__(self) -> File:
         return self
 
     def __exit__(
@@ -938,7 +928,7 @@ class File:
 
     rows = read_rows
 
-    def tensor(self, name: str) -> "TensorRows":
+    def tensor(self, name: str) -> TensorRows:
         """A lazy handle on a Tensor or Embedding: ``f.tensor(name)[10:20]`` reads only those rows."""
         return TensorRows(self, self.entry(name))
 
