@@ -50,8 +50,11 @@ $(CLI): $(GOSRC)
 
 # ---- C and C++ examples (binaries sit beside the library: rpath $ORIGIN) ----
 EX_BINS := $(BUILD)/mem8_c $(BUILD)/mem8_cpp $(BUILD)/mem8_c_asan $(BUILD)/mem8_cpp_asan $(BUILD)/abi_c \
-           $(BUILD)/mmx_c $(BUILD)/mmx_cpp $(BUILD)/mmx_c_asan $(BUILD)/mmx_cpp_asan
+           $(BUILD)/mmx_c $(BUILD)/mmx_cpp $(BUILD)/mmx_c_asan $(BUILD)/mmx_cpp_asan $(BUILD)/open_c_asan
 examples: $(EX_BINS)
+
+$(BUILD)/open_c_asan: examples/c/open.c $(LIB)
+	$(CC) $(EX_CFLAGS) $(SANITIZE) $< $(EX_LDFLAGS) -o $@
 
 $(BUILD)/mem8_c: examples/c/mem8.c $(LIB)
 	@echo "build $@" && $(CC) $(EX_CFLAGS) $< $(EX_LDFLAGS) -o $@
@@ -198,6 +201,8 @@ test-c: $(EX_BINS) $(CTEST_BINS)
 	run env $(ASAN_ENV) $(BUILD)/mmx_c_asan read core/testdata/mmx/torn_commit.mmx && \
 	run env $(ASAN_ENV) $(BUILD)/mmx_cpp_asan read core/testdata/mmx/morphnet/mixed.mmx && \
 	echo "c: mmx under ASan+UBSan (C, C++, a torn commit, a MorphNet file) ok" && \
+	run env $(ASAN_ENV) $(BUILD)/open_c_asan "$$tmp/c.m8" "$$tmp/c.mmx" core/testdata/mmx/morphnet/mixed.mmx && \
+	echo "c: pf_open of any format, format detected (MEM8, MMX, MorphNet) under ASan+UBSan ok" && \
 	run $(BUILD)/abi_c 100000 && echo "c: abi_c, 100000 calls through the ABI ok" && \
 	run $(BUILD)/threads_c "$$tmp" && run env $(ASAN_ENV) $(BUILD)/threads_c_asan "$$tmp" && \
 	run env $(TSAN_ENV) $(BUILD)/threads_c_tsan "$$tmp" && \
