@@ -186,6 +186,11 @@ func pf_mmx_list(handle C.uint32_t, prefix *C.char, prefixLen C.size_t, outJSON 
 	return C.int32_t(ffi.MMXList(abi, uint32(handle), unsafe.Pointer(prefix), uint64(prefixLen), unsafe.Pointer(outJSON), unsafe.Pointer(outLen)))
 }
 
+//export pf_mmx_entry
+func pf_mmx_entry(handle C.uint32_t, name *C.char, nameLen C.size_t, outJSON **C.uint8_t, outLen *C.size_t) C.int32_t {
+	return C.int32_t(ffi.MMXEntry(abi, uint32(handle), unsafe.Pointer(name), uint64(nameLen), unsafe.Pointer(outJSON), unsafe.Pointer(outLen)))
+}
+
 //export pf_mmx_info
 func pf_mmx_info(handle C.uint32_t, outJSON **C.uint8_t, outLen *C.size_t) C.int32_t {
 	return C.int32_t(ffi.MMXInfoExport(abi, uint32(handle), unsafe.Pointer(outJSON), unsafe.Pointer(outLen)))

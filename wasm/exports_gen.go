@@ -187,6 +187,11 @@ func pf_mmx_list(handle uint32, prefix unsafe.Pointer, prefixLen uint32, outJSON
 	return ffi.MMXList(abi, handle, prefix, uint64(prefixLen), outJSON, outLen)
 }
 
+//go:wasmexport pf_mmx_entry
+func pf_mmx_entry(handle uint32, name unsafe.Pointer, nameLen uint32, outJSON unsafe.Pointer, outLen unsafe.Pointer) int32 {
+	return ffi.MMXEntry(abi, handle, name, uint64(nameLen), outJSON, outLen)
+}
+
 //go:wasmexport pf_mmx_info
 func pf_mmx_info(handle uint32, outJSON unsafe.Pointer, outLen unsafe.Pointer) int32 {
 	return ffi.MMXInfoExport(abi, handle, outJSON, outLen)

@@ -329,6 +329,10 @@ int32_t pf_mmx_read_rows(uint32_t handle, const char *name, size_t name_len, uin
  * name, as a JSON array. A writer sees its uncommitted writes. */
 int32_t pf_mmx_list(uint32_t handle, const char *prefix, size_t prefix_len, uint8_t **out_json, size_t *out_len);
 
+/* The directory entry of one chunk as JSON (one element of pf_mmx_list's
+ * array), without reading the chunk: PF_ENOTFOUND if there is none. */
+int32_t pf_mmx_entry(uint32_t handle, const char *name, size_t name_len, uint8_t **out_json, size_t *out_len);
+
 /* {"format","name","writable","from_morphnet","generation","pending",
  *  "dead_bytes","header":{…},"recovery":{"clean","reason","dropped_bytes","repaired"}} */
 int32_t pf_mmx_info(uint32_t handle, uint8_t **out_json, size_t *out_len);

@@ -176,6 +176,22 @@ func MMXList(a *ABI, h uint32, prefix unsafe.Pointer, prefixLen uint64, out, out
 	})
 }
 
+// MMXEntry is pf_mmx_entry: name's directory entry as JSON.
+func MMXEntry(a *ABI, h uint32, name unsafe.Pointer, nameLen uint64, out, outLen unsafe.Pointer) int32 {
+	return onMMX(a, h, []unsafe.Pointer{out, outLen}, func(f *mmx.File) error {
+		nm, err := in(name, nameLen)
+		if err != nil {
+			return err
+		}
+		e, err := f.Entry(string(nm))
+		if err != nil {
+			return err
+		}
+		b, err := marshal(e)
+		return a.reply(out, outLen, b, err)
+	})
+}
+
 // MMXInfoJSON is what pf_mmx_info returns.
 type MMXInfoJSON = mmx.Info
 

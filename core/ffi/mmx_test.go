@@ -278,3 +278,32 @@ func mmxOptions(p unsafe.Pointer, n uint64, create bool) (*mmx.Options, error) {
 	}
 	return mmx.ParseOptions(raw, create)
 }
+
+// pf_mmx_entry: one chunk's entry without reading it; PF_ENOTFOUND else.
+func TestMMXEntry(t *testing.T) {
+	a := goABI()
+	var h uint32
+	if rc := MMXCreate(a, nil, 0, nil, 0, unsafe.Pointer(&h)); rc != 0 {
+		t.Fatal(rc)
+	}
+	defer Close(a, h)
+	np, nn := str("notes/a")
+	dp, dn := str(`{"chunk_type":"Text","value":{"content":"hello"}}`)
+	if rc := MMXWrite(a, h, np, nn, dp, dn, nil, 0); rc != 0 {
+		t.Fatalf("write: %d %s", rc, cstr(ErrMsg(a, h)))
+	}
+	var out unsafe.Pointer
+	var n uint64
+	if rc := MMXEntry(a, h, np, nn, unsafe.Pointer(&out), unsafe.Pointer(&n)); rc != 0 {
+		t.Fatalf("entry: %d %s", rc, cstr(ErrMsg(a, h)))
+	}
+	var e mmx.Entry
+	if err := json.Unmarshal(bufOf(a, out, n), &e); err != nil || e.Name != "notes/a" || e.ChunkType != mmx.TypeText {
+		t.Fatalf("entry %+v %v", e, err)
+	}
+	Free(a, out)
+	mp, mn := str("notes/missing")
+	if rc := MMXEntry(a, h, mp, mn, unsafe.Pointer(&out), unsafe.Pointer(&n)); rc != int32(errcode.NotFound) {
+		t.Fatalf("missing entry: %d", rc)
+	}
+}

@@ -436,6 +436,10 @@ those rows of a raw chunk are read (without its whole-chunk checksum).`},
 		Params: ps(p("handle", Handle), p("prefix", InText), p2("out_json", "out_len", OutBuf)),
 		Doc: `Directory entries whose names start with prefix (empty: all), sorted by
 name, as a JSON array. A writer sees its uncommitted writes.`},
+	{Name: "pf_mmx_entry", Section: "mmx", Go: "MMXEntry",
+		Params: ps(p("handle", Handle), p("name", InText), p2("out_json", "out_len", OutBuf)),
+		Doc: `The directory entry of one chunk as JSON (one element of pf_mmx_list's
+array), without reading the chunk: PF_ENOTFOUND if there is none.`},
 	alias("mmx", "pf_info", Export{Name: "pf_mmx_info", Go: "MMXInfoExport", Params: ps(p("handle", Handle), p2("out_json", "out_len", OutBuf)),
 		Doc: `{"format","name","writable","from_morphnet","generation","pending",
  "dead_bytes","header":{…},"recovery":{"clean","reason","dropped_bytes","repaired"}}`}),

@@ -246,6 +246,11 @@ export interface RawExports {
    */
   pf_mmx_list(handle: number, prefix: number, prefix_len: number, out_json: number, out_len: number): number;
   /**
+   * The directory entry of one chunk as JSON (one element of pf_mmx_list's
+   * array), without reading the chunk: PF_ENOTFOUND if there is none.
+   */
+  pf_mmx_entry(handle: number, name: number, name_len: number, out_json: number, out_len: number): number;
+  /**
    * {"format","name","writable","from_morphnet","generation","pending",
    *  "dead_bytes","header":{…},"recovery":{"clean","reason","dropped_bytes","repaired"}}
    */

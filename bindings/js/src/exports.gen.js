@@ -109,6 +109,7 @@ export const EXPORTS = Object.freeze({
   pf_mmx_read: Object.freeze({ names: ['handle', 'name', 'name_len', 'out_json', 'out_json_len', 'out_data', 'out_data_len', 'out_borrowed'], params: ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'], result: 'i32' }),
   pf_mmx_read_rows: Object.freeze({ names: ['handle', 'name', 'name_len', 'start', 'end', 'out_json', 'out_json_len', 'out_data', 'out_data_len', 'out_borrowed'], params: ['i32', 'i32', 'i32', 'i64', 'i64', 'i32', 'i32', 'i32', 'i32', 'i32'], result: 'i32' }),
   pf_mmx_list: Object.freeze({ names: ['handle', 'prefix', 'prefix_len', 'out_json', 'out_len'], params: ['i32', 'i32', 'i32', 'i32', 'i32'], result: 'i32' }),
+  pf_mmx_entry: Object.freeze({ names: ['handle', 'name', 'name_len', 'out_json', 'out_len'], params: ['i32', 'i32', 'i32', 'i32', 'i32'], result: 'i32' }),
   pf_mmx_info: Object.freeze({ names: ['handle', 'out_json', 'out_len'], params: ['i32', 'i32', 'i32'], result: 'i32' }),
   pf_mmx_delete: Object.freeze({ names: ['handle', 'name', 'name_len'], params: ['i32', 'i32', 'i32'], result: 'i32' }),
   pf_mmx_commit: Object.freeze({ names: ['handle'], params: ['i32'], result: 'i32' }),

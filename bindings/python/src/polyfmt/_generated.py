@@ -113,6 +113,7 @@ FUNCTIONS = (
     ("pf_mmx_read", (c_uint32, c_char_p, c_size_t, _u8pp, _szp, _u8pp, _szp, _i32p), c_int32),
     ("pf_mmx_read_rows", (c_uint32, c_char_p, c_size_t, c_uint64, c_uint64, _u8pp, _szp, _u8pp, _szp, _i32p), c_int32),
     ("pf_mmx_list", (c_uint32, c_char_p, c_size_t, _u8pp, _szp), c_int32),
+    ("pf_mmx_entry", (c_uint32, c_char_p, c_size_t, _u8pp, _szp), c_int32),
     ("pf_mmx_info", (c_uint32, _u8pp, _szp), c_int32),
     ("pf_mmx_delete", (c_uint32, c_char_p, c_size_t), c_int32),
     ("pf_mmx_commit", (c_uint32,), c_int32),
