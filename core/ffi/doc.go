@@ -6,6 +6,18 @@
 // A shim only converts its platform's raw arguments to unsafe.Pointer and
 // integers and passes its ABI (pointer width and memory) along.
 //
+// spec.go is the export spec: every export's name, documentation and
+// parameters by kind, written once. `go generate ./...` (core/ffi/gen)
+// writes every other copy from it — the shims in capi and wasm, polyfmt.h's
+// prototypes, the Python ctypes table, the JS call table and typings — and
+// the ffi functions of the lifecycle exports (lifecycle_gen.go). Adding an
+// export is its spec entry plus its ffi function, then go generate.
+//
+// The lifecycle every format shares (create, open, open bytes, info,
+// verify, refresh, bytes, close) is implemented once, in files.go, over
+// core/format: pf_open and pf_open_bytes detect the format; the
+// per-format names (pf_mem8_open, pf_mmx_info, …) are generated aliases.
+//
 // Conventions (docs in capi/include/polyfmt.h):
 //   - every function returns an int32 status from core/errcode (0 is ok);
 //     results come back through out-parameters;
