@@ -84,6 +84,58 @@ type Format struct {
 	OpenBytes func(data []byte, writable bool, opts []byte) (File, error)
 }
 
+// Bind returns f with Create, Open and OpenBytes made from a format's Go
+// API, which every format has in this form, so that every format reads the
+// registry's arguments the same way: parse reads the options JSON (create
+// is true where a new file is made: Create, and OpenBytes writable with no
+// data, as only a new file takes the options that shape it); create makes
+// a file at a path ("" in memory); openFile opens a path with os.O_RDONLY
+// or os.O_RDWR; newMem opens a writable copy of data (none: a new file);
+// openBytes opens data read-only without copying it. A failed call returns
+// a nil File, never a File holding a nil pointer.
+func Bind[O any, F File](f Format, parse func(opts []byte, create bool) (O, error),
+	create func(path string, o O) (F, error),
+	openFile func(path string, flag int, o O) (F, error),
+	newMem func(data []byte, o O) (F, error),
+	openBytes func(data []byte, o O) (F, error)) Format {
+	f.Create = func(path string, opts []byte) (File, error) {
+		o, err := parse(opts, true)
+		if err != nil {
+			return nil, err
+		}
+		return asFile(create(path, o))
+	}
+	f.Open = func(path string, writable bool, opts []byte) (File, error) {
+		o, err := parse(opts, false)
+		if err != nil {
+			return nil, err
+		}
+		flag := os.O_RDONLY
+		if writable {
+			flag = os.O_RDWR
+		}
+		return asFile(openFile(path, flag, o))
+	}
+	f.OpenBytes = func(data []byte, writable bool, opts []byte) (File, error) {
+		o, err := parse(opts, writable && len(data) == 0)
+		if err != nil {
+			return nil, err
+		}
+		if writable {
+			return asFile(newMem(data, o))
+		}
+		return asFile(openBytes(data, o))
+	}
+	return f
+}
+
+func asFile[F File](f F, err error) (File, error) {
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
 var registry struct {
 	sync.RWMutex
 	formats []*Format

@@ -74,11 +74,7 @@ func (r Recovery) Clean() bool { return r.Reason == "" }
 // goroutines may read while one appends; appends are serialized.
 type File struct {
 	mu         sync.RWMutex
-	r          io.ReaderAt    // reads; the same as st when writable
-	st         storage.File   // nil when read-only
-	mem        *storage.Mem   // non-nil for in-memory files
-	data       []byte         // whole-file view (mmap) for read-only path files, else nil
-	h          storage.OSFile // the file, lock and mapping, when opened from a path
+	store      *storage.Backing // its bytes: path, memory, bytes or reader (guarded by mu)
 	hdr        header
 	count      uint64
 	imp        []uint16 // importance per block, built at open
@@ -87,90 +83,22 @@ type File struct {
 	rec        Recovery
 	lim        Limits
 	noSync     bool
-	broken     error // set when an append failed part-way: no more appends
-	closed     bool
+	broken     error  // set when an append failed part-way: no more appends
 	buf        []byte // append scratch, BlockSize, zero past bufUsed except a trailer
 	bufUsed    int
 	reserved   int64 // disk space preallocated up to here (files on disk)
 	bufTrailer bool
-	name       string
 }
 
 // Create makes a new empty .m8 file at path (truncating any file there),
-// locked for writing.
-func Create(path string, opt *Options) (*File, error) {
-	o := optOrZero(opt)
-	h, err := storage.CreatePath(path)
-	if err != nil {
-		return nil, err
-	}
-	f, err := create(h.File, o)
-	if err != nil {
-		h.Release()
-		return nil, err
-	}
-	f.h, f.name = h, path
-	return f, nil
-}
+// locked for writing; path "" makes it in memory, as NewMem(nil, opt).
+func Create(path string, opt *Options) (*File, error) { return build(opt, storage.Create(path)) }
 
 // NewMem returns a writable in-memory file. With data nil or empty it is a
 // new file made from opt; otherwise it opens (and if needed repairs) a copy
 // of data. Bytes returns the image.
 func NewMem(data []byte, opt *Options) (*File, error) {
-	o := optOrZero(opt)
-	m := storage.NewMem(data)
-	if len(data) == 0 {
-		f, err := create(m, o)
-		if err == nil {
-			f.mem, f.name = m, "memory"
-		}
-		return f, err
-	}
-	f, err := openStorage(m, m.Size(), o)
-	if err != nil {
-		return nil, err
-	}
-	f.mem, f.name = m, "memory"
-	return f, nil
-}
-
-// openStorage opens st (size bytes) for appending.
-func openStorage(st storage.File, size int64, o Options) (*File, error) {
-	f := &File{r: st, st: st, noSync: o.NoSync, lim: o.Limits.orDefault()}
-	if err := f.open(size, true); err != nil {
-		return nil, err
-	}
-	return f, nil
-}
-
-func optOrZero(opt *Options) Options {
-	if opt == nil {
-		return Options{}
-	}
-	return *opt
-}
-
-func create(st storage.File, o Options) (*File, error) {
-	freq := o.IdentityFreq
-	if freq == 0 {
-		freq = 440.0
-	}
-	if err := checkHeaderFloats(freq, o.TemporalPhase); err != nil {
-		return nil, errcode.New("mem8", errcode.ErrBadArg, "options: %v", err)
-	}
-	flags := DefaultFlags
-	if o.Plain {
-		flags = 0
-	}
-	f := &File{r: st, st: st, hdr: newHeader(flags, freq, o.TemporalPhase), tokens: NewTokenMap(),
-		lim: o.Limits.orDefault(), noSync: o.NoSync, buf: make([]byte, BlockSize)}
-	if _, err := st.WriteAt(f.hdr[:], 0); err != nil {
-		return nil, err
-	}
-	if err := f.sync(); err != nil {
-		return nil, err
-	}
-	return f, nil
+	return build(opt, storage.OpenBytes(data, true))
 }
 
 // Open opens path read-only, memory-mapped where the platform allows.
@@ -180,77 +108,94 @@ func Open(path string) (*File, error) { return OpenFile(path, os.O_RDONLY, nil) 
 // OpenFile opens path read-only (os.O_RDONLY) or for appending (os.O_RDWR).
 // A read-write open takes the writer lock and repairs a torn tail.
 func OpenFile(path string, flag int, opt *Options) (*File, error) {
-	o := optOrZero(opt)
-	h, size, data, err := storage.OpenPath(path, flag)
-	if err != nil {
-		return nil, err
-	}
-	f := &File{h: h, name: path, noSync: o.NoSync, lim: o.Limits.orDefault()}
-	fail := func(err error) (*File, error) {
-		f.release()
-		return nil, err
-	}
-	writable := flag&(os.O_RDWR|os.O_WRONLY) != 0
-	if writable {
-		f.r, f.st = h.File, h.File
-	} else {
-		f.data, f.r = data, storage.Bytes(data)
-	}
-	if err := f.open(size, writable); err != nil {
-		return fail(err)
-	}
-	return f, nil
-}
-
-// NewReader opens a read-only File over r, which holds size bytes.
-func NewReader(r io.ReaderAt, size int64, lim *Limits) (*File, error) {
-	f := &File{r: r, name: "reader", lim: lim.orDefault()}
-	if err := f.open(size, false); err != nil {
-		return nil, err
-	}
-	return f, nil
+	return build(opt, storage.Open(path, flag&(os.O_RDWR|os.O_WRONLY) != 0))
 }
 
 // OpenBytes opens a read-only File over data, without copying it. data must
 // not change while the File is in use.
-func OpenBytes(data []byte, lim *Limits) (*File, error) {
-	f := &File{r: storage.Bytes(data), data: data, name: "bytes", lim: lim.orDefault()}
-	if err := f.open(int64(len(data)), false); err != nil {
+func OpenBytes(data []byte, opt *Options) (*File, error) {
+	return build(opt, storage.OpenBytes(data, false))
+}
+
+// NewReader opens a read-only File over r, which holds size bytes.
+func NewReader(r io.ReaderAt, size int64, opt *Options) (*File, error) {
+	return build(opt, storage.OpenReader(r, size))
+}
+
+// openStorage opens st (size bytes) for appending (the crash tests' Faulty).
+func openStorage(st storage.File, size int64, o Options) (*File, error) {
+	return build(&o, storage.OpenWritable(st, size))
+}
+
+// build is every constructor: it checks the options, then makes the
+// backing and writes a new file on it or opens the one it holds.
+func build(opt *Options, open storage.Opener) (*File, error) {
+	o, err := opt.check()
+	if err != nil {
 		return nil, err
 	}
-	return f, nil
+	return storage.Attach("mem8", open, func(b *storage.Backing) (*File, error) {
+		f := &File{store: b, lim: o.Limits.orDefault(), noSync: o.NoSync}
+		if b.New {
+			return f, f.create(o)
+		}
+		return f, f.open(b.Size, b.W != nil)
+	})
+}
+
+// check returns the options with their defaults, or ErrBadArg: a negative
+// limit, a header float that is not a finite number.
+func (opt *Options) check() (Options, error) {
+	var o Options
+	if opt != nil {
+		o = *opt
+	}
+	if o.IdentityFreq == 0 {
+		o.IdentityFreq = 440.0
+	}
+	if err := checkHeaderFloats(o.IdentityFreq, o.TemporalPhase); err != nil {
+		return o, errcode.New("mem8", errcode.ErrBadArg, "options: %v", err)
+	}
+	return o, o.Limits.validate()
+}
+
+// create writes the header of a new file.
+func (f *File) create(o Options) error {
+	flags := DefaultFlags
+	if o.Plain {
+		flags = 0
+	}
+	f.hdr, f.tokens, f.buf = newHeader(flags, o.IdentityFreq, o.TemporalPhase), NewTokenMap(), make([]byte, BlockSize)
+	if _, err := f.store.W.WriteAt(f.hdr[:], 0); err != nil {
+		return err
+	}
+	return f.sync()
 }
 
 // Close releases the file. Closing twice returns ErrClosed.
 func (f *File) Close() error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.closed {
-		return errcode.New("mem8", errcode.ErrClosed, "file already closed")
+	if err := f.store.CheckOpen(); err != nil {
+		return err
 	}
-	f.closed = true
 	var err error
 	if f.reserved > 0 && f.broken == nil {
 		// Give back the space preallocated past the last block.
-		err = f.h.File.Truncate(blockOffset(f.count))
+		err = f.store.OS.File.Truncate(blockOffset(f.count))
 	}
-	if rerr := f.release(); err == nil {
-		err = rerr
+	if cerr := f.store.Close(); err == nil {
+		err = cerr
 	}
 	return err
 }
 
-func (f *File) release() error {
-	f.data = nil
-	return f.h.Release()
-}
-
 // Name is the path the file was opened with ("memory", "bytes" or "reader"
 // for the other forms).
-func (f *File) Name() string { return f.name }
+func (f *File) Name() string { return f.store.Name }
 
-// Writable reports whether Append is allowed.
-func (f *File) Writable() bool { return f.st != nil }
+// Writable reports whether Append is allowed (false once closed).
+func (f *File) Writable() bool { return f.store.Writable() }
 
 // Header returns the decoded header as it is now.
 func (f *File) Header() Header {
@@ -298,52 +243,33 @@ func (f *File) Bytes() []byte {
 func (f *File) BytesInto(alloc func(n int) ([]byte, error)) (b []byte, inMemory bool, err error) {
 	f.mu.RLock()
 	defer f.mu.RUnlock()
-	var data []byte
-	if f.h.File == nil {
-		data = f.data
-	}
-	return storage.ImageInto(f.mem, data, alloc)
+	return f.store.ImageInto(alloc)
 }
 
-func (f *File) checkOpen() error {
-	if f.closed {
-		return errcode.New("mem8", errcode.ErrClosed, "file is closed")
-	}
-	return nil
-}
+func (f *File) checkOpen() error { return f.store.CheckOpen() }
 
-func (f *File) String() string { return fmt.Sprintf("mem8.File(%s, %d blocks)", f.name, f.count) }
+func (f *File) String() string { return fmt.Sprintf("mem8.File(%s, %d blocks)", f.store.Name, f.count) }
 
 // Refresh makes a read-only file opened from a path see the blocks another
-// process appended since it was opened, and returns the new count. Other
-// files (writable, bytes, readers) are already current or fixed; for them it
-// only returns Count.
+// process appended since it was opened, and returns the new count: every
+// append is a commit, so the block count is MEM8's generation (Info's
+// block_count). Other files (writable, bytes, readers) are already current
+// or fixed; for them it only returns Count.
 func (f *File) Refresh() (uint64, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if err := f.checkOpen(); err != nil {
 		return 0, err
 	}
-	if f.st != nil || f.h.File == nil {
-		return f.count, nil
-	}
-	fi, err := f.h.File.Stat()
-	if err != nil {
+	if _, err := f.store.Refresh(func(next *storage.Backing) error {
+		g := &File{store: next, lim: f.lim}
+		if err := g.open(next.Size, false); err != nil {
+			return err
+		}
+		f.hdr, f.count, f.imp, f.tokens, f.lastHash, f.rec = g.hdr, g.count, g.imp, g.tokens, g.lastHash, g.rec
+		return nil
+	}); err != nil {
 		return 0, err
 	}
-	// Map the grown file beside the old mapping; swap only if it opens.
-	next := storage.OSFile{File: f.h.File}
-	data, err := next.Map(fi.Size())
-	if err != nil {
-		return 0, err
-	}
-	g := &File{r: storage.Bytes(data), data: data, lim: f.lim}
-	if err := g.open(fi.Size(), false); err != nil {
-		next.Region.Close()
-		return 0, err
-	}
-	f.h.Region.Close()
-	f.h.Region, f.data, f.r = next.Region, data, g.r
-	f.hdr, f.count, f.imp, f.tokens, f.lastHash, f.rec = g.hdr, g.count, g.imp, g.tokens, g.lastHash, g.rec
 	return f.count, nil
 }

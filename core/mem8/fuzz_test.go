@@ -23,7 +23,7 @@ func FuzzOpen(f *testing.F) {
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		r, err := OpenBytes(data, &Limits{MaxBlocks: 64})
+		r, err := OpenBytes(data, &Options{Limits: &Limits{MaxBlocks: 64}})
 		if err != nil {
 			return
 		}

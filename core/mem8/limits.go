@@ -1,7 +1,10 @@
 package mem8
 
+import "github.com/polyfmt/polyfmt/core/errcode"
+
 // Limits bounds what a reader will accept from untrusted input. A nil
-// *Limits means DefaultLimits. Zero fields take the default.
+// *Limits means DefaultLimits. Zero fields take the default; a negative
+// field is [errcode.ErrBadArg] at open or create.
 type Limits struct {
 	// MaxBlocks is the most blocks a file may hold. The open pass keeps
 	// 2 bytes per block in memory. Default 1<<26 (a 256 GiB file).
@@ -26,6 +29,18 @@ var DefaultLimits = Limits{MaxBlocks: 1 << 26, MaxJSONBytes: 256 << 20, MaxJSONR
 
 // minJSONRatioBytes is what any zlib input may inflate to whatever its ratio.
 const minJSONRatioBytes = 64 << 10
+
+// validate rejects negative fields, which would otherwise be taken as limits
+// no input can meet.
+func (l *Limits) validate() error {
+	if l == nil {
+		return nil
+	}
+	if l.MaxJSONBytes < 0 || l.MaxJSONRatio < 0 {
+		return errcode.New("mem8", errcode.ErrBadArg, "Limits.MaxJSONBytes and MaxJSONRatio are %d and %d; limits are positive (0 means the default)", l.MaxJSONBytes, l.MaxJSONRatio)
+	}
+	return nil
+}
 
 func (l *Limits) orDefault() Limits {
 	d := DefaultLimits

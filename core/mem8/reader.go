@@ -25,7 +25,7 @@ func (f *File) open(size int64, writable bool) error {
 	if size < HeaderSize {
 		return formatErr(0, "file is %d bytes, shorter than the %d-byte header", size, HeaderSize)
 	}
-	if _, err := f.r.ReadAt(f.hdr[:], 0); err != nil {
+	if _, err := f.store.R.ReadAt(f.hdr[:], 0); err != nil {
 		return errcode.Wrap("mem8", errcode.ErrFormat, err, "read header")
 	}
 	h := &f.hdr
@@ -101,17 +101,17 @@ func (f *File) scan(count uint64, trusted bool) (uint64, error) {
 	f.imp = make([]uint16, 0, count)
 	const batch = 64
 	var buf []byte
-	if f.data == nil {
+	if f.store.Data == nil {
 		buf = make([]byte, batch*BlockSize)
 	}
 	for i := uint64(0); i < count; {
 		var chunk []byte
 		k := min(uint64(batch), count-i)
-		if f.data != nil {
-			chunk = f.data[blockOffset(i):blockOffset(i+k)]
+		if f.store.Data != nil {
+			chunk = f.store.Data[blockOffset(i):blockOffset(i+k)]
 		} else {
 			chunk = buf[:k*BlockSize]
-			if _, err := f.r.ReadAt(chunk, blockOffset(i)); err != nil && !(errors.Is(err, io.EOF) && len(chunk) == int(k*BlockSize)) {
+			if _, err := f.store.R.ReadAt(chunk, blockOffset(i)); err != nil && !(errors.Is(err, io.EOF) && len(chunk) == int(k*BlockSize)) {
 				return 0, errcode.Wrap("mem8", errcode.ErrFormat, err, "read block %d", i)
 			}
 		}
@@ -209,13 +209,13 @@ func parseTrailer(b []byte, contentLen uint32) (string, error) {
 // one, else read into buf (allocated if nil). The caller holds f.mu.
 func (f *File) rawBlock(i uint64, buf []byte) ([]byte, error) {
 	off := blockOffset(i)
-	if f.data != nil {
-		return f.data[off : off+BlockSize], nil
+	if f.store.Data != nil {
+		return f.store.Data[off : off+BlockSize], nil
 	}
 	if buf == nil {
 		buf = make([]byte, BlockSize)
 	}
-	if _, err := f.r.ReadAt(buf[:BlockSize], off); err != nil && !errors.Is(err, io.EOF) {
+	if _, err := f.store.R.ReadAt(buf[:BlockSize], off); err != nil && !errors.Is(err, io.EOF) {
 		return nil, err
 	}
 	return buf[:BlockSize], nil
@@ -317,7 +317,7 @@ func (f *File) QueryIndices(q *Query) ([]uint64, error) {
 	slices.SortStableFunc(order, func(a, b uint32) int { return int(imp[b]) - int(imp[a]) })
 	out := make([]uint64, 0, min(limit, len(order))) // Max is the caller's word, not a size
 	var buf []byte
-	if f.data == nil {
+	if f.store.Data == nil {
 		buf = make([]byte, BlockSize)
 	}
 	for _, i := range order {

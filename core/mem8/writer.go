@@ -32,8 +32,8 @@ func (f *File) AppendRecord(r Record) (uint64, error) {
 	if err := f.checkOpen(); err != nil {
 		return 0, err
 	}
-	if f.st == nil {
-		return 0, errcode.New("mem8", errcode.ErrBadArg, "%s is open read-only", f.name)
+	if f.store.W == nil {
+		return 0, errcode.New("mem8", errcode.ErrBadArg, "%s is open read-only", f.store.Name)
 	}
 	if f.broken != nil {
 		return 0, errcode.Wrap("mem8", errcode.ErrBadArg, f.broken, "an earlier append failed; reopen the file to recover it")
@@ -79,12 +79,12 @@ func (f *File) AppendRecord(r Record) (uint64, error) {
 		f.bufTrailer = true
 	}
 
-	if end := blockOffset(n + 1); f.h.File != nil && end > f.reserved {
+	if end := blockOffset(n + 1); f.store.OS.File != nil && end > f.reserved {
 		// Reserve space ahead in steps that grow with the file (1 MiB to 64 MiB).
 		f.reserved = end + min(max(end/8, 1<<20), 64<<20)
-		storage.Preallocate(f.h.File, f.reserved)
+		storage.Preallocate(f.store.OS.File, f.reserved)
 	}
-	if _, err := f.st.WriteAt(b, blockOffset(n)); err != nil {
+	if _, err := f.store.W.WriteAt(b, blockOffset(n)); err != nil {
 		f.broken = err
 		return 0, err
 	}
@@ -95,7 +95,7 @@ func (f *File) AppendRecord(r Record) (uint64, error) {
 	hdr := f.hdr
 	hdr.setBlockCount(uint32(n + 1))
 	hdr.seal()
-	if _, err := f.st.WriteAt(hdr[:], 0); err != nil {
+	if _, err := f.store.W.WriteAt(hdr[:], 0); err != nil {
 		f.broken = err
 		return 0, err
 	}
@@ -119,7 +119,7 @@ func (f *File) AppendRecord(r Record) (uint64, error) {
 // repair truncates everything past the accepted blocks and rewrites the
 // header to match them. It runs on a read-write open of a torn file.
 func (f *File) repair(end int64) error {
-	if err := f.st.Truncate(end); err != nil {
+	if err := f.store.W.Truncate(end); err != nil {
 		return err
 	}
 	if err := f.sync(); err != nil {
@@ -127,7 +127,7 @@ func (f *File) repair(end int64) error {
 	}
 	f.hdr.setBlockCount(uint32(f.count))
 	f.hdr.seal()
-	if _, err := f.st.WriteAt(f.hdr[:], 0); err != nil {
+	if _, err := f.store.W.WriteAt(f.hdr[:], 0); err != nil {
 		return err
 	}
 	if err := f.sync(); err != nil {
@@ -141,7 +141,7 @@ func (f *File) sync() error {
 	if f.noSync {
 		return nil
 	}
-	return f.st.Sync()
+	return f.store.W.Sync()
 }
 
 // Sync flushes the file to stable storage (useful with Options.NoSync).
@@ -151,10 +151,10 @@ func (f *File) Sync() error {
 	if err := f.checkOpen(); err != nil {
 		return err
 	}
-	if f.st == nil {
+	if f.store.W == nil {
 		return nil
 	}
-	return f.st.Sync()
+	return f.store.W.Sync()
 }
 
 // planRecord checks r for a file with these flags and token map and returns

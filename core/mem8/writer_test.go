@@ -309,7 +309,7 @@ func TestLimits(t *testing.T) {
 	for i := 0; i < 5; i++ {
 		f.Append([]byte("x"), 0.5)
 	}
-	if _, err := OpenBytes(f.Bytes(), &Limits{MaxBlocks: 4}); errcode.Of(err) != errcode.Limit {
+	if _, err := OpenBytes(f.Bytes(), &Options{Limits: &Limits{MaxBlocks: 4}}); errcode.Of(err) != errcode.Limit {
 		t.Fatalf("5 blocks with MaxBlocks 4: %v", err)
 	}
 	g, _ := NewMem(f.Bytes(), &Options{Limits: &Limits{MaxBlocks: 5}})

@@ -268,7 +268,7 @@ func BenchmarkOpen10k(b *testing.B) {
 	})
 	// The steps of open, on the bytes in memory.
 	b.Run("step/record", func(b *testing.B) { // copy out, SHA-256, decodeDirectory
-		fr := &File{r: storage.Bytes(data), lim: DefaultLimits}
+		fr := &File{store: &storage.Backing{R: storage.Bytes(data)}, lim: DefaultLimits}
 		for b.Loop() {
 			r, err := fr.record(size)
 			if r == nil || err != nil {
@@ -352,7 +352,7 @@ func BenchmarkCompressed(b *testing.B) {
 		for i, n := range names {
 			e, err := g.Entry(n)
 			benchMust(b, err)
-			stored[i] = append([]byte(nil), g.data[e.Offset:e.Offset+e.Size]...)
+			stored[i] = append([]byte(nil), g.store.Data[e.Offset:e.Offset+e.Size]...)
 			sz += e.Size
 		}
 		benchMust(b, g.Close())

@@ -55,7 +55,7 @@ const copyPiece = 4 << 20
 // The caller holds wmu and has committed.
 func (f *File) compact() error {
 	if f.repl == nil {
-		return errcode.New("mmx", errcode.ErrUnsupported, "%s cannot be compacted: it was opened over a storage.File", f.name)
+		return errcode.New("mmx", errcode.ErrUnsupported, "%s cannot be compacted: it was opened over a storage.File", f.store.Name)
 	}
 	f.mu.RLock()
 	live := make([]*Entry, 0, len(f.committed))
@@ -154,7 +154,7 @@ func (f *File) compact() error {
 	if err != nil {
 		return fail(err)
 	}
-	f.r, f.st = st, st
+	f.store.R, f.store.W = st, st
 	moved := make(map[*Entry]*Entry, len(live))
 	for _, e := range live {
 		moved[e] = doc.Chunks[e.Name]
@@ -213,7 +213,7 @@ func (p pathReplacement) create() (storage.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	if fi, err := p.f.h.File.Stat(); err == nil {
+	if fi, err := p.f.store.OS.File.Stat(); err == nil {
 		tmp.Chmod(fi.Mode().Perm()) // CreateTemp makes it 0600
 	}
 	return tmp, nil
@@ -237,9 +237,9 @@ func (p pathReplacement) install(img storage.File) (storage.File, error) {
 		d.Sync()
 		d.Close()
 	}
-	f.h.Unlock()
-	f.h.File.Close() // no read is in flight: the caller holds f.mu
-	f.h.File, f.h.Unlock = tmp, unlock
+	f.store.OS.Unlock()
+	f.store.OS.File.Close() // no read is in flight: the caller holds f.mu
+	f.store.OS.File, f.store.OS.Unlock = tmp, unlock
 	return tmp, nil
 }
 
@@ -257,9 +257,9 @@ func (m memReplacement) create() (storage.File, error) { return storage.NewMem(n
 
 func (m memReplacement) install(img storage.File) (storage.File, error) {
 	b := img.(*storage.Mem).Snapshot()
-	m.f.mem.Truncate(0)
-	m.f.mem.WriteAt(b, 0)
-	return m.f.mem, nil
+	m.f.store.Mem.Truncate(0)
+	m.f.store.Mem.WriteAt(b, 0)
+	return m.f.store.Mem, nil
 }
 
 func (m memReplacement) discard(storage.File) {}

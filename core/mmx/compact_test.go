@@ -52,7 +52,7 @@ func TestAutoCompactBoundsDeadSpace(t *testing.T) {
 		}
 		// The bound in numbers: the live bytes (header, chunks, the current
 		// directory and its start copy) plus at most max(1 MiB, live) dead.
-		size := uint64(f.mem.Size())
+		size := uint64(f.store.Mem.Size())
 		if bound := live + max(minDead, live); size > bound {
 			t.Fatalf("commit %d: file of %d bytes, bound %d", i, size, bound)
 		}
@@ -62,7 +62,7 @@ func TestAutoCompactBoundsDeadSpace(t *testing.T) {
 		}
 		gen = f.Generation()
 	})
-	t.Logf("%d commits: %d compactions, file %d bytes (largest %d), %d dead", n, compactions, f.mem.Size(), maxSize, f.DeadBytes())
+	t.Logf("%d commits: %d compactions, file %d bytes (largest %d), %d dead", n, compactions, f.store.Mem.Size(), maxSize, f.DeadBytes())
 	// Without compaction the file would be Σ directories ≈ 1000²/2 × 130 B.
 	if compactions == 0 || maxSize > 2<<20 {
 		t.Fatalf("%d compactions, largest file %d bytes", compactions, maxSize)

@@ -10,7 +10,6 @@ import (
 
 	"github.com/polyfmt/polyfmt/core/errcode"
 	"github.com/polyfmt/polyfmt/core/internal/jsonx"
-	"github.com/polyfmt/polyfmt/core/internal/mmap"
 	"github.com/polyfmt/polyfmt/core/internal/storage"
 )
 
@@ -92,16 +91,9 @@ func (r Recovery) Clean() bool { return r.Reason == "" }
 // File is an open MMX file. It is safe for concurrent use: any number of
 // goroutines read while one writes; reads never wait for a chunk write.
 type File struct {
-	mu             sync.RWMutex // guards the directory views and header below
-	wmu            sync.Mutex   // serializes writers: the append region
-	r              io.ReaderAt
-	st             storage.File // nil when read-only
-	mem            *storage.Mem
-	data           []byte         // whole-file mapping (read-only files on disk, bytes)
-	h              storage.OSFile // the file, lock and mapping, when opened from a path
-	retired        []*mmap.Region // mappings replaced by Refresh, unmapped at Close
-	path           string
-	name           string
+	mu             sync.RWMutex     // guards the directory views and header below
+	wmu            sync.Mutex       // serializes writers: the append region
+	store          *storage.Backing // its bytes: path, memory, bytes or reader (guarded by mu)
 	lim            Limits
 	opt            Options
 	id             identity
@@ -116,19 +108,11 @@ type File struct {
 	recoveryRead   uint64   // bytes open read or hashed to find the directory (tests: linear in the tail)
 	verified       sync.Map // *Entry → true once its checksum held
 	broken         error
-	closed         bool
 	reads          sync.WaitGroup    // reads using the file's bytes outside mu (pin); Close waits for them
 	readOnlyReason string            // why writes are refused (imports)
 	repl           replacement       // how Compact puts a new image in place (nil: it cannot)
 	moved          map[*Entry]*Entry // entries the last compactions moved → their new copies
 	compactAt      uint64            // after a failed automatic compaction: dead bytes before the next try
-}
-
-func optOrZero(o *Options) Options {
-	if o == nil {
-		return Options{}
-	}
-	return *o
 }
 
 func newUUID() string {
@@ -143,88 +127,29 @@ func newUUID() string {
 // and the clock so vectors are reproducible.
 var fixedIdentity *identity
 
-func newIdentity(o Options) (identity, error) {
+func newIdentity(o Options) identity {
 	if fixedIdentity != nil {
 		id := *fixedIdentity
 		id.Creator = o.Creator
-		return id, nil
-	}
-	if len(o.Creator) > 1024 {
-		return identity{}, errcode.New("mmx", errcode.ErrBadArg, "creator is %d bytes, at most 1024", len(o.Creator))
+		return id
 	}
 	id := identity{FileID: newUUID(), Created: time.Now().UTC().Format(time.RFC3339Nano), Creator: o.Creator}
 	if o.ModelUUID != "" {
-		if len(o.ModelUUID) > 64 {
-			return identity{}, errcode.New("mmx", errcode.ErrBadArg, "model_uuid is %d bytes, at most 64", len(o.ModelUUID))
-		}
 		m := o.ModelUUID
 		id.ModelUUID = &m
 	}
-	return id, nil
+	return id
 }
 
 // Create makes a new, empty MMX file at path (truncating any file there),
-// locked for writing. The empty directory is committed at once, so the file
-// is valid from the start.
-func Create(path string, opt *Options) (*File, error) {
-	o := optOrZero(opt)
-	if err := o.Limits.validate(); err != nil {
-		return nil, err
-	}
-	h, err := storage.CreatePath(path)
-	if err != nil {
-		return nil, err
-	}
-	f := &File{h: h, path: path, name: path}
-	f.repl = newPathReplacement(f, path)
-	if err := f.create(h.File, o); err != nil {
-		f.release()
-		return nil, err
-	}
-	return f, nil
-}
+// locked for writing; path "" makes it in memory, as NewMem(nil, opt). The
+// empty directory is committed at once, so the file is valid from the start.
+func Create(path string, opt *Options) (*File, error) { return build(opt, storage.Create(path)) }
 
 // NewMem returns a writable in-memory file: a new one when data is empty,
 // else a copy of data opened (and if needed repaired). Bytes returns the image.
 func NewMem(data []byte, opt *Options) (*File, error) {
-	o := optOrZero(opt)
-	if err := o.Limits.validate(); err != nil {
-		return nil, err
-	}
-	m := storage.NewMem(data)
-	if len(data) == 0 {
-		f := &File{mem: m, name: "memory"}
-		f.repl = memReplacement{f}
-		return f, f.create(m, o)
-	}
-	f, err := openStorage(m, uint64(m.Size()), o)
-	if err != nil {
-		return nil, err
-	}
-	f.mem, f.name = m, "memory"
-	f.repl = memReplacement{f}
-	return f, nil
-}
-
-// openStorage opens st (size bytes) for writing.
-func openStorage(st storage.File, size uint64, o Options) (*File, error) {
-	f := &File{r: st, st: st, name: "storage", opt: o, lim: o.Limits.orDefault()}
-	if err := f.open(size, true); err != nil {
-		return nil, err
-	}
-	return f, nil
-}
-
-func (f *File) create(st storage.File, o Options) error {
-	id, err := newIdentity(o)
-	if err != nil {
-		return err
-	}
-	f.r, f.st, f.opt, f.lim, f.id = st, st, o, o.Limits.orDefault(), id
-	f.committed, f.pending = map[string]*Entry{}, map[string]*Entry{}
-	f.end = HeaderSize
-	f.commitEnd = HeaderSize
-	return f.commit(true)
+	return build(opt, storage.OpenBytes(data, true))
 }
 
 // Open opens path read-only, memory-mapped where the platform allows.
@@ -233,105 +158,97 @@ func Open(path string) (*File, error) { return OpenFile(path, os.O_RDONLY, nil) 
 // OpenFile opens path read-only (os.O_RDONLY) or for writing (os.O_RDWR:
 // takes the writer lock, repairs a torn tail).
 func OpenFile(path string, flag int, opt *Options) (*File, error) {
-	o := optOrZero(opt)
-	if err := o.Limits.validate(); err != nil {
-		return nil, err
-	}
-	h, size, data, err := storage.OpenPath(path, flag)
-	if err != nil {
-		return nil, err
-	}
-	f := &File{h: h, path: path, name: path, opt: o, lim: o.Limits.orDefault()}
-	fail := func(err error) (*File, error) {
-		f.release()
-		return nil, err
-	}
-	writable := flag&(os.O_RDWR|os.O_WRONLY) != 0
-	if writable {
-		f.r, f.st = h.File, h.File
-		f.repl = newPathReplacement(f, path)
-	} else {
-		f.data, f.r = data, storage.Bytes(data)
-	}
-	if err := f.open(uint64(size), writable); err != nil {
-		return fail(err)
-	}
-	return f, nil
-}
-
-func (f *File) mapFile(size int64) error {
-	data, err := f.h.Map(size)
-	if err != nil {
-		return err
-	}
-	f.data, f.r = data, storage.Bytes(data)
-	return nil
+	return build(opt, storage.Open(path, flag&(os.O_RDWR|os.O_WRONLY) != 0))
 }
 
 // OpenBytes opens a read-only File over data without copying it; data must
 // not change while the File is in use.
 func OpenBytes(data []byte, opt *Options) (*File, error) {
-	o := optOrZero(opt)
-	if err := o.Limits.validate(); err != nil {
-		return nil, err
-	}
-	f := &File{r: storage.Bytes(data), data: data, name: "bytes", opt: o, lim: o.Limits.orDefault()}
-	if err := f.open(uint64(len(data)), false); err != nil {
-		return nil, err
-	}
-	return f, nil
+	return build(opt, storage.OpenBytes(data, false))
 }
 
 // NewReader opens a read-only File over r, which holds size bytes.
 func NewReader(r io.ReaderAt, size int64, opt *Options) (*File, error) {
-	o := optOrZero(opt)
-	if err := o.Limits.validate(); err != nil {
+	return build(opt, storage.OpenReader(r, size))
+}
+
+// openStorage opens st (size bytes) for writing (the crash tests' Faulty);
+// such a file cannot compact until the test gives it a replacement.
+func openStorage(st storage.File, size uint64, o Options) (*File, error) {
+	return build(&o, storage.OpenWritable(st, int64(size)))
+}
+
+// build is every constructor: it checks the options, then makes the
+// backing and writes a new file on it or opens the one it holds.
+func build(opt *Options, open storage.Opener) (*File, error) {
+	var o Options
+	if opt != nil {
+		o = *opt
+	}
+	if err := o.check(); err != nil {
 		return nil, err
 	}
-	f := &File{r: r, name: "reader", opt: o, lim: o.Limits.orDefault()}
-	if size < 0 {
-		return nil, errcode.New("mmx", errcode.ErrBadArg, "negative size")
+	return storage.Attach("mmx", open, func(b *storage.Backing) (*File, error) {
+		f := &File{store: b, opt: o, lim: o.Limits.orDefault()}
+		switch {
+		case b.Mem != nil:
+			f.repl = memReplacement{f}
+		case b.W != nil && b.OnDisk():
+			f.repl = newPathReplacement(f, b.Name)
+		}
+		b.KeepMaps = true // views of the mapping are lent until Close
+		if b.New {
+			return f, f.create(o)
+		}
+		return f, f.open(uint64(b.Size), b.W != nil)
+	})
+}
+
+// check is ErrBadArg for options no file can take: a negative limit, a
+// creator or model_uuid too long for the header.
+func (o *Options) check() error {
+	if len(o.Creator) > 1024 {
+		return errcode.New("mmx", errcode.ErrBadArg, "creator is %d bytes, at most 1024", len(o.Creator))
 	}
-	if err := f.open(uint64(size), false); err != nil {
-		return nil, err
+	if len(o.ModelUUID) > 64 {
+		return errcode.New("mmx", errcode.ErrBadArg, "model_uuid is %d bytes, at most 64", len(o.ModelUUID))
 	}
-	return f, nil
+	return o.Limits.validate()
+}
+
+// create commits the empty directory of a new file.
+func (f *File) create(o Options) error {
+	f.id = newIdentity(o)
+	f.committed, f.pending = map[string]*Entry{}, map[string]*Entry{}
+	f.end = HeaderSize
+	f.commitEnd = HeaderSize
+	return f.commit(true)
 }
 
 // Close commits pending writes (call Rollback first to discard them) and
 // releases the file. Closing twice returns ErrClosed.
 func (f *File) Close() error {
 	var err error
-	if f.st != nil && f.broken == nil {
+	if f.store.W != nil && f.broken == nil {
 		err = f.Commit()
 	}
 	f.wmu.Lock()
 	defer f.wmu.Unlock()
 	f.mu.Lock()
-	if f.closed {
+	if cerr := f.store.MarkClosed(); cerr != nil {
 		f.mu.Unlock()
-		return errcode.New("mmx", errcode.ErrClosed, "file already closed")
+		return cerr
 	}
-	f.closed = true
 	f.mu.Unlock()
 	// No read can pin the file now; wait for those under way (a
 	// decompression from the mapping, a checksum) before unmapping.
 	f.reads.Wait()
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if rerr := f.release(); err == nil {
+	if rerr := f.store.Release(); err == nil {
 		err = rerr
 	}
 	return err
-}
-
-func (f *File) release() error {
-	f.data = nil
-	for _, r := range f.retired {
-		r.Close()
-	}
-	f.retired = nil
-	return f.h.Release()
 }
 
 // pin marks a read that uses the file's bytes (a view of the mapping)
@@ -350,22 +267,17 @@ func (f *File) pin() error {
 
 func (f *File) unpin() { f.reads.Done() }
 
-func (f *File) checkOpen() error {
-	if f.closed {
-		return errcode.New("mmx", errcode.ErrClosed, "file is closed")
-	}
-	return nil
-}
+func (f *File) checkOpen() error { return f.store.CheckOpen() }
 
 // Name is the path the file was opened with ("memory", "bytes", "reader").
-func (f *File) Name() string { return f.name }
+func (f *File) Name() string { return f.store.Name }
 
 // FromMorphNet reports whether the file was written by MorphNet (the public
 // implementation) and so opened through the import path, read-only.
 func (f *File) FromMorphNet() bool { return f.readOnlyReason != "" }
 
-// Writable reports whether writes are allowed.
-func (f *File) Writable() bool { return f.st != nil }
+// Writable reports whether writes are allowed (false once closed).
+func (f *File) Writable() bool { return f.store.Writable() }
 
 // Header returns the header as of the last commit.
 func (f *File) Header() Header {
@@ -420,11 +332,7 @@ func (f *File) Bytes() []byte {
 func (f *File) BytesInto(alloc func(n int) ([]byte, error)) (b []byte, inMemory bool, err error) {
 	f.mu.RLock()
 	defer f.mu.RUnlock()
-	var data []byte
-	if f.h.File == nil {
-		data = f.data
-	}
-	return storage.ImageInto(f.mem, data, alloc)
+	return f.store.ImageInto(alloc)
 }
 
 // headerFor builds the header that describes the committed state.
@@ -451,4 +359,4 @@ func encodeHeader(h *Header) (*header, error) {
 	return &hb, nil
 }
 
-func (f *File) String() string { return fmt.Sprintf("mmx.File(%s)", f.name) }
+func (f *File) String() string { return fmt.Sprintf("mmx.File(%s)", f.store.Name) }

@@ -1,8 +1,6 @@
 package mmx
 
 import (
-	"os"
-
 	"github.com/polyfmt/polyfmt/core/errcode"
 	"github.com/polyfmt/polyfmt/core/format"
 )
@@ -14,41 +12,9 @@ var _ format.File = (*File)(nil)
 const FormatID = 2
 
 func init() {
-	format.Register(format.Format{
-		ID: FormatID, Name: "mmx", Title: "MMX", Extensions: []string{".mmx"},
-		Magic: [][]byte{[]byte(Magic)},
-		Create: func(path string, opts []byte) (format.File, error) {
-			o, err := ParseOptions(opts, true)
-			if err != nil {
-				return nil, err
-			}
-			if path == "" {
-				return NewMem(nil, o)
-			}
-			return Create(path, o)
-		},
-		Open: func(path string, writable bool, opts []byte) (format.File, error) {
-			o, err := ParseOptions(opts, false)
-			if err != nil {
-				return nil, err
-			}
-			flag := os.O_RDONLY
-			if writable {
-				flag = os.O_RDWR
-			}
-			return OpenFile(path, flag, o)
-		},
-		OpenBytes: func(data []byte, writable bool, opts []byte) (format.File, error) {
-			o, err := ParseOptions(opts, writable && len(data) == 0)
-			if err != nil {
-				return nil, err
-			}
-			if writable {
-				return NewMem(data, o)
-			}
-			return OpenBytes(data, o)
-		},
-	})
+	format.Register(format.Bind(format.Format{ID: FormatID, Name: "mmx", Title: "MMX",
+		Extensions: []string{".mmx"}, Magic: [][]byte{[]byte(Magic)}},
+		ParseOptions, Create, OpenFile, NewMem, OpenBytes))
 }
 
 // optionsJSON is the JSON form of Options (the ABI's and the bindings').

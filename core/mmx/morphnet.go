@@ -37,7 +37,7 @@ var morphTypes = map[morphnet.ChunkType]ChunkType{
 }
 
 func (f *File) openMorphNet(size uint64) error {
-	mf, err := morphnet.Parse(f.r, int64(size), f.morphLimits())
+	mf, err := morphnet.Parse(f.store.R, int64(size), f.morphLimits())
 	if err != nil {
 		return err
 	}

@@ -6,7 +6,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
 	"github.com/polyfmt/polyfmt/core/internal/jsonx"
@@ -22,7 +21,7 @@ func (f *File) readAt(p []byte, off uint64) error {
 	if len(p) == 0 {
 		return nil
 	}
-	n, err := f.r.ReadAt(p, int64(off))
+	n, err := f.store.R.ReadAt(p, int64(off))
 	if n == len(p) {
 		return nil
 	}
@@ -137,8 +136,8 @@ func (s *scanner) at(off, end uint64) (*found, error) {
 	// The JSON is read once (or viewed in the mapping), hashed, then decoded.
 	bodyEnd := off + dirHeadSize + jsonLen
 	var js []byte
-	if f.data != nil && bodyEnd <= uint64(len(f.data)) {
-		js = f.data[off+dirHeadSize : bodyEnd]
+	if f.store.Data != nil && bodyEnd <= uint64(len(f.store.Data)) {
+		js = f.store.Data[off+dirHeadSize : bodyEnd]
 		s.read += jsonLen
 	} else {
 		js = make([]byte, jsonLen) // ≤ MaxDirectoryBytes, and within the file (its head is there)
@@ -237,17 +236,17 @@ func (s *scanner) last() (*found, error) {
 // bytes when the file is a byte slice (a mapped file is read through its
 // descriptor, so scanning a long tail does not fault its pages in).
 func (s *scanner) window(buf *[]byte, lo, hi uint64) ([]byte, error) {
-	if s.f.h.File == nil && s.f.data != nil && hi <= uint64(len(s.f.data)) {
+	if s.f.store.OS.File == nil && s.f.store.Data != nil && hi <= uint64(len(s.f.store.Data)) {
 		s.read += hi - lo
-		return s.f.data[lo:hi], nil
+		return s.f.store.Data[lo:hi], nil
 	}
 	if uint64(cap(*buf)) < hi-lo {
 		*buf = make([]byte, hi-lo)
 	}
 	b := (*buf)[:hi-lo]
 	s.read += hi - lo
-	if s.f.h.File != nil {
-		if _, err := s.f.h.File.ReadAt(b, int64(lo)); err != nil {
+	if s.f.store.OS.File != nil {
+		if _, err := s.f.store.OS.File.ReadAt(b, int64(lo)); err != nil {
 			return nil, errcode.Wrap("mmx", errcode.ErrFormat, err, "read %d bytes at %d", len(b), lo)
 		}
 		return b, nil
@@ -273,10 +272,10 @@ func (f *File) open(size uint64, writable bool) error {
 	}
 	// A polyfmt header carries its CRC; MorphNet leaves those bytes zero and
 	// ends its files with a bincode directory instead of our trailer.
-	if h.crc() != h.computeCRC() && isMorphNet(f.r, size) {
+	if h.crc() != h.computeCRC() && isMorphNet(f.store.R, size) {
 		err := f.openMorphNet(size)
 		if err == nil && writable {
-			return errcode.New("mmx", errcode.ErrUnsupported, "%s was written by MorphNet; it opens read-only (polyfmt convert copies it into a new file)", f.name)
+			return errcode.New("mmx", errcode.ErrUnsupported, "%s was written by MorphNet; it opens read-only (polyfmt convert copies it into a new file)", f.store.Name)
 		}
 		if err == nil {
 			return nil
@@ -369,7 +368,7 @@ func joinReasons(rs []string) string {
 // repair truncates what follows the last valid directory and rewrites the
 // header (committing a fresh directory when none was ever committed).
 func (f *File) repair() error {
-	if err := f.st.Truncate(int64(f.commitEnd)); err != nil {
+	if err := f.store.W.Truncate(int64(f.commitEnd)); err != nil {
 		return err
 	}
 	if f.gen == 0 {
@@ -388,7 +387,7 @@ func (f *File) writeHeader(h Header) error {
 	if err != nil {
 		return err
 	}
-	if _, err := f.st.WriteAt(hb[:], 0); err != nil {
+	if _, err := f.store.W.WriteAt(hb[:], 0); err != nil {
 		return err
 	}
 	return f.sync()
@@ -398,62 +397,30 @@ func (f *File) sync() error {
 	if f.opt.NoSync {
 		return nil
 	}
-	return f.st.Sync()
+	return f.store.W.Sync()
 }
 
 // Refresh makes a read-only file opened from a path see what a writer
-// committed since, and returns the new generation. Other files return
-// their generation unchanged.
+// committed since (following the path to the file a compaction renamed
+// over it), and returns the new generation. Other files return their
+// generation unchanged.
 func (f *File) Refresh() (uint64, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if err := f.checkOpen(); err != nil {
 		return 0, err
 	}
-	if f.st != nil || f.h.File == nil {
-		return f.gen, nil
-	}
-	// A compaction replaces the file: follow the path to the new one.
-	osf := f.h.File
-	if f.path != "" {
-		if pfi, err := os.Stat(f.path); err == nil {
-			if ofi, err := osf.Stat(); err == nil && !os.SameFile(pfi, ofi) {
-				if nf, err := os.Open(f.path); err == nil {
-					osf = nf
-				}
-			}
+	if _, err := f.store.Refresh(func(next *storage.Backing) error {
+		g := &File{store: next, opt: f.opt, lim: f.lim}
+		if err := g.open(uint64(next.Size), false); err != nil {
+			return err
 		}
-	}
-	fail := func(err error) (uint64, error) {
-		if osf != f.h.File {
-			osf.Close()
-		}
+		f.id, f.hdr, f.gen, f.committed, f.pending = g.id, g.hdr, g.gen, g.committed, g.pending
+		f.end, f.commitEnd, f.recOff, f.rec = g.end, g.commitEnd, g.recOff, g.rec
+		f.verified.Clear()
+		return nil
+	}); err != nil {
 		return 0, err
 	}
-	fi, err := osf.Stat()
-	if err != nil {
-		return fail(err)
-	}
-	g := &File{h: storage.OSFile{File: osf}, path: f.path, name: f.name, opt: f.opt, lim: f.lim}
-	if err := g.mapFile(fi.Size()); err != nil {
-		return fail(err)
-	}
-	if err := g.open(uint64(fi.Size()), false); err != nil {
-		g.h.Region.Close()
-		return fail(err)
-	}
-	if osf != f.h.File {
-		f.h.File.Close() // its mapping stays valid, retired below
-		f.h.File = osf
-	}
-	// The old mapping stays until Close: views lent from it (Go slices,
-	// borrowed pointers across the ABI) are promised to live that long.
-	if f.h.Region != nil {
-		f.retired = append(f.retired, f.h.Region)
-	}
-	f.h.Region, f.data, f.r = g.h.Region, g.data, g.r
-	f.id, f.hdr, f.gen, f.committed, f.pending = g.id, g.hdr, g.gen, g.committed, g.pending
-	f.end, f.commitEnd, f.recOff, f.rec = g.end, g.commitEnd, g.recOff, g.rec
-	f.verified.Clear()
 	return f.gen, nil
 }

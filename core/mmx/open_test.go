@@ -128,7 +128,7 @@ func TestRecoveryBudgetCraftedHeads(t *testing.T) {
 		t.Fatal("a File came back with the error")
 	}
 	// Measure the bytes read on the failed open through a File kept by hand.
-	f := &File{r: storage.Bytes(img), data: img, name: "bytes", lim: DefaultLimits}
+	f := &File{store: &storage.Backing{R: storage.Bytes(img), Data: img, Name: "bytes"}, lim: DefaultLimits}
 	if _, err := f.lastRecord(uint64(len(img))); err == nil {
 		t.Fatal("lastRecord found a record")
 	}

@@ -85,8 +85,8 @@ func (f *File) stored(e *Entry, off, n uint64) ([]byte, bool, error) {
 		return nil, false, err
 	}
 	e = f.relocate(e) // moved by a compaction since it was looked up (compact.go)
-	if f.data != nil {
-		return f.data[e.Offset+off : e.Offset+off+n : e.Offset+off+n], true, nil
+	if f.store.Data != nil {
+		return f.store.Data[e.Offset+off : e.Offset+off+n : e.Offset+off+n], true, nil
 	}
 	b := make([]byte, n)
 	return b, false, f.readAt(b, e.Offset+off)
@@ -233,7 +233,7 @@ func (f *File) checkBeside(e *Entry, st []byte) (wait func() error, err error) {
 // the file is mapped, else its bytes read straight into memory from alloc.
 func (f *File) rawPayload(e *Entry, alloc Alloc, lend, checking bool) (*Entry, []byte, bool, error) {
 	f.mu.RLock()
-	mapped := f.data != nil
+	mapped := f.store.Data != nil
 	f.mu.RUnlock()
 	var b []byte
 	view := false
@@ -271,8 +271,8 @@ func (f *File) readStored(e *Entry, b []byte) error {
 		return err
 	}
 	e = f.relocate(e) // moved by a compaction since it was looked up
-	if f.data != nil {
-		copy(b, f.data[e.Offset:e.Offset+e.Size])
+	if f.store.Data != nil {
+		copy(b, f.store.Data[e.Offset:e.Offset+e.Size])
 		return nil
 	}
 	return f.readAt(b, e.Offset)

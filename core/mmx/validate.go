@@ -170,8 +170,8 @@ func (f *File) hashStored(e *Entry, feed io.Writer) error {
 		}
 		at := f.relocate(e).Offset // a writer's compaction may have moved it
 		var w []byte
-		if f.data != nil {
-			w = f.data[at+off : at+off+n]
+		if f.store.Data != nil {
+			w = f.store.Data[at+off : at+off+n]
 		} else {
 			if buf == nil {
 				buf = make([]byte, min(verifyWindow, e.Size))

@@ -88,7 +88,7 @@ func (f *File) put(name string, e Entry, payload []byte, o *WriteOptions) error 
 		close(hashed)
 	}
 	if len(stored) > 0 {
-		if _, err := f.st.WriteAt(stored, int64(e.Offset)); err != nil {
+		if _, err := f.store.W.WriteAt(stored, int64(e.Offset)); err != nil {
 			<-hashed
 			f.broken = err
 			return err
@@ -107,12 +107,12 @@ func (f *File) writable() error {
 	if err := f.checkOpen(); err != nil {
 		return err
 	}
-	if f.st == nil {
+	if f.store.W == nil {
 		reason := "it is open read-only"
 		if f.readOnlyReason != "" {
 			reason = f.readOnlyReason
 		}
-		return errcode.New("mmx", errcode.ErrBadArg, "cannot write %s: %s", f.name, reason)
+		return errcode.New("mmx", errcode.ErrBadArg, "cannot write %s: %s", f.store.Name, reason)
 	}
 	if f.broken != nil {
 		return errcode.Wrap("mmx", errcode.ErrBadArg, f.broken, "an earlier write failed; reopen the file to recover its last commit")
@@ -287,7 +287,7 @@ func (f *File) commit(force bool) error {
 	if int64(len(rec)) > f.lim.MaxDirectoryBytes+dirRecordSize(0) {
 		return errcode.New("mmx", errcode.ErrLimit, "directory of %d bytes, limit %d", len(rec), f.lim.MaxDirectoryBytes)
 	}
-	if _, err := f.st.WriteAt(rec, int64(off)); err != nil {
+	if _, err := f.store.W.WriteAt(rec, int64(off)); err != nil {
 		return fail(err)
 	}
 	if err := f.sync(); err != nil {
@@ -317,7 +317,7 @@ func (f *File) Rollback() error {
 	f.pending = map[string]*Entry{}
 	f.mu.Unlock()
 	if f.end > f.commitEnd {
-		if err := f.st.Truncate(int64(f.commitEnd)); err != nil {
+		if err := f.store.W.Truncate(int64(f.commitEnd)); err != nil {
 			f.broken = err
 			return err
 		}

@@ -95,20 +95,3 @@ func (m *Mem) CopyInto(alloc func(n int) ([]byte, error)) ([]byte, error) {
 	}
 	return b[:copy(b, m.b)], nil
 }
-
-// ImageInto copies the image of a file held in memory — mem's contents, or
-// else data (bytes a read-only file was opened from) — into memory from
-// alloc. inMemory is false when the file has neither (a file on disk).
-func ImageInto(mem *Mem, data []byte, alloc func(n int) ([]byte, error)) (b []byte, inMemory bool, err error) {
-	switch {
-	case mem != nil:
-		b, err = mem.CopyInto(alloc)
-	case data != nil:
-		if b, err = alloc(len(data)); err == nil {
-			b = b[:copy(b, data)]
-		}
-	default:
-		return nil, false, nil
-	}
-	return b, true, err
-}
