@@ -103,6 +103,27 @@ func create(a *ABI, want int32, path unsafe.Pointer, pathLen uint64, opts unsafe
 	})
 }
 
+// formatAndOptions reads the options argument and settles the format: want
+// if it is set, else what detect finds.
+func formatAndOptions(want int32, opts unsafe.Pointer, optsLen uint64, detect func() (*format.Format, error)) (*format.Format, []byte, error) {
+	o, err := in(opts, optsLen)
+	if err != nil {
+		return nil, nil, err
+	}
+	fm, err := wantFormat(want)
+	if err == nil && fm == nil {
+		fm, err = detect()
+	}
+	return fm, o, err
+}
+
+// opened is the handle object of a file just opened as fm, whose format it
+// reports through outFormat (may be NULL).
+func opened(f format.File, fm *format.Format, outFormat unsafe.Pointer, release func()) *fileHandle {
+	putFormat(outFormat, fm)
+	return &fileHandle{f: f, fm: fm, release: release}
+}
+
 // open is pf_open: path read-only (writable 0, memory-mapped) or for
 // writing (1: writer lock, torn tail repaired), its format detected from
 // its first bytes (and required to be want, unless want is 0).
@@ -112,25 +133,15 @@ func open(a *ABI, want int32, path unsafe.Pointer, pathLen uint64, writable int3
 		if err != nil {
 			return nil, err
 		}
-		o, err := in(opts, optsLen)
+		fm, o, err := formatAndOptions(want, opts, optsLen, func() (*format.Format, error) { return format.DetectFile(p) })
 		if err != nil {
 			return nil, err
-		}
-		fm, err := wantFormat(want)
-		if err != nil {
-			return nil, err
-		}
-		if fm == nil {
-			if fm, err = format.DetectFile(p); err != nil {
-				return nil, err
-			}
 		}
 		f, err := fm.Open(p, w, o)
 		if err != nil {
 			return nil, err
 		}
-		putFormat(outFormat, fm)
-		return &fileHandle{f: f, fm: fm}, nil
+		return opened(f, fm, outFormat, nil), nil
 	})
 }
 
@@ -149,29 +160,24 @@ func openBytes(a *ABI, want int32, data unsafe.Pointer, n uint64, writable int32
 		if err != nil {
 			return nil, err
 		}
-		o, err := in(opts, optsLen)
-		if err != nil {
-			return nil, err
-		}
-		fm, err := wantFormat(want)
-		if err != nil {
-			return nil, err
-		}
-		if fm == nil {
+		fm, o, err := formatAndOptions(want, opts, optsLen, func() (*format.Format, error) {
 			if len(b) == 0 {
 				return nil, errcode.New("ffi", errcode.ErrBadArg, "no bytes to open, so no format to detect (pf_create with an empty path makes a new file in memory)")
 			}
-			if fm = format.Detect(b); fm == nil {
-				return nil, format.Unknown("the bytes", b)
+			if fm := format.Detect(b); fm != nil {
+				return fm, nil
 			}
+			return nil, format.Unknown("the bytes", b)
+		})
+		if err != nil {
+			return nil, err
 		}
 		if w {
 			f, err := fm.OpenBytes(b, true, o)
 			if err != nil {
 				return nil, err
 			}
-			putFormat(outFormat, fm)
-			return &fileHandle{f: f, fm: fm}, nil
+			return opened(f, fm, outFormat, nil), nil
 		}
 		p, buf, err := a.buffer(len(b))
 		if err != nil {
@@ -183,8 +189,7 @@ func openBytes(a *ABI, want int32, data unsafe.Pointer, n uint64, writable int32
 			a.release(p)
 			return nil, err
 		}
-		putFormat(outFormat, fm)
-		return &fileHandle{f: f, fm: fm, release: func() { a.release(p) }}, nil
+		return opened(f, fm, outFormat, func() { a.release(p) }), nil
 	})
 }
 
