@@ -13,16 +13,17 @@ import (
 // and safetensors' names), which a format with arrays of other types maps
 // to: their values printed, their shapes, their .npy type strings.
 
-// npyDescrs maps each dtype to its NumPy type string (the .npy "descr"):
-// byte order '<' (little-endian, as polyfmt stores arrays) or '|' where it
-// does not apply. bfloat16 has none: NumPy cannot load it.
-var npyDescrs = map[mmx.DType]string{
-	mmx.Bool: "|b1", mmx.Int8: "|i1", mmx.Uint8: "|u1",
-	mmx.Int16: "<i2", mmx.Uint16: "<u2", mmx.Float16: "<f2",
-	mmx.Int32: "<i4", mmx.Uint32: "<u4", mmx.Float32: "<f4",
-	mmx.Int64: "<i8", mmx.Uint64: "<u8", mmx.Float64: "<f8",
-	mmx.Complex64: "<c8", mmx.Complex128: "<c16",
-}
+// npyDescrs maps each dtype NumPy can load to its type string (the .npy
+// "descr"), from core/mmx's one dtype table.
+var npyDescrs = func() map[mmx.DType]string {
+	m := map[mmx.DType]string{}
+	for _, d := range mmx.DTypes() {
+		if s := d.NPYDescr(); s != "" {
+			m[d] = s
+		}
+	}
+	return m
+}()
 
 // shapeString prints a shape as [a,b,c].
 func shapeString(shape []uint64) string {

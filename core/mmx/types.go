@@ -57,9 +57,19 @@ const (
 	Complex128 DType = "complex128"
 )
 
-var itemSizes = map[DType]uint64{
-	Bool: 1, Int8: 1, Uint8: 1, Int16: 2, Uint16: 2, Float16: 2, BFloat16: 2,
-	Int32: 4, Uint32: 4, Float32: 4, Int64: 8, Uint64: 8, Float64: 8, Complex64: 8, Complex128: 16,
+// dtypes is the one table of element types: item size and NumPy's type
+// string (.npy "descr": '<' little-endian as stored, '|' where byte order
+// does not apply; "" for bfloat16, which NumPy cannot load). The bindings'
+// tables are generated from it (core/ffi/gen).
+var dtypes = map[DType]struct {
+	size uint64
+	npy  string
+}{
+	Bool: {1, "|b1"}, Int8: {1, "|i1"}, Uint8: {1, "|u1"},
+	Int16: {2, "<i2"}, Uint16: {2, "<u2"}, Float16: {2, "<f2"}, BFloat16: {2, ""},
+	Int32: {4, "<i4"}, Uint32: {4, "<u4"}, Float32: {4, "<f4"},
+	Int64: {8, "<i8"}, Uint64: {8, "<u8"}, Float64: {8, "<f8"},
+	Complex64: {8, "<c8"}, Complex128: {16, "<c16"},
 }
 
 // DTypes lists every supported dtype.
@@ -68,7 +78,10 @@ func DTypes() []DType {
 }
 
 // ItemSize is the size of one element in bytes (0 for an unknown dtype).
-func (d DType) ItemSize() int { return int(itemSizes[d]) }
+func (d DType) ItemSize() int { return int(dtypes[d].size) }
+
+// NPYDescr is NumPy's type string for d ("<f4"), "" when NumPy has none.
+func (d DType) NPYDescr() string { return dtypes[d].npy }
 
 // MaxDim is the largest dimension a shape may have: 2^53−1, the largest
 // integer a JavaScript number holds exactly.
@@ -79,7 +92,8 @@ const MaxDim = 1<<53 - 1
 // size fits in an int64 (so a shape with a zero dimension cannot hide an
 // overflowing one, which numpy and .npy readers would refuse).
 func numBytes(d DType, shape []uint64) (uint64, error) {
-	size, ok := itemSizes[d]
+	info, ok := dtypes[d]
+	size := info.size
 	if !ok {
 		return 0, errcode.New("mmx", errcode.ErrUnsupported, "dtype %q", d)
 	}
