@@ -15,6 +15,15 @@
  * }
  * ```
  *
+ * A file of any format opens with {@link Polyfmt.open} (bytes, or a path in
+ * Node), which detects the format from the first bytes and returns its class:
+ *
+ * ```js
+ * using f = pf.open(bytes);
+ * console.log(f.format, f.info());   // "mmx", {...}
+ * if (f instanceof MmxFile) console.log(f.list());
+ * ```
+ *
  * Every failed call throws a {@link PolyfmtError} carrying the library's
  * status code. The wrappers hold no format logic: parsing, validation and
  * writing happen in the library.
@@ -22,7 +31,7 @@
  * @packageDocumentation
  */
 
-import type { RawExports } from './src/exports.gen.js';
+import type { RawExports, FormatId, FormatName } from './src/exports.gen.js';
 
 export type { RawExports, FormatId, FormatName, DTypeName, CodecName } from './src/exports.gen.js';
 
@@ -69,6 +78,28 @@ export function load(source?: WasmSource | null, options?: LoadOptions): Promise
 /** The URL of the package's own polyfmt.wasm. */
 export const defaultWasmURL: URL;
 
+// ---- any format ------------------------------------------------------------
+
+/** A file of any format: its format's class ({@link Polyfmt.open} returns one; narrow on `format` or instanceof). */
+export type PolyfmtFile = Mem8File | MmxFile;
+
+/** What {@link Polyfmt.open} and {@link Polyfmt.detect} take: a file's bytes, or in Node a path. */
+export type FileSource = string | Uint8Array | ArrayBuffer | ArrayBufferView;
+
+/** Options of {@link Polyfmt.open}: `writable`, and the detected format's open options (camelCase). */
+export interface OpenOptions {
+  /** A path: open for writing (takes the writer lock). Bytes: writable in memory. Default: read-only. */
+  writable?: boolean;
+  /** Further keys are the format's open options ({@link Mem8OpenOptions}, {@link MmxOpenOptions}); a key the detected format does not know is PF_EBADARG. */
+  [option: string]: unknown;
+}
+
+/** {@link Polyfmt.open} on the first instance loaded (an Error before any load()). */
+export function open(source: FileSource, opts?: OpenOptions): PolyfmtFile;
+
+/** {@link Polyfmt.detect} on the first instance loaded (an Error before any load()). */
+export function detect(source: FileSource): FormatName;
+
 /**
  * One loaded polyfmt.wasm. Get one with {@link load}.
  *
@@ -108,6 +139,30 @@ export class Polyfmt {
 
   /** {@link MmxFile} bound to this instance: its statics open files here. */
   readonly MmxFile: typeof MmxFile;
+
+  /**
+   * Opens a file of any format, detected from its first bytes, and returns
+   * its format's class bound to this instance ({@link Mem8File},
+   * {@link MmxFile}): the bytes of a file (a copy is opened: read-only, or
+   * writable in memory), or in Node a path (read-only, or writable with the
+   * writer lock). Further options are the detected format's open options.
+   * Bytes no format claims are `PF_EFORMAT`, the message showing the first
+   * bytes; no bytes at all `PF_EBADARG` (nothing to detect: create a new
+   * file with a format's class).
+   */
+  open(source: FileSource, opts?: OpenOptions): PolyfmtFile;
+
+  /**
+   * The format of a file's bytes (the first 16 suffice) or, in Node, of the
+   * file at a path: `"mem8"`, `"mmx"`. `PF_EFORMAT`, showing the bytes, when
+   * no format claims them; `PF_ENOTFOUND` for a missing path.
+   */
+  detect(source: FileSource): FormatName;
+
+  /** The file class of a format, by name or PF_FORMAT_* id, bound to this instance. */
+  fileClass(format: 'mem8' | 1): typeof Mem8File;
+  fileClass(format: 'mmx' | 2): typeof MmxFile;
+  fileClass(format: FormatName | FormatId): typeof Mem8File | typeof MmxFile;
 
   /** The library version as `major << 16 | minor << 8 | patch`. */
   versionNumber(): number;
@@ -248,6 +303,7 @@ export interface Mem8Query {
 
 /** What {@link Mem8File.info} reports. */
 export interface Mem8Info {
+  format: 'mem8';
   /** The path, "bytes" or "memory". */
   name: string;
   writable: boolean;
@@ -322,6 +378,11 @@ export class Mem8File implements Iterable<Mem8Block>, Disposable {
    */
   static readonly polyfmt: Polyfmt;
 
+  /** The format's name. */
+  static readonly format: 'mem8';
+  /** The format's PF_FORMAT_* number. */
+  static readonly formatId: 1;
+
   /**
    * Creates a new file at path (truncating it), locked for writing; with no
    * path, an in-memory file (read its image with {@link toBytes}). While
@@ -337,17 +398,24 @@ export class Mem8File implements Iterable<Mem8Block>, Disposable {
    * directory), not a browser. A writer holds the lock file `<path>.lock`
    * until close(): `PF_ELOCKED` while another writer holds it (in any
    * process, through any binding); one left by a writer that died is taken
-   * over. Readers take no lock.
+   * over. Readers take no lock. A file of another format is `PF_EFORMAT`
+   * (and is left untouched).
    */
   static open(path: string, opts?: Mem8OpenOptions): Mem8File;
 
-  /** Opens a copy of a file image, read-only unless `writable`. Works everywhere. */
+  /**
+   * Opens a copy of a file image, read-only unless `writable` (writable with
+   * no bytes: a new, empty file). Works everywhere. Bytes of another format
+   * are `PF_EFORMAT`.
+   */
   static fromBytes(bytes: Uint8Array | ArrayBuffer | ArrayBufferView, opts?: Mem8BytesOptions): Mem8File;
 
   /** The library handle, for the raw exports. */
   readonly handle: number;
   /** True once close() was called. */
   readonly closed: boolean;
+  /** The format's name. */
+  readonly format: 'mem8';
   /** Number of blocks. */
   readonly count: number;
   /** Number of blocks (the same as count). */
@@ -391,6 +459,12 @@ export class Mem8File implements Iterable<Mem8Block>, Disposable {
   info(): Mem8Info;
 
   /**
+   * A file opened read-only from a path sees the blocks writers appended
+   * since; returns the block count. Other files stay as they are.
+   */
+  refresh(): number;
+
+  /**
    * Appends the blocks of a JSON document: the seed's `{"contexts": [...]}`
    * (plain or zlib-compressed; every context a JSON object) or
    * {@link exportJson}'s output. Returns how many blocks it appended. The
@@ -410,7 +484,7 @@ export class Mem8File implements Iterable<Mem8Block>, Disposable {
   /** Flushes to stable storage (for files opened with noSync). */
   sync(): void;
 
-  /** Closes the handle. A second close does nothing. */
+  /** Closes the handle. A second close does nothing; other calls then throw PF_EBADHANDLE. */
   close(): void;
 
   /** The same as close(). */
@@ -749,6 +823,7 @@ export interface MmxHeader {
 
 /** What {@link MmxFile.info} reports. */
 export interface MmxInfo {
+  format: 'mmx';
   /** The path, "bytes" or "memory". */
   name: string;
   writable: boolean;
@@ -800,6 +875,11 @@ export class MmxFile implements Disposable {
    */
   static readonly polyfmt: Polyfmt;
 
+  /** The format's name. */
+  static readonly format: 'mmx';
+  /** The format's PF_FORMAT_* number. */
+  static readonly formatId: 2;
+
   /**
    * Creates a new file at path (truncating it), locked for writing; with no
    * path, an in-memory file (read its image with {@link toBytes}). While
@@ -815,17 +895,24 @@ export class MmxFile implements Disposable {
    * directory), not a browser. A writer holds the lock file `<path>.lock`
    * until close(): `PF_ELOCKED` while another writer holds it (in any
    * process, through any binding); one left by a writer that died is taken
-   * over. Readers take no lock.
+   * over. Readers take no lock. A file of another format is `PF_EFORMAT`
+   * (and is left untouched).
    */
   static open(path: string, opts?: MmxOpenOptions): MmxFile;
 
-  /** Opens a copy of a file image, read-only unless `writable`. Works everywhere. */
+  /**
+   * Opens a copy of a file image, read-only unless `writable` (writable with
+   * no bytes: a new, empty file). Works everywhere. Bytes of another format
+   * are `PF_EFORMAT`.
+   */
   static fromBytes(bytes: Uint8Array | ArrayBuffer | ArrayBufferView, opts?: MmxBytesOptions): MmxFile;
 
   /** The library handle, for the raw exports. */
   readonly handle: number;
   /** True once close() was called. */
   readonly closed: boolean;
+  /** The format's name. */
+  readonly format: 'mmx';
 
   /**
    * Writes a Tensor (replacing `name` at commit). The dtype comes from the
@@ -909,7 +996,7 @@ export class MmxFile implements Disposable {
    */
   toBytes(): Uint8Array;
 
-  /** Commits what is pending and closes the handle. A second close does nothing. */
+  /** Commits what is pending and closes the handle. A second close does nothing; other calls then throw PF_EBADHANDLE. */
   close(): void;
 
   /** The same as close(). */

@@ -2,7 +2,12 @@
 //
 // It holds no format logic: each method is one C call plus ownership.
 //   - Mem8File and MmxFile own one handle: move-only, closed by their
-//     destructors.
+//     destructors. Both are a File<…>, which opens through the calls of
+//     every format (pf_create, pf_open, pf_open_bytes) and answers what every
+//     format does (info_json, verify, refresh, bytes); each adds its verbs.
+//   - polyfmt::open / open_bytes open a file of any format (detected from
+//     its first bytes) as an AnyFile, a std::variant of the file classes;
+//     polyfmt::detect names the format of some bytes.
 //   - Failures throw polyfmt::Error, carrying the PF_E* code and the
 //     library's message for that call.
 //   - Buffers the library returns are held by polyfmt::Buffer (a unique_ptr
@@ -20,6 +25,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "polyfmt.h"
@@ -125,15 +131,9 @@ inline std::string version() {
     return std::to_string(v >> 16) + "." + std::to_string((v >> 8) & 0xff) + "." + std::to_string(v & 0xff);
 }
 
-// Block is one block: its JSON record and its content.
-struct Block {
-    std::string json; // {"index","timestamp","importance","importance_raw","token_id","token",...}
-    std::vector<uint8_t> content;
-    std::string text() const { return std::string(content.begin(), content.end()); }
-};
-
-// VerifyResult: code PF_OK, or PF_ECHECKSUM / PF_EFORMAT with the first bad
-// block (-1 for the header) and the library's reason. A file that fails
+// VerifyResult: code PF_OK, or the failure (PF_ECHECKSUM, PF_EFORMAT, …)
+// and the library's reason, naming the first bad block or chunk; for MEM8,
+// bad_block is that block (-1 for the header). A file that fails
 // verification is an answer, not an exception.
 struct VerifyResult {
     int32_t code = PF_OK;
@@ -142,30 +142,150 @@ struct VerifyResult {
     bool ok() const noexcept { return code == PF_OK; }
 };
 
-class Mem8File : public OwnedHandle {
+namespace detail {
+// format_of returns the format (a PF_FORMAT_*) that data starts with, or 0
+// when no format claims it.
+inline int32_t format_of(const uint8_t *data, size_t len) {
+    int32_t format = 0;
+    return pf_detect(data, len < 16 ? len : 16, &format) == PF_OK ? format : 0;
+}
+
+// file_format is format_of the first bytes of the file at path; 0 when it
+// cannot be read (the open that follows reports why).
+inline int32_t file_format(std::string_view path) {
+    std::FILE *fp = std::fopen(std::string(path).c_str(), "rb");
+    if (fp == nullptr) return 0;
+    uint8_t head[16];
+    size_t n = std::fread(head, 1, sizeof head, fp);
+    std::fclose(fp);
+    return format_of(head, n);
+}
+
+inline Error not_format(std::string_view what, const char *title, int32_t format) {
+    return Error(PF_EFORMAT, std::string("polyfmt.hpp: ") + std::string(what) + " is not a " + title +
+                                 " file (it is of format " + std::to_string(format) +
+                                 "; polyfmt::open opens any format)");
+}
+} // namespace detail
+
+// File is what every format's class derives from (CRTP: Derived is
+// Mem8File or MmxFile, Format its PF_FORMAT_*, Title its name): opening
+// through the calls of every format, refusing a file of another format
+// before opening it, and the calls every format answers.
+template <class Derived, int32_t Format, const char *Title>
+class File : public OwnedHandle {
 public:
-    // create makes a new file at path (truncating); an empty path makes an
-    // in-memory file. opts is a JSON object (see polyfmt.h), or empty.
-    static Mem8File create(std::string_view path, std::string_view opts = {}) {
+    static constexpr int32_t format_id = Format;
+    static constexpr const char *title = Title;
+
+    // create makes a new file at path (truncating; locked for writing); an
+    // empty path makes an in-memory file. opts is a JSON object (see
+    // polyfmt.h), or empty.
+    static Derived create(std::string_view path, std::string_view opts = {}) {
         uint32_t h = 0;
-        check(pf_mem8_create(path.data(), path.size(), opts.data(), opts.size(), &h), 0);
-        return Mem8File(h);
+        check(pf_create(Format, path.data(), path.size(), opts.data(), opts.size(), &h), 0);
+        return Derived::adopt(h);
     }
 
-    // open opens path read-only (memory-mapped) or for appending.
-    static Mem8File open(std::string_view path, bool writable = false, std::string_view opts = {}) {
+    // open opens path read-only (memory-mapped) or for writing (the writer
+    // lock; a torn tail repaired). A file of another format is PF_EFORMAT,
+    // and is not opened.
+    static Derived open(std::string_view path, bool writable = false, std::string_view opts = {}) {
+        int32_t seen = detail::file_format(path);
+        if (seen != 0 && seen != Format) throw detail::not_format(path, Title, seen);
         uint32_t h = 0;
-        check(pf_mem8_open(path.data(), path.size(), writable ? 1 : 0, opts.data(), opts.size(), &h), 0);
-        return Mem8File(h);
+        int32_t format = 0;
+        check(pf_open(path.data(), path.size(), writable ? 1 : 0, opts.data(), opts.size(), &h, &format), 0);
+        return checked(h, format, path);
     }
 
-    // open_bytes opens a copy of an image.
-    static Mem8File open_bytes(const std::vector<uint8_t> &image, bool writable = false) {
+    // open_bytes opens a copy of an image, read-only or writable in memory
+    // (writable with no bytes: a new, empty file). Bytes of another format
+    // are PF_EFORMAT.
+    static Derived open_bytes(const std::vector<uint8_t> &image, bool writable = false, std::string_view opts = {}) {
+        if (image.empty()) {
+            if (writable) return create({}, opts);
+            int32_t none = 0;
+            check(pf_detect(nullptr, 0, &none), 0); // the library's PF_EFORMAT
+        }
+        int32_t seen = detail::format_of(image.data(), image.size());
+        if (seen != 0 && seen != Format) throw detail::not_format("the image", Title, seen);
         uint32_t h = 0;
-        check(pf_mem8_open_bytes(image.data(), image.size(), writable ? 1 : 0, &h), 0);
-        return Mem8File(h);
+        int32_t format = 0;
+        check(pf_open_bytes(image.data(), image.size(), writable ? 1 : 0, opts.data(), opts.size(), &h, &format), 0);
+        return checked(h, format, "the image");
     }
 
+    // adopt takes ownership of an open handle of this format (see release()).
+    static Derived adopt(uint32_t h) noexcept { return Derived(h); }
+
+    // info_json is the file's state: {"format","name","writable",…,"recovery":{…}}
+    // and the format's own fields (see polyfmt.h).
+    std::string info_json() const {
+        detail::OutBuf out;
+        check(pf_info(h_, &out.ptr, &out.len), h_);
+        return out.str();
+    }
+
+    // verify reads everything committed and checks every checksum and rule.
+    VerifyResult verify() const {
+        VerifyResult r;
+        r.code = pf_verify(h_);
+        answer(r);
+        return r;
+    }
+
+    // refresh moves a file opened read-only from a path to what writers
+    // committed since; returns the generation (MMX) or block count (MEM8).
+    uint64_t refresh() {
+        uint64_t g = 0;
+        check(pf_refresh(h_, &g), h_);
+        return g;
+    }
+
+    // bytes is the image of an in-memory file (PF_EBADARG for one on disk).
+    std::vector<uint8_t> bytes() const {
+        detail::OutBuf out;
+        check(pf_bytes(h_, &out.ptr, &out.len), h_);
+        return out.bytes();
+    }
+
+protected:
+    File() noexcept = default;
+    explicit File(uint32_t h) noexcept : OwnedHandle(h) {}
+
+    // answer fills r's message for a failed verification and throws for any
+    // other failure.
+    void answer(VerifyResult &r) const {
+        if (r.code == PF_ECHECKSUM || r.code == PF_EFORMAT || r.code == PF_EUNSUPPORTED || r.code == PF_ELIMIT) {
+            r.message = pf_errmsg(h_);
+        } else {
+            check(r.code, h_);
+        }
+    }
+
+private:
+    // checked owns h, or closes it and throws when it is of another format
+    // (a file replaced since its first bytes were read).
+    static Derived checked(uint32_t h, int32_t format, std::string_view what) {
+        Derived d = Derived::adopt(h);
+        if (format != Format) throw detail::not_format(what, Title, format);
+        return d;
+    }
+};
+
+inline constexpr char mem8_title[] = "MEM8";
+inline constexpr char mmx_title[] = "MMX";
+
+// Block is one block: its JSON record and its content.
+struct Block {
+    std::string json; // {"index","timestamp","importance","importance_raw","token_id","token",...}
+    std::vector<uint8_t> content;
+    std::string text() const { return std::string(content.begin(), content.end()); }
+};
+
+class Mem8File : public File<Mem8File, PF_FORMAT_MEM8, mem8_title> {
+public:
     Mem8File() noexcept = default;
 
     // append adds a block and returns its index. token empty means none;
@@ -185,12 +305,6 @@ public:
         return n;
     }
 
-    std::string info_json() const {
-        detail::OutBuf out;
-        check(pf_mem8_info(h_, &out.ptr, &out.len), h_);
-        return out.str();
-    }
-
     Block block(uint64_t index) const {
         detail::OutBuf json, content;
         check(pf_mem8_block(h_, index, &json.ptr, &json.len, &content.ptr, &content.len), h_);
@@ -205,14 +319,12 @@ public:
         return parse_indices(out.str());
     }
 
+    // verify checks every wave signature, the hash chain and the header
+    // CRC; bad_block is the first bad block (-1: the header).
     VerifyResult verify() const {
         VerifyResult r;
         r.code = pf_mem8_verify(h_, &r.bad_block);
-        if (r.code == PF_ECHECKSUM || r.code == PF_EFORMAT) {
-            r.message = pf_errmsg(h_);
-        } else {
-            check(r.code, h_);
-        }
+        answer(r);
         return r;
     }
 
@@ -228,17 +340,11 @@ public:
         return out.str();
     }
 
-    // bytes is the image of an in-memory file.
-    std::vector<uint8_t> bytes() const {
-        detail::OutBuf out;
-        check(pf_mem8_bytes(h_, &out.ptr, &out.len), h_);
-        return out.bytes();
-    }
-
     void sync() { check(pf_mem8_sync(h_), h_); }
 
 private:
-    explicit Mem8File(uint32_t h) noexcept : OwnedHandle(h) {}
+    friend class File<Mem8File, PF_FORMAT_MEM8, mem8_title>;
+    explicit Mem8File(uint32_t h) noexcept : File(h) {}
 
     // parse_indices reads the JSON array of unsigned integers that
     // pf_mem8_query returns.
@@ -260,7 +366,6 @@ private:
         }
         return out;
     }
-
 };
 
 // ---- MMX ----------------------------------------------------------------
@@ -307,40 +412,14 @@ private:
     Buffer owned_; // the data when not borrowed
 };
 
-// MmxVerifyResult: PF_OK, or the code and the library's reason (naming the
-// chunk). A file that fails verification is an answer, not an exception.
-struct MmxVerifyResult {
-    int32_t code = PF_OK;
-    std::string message;
-    bool ok() const noexcept { return code == PF_OK; }
-};
+// MmxVerifyResult: what MmxFile::verify returns (bad_block is unused).
+using MmxVerifyResult = VerifyResult;
 
 // Closing an MmxFile (close() or the destructor) commits its pending writes;
-// borrowed chunk data is invalid afterwards.
-class MmxFile : public OwnedHandle {
+// borrowed chunk data is invalid afterwards. Opened read-only (from a path:
+// memory-mapped; or from bytes: from the library's copy), raw chunks are lent.
+class MmxFile : public File<MmxFile, PF_FORMAT_MMX, mmx_title> {
 public:
-    // create makes a new file at path (truncating); an empty path makes an
-    // in-memory file. opts is a JSON object (see polyfmt.h), or empty.
-    static MmxFile create(std::string_view path, std::string_view opts = {}) {
-        uint32_t h = 0;
-        check(pf_mmx_create(path.data(), path.size(), opts.data(), opts.size(), &h), 0);
-        return MmxFile(h);
-    }
-
-    // open opens path read-only (memory-mapped: raw chunks are lent) or for writing.
-    static MmxFile open(std::string_view path, bool writable = false, std::string_view opts = {}) {
-        uint32_t h = 0;
-        check(pf_mmx_open(path.data(), path.size(), writable ? 1 : 0, opts.data(), opts.size(), &h), 0);
-        return MmxFile(h);
-    }
-
-    // open_bytes opens a copy of an image (read-only: raw chunks are lent from the copy).
-    static MmxFile open_bytes(const std::vector<uint8_t> &image, bool writable = false) {
-        uint32_t h = 0;
-        check(pf_mmx_open_bytes(image.data(), image.size(), writable ? 1 : 0, &h), 0);
-        return MmxFile(h);
-    }
-
     MmxFile() noexcept = default;
 
     // write stores one chunk in flat form: desc_json as in polyfmt.h, data
@@ -370,7 +449,7 @@ public:
         size_t size = 0;
         int32_t borrowed = 0;
         check(pf_mmx_read(h_, name.data(), name.size(), &json.ptr, &json.len, &data, &size, &borrowed), h_);
-        return adopt(json, data, size, borrowed);
+        return adopt_chunk(json, data, size, borrowed);
     }
 
     // read_rows reads rows [start, end) of a Tensor or Embedding.
@@ -381,7 +460,7 @@ public:
         int32_t borrowed = 0;
         check(pf_mmx_read_rows(h_, name.data(), name.size(), start, end, &json.ptr, &json.len, &data, &size, &borrowed),
               h_);
-        return adopt(json, data, size, borrowed);
+        return adopt_chunk(json, data, size, borrowed);
     }
 
     // list returns the entries under prefix as pf_mmx_list's JSON array.
@@ -391,47 +470,17 @@ public:
         return out.str();
     }
 
-    std::string info_json() const {
-        detail::OutBuf out;
-        check(pf_mmx_info(h_, &out.ptr, &out.len), h_);
-        return out.str();
-    }
-
     // remove deletes name at the next commit.
     void remove(std::string_view name) { check(pf_mmx_delete(h_, name.data(), name.size()), h_); }
     void commit() { check(pf_mmx_commit(h_), h_); }
     void rollback() { check(pf_mmx_rollback(h_), h_); }
     void compact() { check(pf_mmx_compact(h_), h_); }
 
-    // refresh moves a read-only file to the newest commit; returns its generation.
-    uint64_t refresh() {
-        uint64_t g = 0;
-        check(pf_mmx_refresh(h_, &g), h_);
-        return g;
-    }
-
-    MmxVerifyResult verify() const {
-        MmxVerifyResult r;
-        r.code = pf_mmx_verify(h_);
-        if (r.code == PF_ECHECKSUM || r.code == PF_EFORMAT || r.code == PF_EUNSUPPORTED || r.code == PF_ELIMIT) {
-            r.message = pf_errmsg(h_);
-        } else {
-            check(r.code, h_);
-        }
-        return r;
-    }
-
-    // bytes is the image of an in-memory file.
-    std::vector<uint8_t> bytes() const {
-        detail::OutBuf out;
-        check(pf_mmx_bytes(h_, &out.ptr, &out.len), h_);
-        return out.bytes();
-    }
-
 private:
-    explicit MmxFile(uint32_t h) noexcept : OwnedHandle(h) {}
+    friend class File<MmxFile, PF_FORMAT_MMX, mmx_title>;
+    explicit MmxFile(uint32_t h) noexcept : File(h) {}
 
-    static Chunk adopt(detail::OutBuf &json, uint8_t *data, size_t size, int32_t borrowed) {
+    static Chunk adopt_chunk(detail::OutBuf &json, uint8_t *data, size_t size, int32_t borrowed) {
         Chunk c;
         c.borrowed_ = borrowed != 0;
         if (!c.borrowed_) {
@@ -442,8 +491,50 @@ private:
         c.json_ = json.str();
         return c;
     }
-
 };
+
+// ---- any format -----------------------------------------------------------
+
+// AnyFile is a file of any format: the class of its format.
+using AnyFile = std::variant<Mem8File, MmxFile>;
+
+namespace detail {
+// any_file owns h as the class of format (the registry of file classes);
+// PF_EUNSUPPORTED (h closed) for a format this header has no class for.
+inline AnyFile any_file(uint32_t h, int32_t format) {
+    switch (format) {
+    case Mem8File::format_id: return Mem8File::adopt(h);
+    case MmxFile::format_id: return MmxFile::adopt(h);
+    default: pf_close(h); throw Error(PF_EUNSUPPORTED, "polyfmt.hpp: no class for format " + std::to_string(format));
+    }
+}
+} // namespace detail
+
+// detect returns the format (a PF_FORMAT_*) data starts with (its first 16
+// bytes suffice); PF_EFORMAT, naming the bytes, when no format claims them.
+inline int32_t detect(const uint8_t *data, size_t len) {
+    int32_t format = 0;
+    check(pf_detect(data, len, &format), 0);
+    return format;
+}
+
+// open opens path, whatever its format (detected from its first bytes),
+// read-only or for writing; opts are that format's open options (JSON).
+inline AnyFile open(std::string_view path, bool writable = false, std::string_view opts = {}) {
+    uint32_t h = 0;
+    int32_t format = 0;
+    check(pf_open(path.data(), path.size(), writable ? 1 : 0, opts.data(), opts.size(), &h, &format), 0);
+    return detail::any_file(h, format);
+}
+
+// open_bytes opens a copy of an image, whatever its format. No bytes are
+// PF_EBADARG (nothing to detect: use a class's create("")).
+inline AnyFile open_bytes(const std::vector<uint8_t> &image, bool writable = false, std::string_view opts = {}) {
+    uint32_t h = 0;
+    int32_t format = 0;
+    check(pf_open_bytes(image.data(), image.size(), writable ? 1 : 0, opts.data(), opts.size(), &h, &format), 0);
+    return detail::any_file(h, format);
+}
 
 } // namespace polyfmt
 

@@ -21,6 +21,7 @@
 // why. The Runtime that owns it instantiates a fresh module on its next use.
 
 import { PF_EBADHANDLE, PF_EINTERNAL, PF_ENOMEM, PolyfmtError } from './errors.js';
+import { EXPORTS } from './exports.gen.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -299,6 +300,26 @@ export class Abi {
   /** Throws the PolyfmtError for code unless it is PF_OK. */
   check(code, h) {
     if (code !== 0) throw this.error(code, h);
+  }
+}
+
+/**
+ * Checks an instance's exports against the call table generated with
+ * polyfmt.h (exports.gen.js): every function is there, taking as many
+ * parameters as its C declaration. A module built from another version
+ * fails here, naming the export, instead of at a call with the wrong
+ * arguments.
+ * @param {WebAssembly.Exports} raw
+ */
+export function checkExports(raw) {
+  for (const [name, { params }] of Object.entries(EXPORTS)) {
+    const fn = raw[name];
+    if (typeof fn !== 'function') {
+      throw new Error(`polyfmt: polyfmt.wasm has no export ${name} (built from another version of polyfmt?)`);
+    }
+    if (fn.length !== params.length) {
+      throw new Error(`polyfmt: polyfmt.wasm's ${name} takes ${fn.length} parameters, not the ${params.length} of polyfmt.h (built from another version of polyfmt?)`);
+    }
   }
 }
 

@@ -2,36 +2,17 @@
 // throws. The numbers are part of the ABI: pinned forever, new ones go into
 // the gaps.
 
-/** success */
-export const PF_OK = 0;
-/** input is malformed */
-export const PF_EFORMAT = 10;
-/** a checksum or hash does not match */
-export const PF_ECHECKSUM = 11;
-/** well-formed, but uses what this build does not support */
-export const PF_EUNSUPPORTED = 12;
-/** a configured limit was exceeded */
-export const PF_ELIMIT = 13;
-/** no such file, block or item */
-export const PF_ENOTFOUND = 20;
-/** an argument is invalid */
-export const PF_EBADARG = 21;
-/** the handle is unknown or already closed */
-export const PF_EBADHANDLE = 22;
-/** another writer holds the file */
-export const PF_ELOCKED = 23;
-/** the operating system reported an I/O error */
-export const PF_EIO = 30;
-/** an allocation failed */
-export const PF_ENOMEM = 31;
-/** a bug in polyfmt (a recovered panic) */
-export const PF_EINTERNAL = 99;
+import { CODES } from './exports.gen.js';
 
-/** Every status code by name, as polyfmt.h spells it. */
-export const codes = Object.freeze({
+// The numbers come from the library's table (exports.gen.js, generated
+// from the export spec); index.d.ts documents each.
+export const {
   PF_OK, PF_EFORMAT, PF_ECHECKSUM, PF_EUNSUPPORTED, PF_ELIMIT, PF_ENOTFOUND,
   PF_EBADARG, PF_EBADHANDLE, PF_ELOCKED, PF_EIO, PF_ENOMEM, PF_EINTERNAL,
-});
+} = CODES;
+
+/** Every status code by name, as polyfmt.h spells it. */
+export const codes = CODES;
 
 const names = new Map(Object.entries(codes).map(([name, code]) => [code, name]));
 

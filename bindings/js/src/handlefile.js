@@ -1,21 +1,40 @@
-// What every file class shares: construction only through its statics, the
-// statics that open, create or load a file (one library export each, named
-// pf_<format>_create / _open / _open_bytes), closing (also by the finalizer
-// for a file dropped without close()), and per-instance binding of the
-// statics.
+// What every file class shares, whatever its format: construction only
+// through its statics, which open, create or load a file through the
+// format-generic exports (pf_create, pf_open, pf_open_bytes: one lifecycle
+// for every format, core/format); the calls every format answers (pf_info,
+// pf_verify, pf_refresh, pf_bytes); closing (also by the finalizer for a
+// file dropped without close()); and per-instance binding of the statics.
+// A subclass names its format (`static format = 'mem8'`) and adds only its
+// own verbs.
 //
 // A file belongs to the instance it was opened on (its Abi): when that
 // instance traps, every later call on the file throws PF_EBADHANDLE, while
 // the statics open files on a fresh instance. A writer on disk holds the
 // lock file <path>.lock (lock.js); the statics first remove a stale one.
 
-import { absolute, optionsJSON, toBytes } from './abi.js';
+import { absolute, camel, optionsJSON, toBytes } from './abi.js';
+import { PF_EFORMAT, PF_EIO, PF_ENOTFOUND, PF_EUNSUPPORTED, PolyfmtError } from './errors.js';
+import { FORMATS } from './exports.gen.js';
 import { runtimeOf, state } from './internal.js';
 
 /** Proves a constructor call comes from the statics below. */
 export const token = Symbol('polyfmt.file');
 
 export const dispose = Symbol.dispose ?? Symbol.for('Symbol.dispose');
+
+/** The key of a file's Abi, for its subclass's verbs (not part of the API). */
+export const ABI = Symbol('polyfmt.abi');
+
+/** How many leading bytes pf_detect needs at most (polyfmt.h). */
+const DETECT_LEN = 16;
+
+const byId = new Map(FORMATS.map((f) => [f.id, f]));
+const byName = new Map(FORMATS.map((f) => [f.name, f]));
+
+/** "MMX", or "format 7" for an id this package does not know. */
+function titleOf(id) {
+  return byId.get(id)?.title ?? `format ${id}`;
+}
 
 /**
  * Closes handle h of abi (pf_close, which commits pending writes and
@@ -37,21 +56,177 @@ const finalizer = new FinalizationRegistry(({ abi, h }) => {
   }
 });
 
-/**
- * Closes file's handle: the close() of Mem8File and MmxFile, after which
- * the finalizer leaves it alone.
- */
-export function closeFile(file, abi, h) {
-  finalizer.unregister(file);
-  closeHandle(abi, h);
+/** The first bytes of the file at abs path, through node:fs (throws its error). */
+function readHead(fs, abs) {
+  const fd = fs.openSync(abs, 'r');
+  try {
+    const head = new Uint8Array(DETECT_LEN);
+    return head.subarray(0, fs.readSync(fd, head, 0, DETECT_LEN, 0));
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
-/** Base of Mem8File and MmxFile; subclasses set `static format`. */
+/** The first bytes of the file at abs path (Node), or null when they cannot be read (pf_open reports why). */
+function headOf(runtime, abs) {
+  if (!runtime.fs || abs === '') return null;
+  try {
+    return readHead(runtime.fs, abs);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * pf_detect over the first bytes of data: the format's id, or -1 when no
+ * format claims them (throw: the library's PF_EFORMAT, naming the bytes).
+ */
+export function detectId(abi, data, { throws = true } = {}) {
+  const head = toBytes(data).subarray(0, DETECT_LEN);
+  return abi.withStaged([head], (dp, dl) => {
+    const [out] = abi.slots(1);
+    const rc = abi.e.pf_detect(dp, dl, out);
+    if (rc !== 0 && !throws) return -1;
+    abi.check(rc, 0);
+    return abi.i32(out);
+  });
+}
+
+/** The name of the format of bytes (or, in Node, of the file at a path). */
+export function detect(pf, source) {
+  const runtime = runtimeOf.get(pf);
+  let data = source;
+  if (typeof source === 'string') {
+    if (!runtime.fs) throw new PolyfmtError(PF_EUNSUPPORTED, 'polyfmt: detect(path) needs a filesystem (Node); pass the bytes');
+    try {
+      data = readHead(runtime.fs, absolute(source));
+    } catch (err) {
+      throw new PolyfmtError(err?.code === 'ENOENT' ? PF_ENOTFOUND : PF_EIO, `polyfmt: ${source}: ${err?.message ?? err}`, { cause: err });
+    }
+  }
+  const id = detectId(runtime.abi, data);
+  const f = byId.get(id);
+  if (f === undefined) throw new PolyfmtError(PF_EUNSUPPORTED, `polyfmt: format ${id} is not one this package knows`);
+  return f.name;
+}
+
+/**
+ * Runs an open-like export and wraps the handle it writes in the class
+ * classFor(format) names (format: what the export wrote to its format
+ * out-parameter; 0 for pf_create). lockFor is the absolute path of a file
+ * opened for writing on disk (else null): a stale lock file is removed
+ * first, and the handle is recorded as holding it. A handle classFor
+ * refuses is closed again.
+ */
+function openWith(pf, lockFor, classFor, fn) {
+  const runtime = runtimeOf.get(pf);
+  if (lockFor !== null) runtime.locks?.reclaim(lockFor);
+  const abi = runtime.abi;
+  const [out, formatOut] = abi.slots(2);
+  abi.check(fn(abi, abi.e, out, formatOut), 0);
+  const h = abi.u32(out);
+  if (lockFor !== null && runtime.locks) abi.held.set(h, lockFor);
+  let cls;
+  try {
+    cls = classFor(abi.i32(formatOut));
+  } catch (err) {
+    closeHandle(abi, h);
+    throw err;
+  }
+  return new cls(token, abi, h);
+}
+
+/**
+ * Opens a file on disk, its format detected (pf_open). On a format's class
+ * (cls.formatId), a file of another format is refused before it is opened
+ * (pf_open would open it as that format: with the writer lock, and a torn
+ * tail repaired).
+ */
+export function openPath(pf, cls, path, opts, classFor) {
+  const { writable = false, ...rest } = opts ?? {};
+  const abs = absolute(path);
+  if (cls !== null) {
+    const head = headOf(runtimeOf.get(pf), abs);
+    if (head !== null) expect(cls, runtimeOf.get(pf).abi, head, path);
+  }
+  return openWith(pf, writable && abs !== '' ? abs : null, classFor, (abi, e, out, fo) =>
+    abi.withStaged([abs, optionsJSON(rest)], (pp, pl, op, ol) => e.pf_open(pp, pl, writable ? 1 : 0, op, ol, out, fo)));
+}
+
+/**
+ * Opens a copy of a file image, its format detected (pf_open_bytes). On a
+ * format's class, bytes of another format are refused, no bytes are a new
+ * file when writable (pf_create in memory) and PF_EFORMAT otherwise; with
+ * no class, the library refuses no bytes (there is no format to detect).
+ */
+export function openBytes(pf, cls, bytes, opts, classFor) {
+  const { writable = false, ...rest } = opts ?? {};
+  const data = toBytes(bytes);
+  if (cls !== null) {
+    const abi = runtimeOf.get(pf).abi;
+    if (data.length === 0) {
+      if (writable) return createIn(pf, cls, '', rest);
+      detectId(abi, data); // throws the library's PF_EFORMAT
+    }
+    expect(cls, abi, data, 'the bytes');
+  }
+  return openWith(pf, null, classFor, (abi, e, out, fo) =>
+    abi.withStaged([data, optionsJSON(rest)], (dp, dl, op, ol) => e.pf_open_bytes(dp, dl, writable ? 1 : 0, op, ol, out, fo)));
+}
+
+/** pf_create for cls's format at abs path, or in memory for ''. */
+function createIn(pf, cls, abs, opts) {
+  return openWith(pf, abs || null, () => cls, (abi, e, out) =>
+    abi.withStaged([abs, optionsJSON(opts)], (pp, pl, op, ol) => e.pf_create(cls.formatId, pp, pl, op, ol, out)));
+}
+
+/** Throws PF_EFORMAT when head is the start of another format's file than cls's. */
+function expect(cls, abi, head, name) {
+  const id = detectId(abi, head, { throws: false });
+  if (id !== -1 && id !== cls.formatId) throw notMine(cls, name, id);
+}
+
+function notMine(cls, name, id) {
+  return new PolyfmtError(PF_EFORMAT,
+    `polyfmt: ${name} is a ${titleOf(id)} file, not ${titleOf(cls.formatId)} (open() opens a file of any format)`);
+}
+
+/** The classFor of cls's statics: its own format only. */
+function only(cls) {
+  return (id) => {
+    if (id !== cls.formatId) throw notMine(cls, 'the file', id);
+    return cls;
+  };
+}
+
+/** The class of format id among classes (a Map by id), PF_EUNSUPPORTED for none. */
+export function classAmong(classes, id) {
+  const cls = classes.get(id);
+  if (cls === undefined) {
+    throw new PolyfmtError(PF_EUNSUPPORTED, `polyfmt: the library opened a ${titleOf(id)} file, which this package cannot handle (update it)`);
+  }
+  return cls;
+}
+
+/** Base of every format's file class (Mem8File, MmxFile); subclasses set `static format`. */
 export class HandleFile {
+  #abi;
+  #h;
+  #closed = false;
+
   /** @internal */
   constructor(key, abi, handle) {
     if (key !== token) throw new TypeError(`polyfmt: use ${new.target.name}.create, open or fromBytes`);
+    this.#abi = abi;
+    this.#h = handle;
     finalizer.register(this, { abi, h: handle }, this);
+  }
+
+  /** The format's PF_FORMAT_* number (FORMATS, generated from the library's registry). */
+  static get formatId() {
+    const f = byName.get(this.format);
+    if (f === undefined) throw new TypeError(`polyfmt: ${this.name}.format = ${JSON.stringify(this.format)} is no format the library knows`);
+    return f.id;
   }
 
   /** The Polyfmt instance the statics use: the first one loaded. */
@@ -61,53 +236,102 @@ export class HandleFile {
   }
 
   /**
-   * Runs an open-like export that writes a handle to slot 0. lockFor is the
-   * absolute path of a file opened for writing on disk (else null): a stale
-   * lock file is removed first, and the handle is recorded as holding it.
-   */
-  static #openWith(cls, lockFor, fn) {
-    const runtime = runtimeOf.get(cls.polyfmt);
-    if (lockFor !== null) runtime.locks?.reclaim(lockFor);
-    const abi = runtime.abi;
-    const out = abi.slot0();
-    abi.check(fn(abi, abi.e, out), 0);
-    const h = abi.u32(out);
-    if (lockFor !== null && runtime.locks) abi.held.set(h, lockFor);
-    return new cls(token, abi, h);
-  }
-
-  /**
    * Creates a new file at path (truncating it), locked for writing
    * (PF_ELOCKED while another writer holds it); with no path, an in-memory
    * file (read its image with toBytes()).
    */
   static create(path, opts) {
     if (path !== undefined && path !== null && typeof path === 'object') [path, opts] = [undefined, path];
-    const fn = `pf_${this.format}_create`;
-    const abs = path ? absolute(path) : '';
-    return HandleFile.#openWith(this, abs || null, (abi, e, out) =>
-      abi.withStaged([abs, optionsJSON(opts)], (pp, pl, op, ol) => e[fn](pp, pl, op, ol, out)));
+    return createIn(this.polyfmt, this, path ? absolute(path) : '', opts);
   }
 
   /**
    * Opens a file on disk: read-only, or with writable for writing (takes the
    * writer lock, PF_ELOCKED while another writer in any process or language
    * holds it; repairs a torn tail). Needs a filesystem: Node, not a browser.
+   * A file of another format is PF_EFORMAT.
    */
   static open(path, opts = {}) {
-    const { writable = false, ...rest } = opts;
-    const fn = `pf_${this.format}_open`;
-    const abs = absolute(path);
-    return HandleFile.#openWith(this, writable && abs !== '' ? abs : null, (abi, e, out) =>
-      abi.withStaged([abs, optionsJSON(rest)], (pp, pl, op, ol) => e[fn](pp, pl, writable ? 1 : 0, op, ol, out)));
+    return openPath(this.polyfmt, this, path, opts, only(this));
   }
 
-  /** Opens a copy of a file image: read-only, or writable in memory. Works everywhere. */
+  /**
+   * Opens a copy of a file image: read-only, or writable in memory (no
+   * bytes: a new, empty file). Works everywhere.
+   */
   static fromBytes(bytes, opts = {}) {
-    const data = toBytes(bytes);
-    const fn = `pf_${this.format}_open_bytes`;
-    return HandleFile.#openWith(this, null, (abi, e, out) =>
-      abi.withStaged([data], (dp, dl) => e[fn](dp, dl, opts.writable ? 1 : 0, out)));
+    return openBytes(this.polyfmt, this, bytes, opts, only(this));
+  }
+
+  /** The Abi this file's handle belongs to (for the subclass's verbs). */
+  get [ABI]() {
+    return this.#abi;
+  }
+
+  /** The library handle (for the raw exports). */
+  get handle() {
+    return this.#h;
+  }
+
+  /** True once close() was called. */
+  get closed() {
+    return this.#closed;
+  }
+
+  /** The format's name ("mem8", "mmx"). */
+  get format() {
+    return this.constructor.format;
+  }
+
+  /** The file's state (pf_info): format, name, writable, recovery and the format's own fields, camelCased. */
+  info() {
+    const abi = this.#abi;
+    const h = this.#h;
+    const [op, ol] = abi.slots(2);
+    abi.check(abi.e.pf_info(h, op, ol), h);
+    return camel(abi.takeJSON(op, ol));
+  }
+
+  /** Reads everything committed and checks every checksum and rule of the format; throws naming the first bad block or chunk. */
+  verify() {
+    this.#abi.check(this.#abi.e.pf_verify(this.#h), this.#h);
+  }
+
+  /**
+   * A file opened read-only from a path moves to what writers committed
+   * since; returns the generation (MMX) or the block count (MEM8).
+   */
+  refresh() {
+    const abi = this.#abi;
+    const h = this.#h;
+    const [out] = abi.slots(1);
+    abi.check(abi.e.pf_refresh(h, out), h);
+    return Number(abi.u64(out));
+  }
+
+  /** The image of a file held in memory (PF_EBADARG for a file on disk). */
+  toBytes() {
+    const abi = this.#abi;
+    const h = this.#h;
+    const [op, ol] = abi.slots(2);
+    abi.check(abi.e.pf_bytes(h, op, ol), h);
+    return abi.take([op, ol])[0];
+  }
+
+  /**
+   * Closes the handle; a writer commits what is pending first (where the
+   * format has transactions). A second close does nothing; other calls
+   * then fail with PF_EBADHANDLE.
+   */
+  close() {
+    if (this.#closed) return;
+    this.#closed = true;
+    finalizer.unregister(this);
+    closeHandle(this.#abi, this.#h);
+  }
+
+  [dispose]() {
+    this.close();
   }
 }
 

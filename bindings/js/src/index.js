@@ -2,7 +2,7 @@
 // See index.d.ts for the documented surface and README.md for usage.
 
 export { load, defaultWasmURL } from './loader.js';
-export { Polyfmt } from './polyfmt.js';
+export { Polyfmt, open, detectFormat as detect } from './polyfmt.js';
 export { Mem8File, Mem8Block } from './mem8.js';
 export { MmxFile } from './mmx.js';
 export { WasiShim, WasiExit } from './wasi-shim.js';

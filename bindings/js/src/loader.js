@@ -4,7 +4,7 @@
 // compiled module is kept: an instance that traps is replaced by a fresh
 // one (abi.js, Runtime).
 
-import { Runtime } from './abi.js';
+import { checkExports, Runtime } from './abi.js';
 import { NodeLocks } from './lock.js';
 import { newPolyfmt } from './polyfmt.js';
 import { WasiShim } from './wasi-shim.js';
@@ -59,11 +59,15 @@ async function instantiate(source, wasiMode) {
   // instantiation on their main thread); one replacing an instance that
   // trapped is made synchronously, inside the call that needs it.
   const first = prepare();
-  const runtime = new Runtime(first.start(await WebAssembly.instantiate(module, first.imports)), () => {
+  const instance = await WebAssembly.instantiate(module, first.imports);
+  checkExports(instance.exports);
+  const runtime = new Runtime(first.start(instance), () => {
     const next = prepare();
     return next.start(new WebAssembly.Instance(module, next.imports));
   }, { onDeath: (abi) => locks?.drop(abi.held.values()) });
   runtime.locks = locks;
+  // node:fs where paths work (the statics read a file's first bytes to detect its format).
+  runtime.fs = node === null ? null : node.fs;
   return newPolyfmt(runtime, host);
 }
 

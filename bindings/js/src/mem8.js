@@ -1,12 +1,11 @@
-// MEM8 (.m8) files: a class owning a pf_mem8 handle. Every method is one
+// MEM8 (.m8) files: the file class of the MEM8 format (HandleFile owns the
+// handle and its lifecycle; this adds MEM8's verbs). Every method is one
 // library call (or a few); parsing, validation and the format live in the
 // library, this file only stages arguments, decodes JSON and copies bytes.
 
-import { camel, toBytes, utf8 } from './abi.js';
+import { toBytes, utf8 } from './abi.js';
 import { PF_ECHECKSUM, PF_EFORMAT } from './errors.js';
-import { bindStatics, closeFile, dispose, HandleFile } from './handlefile.js';
-
-
+import { ABI, HandleFile } from './handlefile.js';
 
 /** One block of a MEM8 file, as the library decoded it. */
 export class Mem8Block {
@@ -42,32 +41,12 @@ export class Mem8Block {
 export class Mem8File extends HandleFile {
   static format = 'mem8';
 
-  #abi;
-  #h;
-  #closed = false;
-
-  /** @internal use create(), open() or fromBytes() */
-  constructor(key, abi, handle) {
-    super(key, abi, handle);
-    this.#abi = abi;
-    this.#h = handle;
-  }
-
-  /** The library handle (for the raw exports). */
-  get handle() {
-    return this.#h;
-  }
-
-  /** True once close() was called. */
-  get closed() {
-    return this.#closed;
-  }
 
   /** Number of blocks. */
   get count() {
-    const abi = this.#abi;
+    const abi = this[ABI];
     const out = abi.slot0();
-    abi.check(abi.e.pf_mem8_count(this.#h, out), this.#h);
+    abi.check(abi.e.pf_mem8_count(this.handle, out), this.handle);
     return Number(abi.u64(out));
   }
 
@@ -84,8 +63,8 @@ export class Mem8File extends HandleFile {
    */
   append(content, opts = {}) {
     const { importance = 0.5, token: tok, timestampUs = 0 } = opts;
-    const abi = this.#abi;
-    const h = this.#h;
+    const abi = this[ABI];
+    const h = this.handle;
     const [cp, cl] = abi.stage(typeof content === 'string' ? content : toBytes(content));
     try {
       const [tp, tl] = abi.stage(tok ?? '');
@@ -107,8 +86,8 @@ export class Mem8File extends HandleFile {
    * @returns {Mem8Block}
    */
   block(i) {
-    const abi = this.#abi;
-    const h = this.#h;
+    const abi = this[ABI];
+    const h = this.handle;
     const [jp, jl, cp, cl] = abi.slots(4);
     abi.check(abi.e.pf_mem8_block(h, BigInt(i), jp, jl, cp, cl), h);
     const [json, content] = abi.take([jp, jl], [cp, cl]);
@@ -133,8 +112,8 @@ export class Mem8File extends HandleFile {
    * @returns {number[]}
    */
   queryIndices(q = {}) {
-    const abi = this.#abi;
-    const h = this.#h;
+    const abi = this[ABI];
+    const h = this.handle;
     const [qp, ql] = abi.stage(JSON.stringify(q));
     try {
       const [op, ol] = abi.slots(2);
@@ -160,21 +139,12 @@ export class Mem8File extends HandleFile {
    * (-1: the header).
    */
   verify() {
-    const abi = this.#abi;
-    const h = this.#h;
+    const abi = this[ABI];
+    const h = this.handle;
     const [out] = abi.slots(1);
     const rc = abi.e.pf_mem8_verify(h, out);
     if (rc === PF_EFORMAT || rc === PF_ECHECKSUM) throw abi.error(rc, h, { badBlock: Number(abi.i64(out)) });
     abi.check(rc, h);
-  }
-
-  /** Header, flags, dynamic tokens and the recovery report. */
-  info() {
-    const abi = this.#abi;
-    const h = this.#h;
-    const [op, ol] = abi.slots(2);
-    abi.check(abi.e.pf_mem8_info(h, op, ol), h);
-    return camel(abi.takeJSON(op, ol));
   }
 
   /**
@@ -185,8 +155,8 @@ export class Mem8File extends HandleFile {
    * @returns {number}
    */
   importJson(data) {
-    const abi = this.#abi;
-    const h = this.#h;
+    const abi = this[ABI];
+    const h = this.handle;
     const [dp, dl] = abi.stage(typeof data === 'string' ? data : toBytes(data));
     try {
       const [out] = abi.slots(1);
@@ -200,41 +170,17 @@ export class Mem8File extends HandleFile {
 
   /** Every block as a JSON document that importJson() restores exactly. */
   exportJson() {
-    const abi = this.#abi;
-    const h = this.#h;
+    const abi = this[ABI];
+    const h = this.handle;
     const [op, ol] = abi.slots(2);
     abi.check(abi.e.pf_mem8_export_json(h, op, ol), h);
     return utf8(abi.take([op, ol])[0]);
   }
 
-  /** The image of an in-memory file (PF_EBADARG for a file on disk). */
-  toBytes() {
-    const abi = this.#abi;
-    const h = this.#h;
-    const [op, ol] = abi.slots(2);
-    abi.check(abi.e.pf_mem8_bytes(h, op, ol), h);
-    return abi.take([op, ol])[0];
-  }
-
   /** Flushes to stable storage (for files opened with noSync). */
   sync() {
-    const abi = this.#abi;
-    abi.check(abi.e.pf_mem8_sync(this.#h), this.#h);
-  }
-
-  /** Closes the handle. A second close does nothing; other calls then fail with PF_EBADHANDLE. */
-  close() {
-    if (this.#closed) return;
-    this.#closed = true;
-    closeFile(this, this.#abi, this.#h);
-  }
-
-  [dispose]() {
-    this.close();
+    const abi = this[ABI];
+    abi.check(abi.e.pf_mem8_sync(this.handle), this.handle);
   }
 }
 
-/** Mem8File whose statics use pf. */
-export function bindMem8File(pf) {
-  return bindStatics(Mem8File, pf);
-}

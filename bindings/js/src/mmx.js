@@ -1,4 +1,5 @@
-// MMX (.mmx) files: a class owning a pf_mmx handle. Chunks cross the ABI in
+// MMX (.mmx) files: the file class of the MMX format (HandleFile owns the
+// handle and its lifecycle; this adds MMX's verbs). Chunks cross the ABI in
 // the library's flat form (a JSON description plus one data buffer holding
 // the chunk's arrays at offsets); this file turns TypedArrays into that form
 // and back. Parsing, validation, compression and checksums live in the
@@ -13,38 +14,22 @@
 
 import { camel, toBytes, utf8 } from './abi.js';
 import { PF_EBADARG, PF_EINTERNAL, PolyfmtError } from './errors.js';
-import { bindStatics, closeFile, dispose, HandleFile } from './handlefile.js';
-
-
-
-/** Float16Array where the runtime has one (recent browsers; Node ≥ 24 behind no flag). */
-const Float16 = typeof globalThis.Float16Array === 'function' ? globalThis.Float16Array : null;
+import { DTYPES as DTYPE_TABLE } from './exports.gen.js';
+import { ABI, HandleFile } from './handlefile.js';
 
 /** True on the (rare) big-endian host: TypedArrays then need byte swapping. */
 const bigEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 0;
 
 /**
- * Every dtype: its item size, the TypedArray a read returns (null: raw
- * little-endian bytes in a Uint8Array), and the TypedArrays a write also
+ * Every dtype (the library's table): its item size, the TypedArray a read
+ * returns (null: raw little-endian bytes in a Uint8Array, also for float16
+ * where the runtime has no Float16Array), and the TypedArrays a write also
  * accepts for it besides a Uint8Array of raw bytes.
  */
-const DTYPES = {
-  bool: { size: 1, array: Uint8Array, accepts: ['Uint8Array'] },
-  int8: { size: 1, array: Int8Array, accepts: ['Int8Array'] },
-  int16: { size: 2, array: Int16Array, accepts: ['Int16Array'] },
-  int32: { size: 4, array: Int32Array, accepts: ['Int32Array'] },
-  int64: { size: 8, array: BigInt64Array, accepts: ['BigInt64Array'] },
-  uint8: { size: 1, array: Uint8Array, accepts: ['Uint8Array', 'Uint8ClampedArray'] },
-  uint16: { size: 2, array: Uint16Array, accepts: ['Uint16Array'] },
-  uint32: { size: 4, array: Uint32Array, accepts: ['Uint32Array'] },
-  uint64: { size: 8, array: BigUint64Array, accepts: ['BigUint64Array'] },
-  float16: { size: 2, array: Float16, accepts: ['Float16Array', 'Uint16Array'] },
-  bfloat16: { size: 2, array: null, accepts: ['Uint16Array'] },
-  float32: { size: 4, array: Float32Array, accepts: ['Float32Array'] },
-  float64: { size: 8, array: Float64Array, accepts: ['Float64Array'] },
-  complex64: { size: 8, array: null, accepts: ['Float32Array'] },
-  complex128: { size: 16, array: null, accepts: ['Float64Array'] },
-};
+const DTYPES = Object.fromEntries(Object.entries(DTYPE_TABLE).map(([name, d]) => {
+  const array = d.array === null ? undefined : globalThis[d.array];
+  return [name, { size: d.size, array: typeof array === 'function' ? array : null, accepts: d.accepts }];
+}));
 
 /** The dtype a TypedArray means when no dtype is given. */
 const INFERRED = {
@@ -163,31 +148,11 @@ function meshArray(v, Kind, key) {
 export class MmxFile extends HandleFile {
   static format = 'mmx';
 
-  #abi;
-  #h;
-  #closed = false;
-
-  /** @internal use create(), open() or fromBytes() */
-  constructor(key, abi, handle) {
-    super(key, abi, handle);
-    this.#abi = abi;
-    this.#h = handle;
-  }
-
-  /** The library handle (for the raw exports). */
-  get handle() {
-    return this.#h;
-  }
-
-  /** True once close() was called. */
-  get closed() {
-    return this.#closed;
-  }
 
   /** Calls fn(namePtr, nameLen) with name staged, then frees it. */
   #withName(name, fn) {
     if (typeof name !== 'string') throw new TypeError('polyfmt: a chunk name must be a string');
-    const abi = this.#abi;
+    const abi = this[ABI];
     const [np, nl] = abi.stage(name);
     try {
       return fn(np, nl);
@@ -198,8 +163,8 @@ export class MmxFile extends HandleFile {
 
   /** pf_mmx_write with a description object and data staged at (dp, dl). */
   #writeStaged(name, desc, dp, dl) {
-    const abi = this.#abi;
-    const h = this.#h;
+    const abi = this[ABI];
+    const h = this.handle;
     this.#withName(name, (np, nl) => {
       const [jp, jl] = abi.stage(JSON.stringify(desc));
       try {
@@ -212,7 +177,7 @@ export class MmxFile extends HandleFile {
 
   /** pf_mmx_write with data bytes copied into linear memory for the call. */
   #write(name, desc, data) {
-    const abi = this.#abi;
+    const abi = this[ABI];
     const [dp, dl] = abi.stage(data);
     try {
       this.#writeStaged(name, desc, dp, dl);
@@ -228,8 +193,8 @@ export class MmxFile extends HandleFile {
    * copied and freed.
    */
   #readWith(fn, whole) {
-    const abi = this.#abi;
-    const h = this.#h;
+    const abi = this[ABI];
+    const h = this.handle;
     const [jp, jl, dp, dl, bp] = abi.slots(5);
     abi.check(fn(jp, jl, dp, dl, bp), h);
     const borrowed = abi.i32(bp) !== 0;
@@ -249,8 +214,8 @@ export class MmxFile extends HandleFile {
   }
 
   #read(name, whole = false) {
-    const abi = this.#abi;
-    const h = this.#h;
+    const abi = this[ABI];
+    const h = this.handle;
     return this.#withName(name, (np, nl) => this.#readWith((jp, jl, dp, dl, bp) => abi.e.pf_mmx_read(h, np, nl, jp, jl, dp, dl, bp), whole));
   }
 
@@ -326,7 +291,7 @@ export class MmxFile extends HandleFile {
     }
     const desc = { chunk_type: 'Mesh', arrays, ...common };
     if (mesh.materials != null) desc.value = { materials: mesh.materials };
-    const abi = this.#abi;
+    const abi = this[ABI];
     const dp = size > 0 ? abi.alloc(size) : 0;
     try {
       for (const [key, a] of parts) {
@@ -436,8 +401,8 @@ export class MmxFile extends HandleFile {
    * @param {number | bigint} end
    */
   readRows(name, start, end) {
-    const abi = this.#abi;
-    const h = this.#h;
+    const abi = this[ABI];
+    const h = this.handle;
     const s = BigInt.asUintN(64, BigInt(start));
     const e = BigInt.asUintN(64, BigInt(end));
     const { desc, arrays } = this.#withName(name, (np, nl) =>
@@ -452,8 +417,8 @@ export class MmxFile extends HandleFile {
    * @param {string} [prefix]
    */
   list(prefix = '') {
-    const abi = this.#abi;
-    const h = this.#h;
+    const abi = this[ABI];
+    const h = this.handle;
     return this.#withName(prefix, (pp, pl) => {
       const [op, ol] = abi.slots(2);
       abi.check(abi.e.pf_mmx_list(h, pp, pl, op, ol), h);
@@ -461,88 +426,33 @@ export class MmxFile extends HandleFile {
     });
   }
 
-  /** Generation, pending writes, dead bytes, the header and the recovery report. */
-  info() {
-    const abi = this.#abi;
-    const h = this.#h;
-    const [op, ol] = abi.slots(2);
-    abi.check(abi.e.pf_mmx_info(h, op, ol), h);
-    return camel(abi.takeJSON(op, ol));
-  }
-
   /**
    * Deletes name at the next commit (PF_ENOTFOUND if there is none).
    * @param {string} name
    */
   delete(name) {
-    const abi = this.#abi;
-    const h = this.#h;
+    const abi = this[ABI];
+    const h = this.handle;
     this.#withName(name, (np, nl) => abi.check(abi.e.pf_mmx_delete(h, np, nl), h));
   }
 
   /** Makes every write and delete since the last commit visible at once. */
   commit() {
-    const abi = this.#abi;
-    abi.check(abi.e.pf_mmx_commit(this.#h), this.#h);
+    const abi = this[ABI];
+    abi.check(abi.e.pf_mmx_commit(this.handle), this.handle);
   }
 
   /** Discards every write and delete since the last commit. */
   rollback() {
-    const abi = this.#abi;
-    abi.check(abi.e.pf_mmx_rollback(this.#h), this.#h);
+    const abi = this[ABI];
+    abi.check(abi.e.pf_mmx_rollback(this.handle), this.handle);
   }
 
   /** Commits, then rewrites the file with only the live chunks. */
   compact() {
-    const abi = this.#abi;
-    abi.check(abi.e.pf_mmx_compact(this.#h), this.#h);
+    const abi = this[ABI];
+    abi.check(abi.e.pf_mmx_compact(this.handle), this.handle);
   }
-
-  /** A read-only file moves to the newest commit; returns its generation. */
-  refresh() {
-    const abi = this.#abi;
-    const h = this.#h;
-    const [out] = abi.slots(1);
-    abi.check(abi.e.pf_mmx_refresh(h, out), h);
-    return Number(abi.u64(out));
-  }
-
-  /** Checks every chunk's SHA-256 and payload; throws naming the first bad chunk. */
-  verify() {
-    const abi = this.#abi;
-    abi.check(abi.e.pf_mmx_verify(this.#h), this.#h);
-  }
-
-  /**
-   * The image of a file held in memory as its bytes stand (PF_EBADARG for a
-   * file on disk); uncommitted writes are a torn tail in it: commit() first.
-   */
-  toBytes() {
-    const abi = this.#abi;
-    const h = this.#h;
-    const [op, ol] = abi.slots(2);
-    abi.check(abi.e.pf_mmx_bytes(h, op, ol), h);
-    return abi.take([op, ol])[0];
-  }
-
-  /**
-   * Closes the handle, committing pending writes first. A second close does
-   * nothing; other calls then fail with PF_EBADHANDLE.
-   */
-  close() {
-    if (this.#closed) return;
-    this.#closed = true;
-    closeFile(this, this.#abi, this.#h);
-  }
-
-  [dispose]() {
-    this.close();
-  }
-}
-
-/** MmxFile whose statics use pf. */
-export function bindMmxFile(pf) {
-  return bindStatics(MmxFile, pf);
 }
 
 // For the tests: byte swapping runs only on big-endian hosts.

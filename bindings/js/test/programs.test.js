@@ -1,12 +1,13 @@
-// The programs beside the package: examples/js/mem8_read.mjs and
-// bench/abi_node.mjs, run as a user runs them.
+// The programs beside the package: examples/js/mem8_read.mjs,
+// examples/js/open.mjs and bench/abi_node.mjs, run as a user runs them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
-import { manifest, repoRoot, vectorsDir } from './helpers.js';
+import { manifest, repoRoot, tempDir, vectorsDir } from './helpers.js';
 
 const run = promisify(execFile);
 const example = join(repoRoot, 'examples/js/mem8_read.mjs');
@@ -62,4 +63,33 @@ test('bench/abi_node.mjs runs', async () => {
   for (const name of ['raw pf_version(out)', 'raw pf_mem8_count(h, out)', 'Mem8File.count']) {
     assert.match(stdout, new RegExp(`^${name.replace(/[()]/g, '\\$&')}\\s+\\d+\\.\\d\\s+\\d+\\.\\d`, 'm'));
   }
+});
+
+test('open prints the format and info of files of any format, whatever their names', async (t) => {
+  const open = join(repoRoot, 'examples/js/open.mjs');
+  const m8 = join(vectorsDir, 'three_blocks_fixed_ts.m8');
+  const mmx = join(repoRoot, 'core/testdata/mmx/all_types.mmx');
+  const disguised = join(tempDir(t), 'really_mmx.m8');
+  copyFileSync(mmx, disguised);
+  const { code, stdout, stderr } = await node([open, m8, mmx, disguised]);
+  assert.equal(code, 0, stderr);
+  const lines = stdout.split('\n');
+  assert.ok(lines.includes(`${m8}: mem8 (Mem8File)`), stdout);
+  assert.ok(lines.includes(`${mmx}: mmx (MmxFile)`), stdout);
+  assert.ok(lines.includes(`${disguised}: mmx (MmxFile)`), stdout);
+  assert.match(stdout, /"format": "mem8",\n {2}"name": ".*three_blocks_fixed_ts\.m8"/);
+  assert.match(stdout, /"blockCount": 3/);
+  assert.equal(lines.filter((l) => l === 'verify: ok').length, 3);
+});
+
+test('open reports unknown and bad files, and its usage', async () => {
+  const open = join(repoRoot, 'examples/js/open.mjs');
+  const bad = await node([open, join(vectorsDir, 'bad_magic.m8'), join(vectorsDir, 'broken_chain.m8')]);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /bad_magic\.m8: PF_EFORMAT: .*is not a file polyfmt knows \(first bytes 4d 45 4d 39\)/);
+  assert.match(bad.stdout, /broken_chain\.m8: mem8 \(Mem8File\)/);
+  assert.match(bad.stdout, /^verify: PF_ECHECKSUM: /m);
+  const usage = await node([open]);
+  assert.equal(usage.code, 2);
+  assert.match(usage.stderr, /usage:/);
 });

@@ -38,8 +38,13 @@ function fake(ctl) {
       dv().setUint32(out, 0x000102, true);
       return 0;
     },
-    pf_mmx_open_bytes: (_dp, _dl, _w, out) => {
+    pf_detect: (_dp, _dl, out) => {
+      dv().setInt32(out, 2, true); // PF_FORMAT_MMX
+      return 0;
+    },
+    pf_open_bytes: (_dp, _dl, _w, _op, _ol, out, outFormat) => {
       dv().setUint32(out, nextHandle++, true);
+      dv().setInt32(outFormat, 2, true);
       return 0;
     },
     pf_mmx_list: (_h, _pp, _pl, op, ol) => {

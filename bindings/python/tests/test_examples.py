@@ -19,10 +19,10 @@ def run(repo_root: Path, script: str, args: List[str], cwd: Path) -> subprocess.
 
 
 def test_examples_are_all_covered(repo_root: Path) -> None:
-    # Every example is run by a test: the MEM8 ones here, the MMX ones in
-    # test_mmx_examples.py.
+    # Every example is run by a test: the MEM8 ones and open.py here, the
+    # MMX ones in test_mmx_examples.py.
     found = sorted(p.name for p in (repo_root / "examples" / "python").glob("*.py"))
-    assert found == ["mem8_read.py", "mem8_write.py", "mmx_read.py", "mmx_write.py"]
+    assert found == ["mem8_read.py", "mem8_write.py", "mmx_read.py", "mmx_write.py", "open.py"]
 
 
 def test_write_then_read(repo_root: Path, tmp_path: Path) -> None:
@@ -67,3 +67,27 @@ def test_read_bad_file_fails_with_code_name(repo_root: Path, mem8_vectors: Path,
     r = run(repo_root, "mem8_read.py", [str(mem8_vectors / "bad_magic.m8")], tmp_path)
     assert r.returncode == 1
     assert "PF_EFORMAT" in r.stderr
+
+
+def test_open_prints_format_and_info_of_any_file(repo_root: Path, mem8_vectors: Path, tmp_path: Path) -> None:
+    m8 = mem8_vectors / "three_blocks_fixed_ts.m8"
+    mmx = repo_root / "core" / "testdata" / "mmx" / "all_types.mmx"
+    disguised = tmp_path / "really_mmx.m8"  # the name does not matter, the first bytes do
+    disguised.write_bytes(mmx.read_bytes())
+    r = run(repo_root, "open.py", [str(m8), str(mmx), str(disguised)], tmp_path)
+    assert r.returncode == 0, r.stderr
+    out = r.stdout
+    assert f"{m8}: MEM8 (polyfmt.mem8.File)\n" in out
+    assert f"{mmx}: MMX (polyfmt.mmx.File)\n" in out
+    assert f"{disguised}: MMX (polyfmt.mmx.File)\n" in out
+    assert '"block_count": 3,' in out and '"format": "mem8",' in out and '"format": "mmx",' in out
+    assert out.count("verify: ok") == 3
+
+
+def test_open_reports_unknown_and_bad_files(repo_root: Path, mem8_vectors: Path, tmp_path: Path) -> None:
+    r = run(repo_root, "open.py", [str(mem8_vectors / "bad_magic.m8"), str(mem8_vectors / "broken_chain.m8")], tmp_path)
+    assert r.returncode == 1
+    assert "bad_magic.m8 is not a file polyfmt knows (first bytes 4d 45 4d 39) [PF_EFORMAT]" in r.stderr
+    assert "broken_chain.m8: MEM8" in r.stdout and "[PF_ECHECKSUM]" in r.stdout
+    usage = run(repo_root, "open.py", [], tmp_path)
+    assert usage.returncode == 2 and "usage" in usage.stderr

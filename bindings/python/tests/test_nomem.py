@@ -61,10 +61,12 @@ def run(script: str, *args: str) -> subprocess.CompletedProcess:
 
 
 def test_copy_of_image_that_does_not_fit() -> None:
-    # from_bytes copies the image into library memory before anything else.
+    # from_bytes copies the image into library memory before anything else
+    # but the detection of its format from the first bytes.
     p = run(
         """
-        image = mmap.mmap(-1, 512 * MiB)  # zeros, never touched
+        image = mmap.mmap(-1, 512 * MiB)  # zeros, never touched but the first page
+        image[:4] = b"MMX\\0"  # the format is detected before the copy
         limit(256 * MiB)
         try:
             mmx.File.from_bytes(image)

@@ -1,8 +1,8 @@
 // Compiled (not run) by test/types.test.js with tsc --strict: the public
 // declarations must type-check the way a TypeScript user writes against them.
 import {
-  load, Mem8File, MmxFile, PolyfmtError, PF_ELIMIT, PF_ELOCKED, PF_ENOMEM, PF_ENOTFOUND, codeName,
-  type Mem8Block, type Mem8Info, type MmxChunk, type MmxEntry, type MmxInfo, type MmxRows, type MmxFlat, type MmxTypedArray,
+  load, open, detect, Mem8File, MmxFile, PolyfmtError, PF_ELIMIT, PF_ELOCKED, PF_ENOMEM, PF_ENOTFOUND, codeName,
+  type Mem8Block, type Mem8Info, type PolyfmtFile, type FormatName, type MmxChunk, type MmxEntry, type MmxInfo, type MmxRows, type MmxFlat, type MmxTypedArray,
 } from 'polyfmt';
 
 async function main(bytes: Uint8Array): Promise<number> {
@@ -102,3 +102,25 @@ async function lockedWriter(path: string): Promise<MmxFile | null> {
   }
 }
 void lockedWriter;
+
+async function anyFormat(bytes: Uint8Array): Promise<string> {
+  const pf = await load();
+  const name: FormatName = pf.detect(bytes);
+  using f: PolyfmtFile = pf.open(bytes, { writable: false, verify: 'on_open' });
+  const n: number = f.refresh();
+  f.verify();
+  const image: Uint8Array = f.toBytes();
+  if (f.format === 'mmx') {
+    const entries: MmxEntry[] = f.list();
+    const info: MmxInfo = f.info();
+    console.log(entries.length, info.generation);
+  } else {
+    const info: Mem8Info = f.info();
+    console.log(f.count, info.format);
+  }
+  const M: typeof MmxFile = pf.fileClass('mmx');
+  const id: 2 = M.formatId;
+  using g = open('file.m8', { writable: true });
+  return `${name} ${detect(image)} ${n} ${id} ${g.format}`;
+}
+void anyFormat;

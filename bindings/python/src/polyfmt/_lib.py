@@ -28,7 +28,7 @@ Only one Go runtime can live in a process, so load one libpolyfmt.so only.
 Pointer conventions of the table: input buffers are ``c_char_p`` (Python
 ``bytes`` are passed without a copy, borrowed for the call), except bulk
 data that may come from numpy or another buffer (``pf_mmx_write``,
-``pf_mmx_open_bytes``), which is ``c_void_p`` so that the wrapper can pass
+``pf_open_bytes``), which is ``c_void_p`` so that the wrapper can pass
 the buffer's own address without first copying it into ``bytes``. Buffers
 the library returns come back through ``POINTER(c_void_p)`` out-parameters,
 so the wrappers get a plain address to copy or view and then hand to

@@ -13,9 +13,9 @@ expect: :class:`BadArgumentError` and :class:`BadHandleError` are
 
 from __future__ import annotations
 
-from typing import Dict, Optional, Type
+from typing import Dict, Optional, Tuple, Type
 
-from . import _lib
+from . import _generated, _lib
 
 __all__ = [
     "PolyfmtError",
@@ -36,21 +36,13 @@ __all__ = [
     "errstr",
 ]
 
-CODE_NAMES: Dict[int, str] = {
-    0: "PF_OK",
-    10: "PF_EFORMAT",
-    11: "PF_ECHECKSUM",
-    12: "PF_EUNSUPPORTED",
-    13: "PF_ELIMIT",
-    20: "PF_ENOTFOUND",
-    21: "PF_EBADARG",
-    22: "PF_EBADHANDLE",
-    23: "PF_ELOCKED",
-    30: "PF_EIO",
-    31: "PF_ENOMEM",
-    99: "PF_EINTERNAL",
-}
-"""The pinned status codes of polyfmt.h by number."""
+CODE_NAMES: Dict[int, str] = {code: name for name, code in _generated.CODES.items()}
+"""The pinned status codes of polyfmt.h by number (generated from the export spec)."""
+
+
+def _code(name: str) -> Tuple[int, str]:
+    """(number, name) of a status code, from the generated table."""
+    return _generated.CODES[name], name
 
 
 def _name_of(code: int) -> str:
@@ -85,69 +77,69 @@ class PolyfmtError(Exception):
 
 
 class FormatError(PolyfmtError):
-    """PF_EFORMAT (10): the input is malformed."""
+    """PF_EFORMAT: the input is malformed."""
 
-    code, code_name = 10, "PF_EFORMAT"
+    code, code_name = _code("PF_EFORMAT")
 
 
 class ChecksumError(PolyfmtError):
-    """PF_ECHECKSUM (11): a checksum or hash does not match."""
+    """PF_ECHECKSUM: a checksum or hash does not match."""
 
-    code, code_name = 11, "PF_ECHECKSUM"
+    code, code_name = _code("PF_ECHECKSUM")
 
 
 class UnsupportedError(PolyfmtError):
-    """PF_EUNSUPPORTED (12): well-formed, but uses what this build does not support."""
+    """PF_EUNSUPPORTED: well-formed, but uses what this build does not support."""
 
-    code, code_name = 12, "PF_EUNSUPPORTED"
+    code, code_name = _code("PF_EUNSUPPORTED")
 
 
 class LimitError(PolyfmtError):
-    """PF_ELIMIT (13): a configured limit was exceeded."""
+    """PF_ELIMIT: a configured limit was exceeded."""
 
-    code, code_name = 13, "PF_ELIMIT"
+    code, code_name = _code("PF_ELIMIT")
 
 
 class NotFoundError(PolyfmtError):
-    """PF_ENOTFOUND (20): no such file, block or item."""
+    """PF_ENOTFOUND: no such file, block or item."""
 
-    code, code_name = 20, "PF_ENOTFOUND"
+    code, code_name = _code("PF_ENOTFOUND")
 
 
 class BadArgumentError(PolyfmtError, ValueError):
-    """PF_EBADARG (21): an argument is invalid."""
+    """PF_EBADARG: an argument is invalid."""
 
-    code, code_name = 21, "PF_EBADARG"
+    code, code_name = _code("PF_EBADARG")
 
 
 class BadHandleError(PolyfmtError, ValueError):
-    """PF_EBADHANDLE (22): the handle is unknown or already closed."""
+    """PF_EBADHANDLE: the handle is unknown or already closed."""
 
-    code, code_name = 22, "PF_EBADHANDLE"
+    code, code_name = _code("PF_EBADHANDLE")
 
 
 class LockedError(PolyfmtError):
-    """PF_ELOCKED (23): another writer holds the file."""
+    """PF_ELOCKED: another writer holds the file."""
 
-    code, code_name = 23, "PF_ELOCKED"
+    code, code_name = _code("PF_ELOCKED")
 
 
 class PolyfmtIOError(PolyfmtError, OSError):
-    """PF_EIO (30): the operating system reported an I/O error."""
+    """PF_EIO: the operating system reported an I/O error."""
 
-    code, code_name = 30, "PF_EIO"
+    code, code_name = _code("PF_EIO")
 
 
 class NoMemoryError(PolyfmtError):
-    """PF_ENOMEM (31): an allocation failed."""
+    """PF_ENOMEM: an allocation failed."""
 
-    code, code_name = 31, "PF_ENOMEM"
+    code, code_name = _code("PF_ENOMEM")
 
 
 class InternalError(PolyfmtError):
-    """PF_EINTERNAL (99): a bug in polyfmt (a recovered panic)."""
+    """PF_EINTERNAL: a bug in polyfmt (a recovered panic)."""
 
-    code, code_name = 99, "PF_EINTERNAL"
+    code, code_name = _code("PF_EINTERNAL")
 
 
 _BY_CODE: Dict[int, Type[PolyfmtError]] = {

@@ -24,23 +24,19 @@ from __future__ import annotations
 
 import json
 import operator
-import weakref
-from ctypes import byref, c_int64, c_size_t, c_uint32, c_uint64, c_void_p
+from ctypes import byref, c_int64, c_size_t, c_uint64, c_void_p
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from os import PathLike, fsencode
-from types import TracebackType
-from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Type, Union
+from typing import Any, Iterable, Iterator, List, Mapping, Optional, Union
 
-from . import _lib
+from . import _file, _lib
 from ._calls import encode_text, free, options_json, take
-from .errors import NotFoundError, check
+from ._file import StrPath
+from .errors import NotFoundError
 
 __all__ = ["Block", "File"]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-
-StrPath = Union[str, "PathLike[str]", bytes]
 
 
 @dataclass(frozen=True)
@@ -80,26 +76,20 @@ class Block:
         return _EPOCH + timedelta(microseconds=self.timestamp)
 
 
-def _close_handle(handle: int) -> int:
-    """Finalizer body: closes handle, returns the status (never raises)."""
-    try:
-        return int(_lib.lib().pf_close(handle))
-    except Exception:  # library unloadable at interpreter exit or after fork
-        return 0
-
-
-class File:
+class File(_file.File):
     """An open MEM8 file, in memory or on disk, owning one library handle.
 
-    Create instances with :meth:`create`, :meth:`open` or :meth:`from_bytes`.
+    Create instances with :meth:`create`, :meth:`open` or :meth:`from_bytes`
+    (or :func:`polyfmt.open`). Handle lifetime, :attr:`info`,
+    :attr:`recovery`, :meth:`refresh` and :meth:`to_bytes` are those of
+    :class:`polyfmt.File`. :attr:`info` is::
+
+        {"format", "name", "writable", "version", "flags", "flag_names", "block_count",
+         "identity_freq", "temporal_phase", "crc32", "tokens",
+         "recovery": {"clean", "header_blocks", "dropped_bytes", "reason", "repaired"}}
     """
 
-    def __init__(self, handle: int, name: str) -> None:
-        """Wraps an open handle (use the class methods instead)."""
-        self._handle = handle
-        self._name = name
-        self._closed = False
-        self._finalizer = weakref.finalize(self, _close_handle, handle)
+    format = "mem8"
 
     # ---- opening -----------------------------------------------------------
 
@@ -122,7 +112,6 @@ class File:
         ``options`` is passed to the library as further option keys;
         unknown keys raise :class:`~polyfmt.errors.BadArgumentError`.
         """
-        p = b"" if path is None else fsencode(path)
         o = options_json(
             identity_freq=identity_freq,
             temporal_phase=temporal_phase,
@@ -130,9 +119,7 @@ class File:
             no_sync=no_sync or None,
             options=options,
         )
-        h = c_uint32()
-        check(_lib.lib().pf_mem8_create(p, len(p), o or None, len(o), byref(h)), 0)
-        return cls(h.value, "<memory>" if path is None else p.decode("utf-8", errors="replace"))
+        return cls._create(path, o)
 
     @classmethod
     def open(
@@ -149,62 +136,10 @@ class File:
         Read-only (the default) memory-maps it and ignores a torn tail, which
         :attr:`recovery` reports; ``writable=True`` takes the writer lock
         (:class:`~polyfmt.errors.LockedError` if another writer holds it) and
-        repairs a torn tail. ``max_blocks`` refuses larger files.
+        repairs a torn tail. ``max_blocks`` refuses larger files. A file of
+        another format is a :class:`~polyfmt.errors.FormatError`.
         """
-        p = fsencode(path)
-        o = options_json(no_sync=no_sync or None, max_blocks=max_blocks, options=options)
-        h = c_uint32()
-        check(_lib.lib().pf_mem8_open(p, len(p), int(bool(writable)), o or None, len(o), byref(h)), 0)
-        return cls(h.value, p.decode("utf-8", errors="replace"))
-
-    @classmethod
-    def from_bytes(cls, data: Union[bytes, bytearray, memoryview], writable: bool = False) -> File:
-        """Opens a copy of an in-memory image, read-only or appendable (see :meth:`to_bytes`)."""
-        b = bytes(data)
-        h = c_uint32()
-        check(_lib.lib().pf_mem8_open_bytes(b, len(b), int(bool(writable)), byref(h)), 0)
-        return cls(h.value, "<memory>")
-
-    # ---- lifetime ----------------------------------------------------------
-
-    def close(self) -> None:
-        """Closes the handle. Closing again is a no-op; any other use afterwards raises BadHandleError."""
-        if self._closed:
-            return
-        self._closed = True
-        rc = self._finalizer()  # runs _close_handle once, detaches the finalizer
-        if rc:
-            check(rc, 0)
-
-    @property
-    def closed(self) -> bool:
-        """True once :meth:`close` was called."""
-        return self._closed
-
-    def __enter__(self) -> File:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: Optional[Type[BaseException]],
-        exc: Optional[BaseException],
-        tb: Optional[TracebackType],
-    ) -> None:
-        self.close()
-
-    def __repr__(self) -> str:
-        state = "closed" if self._closed else f"handle={self._handle}"
-        return f"<polyfmt.mem8.File {self._name!r} {state}>"
-
-    @property
-    def name(self) -> str:
-        """The path the file was opened with, or ``"<memory>"``."""
-        return self._name
-
-    @property
-    def handle(self) -> int:
-        """The library handle (for use with :mod:`polyfmt._lib` directly)."""
-        return self._handle
+        return cls._open(path, writable, options_json(no_sync=no_sync or None, max_blocks=max_blocks, options=options))
 
     # ---- writing -----------------------------------------------------------
 
@@ -226,10 +161,7 @@ class File:
         c = encode_text(content)
         t = encode_text(token)
         out = c_uint64()
-        rc = _lib.lib().pf_mem8_append(
-            self._handle, c, len(c), float(importance), t or None, len(t), int(timestamp_us), byref(out)
-        )
-        check(rc, self._handle)
+        self._call("pf_mem8_append", c, len(c), float(importance), t or None, len(t), int(timestamp_us), byref(out))
         return out.value
 
     def import_json(self, data: Union[bytes, str]) -> int:
@@ -244,19 +176,19 @@ class File:
         """
         b = encode_text(data)
         out = c_uint64()
-        check(_lib.lib().pf_mem8_import_json(self._handle, b, len(b), byref(out)), self._handle)
+        self._call("pf_mem8_import_json", b, len(b), byref(out))
         return out.value
 
     def sync(self) -> None:
         """Flushes to stable storage (for files opened with ``no_sync``)."""
-        check(_lib.lib().pf_mem8_sync(self._handle), self._handle)
+        self._call("pf_mem8_sync")
 
     # ---- reading -----------------------------------------------------------
 
     def count(self) -> int:
         """Number of blocks."""
         out = c_uint64()
-        check(_lib.lib().pf_mem8_count(self._handle, byref(out)), self._handle)
+        self._call("pf_mem8_count", byref(out))
         return out.value
 
     def __len__(self) -> int:
@@ -266,10 +198,7 @@ class File:
         rec, rec_len = c_void_p(), c_size_t()
         content, content_len = c_void_p(), c_size_t()
         try:
-            rc = _lib.lib().pf_mem8_block(
-                self._handle, index, byref(rec), byref(rec_len), byref(content), byref(content_len)
-            )
-            check(rc, self._handle)
+            self._call("pf_mem8_block", index, byref(rec), byref(rec_len), byref(content), byref(content_len))
             d = json.loads(take(rec, rec_len))
             data = take(content, content_len)
         finally:
@@ -318,12 +247,7 @@ class File:
         """
         kw = [keywords] if isinstance(keywords, str) else list(keywords)
         q = json.dumps({"keywords": kw, "fill": fill, "max": max}).encode("utf-8")
-        out, out_len = c_void_p(), c_size_t()
-        try:
-            check(_lib.lib().pf_mem8_query(self._handle, q, len(q), byref(out), byref(out_len)), self._handle)
-            indices: List[int] = json.loads(take(out, out_len))
-        finally:
-            free(out)
+        indices: List[int] = json.loads(self._buffer("pf_mem8_query", q, len(q)))
         return [self._block(i) for i in indices]
 
     def verify(self) -> None:
@@ -335,38 +259,8 @@ class File:
         """
         bad = c_int64(-1)
         rc = _lib.lib().pf_mem8_verify(self._handle, byref(bad))
-        check(rc, self._handle, bad_block=bad.value)
-
-    def _buffer_result(self, fn_name: str) -> bytes:
-        out, out_len = c_void_p(), c_size_t()
-        try:
-            fn = getattr(_lib.lib(), fn_name)
-            check(fn(self._handle, byref(out), byref(out_len)), self._handle)
-            return take(out, out_len)
-        finally:
-            free(out)
-
-    @property
-    def info(self) -> Dict[str, Any]:
-        """Header, flags, dynamic tokens and recovery report (pf_mem8_info)::
-
-        {"name", "writable", "version", "flags", "flag_names", "block_count",
-         "identity_freq", "temporal_phase", "crc32", "tokens",
-         "recovery": {"clean", "header_blocks", "dropped_bytes", "reason", "repaired"}}
-        """
-        doc: Dict[str, Any] = json.loads(self._buffer_result("pf_mem8_info"))
-        return doc
-
-    @property
-    def recovery(self) -> Dict[str, Any]:
-        """What open found past the committed blocks: ``info["recovery"]``."""
-        rec: Dict[str, Any] = self.info["recovery"]
-        return rec
+        self._check(rc, bad_block=bad.value)
 
     def export_json(self) -> bytes:
         """Every block as a JSON document that :meth:`import_json` restores exactly."""
-        return self._buffer_result("pf_mem8_export_json")
-
-    def to_bytes(self) -> bytes:
-        """The image of an in-memory file (BadArgumentError for a file on disk)."""
-        return self._buffer_result("pf_mem8_bytes")
+        return self._buffer("pf_mem8_export_json")

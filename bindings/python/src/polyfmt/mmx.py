@@ -46,24 +46,20 @@ the latest when it is garbage collected, by a finalizer).
 
 from __future__ import annotations
 
-import gc
 import json
 import operator
-import threading
 import weakref
-from contextlib import contextmanager
-from ctypes import byref, c_int32, c_size_t, c_uint32, c_uint64, c_void_p
+from ctypes import byref, c_int32, c_size_t, c_void_p
 from dataclasses import dataclass, field, fields
 from datetime import datetime
-from os import PathLike, fsencode
-from types import TracebackType
-from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence as SequenceT, Tuple, Type, Union
+from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence as SequenceT, Tuple, Union
 
 import numpy as np
 
-from . import _lib
+from . import _file, _generated, _lib
 from ._calls import compact_json, encode_text, free, options_json, take
-from .errors import BadArgumentError, InternalError, NotFoundError, UnsupportedError, check
+from ._file import StrPath
+from .errors import BadArgumentError, InternalError, NotFoundError, UnsupportedError
 
 __all__ = [
     "DTYPES",
@@ -78,33 +74,14 @@ __all__ = [
     "Text",
 ]
 
-StrPath = Union[str, "PathLike[str]", bytes]
-BytesLike = Union[bytes, bytearray, memoryview, np.ndarray]
-
-DTYPES: Tuple[str, ...] = (
-    "bool",
-    "int8",
-    "int16",
-    "int32",
-    "int64",
-    "uint8",
-    "uint16",
-    "uint32",
-    "uint64",
-    "float16",
-    "bfloat16",
-    "float32",
-    "float64",
-    "complex64",
-    "complex128",
-)
-"""The dtype names MMX stores (numpy's names)."""
+DTYPES: Tuple[str, ...] = tuple(name for name, _ in _generated.DTYPES)
+"""The dtype names MMX stores (numpy's names), from the library's table."""
 
 # Stored little-endian; bfloat16 is handled apart (numpy has no such type).
 _LE: Dict[str, np.dtype] = {n: np.dtype(n).newbyteorder("<") for n in DTYPES if n != "bfloat16"}
 
-# Python spellings of the codecs -> the names in the directory.
-_CODECS = {"none": "None", "lz4": "Lz4", "zlib": "Zlib", "zstd": "Zstd"}
+# Python spellings of the codecs ("zstd") -> the names in the directory ("Zstd").
+_CODECS = {name.lower(): name for name in _generated.CODECS}
 
 # Keys of a write description that the wrapper fills in itself.
 _RESERVED = frozenset({"chunk_type", "dtype", "shape", "value", "arrays"})
@@ -287,22 +264,6 @@ class _Region:
         self.keep = keep
 
 
-def _close_handle(handle: int, views: List[weakref.ref[_Region]]) -> int:
-    """Finalizer body: closes handle, returns the status (never raises).
-
-    While views of the file's memory are alive (possible only at
-    interpreter exit, when finalizers run for objects still reachable), the
-    handle is left open: unmapping would pull the memory from under them,
-    and the process is ending anyway.
-    """
-    if any(r() is not None for r in views):
-        return 0
-    try:
-        return int(_lib.lib().pf_close(handle))
-    except Exception:  # library unloadable at interpreter exit or after fork
-        return 0
-
-
 # ---- arguments --------------------------------------------------------------------
 
 
@@ -386,23 +347,25 @@ def _timestamp(ts: Union[str, datetime, None]) -> str:
 # ---- the file -----------------------------------------------------------------------
 
 
-class File:
+class File(_file.File):
     """An open MMX file, in memory or on disk, owning one library handle.
 
-    Create instances with :meth:`create`, :meth:`open` or :meth:`from_bytes`.
+    Create instances with :meth:`create`, :meth:`open` or :meth:`from_bytes`
+    (or :func:`polyfmt.open`). Handle lifetime, :meth:`verify`,
+    :meth:`refresh` and :meth:`to_bytes` are those of :class:`polyfmt.File`:
+    closing commits what is pending (call :meth:`rollback` first to drop
+    it), and raises :class:`BufferError` while zero-copy arrays over the
+    file's memory are alive. :meth:`from_bytes` read-only lends raw arrays
+    as views of the library's copy, as with a mapped file; ``to_bytes``
+    returns the image as its bytes stand (commit first). :attr:`info` is::
+
+        {"format", "name", "writable", "generation", "pending", "dead_bytes",
+         "header": {"version", "file_id", "created", "creator", "model_uuid",
+                    "modality_summary", "total_chunks", "file_size", "directory"},
+         "recovery": {"clean", "reason", "dropped_bytes", "repaired"}}
     """
 
-    def __init__(self, handle: int, name: str, *, mapped: bool = False) -> None:
-        """Wraps an open handle (use the class methods instead)."""
-        self._handle = handle
-        self._name = name
-        self._mapped = mapped  # read-only by path: refresh() replaces the mapping
-        self._closed = False
-        self._cond = threading.Condition()
-        self._inflight = 0  # reads that may hand out views, running now
-        self._exclusives = 0  # closes and refreshes waiting for them (new reads wait)
-        self._views: List[weakref.ref[_Region]] = []  # views of the file's memory handed out
-        self._finalizer = weakref.finalize(self, _close_handle, handle, self._views)
+    format = "mmx"
 
     # ---- opening -----------------------------------------------------------
 
@@ -427,11 +390,8 @@ class File:
         never) and the ratio (default 1) × the live bytes); unknown keys raise
         :class:`~polyfmt.errors.BadArgumentError`.
         """
-        p = b"" if path is None else fsencode(path)
         o = options_json(creator=creator or None, model_uuid=model_uuid, no_sync=no_sync or None, options=options)
-        h = c_uint32()
-        check(_lib.lib().pf_mmx_create(p, len(p), o or None, len(o), byref(h)), 0)
-        return cls(h.value, "<memory>" if path is None else p.decode("utf-8", errors="replace"))
+        return cls._create(path, o)
 
     @classmethod
     def open(
@@ -453,7 +413,8 @@ class File:
         without a copy) and ignores a torn tail, which :attr:`recovery`
         reports; ``writable=True`` takes the writer lock
         (:class:`~polyfmt.errors.LockedError` if another writer holds it)
-        and repairs a torn tail. Files written by MorphNet open read-only.
+        and repairs a torn tail. Files written by MorphNet open read-only. A
+        file of another format is a :class:`~polyfmt.errors.FormatError`.
 
         ``verify``: when chunk checksums are checked, ``"on_read"`` (a
         chunk's first full read), ``"on_open"`` or ``"never"``.
@@ -464,7 +425,6 @@ class File:
         :class:`~polyfmt.errors.LimitError` when it is read; raise the limit
         for a file you trust (zstd of all-zero data expands about 9000:1).
         """
-        p = fsencode(path)
         o = options_json(
             verify=verify,
             no_sync=no_sync or None,
@@ -474,107 +434,7 @@ class File:
             max_json_bytes=max_json_bytes,
             options=options,
         )
-        h = c_uint32()
-        check(_lib.lib().pf_mmx_open(p, len(p), int(bool(writable)), o or None, len(o), byref(h)), 0)
-        return cls(h.value, p.decode("utf-8", errors="replace"), mapped=not writable)
-
-    @classmethod
-    def from_bytes(cls, data: BytesLike, writable: bool = False) -> File:
-        """Opens a copy of an image (see :meth:`to_bytes`).
-
-        Read-only (the default): raw arrays are then views of the library's
-        copy, as with a mapped file. ``writable=True``: an in-memory file
-        that can be written and committed. ``data`` is read in place (no
-        intermediate ``bytes`` copy) when it supports the buffer protocol.
-        """
-        buf = np.frombuffer(data, dtype=np.uint8) if not isinstance(data, np.ndarray) else data
-        buf = np.asarray(buf.reshape(-1).view(np.uint8), order="C")
-        h = c_uint32()
-        check(_lib.lib().pf_mmx_open_bytes(buf.ctypes.data, buf.nbytes, int(bool(writable)), byref(h)), 0)
-        return cls(h.value, "<memory>")
-
-    # ---- lifetime ----------------------------------------------------------
-
-    @contextmanager
-    def _exclusive(self) -> Iterator[None]:
-        """Holds the lock with no read under way (no view is being handed out meanwhile)."""
-        with self._cond:
-            self._exclusives += 1
-            try:
-                while self._inflight:
-                    self._cond.wait()
-                yield
-            finally:
-                self._exclusives -= 1
-                self._cond.notify_all()
-
-    def _live_views(self) -> int:
-        self._views[:] = [r for r in self._views if r() is not None]
-        return len(self._views)
-
-    def _no_views(self, doing: str) -> None:
-        """Raises BufferError while views of the file's memory exist (lock held)."""
-        if self._live_views():
-            gc.collect()  # arrays caught in reference cycles are not really alive
-            n = self._live_views()
-            if n:
-                raise BufferError(
-                    f"cannot {doing} {self._name!r}: {n} array{'s' if n != 1 else ''} over its memory "
-                    f"(zero-copy reads) {'are' if n != 1 else 'is'} still alive; delete {'them' if n != 1 else 'it'} "
-                    "or keep .copy()"
-                )
-
-    def close(self) -> None:
-        """Closes the handle, committing pending writes (call :meth:`rollback` first to drop them).
-
-        Raises :class:`BufferError` while zero-copy arrays over the file's
-        memory are alive (the file stays open). Closing again is a no-op;
-        any other use afterwards raises BadHandleError.
-        """
-        with self._exclusive():
-            if self._closed:
-                return
-            self._no_views("close")
-            self._closed = True
-            rc = self._finalizer()  # runs _close_handle once, detaches the finalizer
-        if rc:
-            check(rc, 0)
-
-    @property
-    def closed(self) -> bool:
-        """True once :meth:`close` succeeded."""
-        return self._closed
-
-    def __enter__(self) -> File:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: Optional[Type[BaseException]],
-        exc: Optional[BaseException],
-        tb: Optional[TracebackType],
-    ) -> None:
-        if exc is None:
-            self.close()
-            return
-        try:  # an exception is on its way: do not hide it behind a BufferError
-            self.close()
-        except BufferError:
-            pass  # the views outlive the block: the finalizer closes the file after them
-
-    def __repr__(self) -> str:
-        state = "closed" if self._closed else f"handle={self._handle}"
-        return f"<polyfmt.mmx.File {self._name!r} {state}>"
-
-    @property
-    def name(self) -> str:
-        """The path the file was opened with, or ``"<memory>"``."""
-        return self._name
-
-    @property
-    def handle(self) -> int:
-        """The library handle (for use with :mod:`polyfmt._lib` directly)."""
-        return self._handle
+        return cls._open(path, writable, o)
 
     # ---- writing -----------------------------------------------------------
 
@@ -582,10 +442,9 @@ class File:
         nm = encode_text(name)
         d = compact_json(desc)
         if data is None:
-            rc = _lib.lib().pf_mmx_write(self._handle, nm, len(nm), d, len(d), None, 0)
+            self._call("pf_mmx_write", nm, len(nm), d, len(d), None, 0)
         else:  # the array's own memory, borrowed for the call
-            rc = _lib.lib().pf_mmx_write(self._handle, nm, len(nm), d, len(d), data.ctypes.data, data.nbytes)
-        check(rc, self._handle)
+            self._call("pf_mmx_write", nm, len(nm), d, len(d), data.ctypes.data, data.nbytes)
 
     def write_tensor(
         self,
@@ -774,7 +633,7 @@ class File:
     def delete(self, name: str) -> None:
         """Deletes ``name`` at the next commit (NotFoundError if there is none)."""
         nm = encode_text(name)
-        check(_lib.lib().pf_mmx_delete(self._handle, nm, len(nm)), self._handle)
+        self._call("pf_mmx_delete", nm, len(nm))
 
     def __delitem__(self, name: str) -> None:
         try:
@@ -784,50 +643,24 @@ class File:
 
     def commit(self) -> None:
         """Makes every write and delete since the last commit visible at once."""
-        check(_lib.lib().pf_mmx_commit(self._handle), self._handle)
+        self._call("pf_mmx_commit")
 
     def rollback(self) -> None:
         """Discards every write and delete since the last commit."""
-        check(_lib.lib().pf_mmx_rollback(self._handle), self._handle)
+        self._call("pf_mmx_rollback")
 
     def compact(self) -> None:
         """Commits, then rewrites the file with only its live chunks."""
-        check(_lib.lib().pf_mmx_compact(self._handle), self._handle)
+        self._call("pf_mmx_compact")
 
     # ---- reading -----------------------------------------------------------
-
-    def refresh(self) -> int:
-        """Moves a read-only file to the newest commit; returns its generation.
-
-        A file mapped from a path is mapped anew, so this raises
-        :class:`BufferError` while zero-copy arrays over it are alive.
-        """
-        out = c_uint64()
-        with self._exclusive():
-            if self._mapped and not self._closed:
-                self._no_views("refresh")
-            rc = _lib.lib().pf_mmx_refresh(self._handle, byref(out))
-        check(rc, self._handle)
-        return out.value
-
-    def verify(self) -> None:
-        """Checks every chunk's SHA-256 and decodes every payload.
-
-        Raises :class:`~polyfmt.errors.ChecksumError`,
-        :class:`~polyfmt.errors.FormatError` … whose message names the chunk.
-        """
-        check(_lib.lib().pf_mmx_verify(self._handle), self._handle)
 
     def _read_flat(self, name: str, rows: Optional[Tuple[int, int]] = None) -> Chunk:
         nm = encode_text(name)
         js, js_len = c_void_p(), c_size_t()
         data, data_len, borrowed = c_void_p(), c_size_t(), c_int32(0)
         L = _lib.lib()
-        with self._cond:
-            while self._exclusives:  # a close or refresh is waiting for the reads under way
-                self._cond.wait()
-            self._inflight += 1
-        try:
+        with self._reading():  # a close or refresh waits for it
             if rows is None:
                 rc = L.pf_mmx_read(
                     self._handle, nm, len(nm), byref(js), byref(js_len), byref(data), byref(data_len), byref(borrowed)
@@ -839,7 +672,7 @@ class File:
                 )  # fmt: skip
             lent = rc == 0 and borrowed.value == 1
             try:
-                check(rc, self._handle)
+                self._check(rc)
                 doc = json.loads(take(js, js_len))
             except BaseException:
                 if lent:
@@ -849,10 +682,6 @@ class File:
                 raise
             free(js)
             return self._chunk(doc, data.value or 0, data_len.value, lent)
-        finally:
-            with self._cond:
-                self._inflight -= 1
-                self._cond.notify_all()
 
     def _chunk(self, doc: Dict[str, Any], addr: int, size: int, lent: bool) -> Chunk:
         """Arrays over the returned data: views of the file (lent) or of a buffer freed with its last array."""
@@ -872,7 +701,7 @@ class File:
             else:
                 region = _Region(addr + off, nbytes, lent, keep)
                 if lent:
-                    self._views.append(weakref.ref(region))
+                    self._lend(region)
                 flat = np.asarray(region)
             arrays[key] = flat.view(dt).reshape(shape)
         return Chunk(Entry.from_json(doc["entry"]), doc.get("value"), arrays, dtypes, lent)
@@ -945,12 +774,7 @@ class File:
         A writer sees its uncommitted writes and deletes.
         """
         p = encode_text(prefix)
-        out, out_len = c_void_p(), c_size_t()
-        try:
-            check(_lib.lib().pf_mmx_list(self._handle, p, len(p), byref(out), byref(out_len)), self._handle)
-            doc = json.loads(take(out, out_len))
-        finally:
-            free(out)
+        doc = json.loads(self._buffer("pf_mmx_list", p, len(p)))
         return [Entry.from_json(d) for d in doc]
 
     def keys(self) -> List[str]:
@@ -968,27 +792,6 @@ class File:
             return False
         return any(e.name == name for e in self.list(name))
 
-    def _buffer_result(self, fn_name: str) -> bytes:
-        out, out_len = c_void_p(), c_size_t()
-        try:
-            fn = getattr(_lib.lib(), fn_name)
-            check(fn(self._handle, byref(out), byref(out_len)), self._handle)
-            return take(out, out_len)
-        finally:
-            free(out)
-
-    @property
-    def info(self) -> Dict[str, Any]:
-        """The file's state (pf_mmx_info)::
-
-        {"name", "writable", "generation", "pending", "dead_bytes",
-         "header": {"version", "file_id", "created", "creator", "model_uuid",
-                    "modality_summary", "total_chunks", "file_size", "directory"},
-         "recovery": {"clean", "reason", "dropped_bytes", "repaired"}}
-        """
-        doc: Dict[str, Any] = json.loads(self._buffer_result("pf_mmx_info"))
-        return doc
-
     @property
     def generation(self) -> int:
         """The number of the commit this file shows (0: none yet)."""
@@ -999,16 +802,6 @@ class File:
         """The header as of the last commit: ``info["header"]``."""
         h: Dict[str, Any] = self.info["header"]
         return h
-
-    @property
-    def recovery(self) -> Dict[str, Any]:
-        """What open found past the last commit: ``info["recovery"]``."""
-        r: Dict[str, Any] = self.info["recovery"]
-        return r
-
-    def to_bytes(self) -> bytes:
-        """The image of an in-memory file (BadArgumentError for a file on disk)."""
-        return self._buffer_result("pf_mmx_bytes")
 
 
 class TensorRows:
