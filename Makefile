@@ -54,7 +54,7 @@ EX_BINS := $(BUILD)/mem8_c $(BUILD)/mem8_cpp $(BUILD)/mem8_c_asan $(BUILD)/mem8_
 examples: $(EX_BINS)
 
 $(BUILD)/open_c_asan: examples/c/open.c $(LIB)
-	$(CC) $(EX_CFLAGS) $(SANITIZE) $< $(EX_LDFLAGS) -o $@
+	@echo "build $@" && $(CC) $(EX_CFLAGS) $(SANITIZE) $< $(EX_LDFLAGS) -o $@
 
 $(BUILD)/mem8_c: examples/c/mem8.c $(LIB)
 	@echo "build $@" && $(CC) $(EX_CFLAGS) $< $(EX_LDFLAGS) -o $@

@@ -52,13 +52,13 @@ func pf_create(format C.int32_t, path *C.char, pathLen C.size_t, optsJSON *C.cha
 }
 
 //export pf_open
-func pf_open(path *C.char, pathLen C.size_t, writable C.int32_t, optsJSON *C.char, optsLen C.size_t, outHandle *C.uint32_t, outFormat *C.int32_t) C.int32_t {
-	return C.int32_t(ffi.Open(abi, unsafe.Pointer(path), uint64(pathLen), int32(writable), unsafe.Pointer(optsJSON), uint64(optsLen), unsafe.Pointer(outHandle), unsafe.Pointer(outFormat)))
+func pf_open(format C.int32_t, path *C.char, pathLen C.size_t, writable C.int32_t, optsJSON *C.char, optsLen C.size_t, outHandle *C.uint32_t, outFormat *C.int32_t) C.int32_t {
+	return C.int32_t(ffi.Open(abi, int32(format), unsafe.Pointer(path), uint64(pathLen), int32(writable), unsafe.Pointer(optsJSON), uint64(optsLen), unsafe.Pointer(outHandle), unsafe.Pointer(outFormat)))
 }
 
 //export pf_open_bytes
-func pf_open_bytes(data *C.uint8_t, len C.size_t, writable C.int32_t, optsJSON *C.char, optsLen C.size_t, outHandle *C.uint32_t, outFormat *C.int32_t) C.int32_t {
-	return C.int32_t(ffi.OpenBytes(abi, unsafe.Pointer(data), uint64(len), int32(writable), unsafe.Pointer(optsJSON), uint64(optsLen), unsafe.Pointer(outHandle), unsafe.Pointer(outFormat)))
+func pf_open_bytes(format C.int32_t, data *C.uint8_t, len C.size_t, writable C.int32_t, optsJSON *C.char, optsLen C.size_t, outHandle *C.uint32_t, outFormat *C.int32_t) C.int32_t {
+	return C.int32_t(ffi.OpenBytes(abi, int32(format), unsafe.Pointer(data), uint64(len), int32(writable), unsafe.Pointer(optsJSON), uint64(optsLen), unsafe.Pointer(outHandle), unsafe.Pointer(outFormat)))
 }
 
 //export pf_format

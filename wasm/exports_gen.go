@@ -53,13 +53,13 @@ func pf_create(format int32, path unsafe.Pointer, pathLen uint32, optsJSON unsaf
 }
 
 //go:wasmexport pf_open
-func pf_open(path unsafe.Pointer, pathLen uint32, writable int32, optsJSON unsafe.Pointer, optsLen uint32, outHandle unsafe.Pointer, outFormat unsafe.Pointer) int32 {
-	return ffi.Open(abi, path, uint64(pathLen), writable, optsJSON, uint64(optsLen), outHandle, outFormat)
+func pf_open(format int32, path unsafe.Pointer, pathLen uint32, writable int32, optsJSON unsafe.Pointer, optsLen uint32, outHandle unsafe.Pointer, outFormat unsafe.Pointer) int32 {
+	return ffi.Open(abi, format, path, uint64(pathLen), writable, optsJSON, uint64(optsLen), outHandle, outFormat)
 }
 
 //go:wasmexport pf_open_bytes
-func pf_open_bytes(data unsafe.Pointer, len uint32, writable int32, optsJSON unsafe.Pointer, optsLen uint32, outHandle unsafe.Pointer, outFormat unsafe.Pointer) int32 {
-	return ffi.OpenBytes(abi, data, uint64(len), writable, optsJSON, uint64(optsLen), outHandle, outFormat)
+func pf_open_bytes(format int32, data unsafe.Pointer, len uint32, writable int32, optsJSON unsafe.Pointer, optsLen uint32, outHandle unsafe.Pointer, outFormat unsafe.Pointer) int32 {
+	return ffi.OpenBytes(abi, format, data, uint64(len), writable, optsJSON, uint64(optsLen), outHandle, outFormat)
 }
 
 //go:wasmexport pf_format

@@ -38,7 +38,7 @@ func TestLifecycleExportsInModule(t *testing.T) {
 		if rc := g.rc("pf_detect", p, n, uint64(slots)); rc != 0 || int32(g.u32(slots)) != fm.ID {
 			t.Fatalf("%s: pf_detect %d, format %d", fm.Name, rc, g.u32(slots))
 		}
-		if rc := g.rc("pf_open_bytes", p, n, 0, 0, 0, uint64(slots), uint64(slots+4)); rc != 0 || int32(g.u32(slots+4)) != fm.ID {
+		if rc := g.rc("pf_open_bytes", 0, p, n, 0, 0, 0, uint64(slots), uint64(slots+4)); rc != 0 || int32(g.u32(slots+4)) != fm.ID {
 			t.Fatalf("%s: pf_open_bytes %d %s", fm.Name, rc, g.errmsg(0))
 		}
 		h := g.u32(slots)
@@ -55,7 +55,7 @@ func TestLifecycleExportsInModule(t *testing.T) {
 		g.rc("pf_close", uint64(h))
 
 		pp, pn := g.put([]byte("/data/" + name))
-		if rc := g.rc("pf_open", pp, pn, 0, 0, 0, uint64(slots), uint64(slots+4)); rc != 0 || int32(g.u32(slots+4)) != fm.ID {
+		if rc := g.rc("pf_open", 0, pp, pn, 0, 0, 0, uint64(slots), uint64(slots+4)); rc != 0 || int32(g.u32(slots+4)) != fm.ID {
 			t.Fatalf("%s: pf_open %d %s", fm.Name, rc, g.errmsg(0))
 		}
 		h = g.u32(slots)
@@ -69,7 +69,7 @@ func TestLifecycleExportsInModule(t *testing.T) {
 	}
 	junk, jn := g.put([]byte("PK\x03\x04 a zip, not ours"))
 	slots := g.alloc(8)
-	if rc := g.rc("pf_open_bytes", junk, jn, 0, 0, 0, uint64(slots), 0); rc != int32(errcode.Format) {
+	if rc := g.rc("pf_open_bytes", 0, junk, jn, 0, 0, 0, uint64(slots), 0); rc != int32(errcode.Format) {
 		t.Fatalf("unknown bytes: %d", rc)
 	}
 }

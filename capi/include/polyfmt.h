@@ -143,18 +143,21 @@ int32_t pf_detect(const uint8_t *data, size_t len, int32_t *out_format);
  * creates a file in memory; pf_bytes returns its image. */
 int32_t pf_create(int32_t format, const char *path, size_t path_len, const char *opts_json, size_t opts_len, uint32_t *out_handle);
 
-/* Opens path, whatever its format (detected from its first bytes;
- * *out_format says which, and may be NULL): read-only (writable 0,
- * memory-mapped; a torn tail is ignored and reported by pf_info) or for
- * writing (1: takes the writer lock, PF_ELOCKED if taken; repairs a torn
- * tail). Options that shape a new file (create's) are PF_EBADARG here. */
-int32_t pf_open(const char *path, size_t path_len, int32_t writable, const char *opts_json, size_t opts_len, uint32_t *out_handle, int32_t *out_format);
+/* Opens path as format (a PF_FORMAT_*), or whatever its format is when
+ * format is 0 (detected from its first bytes; *out_format says which, and
+ * may be NULL): read-only (writable 0, memory-mapped; a torn tail is ignored
+ * and reported by pf_info) or for writing (1: takes the writer lock,
+ * PF_ELOCKED if taken; repairs a torn tail). A file of another format than
+ * a nonzero format asks is PF_EFORMAT, with that format's reason. Options
+ * that shape a new file (create's) are PF_EBADARG here. */
+int32_t pf_open(int32_t format, const char *path, size_t path_len, int32_t writable, const char *opts_json, size_t opts_len, uint32_t *out_handle, int32_t *out_format);
 
-/* Opens a copy of a file image, its format detected: read-only (0; MMX
- * lends raw chunks as views of the copy) or writable in memory (1;
- * pf_bytes returns the new image). Writable with no bytes is PF_EBADARG
- * here (there is no format to detect: use pf_create with an empty path). */
-int32_t pf_open_bytes(const uint8_t *data, size_t len, int32_t writable, const char *opts_json, size_t opts_len, uint32_t *out_handle, int32_t *out_format);
+/* Opens a copy of a file image as format, or (format 0) whatever its
+ * first bytes say it is: read-only (0; MMX lends raw chunks as views of the
+ * copy) or writable in memory (1; pf_bytes returns the new image). Writable
+ * with no bytes is a new, empty file of format (PF_EBADARG with format 0:
+ * there is nothing to detect); read-only with no bytes is PF_EFORMAT. */
+int32_t pf_open_bytes(int32_t format, const uint8_t *data, size_t len, int32_t writable, const char *opts_json, size_t opts_len, uint32_t *out_handle, int32_t *out_format);
 
 /* The format of the file behind handle (a PF_FORMAT_*). */
 int32_t pf_format(uint32_t handle, int32_t *out_format);

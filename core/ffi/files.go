@@ -117,6 +117,11 @@ func formatAndOptions(want int32, opts unsafe.Pointer, optsLen uint64, detect fu
 	return fm, o, err
 }
 
+// notFormat is the error for a file of format is opened as want.
+func notFormat(name string, is, want *format.Format) error {
+	return errcode.New("ffi", errcode.ErrFormat, "%s is a %s file, not %s (pf_open with format 0 opens a file of any format)", name, is.Title, want.Title)
+}
+
 // opened is the handle object of a file just opened as fm, whose format it
 // reports through outFormat (may be NULL).
 func opened(f format.File, fm *format.Format, outFormat unsafe.Pointer, release func()) *fileHandle {
@@ -125,8 +130,8 @@ func opened(f format.File, fm *format.Format, outFormat unsafe.Pointer, release 
 }
 
 // open is pf_open: path read-only (writable 0, memory-mapped) or for
-// writing (1: writer lock, torn tail repaired), its format detected from
-// its first bytes (and required to be want, unless want is 0).
+// writing (1: writer lock, torn tail repaired), opened as format want, or
+// (want 0) as the format its first bytes say.
 func open(a *ABI, want int32, path unsafe.Pointer, pathLen uint64, writable int32, opts unsafe.Pointer, optsLen uint64, outH, outFormat unsafe.Pointer) int32 {
 	return newHandle(a, outH, func() (*fileHandle, error) {
 		p, w, err := openArgs(path, pathLen, writable)
@@ -137,6 +142,13 @@ func open(a *ABI, want int32, path unsafe.Pointer, pathLen uint64, writable int3
 		if err != nil {
 			return nil, err
 		}
+		if want != 0 {
+			// A file another format claims is refused before it is opened
+			// (a writable open would lock it and repair its tail as fm).
+			if other, derr := format.DetectFile(p); derr == nil && other != fm {
+				return nil, notFormat(p, other, fm)
+			}
+		}
 		f, err := fm.Open(p, w, o)
 		if err != nil {
 			return nil, err
@@ -146,8 +158,8 @@ func open(a *ABI, want int32, path unsafe.Pointer, pathLen uint64, writable int3
 }
 
 // openBytes is pf_open_bytes: a file over a copy of data, read-only or
-// (writable 1) changeable in memory; writable with no data is a new file of
-// format want. The read-only copy is in host memory, allocated before
+// (writable 1) changeable in memory, as format want or (want 0) the format
+// its first bytes say; writable with no data is a new file of format want. The read-only copy is in host memory, allocated before
 // anything else, so an image the host cannot hold is PF_ENOMEM before the
 // Go heap has grown by it.
 func openBytes(a *ABI, want int32, data unsafe.Pointer, n uint64, writable int32, opts unsafe.Pointer, optsLen uint64, outH, outFormat unsafe.Pointer) int32 {
@@ -161,16 +173,21 @@ func openBytes(a *ABI, want int32, data unsafe.Pointer, n uint64, writable int32
 			return nil, err
 		}
 		fm, o, err := formatAndOptions(want, opts, optsLen, func() (*format.Format, error) {
-			if len(b) == 0 {
-				return nil, errcode.New("ffi", errcode.ErrBadArg, "no bytes to open, so no format to detect (pf_create with an empty path makes a new file in memory)")
-			}
-			if fm := format.Detect(b); fm != nil {
+			switch fm := format.Detect(b); {
+			case fm != nil:
 				return fm, nil
+			case len(b) == 0 && w:
+				return nil, errcode.New("ffi", errcode.ErrBadArg, "no bytes and no format: a new file needs a format (pf_create with an empty path, or pf_open_bytes with a PF_FORMAT_*)")
+			case len(b) == 0:
+				return nil, errcode.New("ffi", errcode.ErrFormat, "no bytes: an empty image is not a file of any format")
 			}
 			return nil, format.Unknown("the bytes", b)
 		})
 		if err != nil {
 			return nil, err
+		}
+		if other := format.Detect(b); want != 0 && other != nil && other != fm {
+			return nil, notFormat("the bytes", other, fm)
 		}
 		if w {
 			f, err := fm.OpenBytes(b, true, o)

@@ -35,7 +35,7 @@ func TestLifecycleExportsEveryFormat(t *testing.T) {
 			}
 
 			got = -1
-			if rc := Open(a, pp, pn, 0, nil, 0, unsafe.Pointer(&h), unsafe.Pointer(&got)); rc != 0 || got != fm.ID {
+			if rc := Open(a, 0, pp, pn, 0, nil, 0, unsafe.Pointer(&h), unsafe.Pointer(&got)); rc != 0 || got != fm.ID {
 				t.Fatalf("pf_open: %d, format %d %s", rc, got, cstr(ErrMsg(a, 0)))
 			}
 			var js unsafe.Pointer
@@ -97,7 +97,7 @@ func TestLifecycleExportsEveryFormat(t *testing.T) {
 			}
 			for _, w := range []int32{0, 1} {
 				got = -1
-				if rc := OpenBytes(a, img, n, w, nil, 0, unsafe.Pointer(&h), unsafe.Pointer(&got)); rc != 0 || got != fm.ID {
+				if rc := OpenBytes(a, 0, img, n, w, nil, 0, unsafe.Pointer(&h), unsafe.Pointer(&got)); rc != 0 || got != fm.ID {
 					t.Fatalf("pf_open_bytes writable=%d: %d, format %d %s", w, rc, got, cstr(ErrMsg(a, 0)))
 				}
 				Close(a, h)
@@ -122,9 +122,9 @@ func TestLifecycleExportErrors(t *testing.T) {
 	for name, rc := range map[string]int32{
 		"pf_create with format 0":              Create(a, 0, nil, 0, nil, 0, unsafe.Pointer(&h)),
 		"pf_create with an unknown format":     Create(a, 99, nil, 0, nil, 0, unsafe.Pointer(&h)),
-		"pf_open_bytes of no bytes, writable":  OpenBytes(a, nil, 0, 1, nil, 0, unsafe.Pointer(&h), nil),
-		"pf_open_bytes with writable 2":        OpenBytes(a, junk, jn, 2, nil, 0, unsafe.Pointer(&h), nil),
-		"pf_open of an empty path":             Open(a, nil, 0, 0, nil, 0, unsafe.Pointer(&h), nil),
+		"pf_open_bytes of no bytes, writable":  OpenBytes(a, 0, nil, 0, 1, nil, 0, unsafe.Pointer(&h), nil),
+		"pf_open_bytes with writable 2":        OpenBytes(a, 0, junk, jn, 2, nil, 0, unsafe.Pointer(&h), nil),
+		"pf_open of an empty path":             Open(a, 0, nil, 0, 0, nil, 0, unsafe.Pointer(&h), nil),
 		"pf_create with an unknown option key": Create(a, 1, nil, 0, unsafe.Pointer(unsafe.StringData(`{"nope":1}`)), 10, unsafe.Pointer(&h)),
 		"pf_detect with no out-parameter":      Detect(a, junk, jn, nil),
 		"pf_format of handle 12345":            FormatOf(a, 12345, unsafe.Pointer(&fmtOut)),
@@ -137,7 +137,7 @@ func TestLifecycleExportErrors(t *testing.T) {
 			t.Errorf("%s: %d, want %d", name, rc, want)
 		}
 	}
-	if rc := OpenBytes(a, junk, jn, 0, nil, 0, unsafe.Pointer(&h), nil); rc != int32(errcode.Format) {
+	if rc := OpenBytes(a, 0, junk, jn, 0, nil, 0, unsafe.Pointer(&h), nil); rc != int32(errcode.Format) {
 		t.Fatalf("unknown bytes: %d", rc)
 	}
 	if msg := cstr(ErrMsg(a, 0)); !strings.Contains(msg, "not a file polyfmt knows (first bytes 6e 6f 74 20") {
@@ -147,9 +147,34 @@ func TestLifecycleExportErrors(t *testing.T) {
 		t.Fatalf("pf_detect of junk: %d", rc)
 	}
 	missing, mn := str(filepath.Join(t.TempDir(), "missing.mmx"))
-	if rc := Open(a, missing, mn, 0, nil, 0, unsafe.Pointer(&h), nil); rc != int32(errcode.NotFound) {
+	if rc := Open(a, 0, missing, mn, 0, nil, 0, unsafe.Pointer(&h), nil); rc != int32(errcode.NotFound) {
 		t.Fatalf("pf_open of a missing file: %d", rc)
 	}
+	if rc := OpenBytes(a, 0, nil, 0, 0, nil, 0, unsafe.Pointer(&h), nil); rc != int32(errcode.Format) {
+		t.Fatalf("read-only open of no bytes: %d, want PF_EFORMAT", rc)
+	}
+	// A format asked for is the format opened: a MEM8 file opened as MMX is
+	// PF_EFORMAT saying what it is, from a path and from bytes; bytes no
+	// format claims get the asked format's own reason.
+	m8, m8n := str("../testdata/mem8/polyfmt_chain_tokens.m8")
+	mmxID := format.ByName("mmx").ID
+	if rc := Open(a, mmxID, m8, m8n, 1, nil, 0, unsafe.Pointer(&h), nil); rc != int32(errcode.Format) {
+		t.Fatalf("a MEM8 file opened as MMX: %d", rc)
+	}
+	if msg := cstr(ErrMsg(a, 0)); !strings.Contains(msg, "is a MEM8 file, not MMX") {
+		t.Fatalf("message: %q", msg)
+	}
+	if rc := OpenBytes(a, mmxID, junk, jn, 0, nil, 0, unsafe.Pointer(&h), nil); rc != int32(errcode.Format) {
+		t.Fatalf("junk opened as MMX: %d", rc)
+	}
+	if msg := cstr(ErrMsg(a, 0)); !strings.HasPrefix(msg, "mmx: ") {
+		t.Fatalf("message: %q", msg)
+	}
+	var got int32
+	if rc := OpenBytes(a, mmxID, nil, 0, 1, nil, 0, unsafe.Pointer(&h), unsafe.Pointer(&got)); rc != 0 || got != mmxID {
+		t.Fatalf("a new MMX file from no bytes: %d, format %d", rc, got)
+	}
+	Close(a, h)
 	if OpenHandles() != 0 {
 		t.Fatalf("%d handles left open", OpenHandles())
 	}

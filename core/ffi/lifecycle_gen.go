@@ -12,13 +12,13 @@ func Create(a *ABI, format int32, path unsafe.Pointer, pathLen uint64, optsJSON 
 }
 
 // Open is pf_open.
-func Open(a *ABI, path unsafe.Pointer, pathLen uint64, writable int32, optsJSON unsafe.Pointer, optsLen uint64, outHandle unsafe.Pointer, outFormat unsafe.Pointer) int32 {
-	return open(a, 0, path, pathLen, writable, optsJSON, optsLen, outHandle, outFormat)
+func Open(a *ABI, format int32, path unsafe.Pointer, pathLen uint64, writable int32, optsJSON unsafe.Pointer, optsLen uint64, outHandle unsafe.Pointer, outFormat unsafe.Pointer) int32 {
+	return open(a, format, path, pathLen, writable, optsJSON, optsLen, outHandle, outFormat)
 }
 
 // OpenBytes is pf_open_bytes.
-func OpenBytes(a *ABI, data unsafe.Pointer, len uint64, writable int32, optsJSON unsafe.Pointer, optsLen uint64, outHandle unsafe.Pointer, outFormat unsafe.Pointer) int32 {
-	return openBytes(a, 0, data, len, writable, optsJSON, optsLen, outHandle, outFormat)
+func OpenBytes(a *ABI, format int32, data unsafe.Pointer, len uint64, writable int32, optsJSON unsafe.Pointer, optsLen uint64, outHandle unsafe.Pointer, outFormat unsafe.Pointer) int32 {
+	return openBytes(a, format, data, len, writable, optsJSON, optsLen, outHandle, outFormat)
 }
 
 // Info is pf_info.

@@ -303,18 +303,21 @@ locked for writing: flock and the lock file path.lock (docs/spec/mmx.md
 §5.1), PF_ELOCKED if another writer holds it. An empty path (path_len 0)
 creates a file in memory; pf_bytes returns its image.`},
 	{Name: "pf_open", Section: "files", Impl: "open",
-		Params: ps(p("path", InText), p("writable", Flag), p2("opts_json", "opts_len", InText), p("out_handle", OutHandle), p("out_format", OutFormat)), Go: "Open",
-		Doc: `Opens path, whatever its format (detected from its first bytes;
-*out_format says which, and may be NULL): read-only (writable 0,
-memory-mapped; a torn tail is ignored and reported by pf_info) or for
-writing (1: takes the writer lock, PF_ELOCKED if taken; repairs a torn
-tail). Options that shape a new file (create's) are PF_EBADARG here.`},
+		Params: ps(p("format", FormatID), p("path", InText), p("writable", Flag), p2("opts_json", "opts_len", InText), p("out_handle", OutHandle), p("out_format", OutFormat)), Go: "Open",
+		Doc: `Opens path as format (a PF_FORMAT_*), or whatever its format is when
+format is 0 (detected from its first bytes; *out_format says which, and
+may be NULL): read-only (writable 0, memory-mapped; a torn tail is ignored
+and reported by pf_info) or for writing (1: takes the writer lock,
+PF_ELOCKED if taken; repairs a torn tail). A file of another format than
+a nonzero format asks is PF_EFORMAT, with that format's reason. Options
+that shape a new file (create's) are PF_EBADARG here.`},
 	{Name: "pf_open_bytes", Section: "files", Impl: "openBytes",
-		Params: ps(p2("data", "len", InBulk), p("writable", Flag), p2("opts_json", "opts_len", InText), p("out_handle", OutHandle), p("out_format", OutFormat)), Go: "OpenBytes",
-		Doc: `Opens a copy of a file image, its format detected: read-only (0; MMX
-lends raw chunks as views of the copy) or writable in memory (1;
-pf_bytes returns the new image). Writable with no bytes is PF_EBADARG
-here (there is no format to detect: use pf_create with an empty path).`},
+		Params: ps(p("format", FormatID), p2("data", "len", InBulk), p("writable", Flag), p2("opts_json", "opts_len", InText), p("out_handle", OutHandle), p("out_format", OutFormat)), Go: "OpenBytes",
+		Doc: `Opens a copy of a file image as format, or (format 0) whatever its
+first bytes say it is: read-only (0; MMX lends raw chunks as views of the
+copy) or writable in memory (1; pf_bytes returns the new image). Writable
+with no bytes is a new, empty file of format (PF_EBADARG with format 0:
+there is nothing to detect); read-only with no bytes is PF_EFORMAT.`},
 	{Name: "pf_format", Section: "files", Params: ps(p("handle", Handle), p("out_format", OutFormat)), Go: "FormatOf",
 		Doc: `The format of the file behind handle (a PF_FORMAT_*).`},
 	{Name: "pf_info", Section: "files", Impl: "info", Params: ps(p("handle", Handle), p2("out_json", "out_len", OutBuf)), Go: "Info",

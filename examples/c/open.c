@@ -81,7 +81,7 @@ static int show(const char *path) {
 
     uint32_t h = 0;
     int32_t format = 0;
-    rc = pf_open(path, strlen(path), 0, NULL, 0, &h, &format);
+    rc = pf_open(0, path, strlen(path), 0, NULL, 0, &h, &format);
     if (rc != PF_OK || format != detected) {
         fprintf(stderr, "FAIL pf_open %s: %s: %s (format %d, detected %d)\n", path, pf_errstr(rc), pf_errmsg(0),
                 format, detected);
@@ -108,7 +108,7 @@ static int show(const char *path) {
     }
 
     int32_t from_bytes = 0;
-    rc = pf_open_bytes(data, len, 0, NULL, 0, &h, &from_bytes);
+    rc = pf_open_bytes(0, data, len, 0, NULL, 0, &h, &from_bytes);
     if (rc != PF_OK || from_bytes != format) {
         fprintf(stderr, "FAIL pf_open_bytes %s: %s: %s\n", path, pf_errstr(rc), pf_errmsg(0));
         failed = 1;

@@ -142,32 +142,6 @@ struct VerifyResult {
     bool ok() const noexcept { return code == PF_OK; }
 };
 
-namespace detail {
-// format_of returns the format (a PF_FORMAT_*) that data starts with, or 0
-// when no format claims it.
-inline int32_t format_of(const uint8_t *data, size_t len) {
-    int32_t format = 0;
-    return pf_detect(data, len < 16 ? len : 16, &format) == PF_OK ? format : 0;
-}
-
-// file_format is format_of the first bytes of the file at path; 0 when it
-// cannot be read (the open that follows reports why).
-inline int32_t file_format(std::string_view path) {
-    std::FILE *fp = std::fopen(std::string(path).c_str(), "rb");
-    if (fp == nullptr) return 0;
-    uint8_t head[16];
-    size_t n = std::fread(head, 1, sizeof head, fp);
-    std::fclose(fp);
-    return format_of(head, n);
-}
-
-inline Error not_format(std::string_view what, const char *title, int32_t format) {
-    return Error(PF_EFORMAT, std::string("polyfmt.hpp: ") + std::string(what) + " is not a " + title +
-                                 " file (it is of format " + std::to_string(format) +
-                                 "; polyfmt::open opens any format)");
-}
-} // namespace detail
-
 // File is what every format's class derives from (CRTP: Derived is
 // Mem8File or MmxFile, Format its PF_FORMAT_*, Title its name): opening
 // through the calls of every format, refusing a file of another format
@@ -188,31 +162,24 @@ public:
     }
 
     // open opens path read-only (memory-mapped) or for writing (the writer
-    // lock; a torn tail repaired). A file of another format is PF_EFORMAT,
-    // and is not opened.
+    // lock; a torn tail repaired), as this format: a file of another format
+    // is PF_EFORMAT, and is not opened.
     static Derived open(std::string_view path, bool writable = false, std::string_view opts = {}) {
-        int32_t seen = detail::file_format(path);
-        if (seen != 0 && seen != Format) throw detail::not_format(path, Title, seen);
         uint32_t h = 0;
         int32_t format = 0;
-        check(pf_open(path.data(), path.size(), writable ? 1 : 0, opts.data(), opts.size(), &h, &format), 0);
+        check(pf_open(Format, path.data(), path.size(), writable ? 1 : 0, opts.data(), opts.size(), &h, &format), 0);
         return checked(h, format, path);
     }
 
     // open_bytes opens a copy of an image, read-only or writable in memory
-    // (writable with no bytes: a new, empty file). Bytes of another format
-    // are PF_EFORMAT.
+    // (writable with no bytes: a new, empty file), as this format. Bytes of
+    // another format are PF_EFORMAT.
     static Derived open_bytes(const std::vector<uint8_t> &image, bool writable = false, std::string_view opts = {}) {
-        if (image.empty()) {
-            if (writable) return create({}, opts);
-            int32_t none = 0;
-            check(pf_detect(nullptr, 0, &none), 0); // the library's PF_EFORMAT
-        }
-        int32_t seen = detail::format_of(image.data(), image.size());
-        if (seen != 0 && seen != Format) throw detail::not_format("the image", Title, seen);
         uint32_t h = 0;
         int32_t format = 0;
-        check(pf_open_bytes(image.data(), image.size(), writable ? 1 : 0, opts.data(), opts.size(), &h, &format), 0);
+        check(pf_open_bytes(Format, image.data(), image.size(), writable ? 1 : 0, opts.data(), opts.size(), &h,
+                            &format),
+              0);
         return checked(h, format, "the image");
     }
 
@@ -265,11 +232,14 @@ protected:
     }
 
 private:
-    // checked owns h, or closes it and throws when it is of another format
-    // (a file replaced since its first bytes were read).
+    // checked owns h, or closes it and throws when the library reports
+    // another format than the one it was asked to open (which it never does).
     static Derived checked(uint32_t h, int32_t format, std::string_view what) {
         Derived d = Derived::adopt(h);
-        if (format != Format) throw detail::not_format(what, Title, format);
+        if (format != Format) {
+            throw Error(PF_EINTERNAL, "polyfmt.hpp: " + std::string(what) + " opened as format " + std::to_string(format) +
+                                          ", not " + Title);
+        }
         return d;
     }
 };
@@ -523,7 +493,7 @@ inline int32_t detect(const uint8_t *data, size_t len) {
 inline AnyFile open(std::string_view path, bool writable = false, std::string_view opts = {}) {
     uint32_t h = 0;
     int32_t format = 0;
-    check(pf_open(path.data(), path.size(), writable ? 1 : 0, opts.data(), opts.size(), &h, &format), 0);
+    check(pf_open(0, path.data(), path.size(), writable ? 1 : 0, opts.data(), opts.size(), &h, &format), 0);
     return detail::any_file(h, format);
 }
 
@@ -532,7 +502,7 @@ inline AnyFile open(std::string_view path, bool writable = false, std::string_vi
 inline AnyFile open_bytes(const std::vector<uint8_t> &image, bool writable = false, std::string_view opts = {}) {
     uint32_t h = 0;
     int32_t format = 0;
-    check(pf_open_bytes(image.data(), image.size(), writable ? 1 : 0, opts.data(), opts.size(), &h, &format), 0);
+    check(pf_open_bytes(0, image.data(), image.size(), writable ? 1 : 0, opts.data(), opts.size(), &h, &format), 0);
     return detail::any_file(h, format);
 }
 

@@ -76,20 +76,23 @@ export interface RawExports {
    */
   pf_create(format: number, path: number, path_len: number, opts_json: number, opts_len: number, out_handle: number): number;
   /**
-   * Opens path, whatever its format (detected from its first bytes;
-   * *out_format says which, and may be NULL): read-only (writable 0,
-   * memory-mapped; a torn tail is ignored and reported by pf_info) or for
-   * writing (1: takes the writer lock, PF_ELOCKED if taken; repairs a torn
-   * tail). Options that shape a new file (create's) are PF_EBADARG here.
+   * Opens path as format (a PF_FORMAT_*), or whatever its format is when
+   * format is 0 (detected from its first bytes; *out_format says which, and
+   * may be NULL): read-only (writable 0, memory-mapped; a torn tail is ignored
+   * and reported by pf_info) or for writing (1: takes the writer lock,
+   * PF_ELOCKED if taken; repairs a torn tail). A file of another format than
+   * a nonzero format asks is PF_EFORMAT, with that format's reason. Options
+   * that shape a new file (create's) are PF_EBADARG here.
    */
-  pf_open(path: number, path_len: number, writable: number, opts_json: number, opts_len: number, out_handle: number, out_format: number): number;
+  pf_open(format: number, path: number, path_len: number, writable: number, opts_json: number, opts_len: number, out_handle: number, out_format: number): number;
   /**
-   * Opens a copy of a file image, its format detected: read-only (0; MMX
-   * lends raw chunks as views of the copy) or writable in memory (1;
-   * pf_bytes returns the new image). Writable with no bytes is PF_EBADARG
-   * here (there is no format to detect: use pf_create with an empty path).
+   * Opens a copy of a file image as format, or (format 0) whatever its
+   * first bytes say it is: read-only (0; MMX lends raw chunks as views of the
+   * copy) or writable in memory (1; pf_bytes returns the new image). Writable
+   * with no bytes is a new, empty file of format (PF_EBADARG with format 0:
+   * there is nothing to detect); read-only with no bytes is PF_EFORMAT.
    */
-  pf_open_bytes(data: number, len: number, writable: number, opts_json: number, opts_len: number, out_handle: number, out_format: number): number;
+  pf_open_bytes(format: number, data: number, len: number, writable: number, opts_json: number, opts_len: number, out_handle: number, out_format: number): number;
   /**
    * The format of the file behind handle (a PF_FORMAT_*).
    */

@@ -67,16 +67,6 @@ function readHead(fs, abs) {
   }
 }
 
-/** The first bytes of the file at abs path (Node), or null when they cannot be read (pf_open reports why). */
-function headOf(runtime, abs) {
-  if (!runtime.fs || abs === '') return null;
-  try {
-    return readHead(runtime.fs, abs);
-  } catch {
-    return null;
-  }
-}
-
 /**
  * pf_detect over the first bytes of data: the format's id, or -1 when no
  * format claims them (throw: the library's PF_EFORMAT, naming the bytes).
@@ -137,53 +127,36 @@ function openWith(pf, lockFor, classFor, fn) {
 }
 
 /**
- * Opens a file on disk, its format detected (pf_open). On a format's class
- * (cls.formatId), a file of another format is refused before it is opened
- * (pf_open would open it as that format: with the writer lock, and a torn
- * tail repaired).
+ * Opens a file on disk (pf_open): as cls's format (cls.formatId; the
+ * library refuses another format's file before opening it), or with cls
+ * null as whatever format its first bytes say.
  */
 export function openPath(pf, cls, path, opts, classFor) {
   const { writable = false, ...rest } = opts ?? {};
   const abs = absolute(path);
-  if (cls !== null) {
-    const head = headOf(runtimeOf.get(pf), abs);
-    if (head !== null) expect(cls, runtimeOf.get(pf).abi, head, path);
-  }
+  const want = cls === null ? 0 : cls.formatId;
   return openWith(pf, writable && abs !== '' ? abs : null, classFor, (abi, e, out, fo) =>
-    abi.withStaged([abs, optionsJSON(rest)], (pp, pl, op, ol) => e.pf_open(pp, pl, writable ? 1 : 0, op, ol, out, fo)));
+    abi.withStaged([abs, optionsJSON(rest)], (pp, pl, op, ol) => e.pf_open(want, pp, pl, writable ? 1 : 0, op, ol, out, fo)));
 }
 
 /**
- * Opens a copy of a file image, its format detected (pf_open_bytes). On a
- * format's class, bytes of another format are refused, no bytes are a new
- * file when writable (pf_create in memory) and PF_EFORMAT otherwise; with
- * no class, the library refuses no bytes (there is no format to detect).
+ * Opens a copy of a file image (pf_open_bytes): as cls's format, where no
+ * bytes are a new file when writable and PF_EFORMAT otherwise, or with cls
+ * null as whatever format its first bytes say (no bytes: PF_EBADARG when
+ * writable, there being no format to create, else PF_EFORMAT).
  */
 export function openBytes(pf, cls, bytes, opts, classFor) {
   const { writable = false, ...rest } = opts ?? {};
   const data = toBytes(bytes);
-  if (cls !== null) {
-    const abi = runtimeOf.get(pf).abi;
-    if (data.length === 0) {
-      if (writable) return createIn(pf, cls, '', rest);
-      detectId(abi, data); // throws the library's PF_EFORMAT
-    }
-    expect(cls, abi, data, 'the bytes');
-  }
+  const want = cls === null ? 0 : cls.formatId;
   return openWith(pf, null, classFor, (abi, e, out, fo) =>
-    abi.withStaged([data, optionsJSON(rest)], (dp, dl, op, ol) => e.pf_open_bytes(dp, dl, writable ? 1 : 0, op, ol, out, fo)));
+    abi.withStaged([data, optionsJSON(rest)], (dp, dl, op, ol) => e.pf_open_bytes(want, dp, dl, writable ? 1 : 0, op, ol, out, fo)));
 }
 
 /** pf_create for cls's format at abs path, or in memory for ''. */
 function createIn(pf, cls, abs, opts) {
   return openWith(pf, abs || null, () => cls, (abi, e, out) =>
     abi.withStaged([abs, optionsJSON(opts)], (pp, pl, op, ol) => e.pf_create(cls.formatId, pp, pl, op, ol, out)));
-}
-
-/** Throws PF_EFORMAT when head is the start of another format's file than cls's. */
-function expect(cls, abi, head, name) {
-  const id = detectId(abi, head, { throws: false });
-  if (id !== -1 && id !== cls.formatId) throw notMine(cls, name, id);
 }
 
 function notMine(cls, name, id) {

@@ -42,7 +42,7 @@ function fake(ctl) {
       dv().setInt32(out, 2, true); // PF_FORMAT_MMX
       return 0;
     },
-    pf_open_bytes: (_dp, _dl, _w, _op, _ol, out, outFormat) => {
+    pf_open_bytes: (_f, _dp, _dl, _w, _op, _ol, out, outFormat) => {
       dv().setUint32(out, nextHandle++, true);
       dv().setInt32(outFormat, 2, true);
       return 0;

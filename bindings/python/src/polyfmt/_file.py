@@ -179,25 +179,11 @@ class File:
         )
 
     @classmethod
-    def _expect(cls, head: bytes, name: str) -> None:
-        """On a format's class, refuses a file whose first bytes are another format's, before it is opened.
-
-        (pf_open would open it as that format: with the writer lock, and a
-        torn tail repaired.) Bytes no format claims are left to the open,
-        whose error names the file.
-        """
-        if cls.format_id == 0 or not head:
-            return
-        out = c_int32()
-        if _lib.lib().pf_detect(head, len(head), byref(out)) == 0 and out.value != cls.format_id:
-            raise cls._not_mine(name, out.value)
-
-    @classmethod
     def _adopt(cls: Type[F], handle: int, format_id: int, name: str, mapped: bool) -> F:
         """The object for a handle the library opened: of cls, or on File of the detected format's class.
 
-        A file of another format than cls's (replaced since :meth:`_expect`
-        looked) is closed and refused (FormatError).
+        The library opens a format's class's files as that format (and refuses
+        another format's), so a mismatch here is a bug: closed and refused.
         """
         try:
             if cls.format_id == 0:
@@ -223,38 +209,34 @@ class File:
 
     @classmethod
     def _open(cls: Type[F], path: StrPath, writable: bool, opts: bytes) -> F:
-        """pf_open: the format detected from the file's first bytes."""
+        """pf_open as cls's format, or (on :class:`File`) the format the file's first bytes say."""
         p = fsencode(path)
-        if cls.format_id != 0:
-            try:
-                with builtins.open(p, "rb") as fh:
-                    cls._expect(fh.read(_DETECT_LEN), _path_name(p))
-            except OSError:
-                pass  # pf_open reports it
         h, fmt = c_uint32(), c_int32()
-        rc = _lib.lib().pf_open(p, len(p), int(bool(writable)), opts or None, len(opts), byref(h), byref(fmt))
+        L = _lib.lib()
+        rc = L.pf_open(cls.format_id, p, len(p), int(bool(writable)), opts or None, len(opts), byref(h), byref(fmt))
         check(rc, 0)
         return cls._adopt(h.value, fmt.value, _path_name(p), mapped=not writable)
 
     @classmethod
     def _from_bytes(cls: Type[F], data: BytesLike, writable: bool, opts: bytes) -> F:
-        """pf_open_bytes: a copy of an image, its format detected.
+        """pf_open_bytes: a copy of an image, as cls's format or (on :class:`File`) the detected one.
 
-        On a format's class, no bytes are a new file in memory when
-        writable (pf_create) and no file of that format (FormatError)
-        otherwise; on :class:`File` the library refuses them (there is no
-        format to detect).
+        No bytes are a new file in memory when writable on a format's class,
+        and a FormatError otherwise (on :class:`File`, writable: a
+        BadArgumentError, as there is no format to create).
         """
         buf = _image(data)
-        if buf.nbytes == 0 and cls.format_id != 0:
-            if writable:
-                return cls._create(None, opts)
-            _detect_id(buf)  # raises the library's FormatError for no bytes
-        cls._expect(buf[:_DETECT_LEN].tobytes(), MEMORY)
         h, fmt = c_uint32(), c_int32()
         L = _lib.lib()
         rc = L.pf_open_bytes(
-            buf.ctypes.data, buf.nbytes, int(bool(writable)), opts or None, len(opts), byref(h), byref(fmt)
+            cls.format_id,
+            buf.ctypes.data,
+            buf.nbytes,
+            int(bool(writable)),
+            opts or None,
+            len(opts),
+            byref(h),
+            byref(fmt),
         )
         check(rc, 0)
         return cls._adopt(h.value, fmt.value, MEMORY, mapped=False)
