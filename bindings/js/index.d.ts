@@ -195,35 +195,9 @@ export interface PolyfmtExports extends RawExports {
 
 // ---- errors ----------------------------------------------------------------
 
-/** success */
-export const PF_OK: 0;
-/** input is malformed */
-export const PF_EFORMAT: 10;
-/** a checksum or hash does not match */
-export const PF_ECHECKSUM: 11;
-/** well-formed, but uses what this build does not support */
-export const PF_EUNSUPPORTED: 12;
-/** a configured limit was exceeded */
-export const PF_ELIMIT: 13;
-/** no such file, block or item */
-export const PF_ENOTFOUND: 20;
-/** an argument is invalid */
-export const PF_EBADARG: 21;
-/** the handle is unknown or already closed */
-export const PF_EBADHANDLE: 22;
-/** another writer holds the file */
-export const PF_ELOCKED: 23;
-/** the operating system reported an I/O error */
-export const PF_EIO: 30;
-/** an allocation failed */
-export const PF_ENOMEM: 31;
-/** a bug in polyfmt (a recovered panic) */
-export const PF_EINTERNAL: 99;
-
-/** The name of a status code, as polyfmt.h spells it. */
-export type CodeName =
-  | 'PF_OK' | 'PF_EFORMAT' | 'PF_ECHECKSUM' | 'PF_EUNSUPPORTED' | 'PF_ELIMIT' | 'PF_ENOTFOUND'
-  | 'PF_EBADARG' | 'PF_EBADHANDLE' | 'PF_ELOCKED' | 'PF_EIO' | 'PF_ENOMEM' | 'PF_EINTERNAL';
+// The PF_* constants and CodeName, generated from the library's table of codes.
+export * from './src/codes.gen.js';
+import type { CodeName } from './src/codes.gen.js';
 
 /** Every status code by name. Pinned forever; new codes go into the gaps. */
 export const codes: Readonly<Record<CodeName, number>>;
@@ -959,6 +933,9 @@ export class MmxFile implements Disposable {
    * a compressed chunk is decompressed and checked, then sliced.
    */
   readRows(name: string, start: number | bigint, end: number | bigint): MmxRows;
+
+  /** name's directory entry, without reading the chunk (`PF_ENOTFOUND` if there is none). */
+  entry(name: string): MmxEntry;
 
   /** Entries whose names start with prefix (default: all), sorted by name. A writer sees its uncommitted writes. */
   list(prefix?: string): MmxEntry[];

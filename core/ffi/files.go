@@ -58,15 +58,9 @@ func onFile(a *ABI, want int32, h uint32, outs []unsafe.Pointer, fn func(*fileHa
 	})
 }
 
-// onFormat runs fn on the file behind h as the format's own type F.
-func onFormat[F format.File](a *ABI, h uint32, kind string, outs []unsafe.Pointer, fn func(F) error) int32 {
-	return onHandle(a, h, kind, outs, func(fh *fileHandle) error {
-		f, ok := fh.f.(F)
-		if !ok {
-			return errcode.New("ffi", errcode.ErrClosed, "handle %d is not a %s handle (it is a %s file)", h, kind, fh.fm.Name)
-		}
-		return fn(f)
-	})
+// notKind is the error for handle h, of fh's format, used as a kind file.
+func notKind(h uint32, kind string, fh *fileHandle) error {
+	return errcode.New("ffi", errcode.ErrClosed, "handle %d is not a %s handle (it is a %s file)", h, kind, fh.fm.Name)
 }
 
 // putFormat writes fm's ID to out, which may be NULL.

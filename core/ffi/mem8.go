@@ -15,7 +15,12 @@ import (
 )
 
 func onMem8(a *ABI, h uint32, outs []unsafe.Pointer, fn func(*mem8.File) error) int32 {
-	return onFormat(a, h, "mem8", outs, fn)
+	return onHandle(a, h, "mem8", outs, func(fh *fileHandle) error {
+		if f, ok := fh.f.(*mem8.File); ok { // a static assertion: the per-call path
+			return fn(f)
+		}
+		return notKind(h, "mem8", fh)
+	})
 }
 
 // Mem8Append is pf_mem8_append. timestampUs 0 means now.

@@ -11,7 +11,12 @@ import (
 )
 
 func onMMX(a *ABI, h uint32, outs []unsafe.Pointer, fn func(*mmx.File) error) int32 {
-	return onFormat(a, h, "mmx", outs, fn)
+	return onHandle(a, h, "mmx", outs, func(fh *fileHandle) error {
+		if f, ok := fh.f.(*mmx.File); ok {
+			return fn(f)
+		}
+		return notKind(h, "mmx", fh)
+	})
 }
 
 // writeDesc is the description pf_mmx_write takes.

@@ -4,12 +4,9 @@
 
 import { CODES } from './exports.gen.js';
 
-// The numbers come from the library's table (exports.gen.js, generated
-// from the export spec); index.d.ts documents each.
-export const {
-  PF_OK, PF_EFORMAT, PF_ECHECKSUM, PF_EUNSUPPORTED, PF_ELIMIT, PF_ENOTFOUND,
-  PF_EBADARG, PF_EBADHANDLE, PF_ELOCKED, PF_EIO, PF_ENOMEM, PF_EINTERNAL,
-} = CODES;
+// The PF_* constants, generated from the library's one table of codes
+// (core/errcode) with their documentation.
+export * from './codes.gen.js';
 
 /** Every status code by name, as polyfmt.h spells it. */
 export const codes = CODES;

@@ -6,8 +6,5 @@ export { Polyfmt, open, detectFormat as detect } from './polyfmt.js';
 export { Mem8File, Mem8Block } from './mem8.js';
 export { MmxFile } from './mmx.js';
 export { WasiShim, WasiExit } from './wasi-shim.js';
-export {
-  PolyfmtError, codes, codeName,
-  PF_OK, PF_EFORMAT, PF_ECHECKSUM, PF_EUNSUPPORTED, PF_ELIMIT, PF_ENOTFOUND,
-  PF_EBADARG, PF_EBADHANDLE, PF_ELOCKED, PF_EIO, PF_ENOMEM, PF_EINTERNAL,
-} from './errors.js';
+export { PolyfmtError, codes, codeName } from './errors.js';
+export * from './codes.gen.js';

@@ -31,11 +31,14 @@ const DTYPES = Object.fromEntries(Object.entries(DTYPE_TABLE).map(([name, d]) =>
   return [name, { size: d.size, array: typeof array === 'function' ? array : null, accepts: d.accepts }];
 }));
 
-/** The dtype a TypedArray means when no dtype is given. */
+/**
+ * The dtype a TypedArray means when no dtype is given: the dtype each
+ * TypedArray is read back as (the table's order puts uint8 after bool), and
+ * Uint8ClampedArray as uint8.
+ */
 const INFERRED = {
-  Int8Array: 'int8', Int16Array: 'int16', Int32Array: 'int32', BigInt64Array: 'int64',
-  Uint8Array: 'uint8', Uint8ClampedArray: 'uint8', Uint16Array: 'uint16', Uint32Array: 'uint32',
-  BigUint64Array: 'uint64', Float16Array: 'float16', Float32Array: 'float32', Float64Array: 'float64',
+  ...Object.fromEntries(Object.entries(DTYPE_TABLE).filter(([, d]) => d.array !== null).map(([name, d]) => [d.array, name])),
+  Uint8ClampedArray: 'uint8',
 };
 
 /** The write options every chunk type takes, camelCase → the description's keys. */
@@ -409,6 +412,21 @@ export class MmxFile extends HandleFile {
       this.#readWith((jp, jl, dp, dl, bp) => abi.e.pf_mmx_read_rows(h, np, nl, s, e, jp, jl, dp, dl, bp), false));
     const a = desc.arrays.data;
     return { dtype: a.dtype, shape: a.shape, data: arrayOf(a.dtype, arrays.data), entry: entryOf(desc.entry) };
+  }
+
+  /**
+   * name's directory entry, without reading the chunk (PF_ENOTFOUND if
+   * there is none). A writer sees its uncommitted writes.
+   * @param {string} name
+   */
+  entry(name) {
+    const abi = this[ABI];
+    const h = this.handle;
+    return this.#withName(name, (np, nl) => {
+      const [op, ol] = abi.slots(2);
+      abi.check(abi.e.pf_mmx_entry(h, np, nl, op, ol), h);
+      return entryOf(abi.takeJSON(op, ol));
+    });
   }
 
   /**

@@ -324,6 +324,10 @@ describe('chunk types', () => {
     assert.deepEqual(w.list().map((e) => e.name), ['frames/00001', 'frames/00002', 'mesh', 'notes']);
     assert.deepEqual(w.list('frames/').map((e) => e.name), ['frames/00001', 'frames/00002']);
     assert.deepEqual(w.list('nothing'), []);
+    // entry: one name exactly (pf_mmx_entry), not every name it prefixes.
+    assert.equal(w.entry('frames/00001').name, 'frames/00001');
+    assert.equal(w.entry('notes').chunkType, 'Text');
+    assert.throws(() => w.entry('frames/'), (e) => e instanceof PolyfmtError && e.codeName === 'PF_ENOTFOUND');
     const i = w.info();
     assert.equal(i.name, 'memory');
     assert.equal(i.writable, true);

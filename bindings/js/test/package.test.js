@@ -23,7 +23,12 @@ test('package.json: ESM, typed exports, no runtime dependencies', () => {
 });
 
 test('index.d.ts declares exactly what src/index.js exports', () => {
-  const declared = [...dts.matchAll(/^export (?:const|function|class) (\w+)/gm)].map((m) => m[1]).sort();
+  // Its own declarations, and those of the generated modules it re-exports whole.
+  const declare = (text) => [...text.matchAll(/^export (?:declare )?(?:const|function|class) (\w+)/gm)].map((m) => m[1]);
+  const reexported = [...dts.matchAll(/^export \* from '\.\/(src\/[\w.]+)\.js';/gm)]
+    .flatMap((m) => declare(readFileSync(join(pkgDir, `${m[1]}.d.ts`), 'utf8')));
+  assert.ok(reexported.includes('PF_EFORMAT'));
+  const declared = [...declare(dts), ...reexported].sort();
   assert.deepEqual(declared, Object.keys(polyfmt).sort());
 });
 

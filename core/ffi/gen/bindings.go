@@ -271,3 +271,25 @@ export interface RawExports {
 	b.WriteString("}\n")
 	return b.Bytes()
 }
+
+// jsCodes is the module of the PF_* status codes the package exports (or
+// its declarations): one constant each, documented with its meaning.
+func jsCodes(dts bool) []byte {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "%s\n// The status codes of polyfmt.h, pinned forever; new codes go into the gaps.\n", header("//"))
+	for _, c := range codes() {
+		if dts {
+			fmt.Fprintf(&b, "\n/** %s */\nexport declare const %s: %d;\n", c.meaning, c.name, c.num)
+		} else {
+			fmt.Fprintf(&b, "\n/** %s */\nexport const %s = %d;\n", c.meaning, c.name, c.num)
+		}
+	}
+	if dts {
+		var names []string
+		for _, c := range codes() {
+			names = append(names, jsStr(c.name))
+		}
+		fmt.Fprintf(&b, "\n/** The name of a status code, as polyfmt.h spells it. */\nexport type CodeName = %s;\n", strings.Join(names, " | "))
+	}
+	return b.Bytes()
+}

@@ -9,6 +9,7 @@
 //	capi/include/polyfmt.h                    prelude.h + constants + prototypes
 //	bindings/python/src/polyfmt/_generated.py the ctypes table and the tables
 //	bindings/js/src/exports.gen.js, .d.ts     the call table, the tables, the raw typings
+//	bindings/js/src/codes.gen.js, .d.ts       the PF_* status codes, exported by the package
 //	bindings/js/package.json, bindings/python/pyproject.toml   their version field
 //
 // Run it with `go generate ./...` (from core/ffi/spec.go). With -check it
@@ -149,6 +150,8 @@ func generate(root string) ([]file, error) {
 		{"bindings/python/src/polyfmt/_generated.py", python()},
 		{"bindings/js/src/exports.gen.js", jsTables()},
 		{"bindings/js/src/exports.gen.d.ts", jsTypes()},
+		{"bindings/js/src/codes.gen.js", jsCodes(false)},
+		{"bindings/js/src/codes.gen.d.ts", jsCodes(true)},
 	}
 	for _, v := range []struct{ path, re, repl string }{
 		{"bindings/js/package.json", `(?m)^(  "version": ")[^"]*(",)$`, "${1}" + versionString() + "${2}"},

@@ -399,8 +399,10 @@ class File:
         check(rc, self._handle, bad_block=bad_block)
 
     def _call(self, fn_name: str, *args: Any) -> None:
-        """``fn_name(handle, *args)``, its status checked."""
-        self._check(getattr(_lib.lib(), fn_name)(self._handle, *args))
+        """``fn_name(handle, *args)``, its status checked (no further call on success: a hot path)."""
+        rc = getattr(_lib.lib(), fn_name)(self._handle, *args)
+        if rc:
+            check(rc, self._handle)
 
     def _buffer(self, fn_name: str, *args: Any) -> bytes:
         """``fn_name(handle, *args, &out, &out_len)``: a copy of the buffer it returns, which is freed."""

@@ -188,7 +188,9 @@ class File(_file.File):
     def count(self) -> int:
         """Number of blocks."""
         out = c_uint64()
-        self._call("pf_mem8_count", byref(out))
+        rc = _lib.lib().pf_mem8_count(self._handle, byref(out))  # direct: the hot path of len()
+        if rc:
+            self._check(rc)
         return out.value
 
     def __len__(self) -> int:

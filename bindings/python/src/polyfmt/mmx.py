@@ -762,11 +762,9 @@ class File(_file.File):
         return TensorRows(self, self.entry(name))
 
     def entry(self, name: str) -> Entry:
-        """``name``'s directory entry (NotFoundError if there is none)."""
-        for e in self.list(name):
-            if e.name == name:
-                return e
-        raise NotFoundError(f"mmx: no chunk {name!r}")
+        """``name``'s directory entry, without reading the chunk (NotFoundError if there is none)."""
+        p = encode_text(name)
+        return Entry.from_json(json.loads(self._buffer("pf_mmx_entry", p, len(p))))
 
     def list(self, prefix: str = "") -> List[Entry]:
         """Directory entries whose names start with ``prefix``, sorted by name.
