@@ -9,7 +9,7 @@ import subprocess
 import sys
 from ctypes import byref, c_uint32
 from pathlib import Path
-from typing import List
+from typing import Any, Dict, List, Set
 
 import pytest
 
@@ -36,6 +36,44 @@ def test_table_arity_matches_header(repo_root: Path) -> None:
         assert m is not None, name
         params = [p for p in m.group(1).split(",") if p.strip() and p.strip() != "void"]
         assert len(argtypes) == len(params), name
+
+
+# The C types each ctypes type of the table may stand for. A buffer argument
+# may be c_char_p (bytes, passed without a copy) or c_void_p (any buffer's
+# address); both are a pointer to bytes in C. On LP64, c_size_t and c_uint64
+# are the same ctypes type (c_ulong), so their C names are merged.
+_C_OF: Dict[Any, Set[str]] = {}
+for _t, _c in [
+    (ctypes.c_uint32, "uint32_t"),
+    (ctypes.c_int32, "int32_t"),
+    (ctypes.c_uint64, "uint64_t"),
+    (ctypes.c_float, "float"),
+    (ctypes.c_size_t, "size_t"),
+    (ctypes.c_char_p, "const char *"),
+    (ctypes.c_char_p, "const uint8_t *"),
+    (ctypes.c_void_p, "void *"),
+    (ctypes.c_void_p, "const uint8_t *"),
+    (ctypes.POINTER(ctypes.c_void_p), "uint8_t **"),
+    (ctypes.POINTER(ctypes.c_size_t), "size_t *"),
+    (ctypes.POINTER(ctypes.c_uint32), "uint32_t *"),
+    (ctypes.POINTER(ctypes.c_int32), "int32_t *"),
+    (ctypes.POINTER(ctypes.c_uint64), "uint64_t *"),
+    (ctypes.POINTER(ctypes.c_int64), "int64_t *"),
+]:
+    _C_OF.setdefault(_t, set()).add(_c)
+
+
+def test_table_types_match_header(repo_root: Path) -> None:
+    """Every parameter and result of the ctypes table has the header's C type."""
+    text = (repo_root / "capi" / "include" / "polyfmt.h").read_text(encoding="utf-8")
+    for name, argtypes, restype in _lib.FUNCTIONS:
+        m = re.search(r"^((?:const )?\w+ \*?)" + name + r"\(([^)]*)\);", text, flags=re.M)
+        assert m is not None, name
+        params = [re.sub(r"\s*\w+$", "", p.strip()) for p in m.group(2).split(",") if p.strip() != "void"]
+        assert len(params) == len(argtypes), name
+        for i, (c, t) in enumerate(zip(params, argtypes)):
+            assert c in _C_OF[t], f"{name} parameter {i + 1}: header {c!r}, table {sorted(_C_OF[t])}"
+        assert m.group(1).strip() in _C_OF[restype], f"{name} result"
 
 
 def test_installed_package_bundles_library() -> None:
