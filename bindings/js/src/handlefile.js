@@ -192,6 +192,11 @@ export class HandleFile {
     if (key !== token) throw new TypeError(`polyfmt: use ${new.target.name}.create, open or fromBytes`);
     this.#abi = abi;
     this.#h = handle;
+    // Read-only data properties, not getters: every verb reads both, and a
+    // data property is the cheapest read there is (Mem8File.count is a
+    // per-call benchmark).
+    Object.defineProperty(this, ABI, { value: abi });
+    Object.defineProperty(this, 'handle', { value: handle, enumerable: true });
     finalizer.register(this, { abi, h: handle }, this);
   }
 
@@ -236,15 +241,11 @@ export class HandleFile {
     return openBytes(this.polyfmt, this, bytes, opts, only(this));
   }
 
-  /** The Abi this file's handle belongs to (for the subclass's verbs). */
-  get [ABI]() {
-    return this.#abi;
-  }
-
-  /** The library handle (for the raw exports). */
-  get handle() {
-    return this.#h;
-  }
+  /**
+   * this[ABI] is the Abi this file's handle belongs to (for the subclass's
+   * verbs), this.handle the library handle (for the raw exports): both set
+   * by the constructor.
+   */
 
   /** True once close() was called. */
   get closed() {

@@ -45,8 +45,10 @@ export class Mem8File extends HandleFile {
   /** Number of blocks. */
   get count() {
     const abi = this[ABI];
+    const h = this.handle;
     const out = abi.slot0();
-    abi.check(abi.e.pf_mem8_count(this.handle, out), this.handle);
+    const rc = abi.e.pf_mem8_count(h, out);
+    if (rc !== 0) abi.check(rc, h);
     return Number(abi.u64(out));
   }
 
