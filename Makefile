@@ -50,9 +50,11 @@ $(CLI): $(GOSRC)
 
 # ---- C and C++ examples (binaries sit beside the library: rpath $ORIGIN) ----
 EX_BINS := $(BUILD)/mem8_c $(BUILD)/mem8_cpp $(BUILD)/mem8_c_asan $(BUILD)/mem8_cpp_asan $(BUILD)/abi_c \
-           $(BUILD)/mmx_c $(BUILD)/mmx_cpp $(BUILD)/mmx_c_asan $(BUILD)/mmx_cpp_asan $(BUILD)/open_c_asan
+           $(BUILD)/mmx_c $(BUILD)/mmx_cpp $(BUILD)/mmx_c_asan $(BUILD)/mmx_cpp_asan $(BUILD)/open_c $(BUILD)/open_c_asan
 examples: $(EX_BINS)
 
+$(BUILD)/open_c: examples/c/open.c $(LIB)
+	@echo "build $@" && $(CC) $(EX_CFLAGS) $< $(EX_LDFLAGS) -o $@
 $(BUILD)/open_c_asan: examples/c/open.c $(LIB)
 	@echo "build $@" && $(CC) $(EX_CFLAGS) $(SANITIZE) $< $(EX_LDFLAGS) -o $@
 
@@ -122,6 +124,9 @@ demo: deps-demo all examples
 	@echo "== the CLI lists and verifies it"
 	$(CLI) ls -l $(DEMO_MMX)
 	$(CLI) verify $(DEMO_MMX)
+	@echo
+	@echo "== one entry point for any format: C's pf_open detects each file's format (Python: polyfmt.open, JS: pf.open)"
+	$(BUILD)/open_c $(DEMO) $(DEMO_MMX)
 
 deps-demo:
 	@bash .ci/deps.sh demo
