@@ -31,7 +31,7 @@ func cComment(b *bytes.Buffer, text string) {
 
 func cHeader(prelude []byte) []byte {
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "%s\n", header("/*")+" */")
+	fmt.Fprintf(&b, "%s\n", strings.Replace(header("/*"), "spec.go;", "spec.go and core/ffi/gen/prelude.h;", 1)+" */")
 	b.Write(prelude)
 	b.WriteString(`#ifndef POLYFMT_H
 #define POLYFMT_H
