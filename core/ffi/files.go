@@ -1,6 +1,7 @@
 package ffi
 
 import (
+	"errors"
 	"unsafe"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
@@ -98,22 +99,17 @@ func create(a *ABI, want int32, path unsafe.Pointer, pathLen uint64, opts unsafe
 }
 
 // formatAndOptions reads the options argument and settles the format: want
-// if it is set, else what detect finds.
+// if it is set, else what detect finds (nil detect: none yet).
 func formatAndOptions(want int32, opts unsafe.Pointer, optsLen uint64, detect func() (*format.Format, error)) (*format.Format, []byte, error) {
 	o, err := in(opts, optsLen)
 	if err != nil {
 		return nil, nil, err
 	}
 	fm, err := wantFormat(want)
-	if err == nil && fm == nil {
+	if err == nil && fm == nil && detect != nil {
 		fm, err = detect()
 	}
 	return fm, o, err
-}
-
-// notFormat is the error for a file of format is opened as want.
-func notFormat(name string, is, want *format.Format) error {
-	return errcode.New("ffi", errcode.ErrFormat, "%s is a %s file, not %s (pf_open with format 0 opens a file of any format)", name, is.Title, want.Title)
 }
 
 // opened is the handle object of a file just opened as fm, whose format it
@@ -136,14 +132,15 @@ func open(a *ABI, want int32, path unsafe.Pointer, pathLen uint64, writable int3
 		if err != nil {
 			return nil, err
 		}
-		if want != 0 {
-			// A file another format claims is refused before it is opened
-			// (a writable open would lock it and repair its tail as fm).
-			if other, derr := format.DetectFile(p); derr == nil && other != fm {
-				return nil, notFormat(p, other, fm)
+		f, err := fm.Open(p, w, o)
+		if err != nil && want != 0 && errors.Is(err, errcode.ErrFormat) {
+			// Opened as the format asked for, a file of another one fails
+			// its checks (before any repair); say what it is instead. The
+			// file's head is read only on this path, not on every open.
+			if is, derr := format.DetectFile(p); derr == nil && is != fm {
+				_, err = format.Resolve(fm, p, []byte(is.Magic[0]), w)
 			}
 		}
-		f, err := fm.Open(p, w, o)
 		if err != nil {
 			return nil, err
 		}
@@ -166,22 +163,12 @@ func openBytes(a *ABI, want int32, data unsafe.Pointer, n uint64, writable int32
 		if err != nil {
 			return nil, err
 		}
-		fm, o, err := formatAndOptions(want, opts, optsLen, func() (*format.Format, error) {
-			switch fm := format.Detect(b); {
-			case fm != nil:
-				return fm, nil
-			case len(b) == 0 && w:
-				return nil, errcode.New("ffi", errcode.ErrBadArg, "no bytes and no format: a new file needs a format (pf_create with an empty path, or pf_open_bytes with a PF_FORMAT_*)")
-			case len(b) == 0:
-				return nil, errcode.New("ffi", errcode.ErrFormat, "no bytes: an empty image is not a file of any format")
-			}
-			return nil, format.Unknown("the bytes", b)
-		})
+		fm, o, err := formatAndOptions(want, opts, optsLen, nil)
+		if err == nil {
+			fm, err = format.Resolve(fm, "the bytes", b, w)
+		}
 		if err != nil {
 			return nil, err
-		}
-		if other := format.Detect(b); want != 0 && other != nil && other != fm {
-			return nil, notFormat("the bytes", other, fm)
 		}
 		if w {
 			f, err := fm.OpenBytes(b, true, o)

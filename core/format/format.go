@@ -252,16 +252,35 @@ func Open(path string, writable bool, opts []byte) (File, *Format, error) {
 	return file, f, err
 }
 
-// OpenBytes detects the format of data and opens it (see Format.OpenBytes).
-// Empty data has no format to detect: ErrBadArg (create a new in-memory
-// file with a named format's Create("") or OpenBytes instead).
-func OpenBytes(data []byte, writable bool, opts []byte) (File, *Format, error) {
-	if len(data) == 0 {
-		return nil, nil, errcode.New("format", errcode.ErrBadArg, "no bytes to open, so no format to detect (name the format to create a new file)")
+// Resolve settles the format a file whose first bytes are head is opened
+// as: want, unless head is another format's (ErrFormat, "x is a MEM8 file,
+// not MMX"); with want nil, the format head says. No bytes and no want is
+// ErrBadArg when writable (a new file needs a format) and ErrFormat
+// otherwise; bytes no format claims are ErrFormat showing them. name names
+// the file in the errors. Every surface opens through it, so each says the
+// same thing about the same bytes.
+func Resolve(want *Format, name string, head []byte, writable bool) (*Format, error) {
+	is := Detect(head)
+	switch {
+	case want != nil && is != nil && is != want:
+		return nil, errcode.New("format", errcode.ErrFormat, "%s is a %s file, not %s (open it as any format to get the right one)", name, is.Title, want.Title)
+	case want != nil:
+		return want, nil
+	case is != nil:
+		return is, nil
+	case len(head) == 0 && writable:
+		return nil, errcode.New("format", errcode.ErrBadArg, "%s: no bytes and no format: a new file needs a format (create one: pf_create, or a format's Create; or name the format to open as)", name)
+	case len(head) == 0:
+		return nil, errcode.New("format", errcode.ErrFormat, "%s: no bytes: an empty image is not a file of any format", name)
 	}
-	f := Detect(data)
-	if f == nil {
-		return nil, nil, Unknown("the bytes", data)
+	return nil, Unknown(name, head)
+}
+
+// OpenBytes opens data as its format (see Format.OpenBytes and Resolve).
+func OpenBytes(data []byte, writable bool, opts []byte) (File, *Format, error) {
+	f, err := Resolve(nil, "the bytes", data, writable)
+	if err != nil {
+		return nil, nil, err
 	}
 	file, err := f.OpenBytes(data, writable, opts)
 	return file, f, err
