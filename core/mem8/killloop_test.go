@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/polyfmt/polyfmt/core/format"
 	"github.com/polyfmt/polyfmt/core/internal/killtest"
 )
 
@@ -41,18 +42,7 @@ func TestKillLoopWriter(t *testing.T) {
 	if !ok {
 		t.Skip("the writer process of TestKillLoop")
 	}
-	opt := &Options{NoSync: !sync}
-	var f *File
-	var err error
-	if _, serr := os.Stat(path); serr != nil {
-		f, err = Create(path, opt)
-	} else {
-		f, err = OpenFile(path, os.O_RDWR, opt)
-	}
-	if err != nil {
-		fmt.Printf("error %v\n", err)
-		os.Exit(2)
-	}
+	f := killtest.OpenWriter(format.ByID(FormatID), path, sync).(*File)
 	w := bufio.NewWriter(os.Stdout)
 	for n := f.Count(); ; n++ {
 		c := killLoopContent(n)
@@ -61,8 +51,7 @@ func TestKillLoopWriter(t *testing.T) {
 			r.Token = "tok" + strconv.FormatUint(n%5, 10) // some blocks define tokens
 		}
 		if _, err := f.AppendRecord(r); err != nil {
-			fmt.Printf("error %v\n", err)
-			os.Exit(2)
+			killtest.Fail(err)
 		}
 		killtest.Report(w, n, sha256.Sum256(c))
 	}
@@ -70,25 +59,13 @@ func TestKillLoopWriter(t *testing.T) {
 
 func TestKillLoop(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "kill.m8")
-	var kept uint64          // blocks the file held after the last round's repair
-	var torn, unreported int // rounds whose kill left a torn append; a commit without its report
-	var reports int
-	killtest.Run(t, killtest.Config{Env: killLoopEnv, Writer: "TestKillLoopWriter", Path: path, Rounds: 25, Seed: 8, MaxReports: 40},
-		func(round int, reported map[uint64]string) {
-			before := kept
-			var rec Recovery
-			kept, rec = killLoopCheck(t, round, path, reported, kept)
-			if !rec.Clean() {
-				torn++
-			}
-			if _, ok := reported[kept-1]; !ok && kept > before {
-				unreported++
-			}
-			reports = len(reported)
+	st := killtest.Run(t, killtest.Config{Env: killLoopEnv, Writer: "TestKillLoopWriter", Path: path, Rounds: 25, Seed: 8, MaxReports: 40},
+		func(round int, reported map[uint64]string, kept uint64) (uint64, bool) {
+			kept, rec := killLoopCheck(t, round, path, reported, kept)
+			return kept, rec.Clean()
 		})
-	t.Logf("25 kills: %d records kept, %d kills left a torn append, %d a commit whose report was cut off", kept, torn, unreported)
-	if reports < 100 {
-		t.Errorf("only %d records were committed over the rounds", reports)
+	if st.Reports < 100 {
+		t.Errorf("only %d records were committed over the rounds", st.Reports)
 	}
 }
 

@@ -11,12 +11,16 @@
 //	func TestKillLoopWriter(t *testing.T) {
 //		path, sync, ok := killtest.WriterFile(env)
 //		if !ok { t.Skip("the writer process of TestKillLoop") }
-//		… open or create path, then for each commit n: killtest.Report(out, n, sum)
+//		f := killtest.OpenWriter(format, path, sync).(*File)
+//		… for each commit n: killtest.Report(out, n, sum) (killtest.Fail on an error)
 //	}
 //
 //	func TestKillLoop(t *testing.T) {
-//		killtest.Run(t, killtest.Config{Env: env, Writer: "TestKillLoopWriter", …},
-//			func(round int, reported map[uint64]string) { … open and compare … })
+//		st := killtest.Run(t, killtest.Config{Env: env, Writer: "TestKillLoopWriter", …},
+//			func(round int, reported map[uint64]string, kept uint64) (uint64, bool) {
+//				… open and compare; return the commits the file keeps, and
+//				whether the read-only open found it clean …
+//			})
 //	}
 package killtest
 
@@ -31,6 +35,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/polyfmt/polyfmt/core/format"
 )
 
 // Config describes one kill loop.
@@ -55,6 +61,31 @@ func WriterFile(env string) (path string, sync, ok bool) {
 	return path, os.Getenv(env+"_SYNC") != "", path != ""
 }
 
+// OpenWriter is the writer process's file: path created as format fm when
+// it does not exist yet, else opened for writing (its torn tail repaired),
+// with fsync at every commit or not as the round says. A failure ends the
+// process (Fail).
+func OpenWriter(fm *format.Format, path string, sync bool) format.File {
+	opts := []byte(fmt.Sprintf(`{"no_sync":%t}`, !sync))
+	var f format.File
+	var err error
+	if _, serr := os.Stat(path); serr != nil {
+		f, err = fm.Create(path, opts)
+	} else {
+		f, err = fm.Open(path, true, opts)
+	}
+	if err != nil {
+		Fail(err)
+	}
+	return f
+}
+
+// Fail ends a writer process over err, with a line the runner shows.
+func Fail(err error) {
+	fmt.Printf("error %v\n", err)
+	os.Exit(2)
+}
+
 // Report is how a writer says commit n (whose content hashes to sum) has
 // returned; it flushes at once, so that what the parent reads was said
 // before the kill.
@@ -63,15 +94,26 @@ func Report(w *bufio.Writer, n uint64, sum [32]byte) {
 	w.Flush()
 }
 
+// Stats is what the rounds saw.
+type Stats struct {
+	Kept       uint64 // commits the file held after the last round
+	Torn       int    // rounds whose kill left an unfinished commit (recovery was not clean)
+	Unreported int    // rounds that kept a commit whose report the kill cut off
+	Reports    int    // commits reported over all rounds
+}
+
 // Run runs the rounds. After each kill, check gets every commit any writer
 // has reported so far (number → hex SHA-256), including lines printed
-// before the signal that the parent read only after it; a line the kill cut
-// short is not a report.
-func Run(t *testing.T, c Config, check func(round int, reported map[uint64]string)) {
+// before the signal that the parent read only after it (a line the kill cut
+// short is not a report), and the commits the file kept after the last
+// round; it returns how many the file keeps now and whether the read-only
+// open found the file clean. Run logs and returns the counts.
+func Run(t *testing.T, c Config, check func(round int, reported map[uint64]string, kept uint64) (uint64, bool)) Stats {
 	t.Helper()
 	if testing.Short() {
 		t.Skipf("starts %d processes", c.Rounds)
 	}
+	var st Stats
 	rng := rand.New(rand.NewPCG(c.Seed, 0x6b696c6c))
 	reported := map[uint64]string{}
 	for round := range c.Rounds {
@@ -116,8 +158,19 @@ func Run(t *testing.T, c Config, check func(round int, reported map[uint64]strin
 		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() {
 			t.Fatalf("round %d: writer was not killed (%v)\n%s", round, err, stderr.String())
 		}
-		check(round, reported)
+		before := st.Kept
+		var clean bool
+		st.Kept, clean = check(round, reported, before)
+		if !clean {
+			st.Torn++
+		}
+		if _, ok := reported[st.Kept-1]; !ok && st.Kept > before {
+			st.Unreported++
+		}
+		st.Reports = len(reported)
 	}
+	t.Logf("%d kills: %d commits kept, %d kills left one unfinished, %d a commit whose report was cut off", c.Rounds, st.Kept, st.Torn, st.Unreported)
+	return st
 }
 
 func record(t *testing.T, reported map[uint64]string, line string) {
