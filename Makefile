@@ -53,44 +53,33 @@ EX_BINS := $(BUILD)/mem8_c $(BUILD)/mem8_cpp $(BUILD)/mem8_c_asan $(BUILD)/mem8_
            $(BUILD)/mmx_c $(BUILD)/mmx_cpp $(BUILD)/mmx_c_asan $(BUILD)/mmx_cpp_asan $(BUILD)/open_c $(BUILD)/open_c_asan
 examples: $(EX_BINS)
 
-$(BUILD)/open_c: examples/c/open.c $(LIB)
-	@echo "build $@" && $(CC) $(EX_CFLAGS) $< $(EX_LDFLAGS) -o $@
-$(BUILD)/open_c_asan: examples/c/open.c $(LIB)
-	@echo "build $@" && $(CC) $(EX_CFLAGS) $(SANITIZE) $< $(EX_LDFLAGS) -o $@
-
-$(BUILD)/mem8_c: examples/c/mem8.c $(LIB)
-	@echo "build $@" && $(CC) $(EX_CFLAGS) $< $(EX_LDFLAGS) -o $@
-$(BUILD)/mem8_c_asan: examples/c/mem8.c $(LIB)
-	@echo "build $@" && $(CC) $(EX_CFLAGS) $(SANITIZE) $< $(EX_LDFLAGS) -o $@
-$(BUILD)/mem8_cpp: examples/cpp/mem8.cpp examples/cpp/polyfmt.hpp $(LIB)
-	@echo "build $@" && $(CXX) $(EX_CXXFLAGS) $< $(EX_LDFLAGS) -o $@
-$(BUILD)/mem8_cpp_asan: examples/cpp/mem8.cpp examples/cpp/polyfmt.hpp $(LIB)
-	@echo "build $@" && $(CXX) $(EX_CXXFLAGS) $(SANITIZE) $< $(EX_LDFLAGS) -o $@
-$(BUILD)/mmx_c: examples/c/mmx.c $(LIB)
-	@echo "build $@" && $(CC) $(EX_CFLAGS) $< $(EX_LDFLAGS) -o $@
-$(BUILD)/mmx_c_asan: examples/c/mmx.c $(LIB)
-	@echo "build $@" && $(CC) $(EX_CFLAGS) $(SANITIZE) $< $(EX_LDFLAGS) -o $@
-$(BUILD)/mmx_cpp: examples/cpp/mmx.cpp examples/cpp/polyfmt.hpp $(LIB)
-	@echo "build $@" && $(CXX) $(EX_CXXFLAGS) $< $(EX_LDFLAGS) -o $@
-$(BUILD)/mmx_cpp_asan: examples/cpp/mmx.cpp examples/cpp/polyfmt.hpp $(LIB)
-	@echo "build $@" && $(CXX) $(EX_CXXFLAGS) $(SANITIZE) $< $(EX_LDFLAGS) -o $@
-$(BUILD)/abi_c: bench/abi_c.c $(LIB)
-	@echo "build $@" && $(CC) $(EX_CFLAGS) $< $(EX_LDFLAGS) -o $@
+# One pattern per kind of binary: NAME_c from NAME.c (the examples, the
+# ABI's C tests, bench/abi_c.c), NAME_cpp from NAME.cpp, and _asan/_tsan
+# builds of each under the sanitizers.
+CC_BUILD  = @echo "build $@" && $(CC) $(EX_CFLAGS)
+CXX_BUILD = @echo "build $@" && $(CXX) $(EX_CXXFLAGS)
+$(BUILD)/%_c: examples/c/%.c $(LIB)
+	$(CC_BUILD) $< $(EX_LDFLAGS) -o $@
+$(BUILD)/%_c_asan: examples/c/%.c $(LIB)
+	$(CC_BUILD) $(SANITIZE) $< $(EX_LDFLAGS) -o $@
+$(BUILD)/%_cpp: examples/cpp/%.cpp examples/cpp/polyfmt.hpp $(LIB)
+	$(CXX_BUILD) $< $(EX_LDFLAGS) -o $@
+$(BUILD)/%_cpp_asan: examples/cpp/%.cpp examples/cpp/polyfmt.hpp $(LIB)
+	$(CXX_BUILD) $(SANITIZE) $< $(EX_LDFLAGS) -o $@
+$(BUILD)/%_c: capi/ctest/%.c $(LIB)
+	$(CC_BUILD) $< $(EX_LDFLAGS) -o $@
+$(BUILD)/%_c_asan: capi/ctest/%.c $(LIB)
+	$(CC_BUILD) $(SANITIZE) $< $(EX_LDFLAGS) -o $@
+$(BUILD)/%_c_tsan: capi/ctest/%.c $(LIB)
+	$(CC_BUILD) -O1 -fsanitize=thread $< $(EX_LDFLAGS) -o $@
+$(BUILD)/%: bench/%.c $(LIB)
+	$(CC_BUILD) $< $(EX_LDFLAGS) -o $@
 
 # ---- C tests of the ABI's promises (capi/ctest): close racing with reads,
 # plain, under ASan + UBSan and under TSan; allocation failure under RLIMIT_AS
 # (not under a sanitizer: their shadow memory does not fit such a limit).
 CTEST_BINS := $(BUILD)/threads_c $(BUILD)/threads_c_asan $(BUILD)/threads_c_tsan $(BUILD)/nomem_c
 ctests: $(CTEST_BINS)
-
-$(BUILD)/threads_c: capi/ctest/threads.c $(LIB)
-	@echo "build $@" && $(CC) $(EX_CFLAGS) $< $(EX_LDFLAGS) -o $@
-$(BUILD)/threads_c_asan: capi/ctest/threads.c $(LIB)
-	@echo "build $@" && $(CC) $(EX_CFLAGS) $(SANITIZE) $< $(EX_LDFLAGS) -o $@
-$(BUILD)/threads_c_tsan: capi/ctest/threads.c $(LIB)
-	@echo "build $@" && $(CC) $(EX_CFLAGS) -O1 -fsanitize=thread $< $(EX_LDFLAGS) -o $@
-$(BUILD)/nomem_c: capi/ctest/nomem.c $(LIB)
-	@echo "build $@" && $(CC) $(EX_CFLAGS) $< $(EX_LDFLAGS) -o $@
 
 # ---- the main job -----------------------------------------------------------
 DEMO := $(BUILD)/demo/demo.m8
