@@ -49,17 +49,6 @@ func maxRatioFlag(fs *flag.FlagSet) func() []byte {
 	}
 }
 
-// isMorphNet reports whether path is an MMX file written by MorphNet,
-// which polyfmt opens read-only.
-func isMorphNet(path string) bool {
-	f, err := mmx.Open(path)
-	if err != nil {
-		return false
-	}
-	defer f.Close()
-	return f.FromMorphNet()
-}
-
 func writerName(f *mmx.File) string {
 	if f.FromMorphNet() {
 		return "MorphNet"
@@ -393,9 +382,6 @@ func mmxCompact(fs *flag.FlagSet) func(c *call) error {
 	quiet := quietFlag(fs)
 	return func(c *call) error {
 		path := c.args[0]
-		if isMorphNet(path) {
-			return fmt.Errorf("%s: written by MorphNet, which polyfmt opens read-only; polyfmt convert %s OUT.mmx copies it into a new polyfmt file", path, path)
-		}
 		before, err := os.Stat(path)
 		if err != nil {
 			return err
@@ -403,6 +389,10 @@ func mmxCompact(fs *flag.FlagSet) func(c *call) error {
 		f, err := openAs[*mmx.File](c, path, true, nil)
 		if err != nil {
 			return err
+		}
+		if f.FromMorphNet() { // opened once: a MorphNet file is never written
+			f.Close()
+			return fmt.Errorf("%s: written by MorphNet, which polyfmt opens read-only; polyfmt convert %s OUT.mmx copies it into a new polyfmt file", path, path)
 		}
 		if r := f.Recovery(); r.Repaired {
 			fmt.Fprintf(c.stderr, "%s: repaired on open: %s\n", path, r.Reason)

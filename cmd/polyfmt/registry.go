@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -10,7 +9,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/polyfmt/polyfmt/core/errcode"
 	"github.com/polyfmt/polyfmt/core/format"
 )
 
@@ -96,6 +94,7 @@ type call struct {
 	format         *format.Format // the verb's format
 	cli            *cliFormat
 	args           []string // the positional arguments, checked against verb.args
+	detected       string   // the file whose first bytes dispatch read (it is of format), or ""
 	stdout, stderr io.Writer
 }
 
@@ -126,16 +125,12 @@ func findInput(args []string) (input, error) {
 // that no format reads, nor any format's convert imports, is an error that
 // names its first bytes.
 func detectInput(path string) (input, error) {
-	f, err := format.DetectFile(path)
-	if err == nil {
-		return input{path: path, format: f}, nil
-	}
-	if !errors.Is(err, errcode.ErrFormat) {
+	head, err := readHead(path, max(64, format.MagicLen()))
+	if err != nil {
 		return input{}, err
 	}
-	head, herr := readHead(path, 64)
-	if herr != nil {
-		return input{}, herr
+	if f := format.Detect(head); f != nil {
+		return input{path: path, format: f}, nil
 	}
 	for _, f := range format.All() {
 		if cf := cliOf(f); cf != nil && cf.imports != nil {
@@ -234,18 +229,25 @@ func dispatch(name string, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return runVerb(&call{verb: name, format: f, cli: cf, args: pos, stdout: stdout, stderr: stderr})
+	detected := ""
+	if in.format == f && in.imported == "" {
+		detected = in.path
+	}
+	return runVerb(&call{verb: name, format: f, cli: cf, args: pos, detected: detected, stdout: stdout, stderr: stderr})
 }
 
 // open opens path for the call's verb as the call's format, writable or
 // read-only; opts are the format's options as JSON (nil: the defaults).
 func (c *call) open(path string, writable bool, opts []byte) (format.File, error) {
-	f, err := format.DetectFile(path)
-	if err != nil {
-		return nil, err
-	}
-	if f != c.format {
-		return nil, wrongInput(path, f.Title, c.verb, []*format.Format{c.format})
+	f := c.format
+	if path != c.detected { // dispatch read the input's head already; read others'
+		var err error
+		if f, err = format.DetectFile(path); err != nil {
+			return nil, err
+		}
+		if f != c.format {
+			return nil, wrongInput(path, f.Title, c.verb, []*format.Format{c.format})
+		}
 	}
 	file, err := f.Open(path, writable, opts)
 	if err != nil {
