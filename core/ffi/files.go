@@ -138,7 +138,7 @@ func open(a *ABI, want int32, path unsafe.Pointer, pathLen uint64, writable int3
 			// its checks (before any repair); say what it is instead. The
 			// file's head is read only on this path, not on every open.
 			if is, derr := format.DetectFile(p); derr == nil && is != fm {
-				_, err = format.Resolve(fm, p, []byte(is.Magic[0]), w)
+				err = format.Mismatch(p, is, fm)
 			}
 		}
 		if err != nil {

@@ -263,7 +263,7 @@ func Resolve(want *Format, name string, head []byte, writable bool) (*Format, er
 	is := Detect(head)
 	switch {
 	case want != nil && is != nil && is != want:
-		return nil, errcode.New("format", errcode.ErrFormat, "%s is a %s file, not %s (open it as any format to get the right one)", name, is.Title, want.Title)
+		return nil, Mismatch(name, is, want)
 	case want != nil:
 		return want, nil
 	case is != nil:
@@ -274,6 +274,11 @@ func Resolve(want *Format, name string, head []byte, writable bool) (*Format, er
 		return nil, errcode.New("format", errcode.ErrFormat, "%s: no bytes: an empty image is not a file of any format", name)
 	}
 	return nil, Unknown(name, head)
+}
+
+// Mismatch is the error for the file name, of format is, opened as want.
+func Mismatch(name string, is, want *Format) error {
+	return errcode.New("format", errcode.ErrFormat, "%s is a %s file, not %s (open it as any format to get the right one)", name, is.Title, want.Title)
 }
 
 // OpenBytes opens data as its format (see Format.OpenBytes and Resolve).
