@@ -92,6 +92,7 @@ extern "C" {
 #define PF_EINTERNAL     99  /* a bug in polyfmt (a recovered panic) */
 
 /* Formats (pf_detect, pf_open, pf_create). Pinned forever. */
+#define PF_DETECT_LEN    16  /* leading bytes that always tell a file's format */
 #define PF_FORMAT_MEM8   1   /* MEM8 (.m8) */
 #define PF_FORMAT_MMX    2   /* MMX (.mmx) */
 
@@ -133,7 +134,7 @@ int32_t pf_free(void *ptr);
  * pf_mmx_info, …) are these same calls for one format: a file or handle of
  * another format is refused. */
 
-/* The format whose magic data starts with (the first 16 bytes suffice):
+/* The format whose magic data starts with (its first PF_DETECT_LEN bytes suffice):
  * *out_format is a PF_FORMAT_*; PF_EFORMAT when no format claims them. */
 int32_t pf_detect(const uint8_t *data, size_t len, int32_t *out_format);
 

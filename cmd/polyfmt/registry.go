@@ -125,7 +125,7 @@ func findInput(args []string) (input, error) {
 // that no format reads, nor any format's convert imports, is an error that
 // names its first bytes.
 func detectInput(path string) (input, error) {
-	head, err := readHead(path, max(64, format.MagicLen()))
+	head, err := readHead(path, max(64, format.HeadLen))
 	if err != nil {
 		return input{}, err
 	}

@@ -294,7 +294,7 @@ commits what is pending (MMX) and releases its lock.`},
 library did not return (or freed already) is PF_EBADARG.`},
 
 	{Name: "pf_detect", Section: "files", Params: ps(p2("data", "len", InBytes), p("out_format", OutFormat)), Go: "Detect",
-		Doc: `The format whose magic data starts with (the first 16 bytes suffice):
+		Doc: `The format whose magic data starts with (its first PF_DETECT_LEN bytes suffice):
 *out_format is a PF_FORMAT_*; PF_EFORMAT when no format claims them.`},
 	{Name: "pf_create", Section: "files", Impl: "create",
 		Params: ps(p("format", FormatID), p("path", InText), p2("opts_json", "opts_len", InText), p("out_handle", OutHandle)), Go: "Create",

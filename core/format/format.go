@@ -150,6 +150,11 @@ func Register(f Format) {
 	if f.ID <= 0 || f.Name == "" || len(f.Magic) == 0 || f.Create == nil || f.Open == nil || f.OpenBytes == nil {
 		panic("format: Register: incomplete format " + f.Name)
 	}
+	for _, m := range f.Magic {
+		if len(m) == 0 || len(m) > HeadLen {
+			panic("format: Register: a magic of " + f.Name + " is empty or longer than HeadLen")
+		}
+	}
 	for _, g := range registry.formats {
 		if g.ID == f.ID || g.Name == f.Name {
 			panic("format: Register: " + f.Name + " registered twice")
@@ -193,7 +198,13 @@ func ByID(id int32) *Format {
 	return nil
 }
 
-// MagicLen is how many leading bytes Detect needs at most.
+// HeadLen is how many leading bytes of a file always tell its format:
+// no format's magic is longer (Register refuses one that is). Surfaces
+// read this many to detect a format (PF_DETECT_LEN).
+const HeadLen = 16
+
+// MagicLen is how many leading bytes Detect needs at most today (≤ HeadLen):
+// what DetectFile reads, and what its error shows of a file no format claims.
 func MagicLen() int {
 	n := 0
 	for _, f := range All() {

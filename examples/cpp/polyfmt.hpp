@@ -480,7 +480,7 @@ inline AnyFile any_file(uint32_t h, int32_t format) {
 }
 } // namespace detail
 
-// detect returns the format (a PF_FORMAT_*) data starts with (its first 16
+// detect returns the format (a PF_FORMAT_*) data starts with (its first PF_DETECT_LEN
 // bytes suffice); PF_EFORMAT, naming the bytes, when no format claims them.
 inline int32_t detect(const uint8_t *data, size_t len) {
     int32_t format = 0;

@@ -4,6 +4,7 @@
 export declare const VERSION: string;
 export declare const CODES: Readonly<Record<string, number>>;
 export declare const CODE_TEXT: Readonly<Record<number, string>>;
+export declare const DETECT_LEN: number;
 export declare const FORMATS: ReadonlyArray<Readonly<{ id: number; name: string; title: string; extensions: readonly string[]; magic: readonly (readonly number[])[] }>>;
 export declare const DTYPES: Readonly<Record<string, Readonly<{ size: number; array: string | null; accepts: readonly string[] }>>>;
 export declare const CODECS: readonly string[];
@@ -64,7 +65,7 @@ export interface RawExports {
    */
   pf_free(ptr: number): number;
   /**
-   * The format whose magic data starts with (the first 16 bytes suffice):
+   * The format whose magic data starts with (its first PF_DETECT_LEN bytes suffice):
    * *out_format is a PF_FORMAT_*; PF_EFORMAT when no format claims them.
    */
   pf_detect(data: number, len: number, out_format: number): number;

@@ -44,6 +44,9 @@ export const FORMATS = Object.freeze([
   Object.freeze({ id: 2, name: 'mmx', title: 'MMX', extensions: ['.mmx'], magic: [[77, 77, 88, 0]] }),
 ]);
 
+/** Leading bytes that always tell a file's format (PF_DETECT_LEN). */
+export const DETECT_LEN = 16;
+
 /**
  * Every tensor dtype: its item size, the TypedArray a read returns (null:
  * raw little-endian bytes), the TypedArrays a write accepts besides raw bytes.

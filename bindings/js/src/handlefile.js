@@ -14,7 +14,7 @@
 
 import { absolute, camel, optionsJSON, toBytes } from './abi.js';
 import { PF_EFORMAT, PF_EIO, PF_ENOTFOUND, PF_EUNSUPPORTED, PolyfmtError } from './errors.js';
-import { FORMATS } from './exports.gen.js';
+import { DETECT_LEN, FORMATS } from './exports.gen.js';
 import { runtimeOf, state } from './internal.js';
 
 /** Proves a constructor call comes from the statics below. */
@@ -25,8 +25,6 @@ export const dispose = Symbol.dispose ?? Symbol.for('Symbol.dispose');
 /** The key of a file's Abi, for its subclass's verbs (not part of the API). */
 export const ABI = Symbol('polyfmt.abi');
 
-/** How many leading bytes pf_detect needs at most (polyfmt.h). */
-const DETECT_LEN = 16;
 
 const byId = new Map(FORMATS.map((f) => [f.id, f]));
 const byName = new Map(FORMATS.map((f) => [f.name, f]));

@@ -93,6 +93,7 @@ _i32p = POINTER(c_int32)
 		fmt.Fprintf(&b, "    (%d, %s, %s, (%s,), (%s,)),\n", f.ID, pyStr(f.Name), pyStr(f.Title), pyList(f.Extensions), strings.Join(magic, ", "))
 	}
 	b.WriteString(")\n\"\"\"Every format as (id, name, title, extensions, magics); id is its PF_FORMAT_* number.\"\"\"\n\n")
+	fmt.Fprintf(&b, "DETECT_LEN = %d\n\"\"\"Leading bytes that always tell a file's format (PF_DETECT_LEN).\"\"\"\n\n", format.HeadLen)
 	b.WriteString("DTYPES = (\n")
 	for _, d := range ffi.DTypes() {
 		fmt.Fprintf(&b, "    (%s, %d),\n", pyStr(d.Name), d.Size)
@@ -186,7 +187,8 @@ func jsTables() []byte {
 		fmt.Fprintf(&b, "  Object.freeze({ id: %d, name: %s, title: %s, extensions: %s, magic: [%s] }),\n",
 			f.ID, jsStr(f.Name), jsStr(f.Title), jsList(f.Extensions), strings.Join(magic, ", "))
 	}
-	b.WriteString("]);\n\n/**\n * Every tensor dtype: its item size, the TypedArray a read returns (null:\n * raw little-endian bytes), the TypedArrays a write accepts besides raw bytes.\n */\nexport const DTYPES = Object.freeze({\n")
+	fmt.Fprintf(&b, "]);\n\n/** Leading bytes that always tell a file's format (PF_DETECT_LEN). */\nexport const DETECT_LEN = %d;\n", format.HeadLen)
+	b.WriteString("\n/**\n * Every tensor dtype: its item size, the TypedArray a read returns (null:\n * raw little-endian bytes), the TypedArrays a write accepts besides raw bytes.\n */\nexport const DTYPES = Object.freeze({\n")
 	for _, d := range ffi.DTypes() {
 		arr := "null"
 		if d.JSArray != "" {
@@ -225,6 +227,7 @@ func jsTypes() []byte {
 export declare const VERSION: string;
 export declare const CODES: Readonly<Record<string, number>>;
 export declare const CODE_TEXT: Readonly<Record<number, string>>;
+export declare const DETECT_LEN: number;
 export declare const FORMATS: ReadonlyArray<Readonly<{ id: number; name: string; title: string; extensions: readonly string[]; magic: readonly (readonly number[])[] }>>;
 export declare const DTYPES: Readonly<Record<string, Readonly<{ size: number; array: string | null; accepts: readonly string[] }>>>;
 export declare const CODECS: readonly string[];

@@ -53,6 +53,7 @@ extern "C" {
 		fmt.Fprintf(&b, "#define %-16s %-3d /* %s */\n", c.name, c.num, c.meaning)
 	}
 	b.WriteString("\n/* Formats (pf_detect, pf_open, pf_create). Pinned forever. */\n")
+	fmt.Fprintf(&b, "#define %-16s %-3d /* leading bytes that always tell a file's format */\n", "PF_DETECT_LEN", format.HeadLen)
 	for _, f := range format.All() {
 		fmt.Fprintf(&b, "#define %-16s %-3d /* %s (%s) */\n", formatMacro(f), f.ID, f.Title, strings.Join(f.Extensions, ", "))
 	}

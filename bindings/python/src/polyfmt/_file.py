@@ -48,8 +48,8 @@ BytesLike = Union[bytes, bytearray, memoryview, np.ndarray]
 MEMORY = "<memory>"
 """The name of a file held in memory."""
 
-_DETECT_LEN = 16
-"""How many leading bytes pf_detect needs at most (polyfmt.h)."""
+_DETECT_LEN = _generated.DETECT_LEN
+"""How many leading bytes tell a file's format (PF_DETECT_LEN)."""
 
 
 @dataclass(frozen=True)

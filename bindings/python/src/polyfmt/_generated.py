@@ -56,6 +56,9 @@ FORMATS = (
 )
 """Every format as (id, name, title, extensions, magics); id is its PF_FORMAT_* number."""
 
+DETECT_LEN = 16
+"""Leading bytes that always tell a file's format (PF_DETECT_LEN)."""
+
 DTYPES = (
     ("bool", 1),
     ("int8", 1),
