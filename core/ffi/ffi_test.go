@@ -241,16 +241,8 @@ func TestOpenBytesAndVerify(t *testing.T) {
 // The export spec names every function once, documented, each with an ffi
 // function; a kind expands to the C slots polyfmt.h has always declared.
 func TestExportSpec(t *testing.T) {
-	seen := map[string]bool{}
-	for i := range Spec {
-		e := &Spec[i]
-		if seen[e.Name] || !strings.HasPrefix(e.Name, "pf_") || e.Go == "" || strings.TrimSpace(e.Doc) == "" {
-			t.Errorf("bad or duplicate export %+v", e)
-		}
-		seen[e.Name] = true
-		if e.Alias != "" && (Lookup(e.Of) == nil || Lookup(e.Of).Impl == "") {
-			t.Errorf("%s: alias of %q, which is not a lifecycle export", e.Name, e.Of)
-		}
+	if err := CheckSpec(); err != nil {
+		t.Fatal(err)
 	}
 	for name, want := range map[string]string{
 		"pf_mem8_append": "int32_t pf_mem8_append(uint32_t handle, const uint8_t *content, size_t len, float importance, const char *token, size_t token_len, uint64_t timestamp_us, uint64_t *out_index)",

@@ -1,7 +1,10 @@
 package ffi
 
 import (
+	"fmt"
 	"strings"
+
+	"github.com/polyfmt/polyfmt/core/format"
 
 	"github.com/polyfmt/polyfmt/core/internal/codec"
 	"github.com/polyfmt/polyfmt/core/mmx"
@@ -511,3 +514,48 @@ func DTypes() []DType {
 
 // Codecs are the compression codecs' names, as stored and as the ABI takes them.
 func Codecs() []string { return codec.Names() }
+
+// CheckSpec checks the spec's own rules: names pf_… and unique, each export
+// documented, in a known section, with an ffi function; an alias names a
+// lifecycle export and a registered format, and has only parameters of it.
+// The generator runs it before it writes anything.
+func CheckSpec() error {
+	seen := map[string]bool{}
+	sections := map[string]bool{}
+	for _, s := range Sections {
+		sections[s.Name] = true
+	}
+	for i := range Spec {
+		e := &Spec[i]
+		switch {
+		case !strings.HasPrefix(e.Name, "pf_"):
+			return fmt.Errorf("%s: every export is named pf_…", e.Name)
+		case seen[e.Name]:
+			return fmt.Errorf("%s: exported twice", e.Name)
+		case e.Go == "":
+			return fmt.Errorf("%s: no ffi function (Go)", e.Name)
+		case strings.TrimSpace(e.Doc) == "":
+			return fmt.Errorf("%s: no documentation", e.Name)
+		case !sections[e.Section]:
+			return fmt.Errorf("%s: unknown section %q", e.Name, e.Section)
+		case e.Alias != "" && (Lookup(e.Of) == nil || Lookup(e.Of).Impl == ""):
+			return fmt.Errorf("%s: alias of %q, which is not a lifecycle export", e.Name, e.Of)
+		case e.Alias != "" && format.ByName(e.Alias) == nil:
+			return fmt.Errorf("%s: alias for unknown format %q", e.Name, e.Alias)
+		}
+		seen[e.Name] = true
+		if e.Alias != "" {
+			of := Lookup(e.Of)
+			have := map[string]string{}
+			for _, s := range of.Slots() {
+				have[s.Name] = s.C
+			}
+			for _, s := range e.Slots() {
+				if c, ok := have[s.Name]; !ok || c != s.C {
+					return fmt.Errorf("%s: parameter %s %s is not one of %s's", e.Name, s.C, s.Name, e.Of)
+				}
+			}
+		}
+	}
+	return nil
+}

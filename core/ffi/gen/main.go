@@ -139,7 +139,7 @@ func generate(root string) ([]file, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := validate(); err != nil {
+	if err := ffi.CheckSpec(); err != nil {
 		return nil, err
 	}
 	files := []file{
@@ -168,46 +168,4 @@ func generate(root string) ([]file, error) {
 		files = append(files, file{v.path, re.ReplaceAll(b, []byte(v.repl))})
 	}
 	return files, nil
-}
-
-// validate checks the spec's own rules before anything is written.
-func validate() error {
-	seen := map[string]bool{}
-	sections := map[string]bool{}
-	for _, s := range ffi.Sections {
-		sections[s.Name] = true
-	}
-	for i := range ffi.Spec {
-		e := &ffi.Spec[i]
-		switch {
-		case !strings.HasPrefix(e.Name, "pf_"):
-			return fmt.Errorf("%s: every export is named pf_…", e.Name)
-		case seen[e.Name]:
-			return fmt.Errorf("%s: exported twice", e.Name)
-		case e.Go == "":
-			return fmt.Errorf("%s: no ffi function (Go)", e.Name)
-		case strings.TrimSpace(e.Doc) == "":
-			return fmt.Errorf("%s: no documentation", e.Name)
-		case !sections[e.Section]:
-			return fmt.Errorf("%s: unknown section %q", e.Name, e.Section)
-		case e.Alias != "" && (ffi.Lookup(e.Of) == nil || ffi.Lookup(e.Of).Impl == ""):
-			return fmt.Errorf("%s: alias of %q, which is not a lifecycle export", e.Name, e.Of)
-		case e.Alias != "" && formatID(e.Alias) == 0:
-			return fmt.Errorf("%s: alias for unknown format %q", e.Name, e.Alias)
-		}
-		seen[e.Name] = true
-		if e.Alias != "" {
-			of := ffi.Lookup(e.Of)
-			have := map[string]string{}
-			for _, s := range of.Slots() {
-				have[s.Name] = s.C
-			}
-			for _, s := range e.Slots() {
-				if c, ok := have[s.Name]; !ok || c != s.C {
-					return fmt.Errorf("%s: parameter %s %s is not one of %s's", e.Name, s.C, s.Name, e.Of)
-				}
-			}
-		}
-	}
-	return nil
 }
