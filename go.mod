@@ -8,7 +8,12 @@ require (
 	github.com/tetratelabs/wazero v1.12.0
 )
 
-require golang.org/x/sys v0.44.0 // indirect
+require (
+	github.com/klauspost/cpuid/v2 v2.0.9 // indirect
+	golang.org/x/crypto v0.55.0 // indirect
+	golang.org/x/sys v0.47.0 // indirect
+	lukechampine.com/blake3 v1.4.1 // indirect
+)
 
 // npm packages may ship Go files (eslint's flatted does): not ours to vet or test.
 ignore node_modules
