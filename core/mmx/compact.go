@@ -1,13 +1,9 @@
 package mmx
 
 import (
-	"os"
-	"path/filepath"
 	"slices"
-	"strings"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
-	"github.com/polyfmt/polyfmt/core/internal/storage"
 )
 
 // Compact commits pending writes, then rewrites the file with only its live
@@ -34,18 +30,6 @@ func (f *File) Compact() error {
 		return err
 	}
 	return f.compact()
-}
-
-// replacement is how compact puts a new image in place of the file.
-type replacement interface {
-	// create returns a new, empty file for the image.
-	create() (storage.File, error)
-	// install makes img (complete and synced) the file, atomically: until
-	// it returns, the old file is whole and current. It returns what the
-	// File reads and writes from then on. The caller holds f.mu.
-	install(img storage.File) (storage.File, error)
-	// discard drops an image that was not installed.
-	discard(img storage.File)
 }
 
 // copyPiece bounds the memory a chunk copy takes.
@@ -97,12 +81,12 @@ func (f *File) compact() error {
 		reserve = alignUp(uint64(len(start)), DefaultAlignment)
 	}
 
-	out, err := f.repl.create()
+	out, err := f.repl.Create()
 	if err != nil {
 		return err
 	}
 	fail := func(err error) error {
-		f.repl.discard(out)
+		f.repl.Discard(out)
 		return err
 	}
 	if _, err := out.WriteAt(start, HeaderSize); err != nil {
@@ -150,7 +134,7 @@ func (f *File) compact() error {
 
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	st, err := f.repl.install(out)
+	st, err := f.repl.Install(out)
 	if err != nil {
 		return fail(err)
 	}
@@ -182,87 +166,6 @@ func (f *File) relocate(e *Entry) *Entry {
 	}
 	return e
 }
-
-// pathReplacement writes the image to a temporary file beside the file
-// and renames it over the file. path is absolute, so a change of working
-// directory after open does not move the target.
-type pathReplacement struct {
-	f    *File
-	path string
-}
-
-func newPathReplacement(f *File, path string) pathReplacement {
-	if abs, err := filepath.Abs(path); err == nil {
-		path = abs
-	}
-	return pathReplacement{f, path}
-}
-
-func (p pathReplacement) create() (storage.File, error) {
-	dir, base := filepath.Dir(p.path), filepath.Base(p.path)
-	// Images a crash left behind: only the writer compacts, and it holds
-	// the lock, so none of them is in use.
-	if ents, err := os.ReadDir(dir); err == nil {
-		for _, e := range ents {
-			if strings.HasPrefix(e.Name(), base+".compact-") {
-				os.Remove(filepath.Join(dir, e.Name()))
-			}
-		}
-	}
-	tmp, err := os.CreateTemp(dir, base+".compact-*")
-	if err != nil {
-		return nil, err
-	}
-	if fi, err := p.f.store.OS.File.Stat(); err == nil {
-		tmp.Chmod(fi.Mode().Perm()) // CreateTemp makes it 0600
-	}
-	return tmp, nil
-}
-
-func (p pathReplacement) install(img storage.File) (storage.File, error) {
-	f, tmp := p.f, img.(*os.File)
-	path := p.path
-	// Lock the new file before its name is visible, so no other writer can
-	// take it; writers that opened the old one find it replaced
-	// (storage.OpenPath checks that the path still names what it locked).
-	unlock, err := storage.LockWriter(tmp)
-	if err != nil {
-		return nil, err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		unlock()
-		return nil, err
-	}
-	if d, err := os.Open(filepath.Dir(path)); err == nil {
-		d.Sync()
-		d.Close()
-	}
-	f.store.OS.Unlock()
-	f.store.OS.File.Close() // no read is in flight: the caller holds f.mu
-	f.store.OS.File, f.store.OS.Unlock = tmp, unlock
-	return tmp, nil
-}
-
-func (p pathReplacement) discard(img storage.File) {
-	tmp := img.(*os.File)
-	tmp.Close()
-	os.Remove(tmp.Name())
-}
-
-// memReplacement builds the image in memory and copies it over the file's
-// bytes under the File's lock.
-type memReplacement struct{ f *File }
-
-func (m memReplacement) create() (storage.File, error) { return storage.NewMem(nil), nil }
-
-func (m memReplacement) install(img storage.File) (storage.File, error) {
-	b := img.(*storage.Mem).Snapshot()
-	m.f.store.Mem.Truncate(0)
-	m.f.store.Mem.WriteAt(b, 0)
-	return m.f.store.Mem, nil
-}
-
-func (m memReplacement) discard(storage.File) {}
 
 // autoCompact compacts after a commit when the dead space exceeds both
 // thresholds of Options (AutoCompactMinDead, AutoCompactRatio × live). The

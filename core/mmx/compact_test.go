@@ -128,20 +128,20 @@ type faultyDir struct {
 	img               *storage.Faulty // the last image created
 }
 
-func (d *faultyDir) create() (storage.File, error) {
+func (d *faultyDir) Create() (storage.File, error) {
 	d.img = storage.NewFaulty(nil)
 	d.img.WriteBudget, d.img.SyncBudget = d.writes, d.syncs
 	d.created++
 	return d.img, nil
 }
 
-func (d *faultyDir) install(img storage.File) (storage.File, error) {
+func (d *faultyDir) Install(img storage.File) (storage.File, error) {
 	d.cur = img.(*storage.Faulty)
 	d.installs++
 	return img, nil
 }
 
-func (d *faultyDir) discard(storage.File) {}
+func (d *faultyDir) Discard(storage.File) {}
 
 // deadBase is a committed file with dead space: overwrites and deletes.
 func deadBase(t *testing.T) []byte {
@@ -270,23 +270,23 @@ func (c *cutFile) WriteAt(p []byte, off int64) (int, error) {
 
 // cutPath is the on-disk replacement with writes to the image cut short.
 type cutPath struct {
-	pathReplacement
+	storage.PathReplacement
 	budget int
 }
 
-func (c cutPath) create() (storage.File, error) {
-	img, err := c.pathReplacement.create()
+func (c cutPath) Create() (storage.File, error) {
+	img, err := c.PathReplacement.Create()
 	if err != nil {
 		return nil, err
 	}
 	return &cutFile{File: img, budget: c.budget}, nil
 }
 
-func (c cutPath) install(img storage.File) (storage.File, error) {
-	return c.pathReplacement.install(img.(*cutFile).File)
+func (c cutPath) Install(img storage.File) (storage.File, error) {
+	return c.PathReplacement.Install(img.(*cutFile).File)
 }
 
-func (c cutPath) discard(img storage.File) { c.pathReplacement.discard(img.(*cutFile).File) }
+func (c cutPath) Discard(img storage.File) { c.PathReplacement.Discard(img.(*cutFile).File) }
 
 func compactLeftovers(t *testing.T, path string) []string {
 	m, err := filepath.Glob(path + ".compact-*")
@@ -318,7 +318,7 @@ func TestAutoCompactOnDisk(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		w.repl = cutPath{newPathReplacement(w, path), cut}
+		w.repl = cutPath{storage.NewPathReplacement(w.store, path, "compact"), cut}
 		if err := w.Compact(); !errors.Is(err, storage.ErrCrash) {
 			t.Fatalf("cut %d: %v", cut, err)
 		}

@@ -108,11 +108,11 @@ type File struct {
 	recoveryRead   uint64   // bytes open read or hashed to find the directory (tests: linear in the tail)
 	verified       sync.Map // *Entry → true once its checksum held
 	broken         error
-	reads          sync.WaitGroup    // reads using the file's bytes outside mu (pin); Close waits for them
-	readOnlyReason string            // why writes are refused (imports)
-	repl           replacement       // how Compact puts a new image in place (nil: it cannot)
-	moved          map[*Entry]*Entry // entries the last compactions moved → their new copies
-	compactAt      uint64            // after a failed automatic compaction: dead bytes before the next try
+	reads          sync.WaitGroup      // reads using the file's bytes outside mu (pin); Close waits for them
+	readOnlyReason string              // why writes are refused (imports)
+	repl           storage.Replacement // how Compact puts a new image in place (nil: it cannot)
+	moved          map[*Entry]*Entry   // entries the last compactions moved → their new copies
+	compactAt      uint64              // after a failed automatic compaction: dead bytes before the next try
 }
 
 func newUUID() string {
@@ -190,12 +190,7 @@ func build(opt *Options, open storage.Opener) (*File, error) {
 	}
 	return storage.Attach("mmx", open, func(b *storage.Backing) (*File, error) {
 		f := &File{store: b, opt: o, lim: o.Limits.orDefault()}
-		switch {
-		case b.Mem != nil:
-			f.repl = memReplacement{f}
-		case b.W != nil && b.OnDisk():
-			f.repl = newPathReplacement(f, b.Name)
-		}
+		f.repl = storage.ReplacementFor(b, "compact")
 		b.KeepMaps = true // views of the mapping are lent until Close
 		if b.New {
 			return f, f.create(o)
