@@ -14,6 +14,7 @@ import (
 	"github.com/polyfmt/polyfmt/core/format"
 	"github.com/polyfmt/polyfmt/core/mem8"
 	"github.com/polyfmt/polyfmt/core/mmx"
+	"github.com/polyfmt/polyfmt/core/vsf"
 )
 
 // writeOne commits one record holding s: the only thing these tests need
@@ -29,6 +30,21 @@ var writeOne = map[string]func(f format.File, s string) error{
 			return err
 		}
 		return m.Commit()
+	},
+	"vsf": func(f format.File, s string) error {
+		v := f.(*vsf.File)
+		b, err := v.Builder()
+		if err != nil {
+			return err
+		}
+		sec, err := b.Section(fmt.Sprintf("record%d", len(b.Names())))
+		if err != nil {
+			return err
+		}
+		if err := sec.Add("text", vsf.Text(s)); err != nil {
+			return err
+		}
+		return v.Commit()
 	},
 }
 

@@ -14,6 +14,8 @@ type decoder struct {
 	off  int
 	base int64
 	lim  Limits
+	// crate reads the crate form, where x is Huffman-coded text.
+	crate bool
 }
 
 func (d *decoder) errf(kind error, format string, args ...any) error {
@@ -188,6 +190,10 @@ func (d *decoder) value(depth int) (Value, error) {
 		s, err := d.nameBody("a name")
 		return Name(s), err
 	case markText:
+		if d.crate {
+			d.off--
+			return nil, d.errf(errcode.ErrUnsupported, "x text in the crate's form is Huffman-coded with a codebook that is not public; polyfmt cannot read it")
+		}
 		n, err := d.uint("text length")
 		if err != nil {
 			return nil, err

@@ -39,6 +39,7 @@ const (
 	markHash     = 'h' // h + algorithm + (length − 1) + bytes
 	markSig      = 'g' // g + algorithm + (length − 1) + bytes
 	markKey      = 'k' // k + algorithm + (length − 1) + bytes
+	markWrap     = 'v' // in a label: v + algorithm + the unwrapped size in bits (the stored bytes are wrapped)
 
 	boolTrue  = 0xFF // u FF
 	boolFalse = 0x00 // u 00
