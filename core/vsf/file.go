@@ -463,7 +463,6 @@ func signKeys(own []Key, extra *Key) []Key {
 	return ks
 }
 
-
 // Builder returns the pending image of a writable file, to change with
 // its methods; Commit (or Close) writes it. A read-only file is ErrBadArg.
 func (f *File) Builder() (*Builder, error) {
