@@ -69,6 +69,9 @@ func (b *Builder) Names() []string {
 	return out
 }
 
+// Find returns the section called name, or nil.
+func (b *Builder) Find(name string) *SectionBuilder { return b.find(name) }
+
 func (b *Builder) find(name string) *SectionBuilder {
 	for _, s := range b.secs {
 		if s.name == name {
