@@ -332,6 +332,9 @@ func (d *decoder) crateTime() (Value, error) {
 		if err == nil && k == markUint && v.Neg() {
 			return nil, d.errf(errcode.ErrUnsupported, "an Eagle Time of %s seconds is beyond the signed 128-bit range", v)
 		}
+		if err == nil && !FitsInt(v, w) {
+			w++ // e u: a signed width one step wider holds it (it is written e i)
+		}
 		return Time{W: w, Sec: v, Crate: true}, err
 	}
 	d.off -= 2
@@ -343,6 +346,10 @@ func (d *decoder) blob(m byte) (Value, error) {
 	alg, err := d.byte1(what)
 	if err != nil {
 		return nil, err
+	}
+	if alg < 0x21 || alg > 0x7E { // as checkBlob: what is read can be written
+		d.off--
+		return nil, d.errf(errcode.ErrFormat, "%s's algorithm letter %#02x is not printable ASCII", what, alg)
 	}
 	n, err := d.uint(what + " length")
 	if err != nil {
@@ -484,6 +491,9 @@ func (d *decoder) bitPacked(crate bool) (Value, error) {
 	}
 	if bitsPer < 1 || bitsPer > 128 {
 		return nil, d.errf(errcode.ErrFormat, "a bit depth of %d; bit-packed samples are 1…128 bits", bitsPer)
+	}
+	if !crate && bitsPer > 64 {
+		return nil, d.errf(errcode.ErrFormat, "a bit depth of %d; the seed's b p form holds 1…64 bits", bitsPer)
 	}
 	p := &BitPacked{Bits: int(bitsPer), Crate: crate}
 	if p.Shape, err = d.dims(r, "dimensions"); err != nil {

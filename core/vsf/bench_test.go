@@ -1,0 +1,124 @@
+package vsf
+
+import (
+	"encoding/binary"
+	"math"
+	"math/rand/v2"
+	"strconv"
+	"testing"
+)
+
+// Each benchmark runs beside a baseline that bounds it from below: run them
+// together (go test -run XXX -bench . ./core/vsf/) and compare.
+
+// seedImage12 is the seed's 4096×3072 12-bit image, packed.
+func seedImage12(b *testing.B) *BitPacked {
+	b.Helper()
+	const w, h = 4096, 3072
+	r := rand.New(rand.NewPCG(7, 8))
+	s := make([]uint16, w*h)
+	for i := range s {
+		s[i] = uint16(r.UintN(1 << 12))
+	}
+	p, err := PackU16(s, 12, []uint64{w, h})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return p
+}
+
+// BenchmarkUnpack12 unpacks the 12-bit image into uint16s; bytes are
+// output bytes.
+func BenchmarkUnpack12(b *testing.B) {
+	p := seedImage12(b)
+	dst := make([]byte, 4096*3072*2)
+	b.SetBytes(int64(len(dst)))
+	b.ResetTimer()
+	for range b.N {
+		if err := p.UnpackInto(dst); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkUnpack12Baseline_Copy copies as many bytes as Unpack12 writes:
+// the memory-bandwidth floor.
+func BenchmarkUnpack12Baseline_Copy(b *testing.B) {
+	src := make([]byte, 4096*3072*2)
+	dst := make([]byte, len(src))
+	b.SetBytes(int64(len(dst)))
+	b.ResetTimer()
+	for range b.N {
+		copy(dst, src)
+	}
+}
+
+// struct10k builds 10,000 fields f0…f9999 cycling u5, i6, f6, encoded both
+// as a VSF structure and as the flat big-endian values alone.
+func struct10k(b *testing.B) (enc, flat []byte) {
+	b.Helper()
+	fs := make([]Field, 10000)
+	for i := range fs {
+		var v Value
+		switch i % 3 {
+		case 0:
+			v = U('5', uint64(i)*7919)
+			flat = binary.BigEndian.AppendUint32(flat, uint32(i)*7919)
+		case 1:
+			v = I('6', -int64(i)*104729)
+			flat = binary.BigEndian.AppendUint64(flat, uint64(-int64(i)*104729))
+		default:
+			v = F64Value(float64(i) / 3)
+			flat = binary.BigEndian.AppendUint64(flat, math.Float64bits(float64(i)/3))
+		}
+		fs[i] = Field{Name: "f" + strconv.Itoa(i), Value: v}
+	}
+	enc, err := AppendValue(nil, &Struct{Fields: fs})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return enc, flat
+}
+
+// BenchmarkDecodeStruct10k decodes the 10,000-field structure.
+func BenchmarkDecodeStruct10k(b *testing.B) {
+	enc, _ := struct10k(b)
+	b.SetBytes(int64(len(enc)))
+	b.ResetTimer()
+	for range b.N {
+		v, _, err := DecodeValue(enc, nil)
+		if err != nil || len(v.(*Struct).Fields) != 10000 {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkDecodeStruct10kBaseline_Binary reads the same 10,000 values
+// from a flat big-endian slice with encoding/binary, into the same Value
+// forms, with no names or markers. SetBytes is the VSF encoding's size, so
+// the MB/s of both compare as time per structure.
+func BenchmarkDecodeStruct10kBaseline_Binary(b *testing.B) {
+	enc, flat := struct10k(b)
+	b.SetBytes(int64(len(enc)))
+	b.ResetTimer()
+	for range b.N {
+		vals := make([]Value, 0, 10000)
+		off := 0
+		for i := 0; i < 10000; i++ {
+			switch i % 3 {
+			case 0:
+				vals = append(vals, Uint{W: '5', V: U64(uint64(binary.BigEndian.Uint32(flat[off:])))})
+				off += 4
+			case 1:
+				vals = append(vals, Int{W: '6', V: I64(int64(binary.BigEndian.Uint64(flat[off:])))})
+				off += 8
+			default:
+				vals = append(vals, Float{W: '6', V: math.Float64frombits(binary.BigEndian.Uint64(flat[off:]))})
+				off += 8
+			}
+		}
+		if len(vals) != 10000 {
+			b.Fatal(len(vals))
+		}
+	}
+}
