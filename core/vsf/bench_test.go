@@ -54,11 +54,16 @@ func BenchmarkUnpack12Baseline_Copy(b *testing.B) {
 }
 
 // struct10k builds 10,000 fields f0…f9999 cycling u5, i6, f6, encoded both
-// as a VSF structure and as the flat big-endian values alone.
+// as a VSF structure and flat: each field a big-endian u16 name length,
+// the name, and the value's big-endian bytes (the same information, in the
+// simplest binary layout).
 func struct10k(b *testing.B) (enc, flat []byte) {
 	b.Helper()
 	fs := make([]Field, 10000)
 	for i := range fs {
+		name := "f" + strconv.Itoa(i)
+		flat = binary.BigEndian.AppendUint16(flat, uint16(len(name)))
+		flat = append(flat, name...)
 		var v Value
 		switch i % 3 {
 		case 0:
@@ -71,7 +76,7 @@ func struct10k(b *testing.B) (enc, flat []byte) {
 			v = F64Value(float64(i) / 3)
 			flat = binary.BigEndian.AppendUint64(flat, math.Float64bits(float64(i)/3))
 		}
-		fs[i] = Field{Name: "f" + strconv.Itoa(i), Value: v}
+		fs[i] = Field{Name: name, Value: v}
 	}
 	enc, err := AppendValue(nil, &Struct{Fields: fs})
 	if err != nil {
@@ -93,29 +98,69 @@ func BenchmarkDecodeStruct10k(b *testing.B) {
 	}
 }
 
-// BenchmarkDecodeStruct10kBaseline_Binary reads the same 10,000 values
-// from a flat big-endian slice with encoding/binary, into the same Value
-// forms, with no names or markers. SetBytes is the VSF encoding's size, so
-// the MB/s of both compare as time per structure.
+// BenchmarkSection10k is the measure: File.Section of a structured
+// section of the same 10,000 fields (its label gives the count).
+func BenchmarkSection10k(b *testing.B) {
+	enc, _ := struct10k(b)
+	v, _, err := DecodeValue(enc, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	bl := NewBuilder(FormSeed)
+	s, _ := bl.Section("fields")
+	for _, f := range v.(*Struct).Fields {
+		if err := s.Add(f.Name, f.Value); err != nil {
+			b.Fatal(err)
+		}
+	}
+	img, err := bl.Bytes()
+	if err != nil {
+		b.Fatal(err)
+	}
+	f, err := OpenBytes(img, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	b.SetBytes(int64(len(enc)))
+	b.ResetTimer()
+	for range b.N {
+		sec, err := f.Section("fields")
+		if err != nil || len(sec.Fields) != 10000 {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkDecodeStruct10kBaseline_Binary reads the same 10,000 fields
+// from the flat big-endian layout with encoding/binary into the same Field
+// and Value forms: a name length, the name, the value, with no markers.
+// SetBytes is the VSF encoding's size, so the MB/s of both compare as time
+// per structure.
 func BenchmarkDecodeStruct10kBaseline_Binary(b *testing.B) {
 	enc, flat := struct10k(b)
 	b.SetBytes(int64(len(enc)))
 	b.ResetTimer()
 	for range b.N {
-		vals := make([]Value, 0, 10000)
+		vals := make([]Field, 0, 10000)
 		off := 0
 		for i := 0; i < 10000; i++ {
+			n := int(binary.BigEndian.Uint16(flat[off:]))
+			name := string(flat[off+2 : off+2+n])
+			off += 2 + n
+			var v Value
 			switch i % 3 {
 			case 0:
-				vals = append(vals, Uint{W: '5', V: U64(uint64(binary.BigEndian.Uint32(flat[off:])))})
+				v = Uint{W: '5', V: U64(uint64(binary.BigEndian.Uint32(flat[off:])))}
 				off += 4
 			case 1:
-				vals = append(vals, Int{W: '6', V: I64(int64(binary.BigEndian.Uint64(flat[off:])))})
+				v = Int{W: '6', V: I64(int64(binary.BigEndian.Uint64(flat[off:])))}
 				off += 8
 			default:
-				vals = append(vals, Float{W: '6', V: math.Float64frombits(binary.BigEndian.Uint64(flat[off:]))})
+				v = Float{W: '6', V: math.Float64frombits(binary.BigEndian.Uint64(flat[off:]))}
 				off += 8
 			}
+			vals = append(vals, Field{Name: name, Value: v})
 		}
 		if len(vals) != 10000 {
 			b.Fatal(len(vals))

@@ -107,7 +107,7 @@ func (d *decoder) name(what string) (string, error) {
 }
 
 func (d *decoder) nameBody(what string) (string, error) {
-	n, err := d.uint(what + " length")
+	n, err := d.uint("a name's length")
 	if err != nil {
 		return "", err
 	}
@@ -252,6 +252,11 @@ func (d *decoder) value(depth int) (Value, error) {
 // with want ≥ 0, exactly want of them.
 func (d *decoder) fields(depth int, want int64) ([]Field, error) {
 	var fs []Field
+	if want > 0 {
+		// A field takes at least 8 bytes: the count is checked against
+		// the bytes before it sizes anything.
+		fs = make([]Field, 0, min(want, int64(d.remaining()/8)+1))
+	}
 	for want < 0 || int64(len(fs)) < want {
 		if want < 0 && (d.off >= len(d.b) || d.b[d.off] != markLabelOpen) {
 			break
@@ -266,16 +271,18 @@ func (d *decoder) fields(depth int, want int64) ([]Field, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := d.expect(markColon, "field "+name); err != nil {
-			return nil, err
+		if d.off >= len(d.b) || d.b[d.off] != markColon {
+			return nil, d.expect(markColon, "field "+name)
 		}
+		d.off++
 		v, err := d.value(depth)
 		if err != nil {
 			return nil, err
 		}
-		if err := d.expect(markLabelEnd, "the end of field "+name); err != nil {
-			return nil, err
+		if d.off >= len(d.b) || d.b[d.off] != markLabelEnd {
+			return nil, d.expect(markLabelEnd, "the end of field "+name)
 		}
+		d.off++
 		fs = append(fs, Field{Name: name, Value: v})
 	}
 	return fs, nil
