@@ -555,7 +555,7 @@ at the end if missing) of a writable handle.`},
 native little-endian order (bool: one byte each). The data is copied.`},
 	{Name: "pf_vsf_put_unboxed", Section: "vsf", Go: "VSFPutUnboxed",
 		Params: ps(p("handle", Handle), p("name", InText), p("data", InBulk)),
-		Doc: `Makes or replaces an unboxed section (raw bytes, n[0]) holding a copy of data.`},
+		Doc:    `Makes or replaces an unboxed section (raw bytes, n[0]) holding a copy of data.`},
 	{Name: "pf_vsf_section_options", Section: "vsf", Go: "VSFSectionOptions",
 		Params: ps(p("handle", Handle), p("name", InText), p2("opts_json", "opts_len", InText)),
 		Doc: `Options of a section: {"compress":true (zstd), "hash":["blake3","sha256",
@@ -569,7 +569,7 @@ private key when the file is written; with_key 1 also stores the public
 key, so the file verifies without being given it.`},
 	{Name: "pf_vsf_remove", Section: "vsf", Go: "VSFRemove",
 		Params: ps(p("handle", Handle), p("name", InText)),
-		Doc: `Drops a section from the pending image (PF_ENOTFOUND if there is none).`},
+		Doc:    `Drops a section from the pending image (PF_ENOTFOUND if there is none).`},
 	{Name: "pf_vsf_commit", Section: "vsf", Go: "VSFCommit", Params: ps(p("handle", Handle)),
 		Doc: `Writes the pending image: to a temporary file beside the path, synced and
 renamed over it (a crash leaves the previous commit or this one), or in
@@ -585,10 +585,10 @@ every section and value kept. A signed file is PF_EUNSUPPORTED unless
 drop_signatures (its signatures cannot be made again without the key).`},
 	{Name: "pf_vsf_encode_value", Section: "vsf", Go: "VSFEncodeValue",
 		Params: ps(p2("value_json", "value_len", InText), p2("out", "out_len", OutBuf)),
-		Doc: `The wire bytes of one value given as its JSON form.`},
+		Doc:    `The wire bytes of one value given as its JSON form.`},
 	{Name: "pf_vsf_decode_value", Section: "vsf", Go: "VSFDecodeValue",
 		Params: ps(p2("data", "len", InBytes), p2("out_json", "out_len", OutBuf)),
-		Doc: `The JSON form of the one value data holds (trailing bytes: PF_EFORMAT).`},
+		Doc:    `The JSON form of the one value data holds (trailing bytes: PF_EFORMAT).`},
 }
 
 // Lookup returns the export called name, or nil.
