@@ -182,6 +182,12 @@ var zblob = bytes.Repeat([]byte("polyfmt vsf "), 200)
 // dotted names.
 func sampleBuilder(t testing.TB, form Form) *Builder {
 	t.Helper()
+	return sampleBuilderWith(t, form, everyKind(form == FormCrate))
+}
+
+// sampleBuilderWith is sampleBuilder with fields in imaging.raw.
+func sampleBuilderWith(t testing.TB, form Form, fields []Field) *Builder {
+	t.Helper()
 	b := NewBuilder(form)
 	must := func(err error) {
 		t.Helper()
@@ -191,7 +197,7 @@ func sampleBuilder(t testing.TB, form Form) *Builder {
 	}
 	raw, err := b.Section("imaging.raw")
 	must(err)
-	for _, f := range everyKind(form == FormCrate) {
+	for _, f := range fields {
 		must(raw.Add(f.Name, f.Value))
 	}
 	_, err = b.Unboxed("imaging.raw.pixels", pixels)
