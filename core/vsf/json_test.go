@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"encoding/hex"
 	"encoding/json"
-	"os"
 	"errors"
+	"os"
 	"testing"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
