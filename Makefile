@@ -163,7 +163,8 @@ FUZZ_TARGETS := \
 	core/mmx/morphnet:FuzzParse core/mmx/morphnet:FuzzDecodePayloads \
 	core/internal/codec:FuzzDecompressLZ4 core/internal/codec:FuzzDecompressZlib \
 	core/internal/codec:FuzzDecompressZstd core/internal/codec:FuzzDecompressNone \
-	core/internal/jsonx:FuzzValid
+	core/internal/jsonx:FuzzValid \
+	core/vsf:FuzzDecodeValue
 
 # One line per target; a failure prints go test's whole output (the failing input's file).
 test-fuzz:

@@ -157,6 +157,8 @@ func finite(v float64) any {
 
 func timeForm(t Time) string {
 	switch {
+	case t.Crate && t.IsFloat && t.W == 0:
+		return "ef"
 	case t.Crate && t.IsFloat:
 		return "ef" + string(t.W)
 	case t.Crate:
