@@ -230,3 +230,108 @@ func pf_mmx_verify(handle C.uint32_t) C.int32_t {
 func pf_mmx_bytes(handle C.uint32_t, out **C.uint8_t, outLen *C.size_t) C.int32_t {
 	return C.int32_t(ffi.MMXBytes(abi, uint32(handle), unsafe.Pointer(out), unsafe.Pointer(outLen)))
 }
+
+//export pf_vsf_create
+func pf_vsf_create(path *C.char, pathLen C.size_t, optsJSON *C.char, optsLen C.size_t, outHandle *C.uint32_t) C.int32_t {
+	return C.int32_t(ffi.VSFCreate(abi, unsafe.Pointer(path), uint64(pathLen), unsafe.Pointer(optsJSON), uint64(optsLen), unsafe.Pointer(outHandle)))
+}
+
+//export pf_vsf_open
+func pf_vsf_open(path *C.char, pathLen C.size_t, writable C.int32_t, optsJSON *C.char, optsLen C.size_t, outHandle *C.uint32_t) C.int32_t {
+	return C.int32_t(ffi.VSFOpen(abi, unsafe.Pointer(path), uint64(pathLen), int32(writable), unsafe.Pointer(optsJSON), uint64(optsLen), unsafe.Pointer(outHandle)))
+}
+
+//export pf_vsf_open_bytes
+func pf_vsf_open_bytes(data *C.uint8_t, len C.size_t, writable C.int32_t, outHandle *C.uint32_t) C.int32_t {
+	return C.int32_t(ffi.VSFOpenBytes(abi, unsafe.Pointer(data), uint64(len), int32(writable), unsafe.Pointer(outHandle)))
+}
+
+//export pf_vsf_info
+func pf_vsf_info(handle C.uint32_t, outJSON **C.uint8_t, outLen *C.size_t) C.int32_t {
+	return C.int32_t(ffi.VSFInfoExport(abi, uint32(handle), unsafe.Pointer(outJSON), unsafe.Pointer(outLen)))
+}
+
+//export pf_vsf_bytes
+func pf_vsf_bytes(handle C.uint32_t, out **C.uint8_t, outLen *C.size_t) C.int32_t {
+	return C.int32_t(ffi.VSFBytes(abi, uint32(handle), unsafe.Pointer(out), unsafe.Pointer(outLen)))
+}
+
+//export pf_vsf_section
+func pf_vsf_section(handle C.uint32_t, name *C.char, nameLen C.size_t, outJSON **C.uint8_t, outLen *C.size_t) C.int32_t {
+	return C.int32_t(ffi.VSFSection(abi, uint32(handle), unsafe.Pointer(name), uint64(nameLen), unsafe.Pointer(outJSON), unsafe.Pointer(outLen)))
+}
+
+//export pf_vsf_get
+func pf_vsf_get(handle C.uint32_t, path *C.char, pathLen C.size_t, outJSON **C.uint8_t, outLen *C.size_t) C.int32_t {
+	return C.int32_t(ffi.VSFGet(abi, uint32(handle), unsafe.Pointer(path), uint64(pathLen), unsafe.Pointer(outJSON), unsafe.Pointer(outLen)))
+}
+
+//export pf_vsf_tensor
+func pf_vsf_tensor(handle C.uint32_t, path *C.char, pathLen C.size_t, outJSON **C.uint8_t, outJSONLen *C.size_t, outData **C.uint8_t, outDataLen *C.size_t) C.int32_t {
+	return C.int32_t(ffi.VSFTensor(abi, uint32(handle), unsafe.Pointer(path), uint64(pathLen), unsafe.Pointer(outJSON), unsafe.Pointer(outJSONLen), unsafe.Pointer(outData), unsafe.Pointer(outDataLen)))
+}
+
+//export pf_vsf_raw
+func pf_vsf_raw(handle C.uint32_t, name *C.char, nameLen C.size_t, outData **C.uint8_t, outDataLen *C.size_t, outBorrowed *C.int32_t) C.int32_t {
+	return C.int32_t(ffi.VSFRaw(abi, uint32(handle), unsafe.Pointer(name), uint64(nameLen), unsafe.Pointer(outData), unsafe.Pointer(outDataLen), unsafe.Pointer(outBorrowed)))
+}
+
+//export pf_vsf_verify_report
+func pf_vsf_verify_report(handle C.uint32_t, key *C.uint8_t, keyLen C.size_t, outJSON **C.uint8_t, outLen *C.size_t) C.int32_t {
+	return C.int32_t(ffi.VSFVerifyReport(abi, uint32(handle), unsafe.Pointer(key), uint64(keyLen), unsafe.Pointer(outJSON), unsafe.Pointer(outLen)))
+}
+
+//export pf_vsf_add
+func pf_vsf_add(handle C.uint32_t, section *C.char, sectionLen C.size_t, field *C.char, fieldLen C.size_t, valueJSON *C.char, valueLen C.size_t) C.int32_t {
+	return C.int32_t(ffi.VSFAdd(abi, uint32(handle), unsafe.Pointer(section), uint64(sectionLen), unsafe.Pointer(field), uint64(fieldLen), unsafe.Pointer(valueJSON), uint64(valueLen)))
+}
+
+//export pf_vsf_add_tensor
+func pf_vsf_add_tensor(handle C.uint32_t, section *C.char, sectionLen C.size_t, field *C.char, fieldLen C.size_t, descJSON *C.char, descLen C.size_t, data *C.uint8_t, dataLen C.size_t) C.int32_t {
+	return C.int32_t(ffi.VSFAddTensor(abi, uint32(handle), unsafe.Pointer(section), uint64(sectionLen), unsafe.Pointer(field), uint64(fieldLen), unsafe.Pointer(descJSON), uint64(descLen), unsafe.Pointer(data), uint64(dataLen)))
+}
+
+//export pf_vsf_put_unboxed
+func pf_vsf_put_unboxed(handle C.uint32_t, name *C.char, nameLen C.size_t, data *C.uint8_t, dataLen C.size_t) C.int32_t {
+	return C.int32_t(ffi.VSFPutUnboxed(abi, uint32(handle), unsafe.Pointer(name), uint64(nameLen), unsafe.Pointer(data), uint64(dataLen)))
+}
+
+//export pf_vsf_section_options
+func pf_vsf_section_options(handle C.uint32_t, name *C.char, nameLen C.size_t, optsJSON *C.char, optsLen C.size_t) C.int32_t {
+	return C.int32_t(ffi.VSFSectionOptions(abi, uint32(handle), unsafe.Pointer(name), uint64(nameLen), unsafe.Pointer(optsJSON), uint64(optsLen)))
+}
+
+//export pf_vsf_sign
+func pf_vsf_sign(handle C.uint32_t, name *C.char, nameLen C.size_t, key *C.uint8_t, keyLen C.size_t, withKey C.int32_t) C.int32_t {
+	return C.int32_t(ffi.VSFSign(abi, uint32(handle), unsafe.Pointer(name), uint64(nameLen), unsafe.Pointer(key), uint64(keyLen), int32(withKey)))
+}
+
+//export pf_vsf_remove
+func pf_vsf_remove(handle C.uint32_t, name *C.char, nameLen C.size_t) C.int32_t {
+	return C.int32_t(ffi.VSFRemove(abi, uint32(handle), unsafe.Pointer(name), uint64(nameLen)))
+}
+
+//export pf_vsf_commit
+func pf_vsf_commit(handle C.uint32_t) C.int32_t {
+	return C.int32_t(ffi.VSFCommit(abi, uint32(handle)))
+}
+
+//export pf_vsf_keygen
+func pf_vsf_keygen(seed *C.uint8_t, seedLen C.size_t, outKey **C.uint8_t, outLen *C.size_t) C.int32_t {
+	return C.int32_t(ffi.VSFKeygen(abi, unsafe.Pointer(seed), uint64(seedLen), unsafe.Pointer(outKey), unsafe.Pointer(outLen)))
+}
+
+//export pf_vsf_convert
+func pf_vsf_convert(data *C.uint8_t, len C.size_t, form C.int32_t, dropSignatures C.int32_t, out **C.uint8_t, outLen *C.size_t) C.int32_t {
+	return C.int32_t(ffi.VSFConvert(abi, unsafe.Pointer(data), uint64(len), int32(form), int32(dropSignatures), unsafe.Pointer(out), unsafe.Pointer(outLen)))
+}
+
+//export pf_vsf_encode_value
+func pf_vsf_encode_value(valueJSON *C.char, valueLen C.size_t, out **C.uint8_t, outLen *C.size_t) C.int32_t {
+	return C.int32_t(ffi.VSFEncodeValue(abi, unsafe.Pointer(valueJSON), uint64(valueLen), unsafe.Pointer(out), unsafe.Pointer(outLen)))
+}
+
+//export pf_vsf_decode_value
+func pf_vsf_decode_value(data *C.uint8_t, len C.size_t, outJSON **C.uint8_t, outLen *C.size_t) C.int32_t {
+	return C.int32_t(ffi.VSFDecodeValue(abi, unsafe.Pointer(data), uint64(len), unsafe.Pointer(outJSON), unsafe.Pointer(outLen)))
+}

@@ -231,3 +231,108 @@ func pf_mmx_verify(handle uint32) int32 {
 func pf_mmx_bytes(handle uint32, out unsafe.Pointer, outLen unsafe.Pointer) int32 {
 	return ffi.MMXBytes(abi, handle, out, outLen)
 }
+
+//go:wasmexport pf_vsf_create
+func pf_vsf_create(path unsafe.Pointer, pathLen uint32, optsJSON unsafe.Pointer, optsLen uint32, outHandle unsafe.Pointer) int32 {
+	return ffi.VSFCreate(abi, path, uint64(pathLen), optsJSON, uint64(optsLen), outHandle)
+}
+
+//go:wasmexport pf_vsf_open
+func pf_vsf_open(path unsafe.Pointer, pathLen uint32, writable int32, optsJSON unsafe.Pointer, optsLen uint32, outHandle unsafe.Pointer) int32 {
+	return ffi.VSFOpen(abi, path, uint64(pathLen), writable, optsJSON, uint64(optsLen), outHandle)
+}
+
+//go:wasmexport pf_vsf_open_bytes
+func pf_vsf_open_bytes(data unsafe.Pointer, len uint32, writable int32, outHandle unsafe.Pointer) int32 {
+	return ffi.VSFOpenBytes(abi, data, uint64(len), writable, outHandle)
+}
+
+//go:wasmexport pf_vsf_info
+func pf_vsf_info(handle uint32, outJSON unsafe.Pointer, outLen unsafe.Pointer) int32 {
+	return ffi.VSFInfoExport(abi, handle, outJSON, outLen)
+}
+
+//go:wasmexport pf_vsf_bytes
+func pf_vsf_bytes(handle uint32, out unsafe.Pointer, outLen unsafe.Pointer) int32 {
+	return ffi.VSFBytes(abi, handle, out, outLen)
+}
+
+//go:wasmexport pf_vsf_section
+func pf_vsf_section(handle uint32, name unsafe.Pointer, nameLen uint32, outJSON unsafe.Pointer, outLen unsafe.Pointer) int32 {
+	return ffi.VSFSection(abi, handle, name, uint64(nameLen), outJSON, outLen)
+}
+
+//go:wasmexport pf_vsf_get
+func pf_vsf_get(handle uint32, path unsafe.Pointer, pathLen uint32, outJSON unsafe.Pointer, outLen unsafe.Pointer) int32 {
+	return ffi.VSFGet(abi, handle, path, uint64(pathLen), outJSON, outLen)
+}
+
+//go:wasmexport pf_vsf_tensor
+func pf_vsf_tensor(handle uint32, path unsafe.Pointer, pathLen uint32, outJSON unsafe.Pointer, outJSONLen unsafe.Pointer, outData unsafe.Pointer, outDataLen unsafe.Pointer) int32 {
+	return ffi.VSFTensor(abi, handle, path, uint64(pathLen), outJSON, outJSONLen, outData, outDataLen)
+}
+
+//go:wasmexport pf_vsf_raw
+func pf_vsf_raw(handle uint32, name unsafe.Pointer, nameLen uint32, outData unsafe.Pointer, outDataLen unsafe.Pointer, outBorrowed unsafe.Pointer) int32 {
+	return ffi.VSFRaw(abi, handle, name, uint64(nameLen), outData, outDataLen, outBorrowed)
+}
+
+//go:wasmexport pf_vsf_verify_report
+func pf_vsf_verify_report(handle uint32, key unsafe.Pointer, keyLen uint32, outJSON unsafe.Pointer, outLen unsafe.Pointer) int32 {
+	return ffi.VSFVerifyReport(abi, handle, key, uint64(keyLen), outJSON, outLen)
+}
+
+//go:wasmexport pf_vsf_add
+func pf_vsf_add(handle uint32, section unsafe.Pointer, sectionLen uint32, field unsafe.Pointer, fieldLen uint32, valueJSON unsafe.Pointer, valueLen uint32) int32 {
+	return ffi.VSFAdd(abi, handle, section, uint64(sectionLen), field, uint64(fieldLen), valueJSON, uint64(valueLen))
+}
+
+//go:wasmexport pf_vsf_add_tensor
+func pf_vsf_add_tensor(handle uint32, section unsafe.Pointer, sectionLen uint32, field unsafe.Pointer, fieldLen uint32, descJSON unsafe.Pointer, descLen uint32, data unsafe.Pointer, dataLen uint32) int32 {
+	return ffi.VSFAddTensor(abi, handle, section, uint64(sectionLen), field, uint64(fieldLen), descJSON, uint64(descLen), data, uint64(dataLen))
+}
+
+//go:wasmexport pf_vsf_put_unboxed
+func pf_vsf_put_unboxed(handle uint32, name unsafe.Pointer, nameLen uint32, data unsafe.Pointer, dataLen uint32) int32 {
+	return ffi.VSFPutUnboxed(abi, handle, name, uint64(nameLen), data, uint64(dataLen))
+}
+
+//go:wasmexport pf_vsf_section_options
+func pf_vsf_section_options(handle uint32, name unsafe.Pointer, nameLen uint32, optsJSON unsafe.Pointer, optsLen uint32) int32 {
+	return ffi.VSFSectionOptions(abi, handle, name, uint64(nameLen), optsJSON, uint64(optsLen))
+}
+
+//go:wasmexport pf_vsf_sign
+func pf_vsf_sign(handle uint32, name unsafe.Pointer, nameLen uint32, key unsafe.Pointer, keyLen uint32, withKey int32) int32 {
+	return ffi.VSFSign(abi, handle, name, uint64(nameLen), key, uint64(keyLen), withKey)
+}
+
+//go:wasmexport pf_vsf_remove
+func pf_vsf_remove(handle uint32, name unsafe.Pointer, nameLen uint32) int32 {
+	return ffi.VSFRemove(abi, handle, name, uint64(nameLen))
+}
+
+//go:wasmexport pf_vsf_commit
+func pf_vsf_commit(handle uint32) int32 {
+	return ffi.VSFCommit(abi, handle)
+}
+
+//go:wasmexport pf_vsf_keygen
+func pf_vsf_keygen(seed unsafe.Pointer, seedLen uint32, outKey unsafe.Pointer, outLen unsafe.Pointer) int32 {
+	return ffi.VSFKeygen(abi, seed, uint64(seedLen), outKey, outLen)
+}
+
+//go:wasmexport pf_vsf_convert
+func pf_vsf_convert(data unsafe.Pointer, len uint32, form int32, dropSignatures int32, out unsafe.Pointer, outLen unsafe.Pointer) int32 {
+	return ffi.VSFConvert(abi, data, uint64(len), form, dropSignatures, out, outLen)
+}
+
+//go:wasmexport pf_vsf_encode_value
+func pf_vsf_encode_value(valueJSON unsafe.Pointer, valueLen uint32, out unsafe.Pointer, outLen unsafe.Pointer) int32 {
+	return ffi.VSFEncodeValue(abi, valueJSON, uint64(valueLen), out, outLen)
+}
+
+//go:wasmexport pf_vsf_decode_value
+func pf_vsf_decode_value(data unsafe.Pointer, len uint32, outJSON unsafe.Pointer, outLen unsafe.Pointer) int32 {
+	return ffi.VSFDecodeValue(abi, data, uint64(len), outJSON, outLen)
+}

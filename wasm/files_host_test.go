@@ -8,7 +8,25 @@ import (
 
 	"github.com/polyfmt/polyfmt/core/errcode"
 	"github.com/polyfmt/polyfmt/core/format"
+	"github.com/polyfmt/polyfmt/core/vsf"
 )
+
+// vsfSample is a small VSF file: one structured section, one unboxed.
+func vsfSample(t *testing.T) []byte {
+	b := vsf.NewBuilder(vsf.FormSeed)
+	s, err := b.Section("camera")
+	if err == nil {
+		err = s.Add("iso_speed", vsf.U('5', 800))
+	}
+	if err == nil {
+		_, err = b.Unboxed("raw", []byte{1, 2, 3, 4})
+	}
+	img, err2 := b.Bytes()
+	if err != nil || err2 != nil {
+		t.Fatal(err, err2)
+	}
+	return img
+}
 
 // The format-generic lifecycle inside the module: a file of each format,
 // opened from bytes and from a path with its format detected, reports the
@@ -21,13 +39,18 @@ func TestLifecycleExportsInModule(t *testing.T) {
 	}
 	g := newGuest(t, map[string]string{"/data": dir})
 	for _, fm := range format.All() {
-		src, ok := files[fm.Name]
-		if !ok {
-			t.Fatalf("no test file for format %s", fm.Name)
-		}
-		img, err := os.ReadFile(src)
-		if err != nil {
-			t.Fatal(err)
+		var img []byte
+		if fm.Name == "vsf" {
+			img = vsfSample(t)
+		} else {
+			src, ok := files[fm.Name]
+			if !ok {
+				t.Fatalf("no test file for format %s", fm.Name)
+			}
+			var err error
+			if img, err = os.ReadFile(src); err != nil {
+				t.Fatal(err)
+			}
 		}
 		name := "f" + fm.Extensions[0]
 		if err := os.WriteFile(filepath.Join(dir, name), img, 0o644); err != nil {

@@ -95,6 +95,7 @@ extern "C" {
 #define PF_DETECT_LEN    16  /* leading bytes that always tell a file's format */
 #define PF_FORMAT_MEM8   1   /* MEM8 (.m8) */
 #define PF_FORMAT_MMX    2   /* MMX (.mmx) */
+#define PF_FORMAT_VSF    3   /* VSF (.vsf) */
 
 /* ---- library ------------------------------------------------------------- */
 
@@ -363,6 +364,133 @@ int32_t pf_mmx_verify(uint32_t handle);
 
 /* A copy of the image of a file held in memory; PF_EBADARG for a file on disk. */
 int32_t pf_mmx_bytes(uint32_t handle, uint8_t **out, size_t *out_len);
+
+/* ---- VSF v2 (.vsf) ------------------------------------------------------- */
+
+/* A self-describing typed format (docs/spec/vsf.md): a header of labels,
+ * then sections — structured (named fields holding typed values, nested
+ * structures) or unboxed (raw bytes) — with hashes and Ed25519 signatures
+ * per section and for the whole file.
+ *
+ * Options (JSON object, every key optional; unknown keys are PF_EBADARG):
+ *   "form": "seed"                    (create) "seed" (polyfmt's default) or
+ *                                     "crate" (the public crate's V2 form)
+ *   "no_sync": false                  skip fsync at commit
+ *   "max_depth", "max_labels", "max_fields", "max_dims", "max_elements",
+ *   "max_name_len", "max_decompressed", "max_ratio"   limits on untrusted
+ *                                     files (0 or absent: the defaults)
+ *
+ * Values cross as JSON with a "type": integers of every width are decimal
+ * strings ({"type":"u5","value":"100000"}), floats numbers, names and text
+ * strings, times {"type":"time","form":"T5","seconds":"…"}, hashes,
+ * signatures and keys {"alg","hex"}, nested structures {"type":"struct",
+ * "fields":[{"name","value"}]}. Tensors are described in JSON and their
+ * elements read with pf_vsf_tensor (converted to little-endian).
+ *
+ * A writable handle (pf_create, or pf_open writable) builds the file:
+ * pf_vsf_add, pf_vsf_add_tensor, pf_vsf_put_unboxed, pf_vsf_section_options,
+ * pf_vsf_sign and pf_vsf_remove change the pending image; pf_vsf_commit (or
+ * pf_close) writes it whole and atomically. */
+
+/* pf_create for VSF: a new file at path (truncating), locked for writing;
+ * empty path: in memory (pf_vsf_bytes returns the image after a commit). */
+int32_t pf_vsf_create(const char *path, size_t path_len, const char *opts_json, size_t opts_len, uint32_t *out_handle);
+
+/* pf_open for VSF: path read-only (writable 0, memory-mapped) or writable
+ * (1: takes the writer lock; unchanged sections are kept byte for byte). */
+int32_t pf_vsf_open(const char *path, size_t path_len, int32_t writable, const char *opts_json, size_t opts_len, uint32_t *out_handle);
+
+/* pf_open_bytes for VSF: a copy of an image, read-only (0; unboxed
+ * sections are then lent as views) or writable in memory (1). */
+int32_t pf_vsf_open_bytes(const uint8_t *data, size_t len, int32_t writable, uint32_t *out_handle);
+
+/* {"format","name","writable","form","version","backward","size",
+ *  "header_len","labels":[{"name","offset","size","count","unboxed",
+ *  "compressed","raw_size","hashes","signatures","keys"}],"trailer",
+ *  "pending","recovery"} */
+int32_t pf_vsf_info(uint32_t handle, uint8_t **out_json, size_t *out_len);
+
+/* A copy of the committed image of a file held in memory; PF_EBADARG for a
+ * file on disk. */
+int32_t pf_vsf_bytes(uint32_t handle, uint8_t **out, size_t *out_len);
+
+/* A structured section's fields as JSON {"name","fields":[{"name","value"}]}.
+ * PF_ENOTFOUND if there is no such section; PF_EBADARG for an unboxed one
+ * (read it with pf_vsf_raw). */
+int32_t pf_vsf_section(uint32_t handle, const char *name, size_t name_len, uint8_t **out_json, size_t *out_len);
+
+/* The value at a dotted path (a section's name, then field names, then
+ * nested fields' names: "imaging.raw.exposure.shutter_time_ns") as JSON.
+ * A section alone gives a struct; an unboxed section a u3 tensor. */
+int32_t pf_vsf_get(uint32_t handle, const char *path, size_t path_len, uint8_t **out_json, size_t *out_len);
+
+/* The tensor at path: *out_json {"type","dtype","shape","strides","bits",
+ * "nbytes"} and *out_data its elements in native little-endian order
+ * (bool: one byte each; a bit-packed tensor's samples unpacked to the
+ * smallest unsigned width, "type" naming it and "bits" the packed depth;
+ * Spirix elements as their parts, each little-endian). Free both. */
+int32_t pf_vsf_tensor(uint32_t handle, const char *path, size_t path_len, uint8_t **out_json, size_t *out_json_len, uint8_t **out_data, size_t *out_data_len);
+
+/* A section's bytes: an unboxed section's blob, a structured one's
+ * encoding; decompressed if it is stored compressed. *out_borrowed 1: a
+ * view of the file (a read-only handle, the section stored plain), valid
+ * until pf_close on the handle, not to be freed or written; 0: a buffer to
+ * pf_free. */
+int32_t pf_vsf_raw(uint32_t handle, const char *name, size_t name_len, uint8_t **out_data, size_t *out_data_len, int32_t *out_borrowed);
+
+/* Every check pf_verify makes, as JSON {"checks":[{"section","what","alg",
+ * "status","error"}]} (status "ok", "failed", or "unverified": a signature
+ * with no key to check it). With a key (32-byte Ed25519 public key, or a
+ * 64-byte private key; key_len 0: none) every signature must verify against
+ * it. Returns PF_OK whatever the checks say. */
+int32_t pf_vsf_verify_report(uint32_t handle, const uint8_t *key, size_t key_len, uint8_t **out_json, size_t *out_len);
+
+/* Appends a field, given as its JSON form, to a structured section (made
+ * at the end if missing) of a writable handle. */
+int32_t pf_vsf_add(uint32_t handle, const char *section, size_t section_len, const char *field, size_t field_len, const char *value_json, size_t value_len);
+
+/* Appends a tensor field: desc {"type":"u4"} (or {"dtype":"uint16"}),
+ * "shape", optional "strides" (in elements: a q tensor), optional "bits"
+ * (1..64: a bit-packed tensor of unsigned samples); data the elements in
+ * native little-endian order (bool: one byte each). The data is copied. */
+int32_t pf_vsf_add_tensor(uint32_t handle, const char *section, size_t section_len, const char *field, size_t field_len, const char *desc_json, size_t desc_len, const uint8_t *data, size_t data_len);
+
+/* Makes or replaces an unboxed section (raw bytes, n[0]) holding a copy of data. */
+int32_t pf_vsf_put_unboxed(uint32_t handle, const char *name, size_t name_len, const uint8_t *data, size_t data_len);
+
+/* Options of a section: {"compress":true (zstd), "hash":["blake3","sha256",
+ * "sha512","blake2b","blake2b-512"]}; with name "" (the whole file)
+ * {"hash":[…], "no_file_hash":true}. The seed form hashes the whole file
+ * with BLAKE3 unless no_file_hash. */
+int32_t pf_vsf_section_options(uint32_t handle, const char *name, size_t name_len, const char *opts_json, size_t opts_len);
+
+/* Signs a section (or, name "", the whole file) with a 64-byte Ed25519
+ * private key when the file is written; with_key 1 also stores the public
+ * key, so the file verifies without being given it. */
+int32_t pf_vsf_sign(uint32_t handle, const char *name, size_t name_len, const uint8_t *key, size_t key_len, int32_t with_key);
+
+/* Drops a section from the pending image (PF_ENOTFOUND if there is none). */
+int32_t pf_vsf_remove(uint32_t handle, const char *name, size_t name_len);
+
+/* Writes the pending image: to a temporary file beside the path, synced and
+ * renamed over it (a crash leaves the previous commit or this one), or in
+ * memory. */
+int32_t pf_vsf_commit(uint32_t handle);
+
+/* An Ed25519 private key (64 bytes: the 32-byte seed, then the public key)
+ * from a 32-byte seed, or a random one (seed_len 0). */
+int32_t pf_vsf_keygen(const uint8_t *seed, size_t seed_len, uint8_t **out_key, size_t *out_len);
+
+/* A VSF image rewritten in form 0 (the seed's) or 1 (the public crate's),
+ * every section and value kept. A signed file is PF_EUNSUPPORTED unless
+ * drop_signatures (its signatures cannot be made again without the key). */
+int32_t pf_vsf_convert(const uint8_t *data, size_t len, int32_t form, int32_t drop_signatures, uint8_t **out, size_t *out_len);
+
+/* The wire bytes of one value given as its JSON form. */
+int32_t pf_vsf_encode_value(const char *value_json, size_t value_len, uint8_t **out, size_t *out_len);
+
+/* The JSON form of the one value data holds (trailing bytes: PF_EFORMAT). */
+int32_t pf_vsf_decode_value(const uint8_t *data, size_t len, uint8_t **out_json, size_t *out_len);
 
 #ifdef __cplusplus
 }

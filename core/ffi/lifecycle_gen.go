@@ -100,3 +100,28 @@ func MMXVerify(a *ABI, handle uint32) int32 {
 func MMXBytes(a *ABI, handle uint32, out unsafe.Pointer, outLen unsafe.Pointer) int32 {
 	return image(a, 2 /* mmx */, handle, out, outLen)
 }
+
+// VSFCreate is pf_vsf_create: pf_create for vsf files only.
+func VSFCreate(a *ABI, path unsafe.Pointer, pathLen uint64, optsJSON unsafe.Pointer, optsLen uint64, outHandle unsafe.Pointer) int32 {
+	return create(a, 3 /* vsf */, path, pathLen, optsJSON, optsLen, outHandle)
+}
+
+// VSFOpen is pf_vsf_open: pf_open for vsf files only.
+func VSFOpen(a *ABI, path unsafe.Pointer, pathLen uint64, writable int32, optsJSON unsafe.Pointer, optsLen uint64, outHandle unsafe.Pointer) int32 {
+	return open(a, 3 /* vsf */, path, pathLen, writable, optsJSON, optsLen, outHandle, nil)
+}
+
+// VSFOpenBytes is pf_vsf_open_bytes: pf_open_bytes for vsf files only.
+func VSFOpenBytes(a *ABI, data unsafe.Pointer, len uint64, writable int32, outHandle unsafe.Pointer) int32 {
+	return openBytes(a, 3 /* vsf */, data, len, writable, nil, 0, outHandle, nil)
+}
+
+// VSFInfoExport is pf_vsf_info: pf_info for vsf files only.
+func VSFInfoExport(a *ABI, handle uint32, outJSON unsafe.Pointer, outLen unsafe.Pointer) int32 {
+	return info(a, 3 /* vsf */, handle, outJSON, outLen)
+}
+
+// VSFBytes is pf_vsf_bytes: pf_bytes for vsf files only.
+func VSFBytes(a *ABI, handle uint32, out unsafe.Pointer, outLen unsafe.Pointer) int32 {
+	return image(a, 3 /* vsf */, handle, out, outLen)
+}

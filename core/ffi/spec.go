@@ -211,6 +211,7 @@ var Sections = []Section{
 	{Name: "files", Title: "files of every format", Doc: filesDoc},
 	{Name: "mem8", Title: "MEM8 (.m8)", Doc: mem8Doc},
 	{Name: "mmx", Title: "MMX (.mmx)", Doc: mmxDoc},
+	{Name: "vsf", Title: "VSF v2 (.vsf)", Doc: vsfDoc},
 }
 
 const filesDoc = `The lifecycle every format shares (core/format; "One lifecycle" in
@@ -260,6 +261,31 @@ buffer holding the chunk's arrays.
   Text, Sequence, Meta: everything in "value" (see docs/spec/mmx.md); no data.
 Every write desc may add "compression" ("None","Lz4","Zlib","Zstd"),
 "level", "logical_region" and "alignment".`
+
+const vsfDoc = `A self-describing typed format (docs/spec/vsf.md): a header of labels,
+then sections — structured (named fields holding typed values, nested
+structures) or unboxed (raw bytes) — with hashes and Ed25519 signatures
+per section and for the whole file.
+
+Options (JSON object, every key optional; unknown keys are PF_EBADARG):
+  "form": "seed"                    (create) "seed" (polyfmt's default) or
+                                    "crate" (the public crate's V2 form)
+  "no_sync": false                  skip fsync at commit
+  "max_depth", "max_labels", "max_fields", "max_dims", "max_elements",
+  "max_name_len", "max_decompressed", "max_ratio"   limits on untrusted
+                                    files (0 or absent: the defaults)
+
+Values cross as JSON with a "type": integers of every width are decimal
+strings ({"type":"u5","value":"100000"}), floats numbers, names and text
+strings, times {"type":"time","form":"T5","seconds":"…"}, hashes,
+signatures and keys {"alg","hex"}, nested structures {"type":"struct",
+"fields":[{"name","value"}]}. Tensors are described in JSON and their
+elements read with pf_vsf_tensor (converted to little-endian).
+
+A writable handle (pf_create, or pf_open writable) builds the file:
+pf_vsf_add, pf_vsf_add_tensor, pf_vsf_put_unboxed, pf_vsf_section_options,
+pf_vsf_sign and pf_vsf_remove change the pending image; pf_vsf_commit (or
+pf_close) writes it whole and atomically.`
 
 // p is a parameter; p2 one whose length slot has its own name.
 func p(name string, k Kind) Param      { return Param{Name: name, Kind: k} }
@@ -465,6 +491,104 @@ right after the header.`},
 		Doc: `Checks every chunk's SHA-256 and payload; on failure errmsg names the chunk.`}),
 	alias("mmx", "pf_bytes", Export{Name: "pf_mmx_bytes", Go: "MMXBytes", Params: ps(p("handle", Handle), p2("out", "out_len", OutBuf)),
 		Doc: `A copy of the image of a file held in memory; PF_EBADARG for a file on disk.`}),
+
+	alias("vsf", "pf_create", Export{Name: "pf_vsf_create", Go: "VSFCreate",
+		Params: ps(p("path", InText), p2("opts_json", "opts_len", InText), p("out_handle", OutHandle)),
+		Doc: `pf_create for VSF: a new file at path (truncating), locked for writing;
+empty path: in memory (pf_vsf_bytes returns the image after a commit).`}),
+	alias("vsf", "pf_open", Export{Name: "pf_vsf_open", Go: "VSFOpen",
+		Params: ps(p("path", InText), p("writable", Flag), p2("opts_json", "opts_len", InText), p("out_handle", OutHandle)),
+		Doc: `pf_open for VSF: path read-only (writable 0, memory-mapped) or writable
+(1: takes the writer lock; unchanged sections are kept byte for byte).`}),
+	alias("vsf", "pf_open_bytes", Export{Name: "pf_vsf_open_bytes", Go: "VSFOpenBytes",
+		Params: ps(p2("data", "len", InBulk), p("writable", Flag), p("out_handle", OutHandle)),
+		Doc: `pf_open_bytes for VSF: a copy of an image, read-only (0; unboxed
+sections are then lent as views) or writable in memory (1).`}),
+	alias("vsf", "pf_info", Export{Name: "pf_vsf_info", Go: "VSFInfoExport", Params: ps(p("handle", Handle), p2("out_json", "out_len", OutBuf)),
+		Doc: `{"format","name","writable","form","version","backward","size",
+ "header_len","labels":[{"name","offset","size","count","unboxed",
+ "compressed","raw_size","hashes","signatures","keys"}],"trailer",
+ "pending","recovery"}`}),
+	alias("vsf", "pf_bytes", Export{Name: "pf_vsf_bytes", Go: "VSFBytes", Params: ps(p("handle", Handle), p2("out", "out_len", OutBuf)),
+		Doc: `A copy of the committed image of a file held in memory; PF_EBADARG for a
+file on disk.`}),
+	{Name: "pf_vsf_section", Section: "vsf", Go: "VSFSection",
+		Params: ps(p("handle", Handle), p("name", InText), p2("out_json", "out_len", OutBuf)),
+		Doc: `A structured section's fields as JSON {"name","fields":[{"name","value"}]}.
+PF_ENOTFOUND if there is no such section; PF_EBADARG for an unboxed one
+(read it with pf_vsf_raw).`},
+	{Name: "pf_vsf_get", Section: "vsf", Go: "VSFGet",
+		Params: ps(p("handle", Handle), p("path", InText), p2("out_json", "out_len", OutBuf)),
+		Doc: `The value at a dotted path (a section's name, then field names, then
+nested fields' names: "imaging.raw.exposure.shutter_time_ns") as JSON.
+A section alone gives a struct; an unboxed section a u3 tensor.`},
+	{Name: "pf_vsf_tensor", Section: "vsf", Go: "VSFTensor",
+		Params: ps(p("handle", Handle), p("path", InText), p("out_json", OutBuf), p("out_data", OutBuf)),
+		Doc: `The tensor at path: *out_json {"type","dtype","shape","strides","bits",
+"nbytes"} and *out_data its elements in native little-endian order
+(bool: one byte each; a bit-packed tensor's samples unpacked to the
+smallest unsigned width, "type" naming it and "bits" the packed depth;
+Spirix elements as their parts, each little-endian). Free both.`},
+	{Name: "pf_vsf_raw", Section: "vsf", Go: "VSFRaw",
+		Params: ps(p("handle", Handle), p("name", InText), p("out_data", OutBuf), p("out_borrowed", OutFlag)),
+		Doc: `A section's bytes: an unboxed section's blob, a structured one's
+encoding; decompressed if it is stored compressed. *out_borrowed 1: a
+view of the file (a read-only handle, the section stored plain), valid
+until pf_close on the handle, not to be freed or written; 0: a buffer to
+pf_free.`},
+	{Name: "pf_vsf_verify_report", Section: "vsf", Go: "VSFVerifyReport",
+		Params: ps(p("handle", Handle), p2("key", "key_len", InBytes), p2("out_json", "out_len", OutBuf)),
+		Doc: `Every check pf_verify makes, as JSON {"checks":[{"section","what","alg",
+"status","error"}]} (status "ok", "failed", or "unverified": a signature
+with no key to check it). With a key (32-byte Ed25519 public key, or a
+64-byte private key; key_len 0: none) every signature must verify against
+it. Returns PF_OK whatever the checks say.`},
+	{Name: "pf_vsf_add", Section: "vsf", Go: "VSFAdd",
+		Params: ps(p("handle", Handle), p("section", InText), p("field", InText), p2("value_json", "value_len", InText)),
+		Doc: `Appends a field, given as its JSON form, to a structured section (made
+at the end if missing) of a writable handle.`},
+	{Name: "pf_vsf_add_tensor", Section: "vsf", Go: "VSFAddTensor",
+		Params: ps(p("handle", Handle), p("section", InText), p("field", InText), p2("desc_json", "desc_len", InText), p("data", InBulk)),
+		Doc: `Appends a tensor field: desc {"type":"u4"} (or {"dtype":"uint16"}),
+"shape", optional "strides" (in elements: a q tensor), optional "bits"
+(1..64: a bit-packed tensor of unsigned samples); data the elements in
+native little-endian order (bool: one byte each). The data is copied.`},
+	{Name: "pf_vsf_put_unboxed", Section: "vsf", Go: "VSFPutUnboxed",
+		Params: ps(p("handle", Handle), p("name", InText), p("data", InBulk)),
+		Doc:    `Makes or replaces an unboxed section (raw bytes, n[0]) holding a copy of data.`},
+	{Name: "pf_vsf_section_options", Section: "vsf", Go: "VSFSectionOptions",
+		Params: ps(p("handle", Handle), p("name", InText), p2("opts_json", "opts_len", InText)),
+		Doc: `Options of a section: {"compress":true (zstd), "hash":["blake3","sha256",
+"sha512","blake2b","blake2b-512"]}; with name "" (the whole file)
+{"hash":[…], "no_file_hash":true}. The seed form hashes the whole file
+with BLAKE3 unless no_file_hash.`},
+	{Name: "pf_vsf_sign", Section: "vsf", Go: "VSFSign",
+		Params: ps(p("handle", Handle), p("name", InText), p2("key", "key_len", InBytes), p("with_key", Flag)),
+		Doc: `Signs a section (or, name "", the whole file) with a 64-byte Ed25519
+private key when the file is written; with_key 1 also stores the public
+key, so the file verifies without being given it.`},
+	{Name: "pf_vsf_remove", Section: "vsf", Go: "VSFRemove",
+		Params: ps(p("handle", Handle), p("name", InText)),
+		Doc:    `Drops a section from the pending image (PF_ENOTFOUND if there is none).`},
+	{Name: "pf_vsf_commit", Section: "vsf", Go: "VSFCommit", Params: ps(p("handle", Handle)),
+		Doc: `Writes the pending image: to a temporary file beside the path, synced and
+renamed over it (a crash leaves the previous commit or this one), or in
+memory.`},
+	{Name: "pf_vsf_keygen", Section: "vsf", Go: "VSFKeygen",
+		Params: ps(p2("seed", "seed_len", InBytes), p2("out_key", "out_len", OutBuf)),
+		Doc: `An Ed25519 private key (64 bytes: the 32-byte seed, then the public key)
+from a 32-byte seed, or a random one (seed_len 0).`},
+	{Name: "pf_vsf_convert", Section: "vsf", Go: "VSFConvert",
+		Params: ps(p2("data", "len", InBulk), p("form", I32), p("drop_signatures", Flag), p2("out", "out_len", OutBuf)),
+		Doc: `A VSF image rewritten in form 0 (the seed's) or 1 (the public crate's),
+every section and value kept. A signed file is PF_EUNSUPPORTED unless
+drop_signatures (its signatures cannot be made again without the key).`},
+	{Name: "pf_vsf_encode_value", Section: "vsf", Go: "VSFEncodeValue",
+		Params: ps(p2("value_json", "value_len", InText), p2("out", "out_len", OutBuf)),
+		Doc:    `The wire bytes of one value given as its JSON form.`},
+	{Name: "pf_vsf_decode_value", Section: "vsf", Go: "VSFDecodeValue",
+		Params: ps(p2("data", "len", InBytes), p2("out_json", "out_len", OutBuf)),
+		Doc:    `The JSON form of the one value data holds (trailing bytes: PF_EFORMAT).`},
 }
 
 // Lookup returns the export called name, or nil.

@@ -69,7 +69,7 @@ func TestCrateSectionBytes(t *testing.T) {
 	sec := "5B 64 33 01 6D" + // [ d"m"
 		"28 64 33 01 70 3A 70 33 01 0C 33 02 AB C1 23 29" + // (d"p" : p rank 1, 12 bits, [2], AB C1 23)
 		"28 64 33 01 74 3A 65 69 34 01 2C 29" + // (d"t" : e i 4 012C)  — the smallest width
-		"28 64 33 01 66 3A 65 66 36 3F E0 00 00 00 00 00 00 29" + // (d"f" : e f 6 0.5)
+		"28 64 33 01 66 3A 65 66 3F E0 00 00 00 00 00 00 29" + // (d"f" : e f 0.5, 0.1.3's digitless f64)
 		"5D"
 	want := unhex(t, sec)
 	hlen := len(data) - len(want)

@@ -107,7 +107,7 @@ func (d *decoder) name(what string) (string, error) {
 }
 
 func (d *decoder) nameBody(what string) (string, error) {
-	n, err := d.uint(what + " length")
+	n, err := d.uint("a name's length")
 	if err != nil {
 		return "", err
 	}
@@ -252,6 +252,11 @@ func (d *decoder) value(depth int) (Value, error) {
 // with want ≥ 0, exactly want of them.
 func (d *decoder) fields(depth int, want int64) ([]Field, error) {
 	var fs []Field
+	if want > 0 {
+		// A field takes at least 8 bytes: the count is checked against
+		// the bytes before it sizes anything.
+		fs = make([]Field, 0, min(want, int64(d.remaining()/8)+1))
+	}
 	for want < 0 || int64(len(fs)) < want {
 		if want < 0 && (d.off >= len(d.b) || d.b[d.off] != markLabelOpen) {
 			break
@@ -266,16 +271,18 @@ func (d *decoder) fields(depth int, want int64) ([]Field, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := d.expect(markColon, "field "+name); err != nil {
-			return nil, err
+		if d.off >= len(d.b) || d.b[d.off] != markColon {
+			return nil, d.expect(markColon, "field "+name)
 		}
+		d.off++
 		v, err := d.value(depth)
 		if err != nil {
 			return nil, err
 		}
-		if err := d.expect(markLabelEnd, "the end of field "+name); err != nil {
-			return nil, err
+		if d.off >= len(d.b) || d.b[d.off] != markLabelEnd {
+			return nil, d.expect(markLabelEnd, "the end of field "+name)
 		}
+		d.off++
 		fs = append(fs, Field{Name: name, Value: v})
 	}
 	return fs, nil
@@ -325,12 +332,25 @@ func (d *decoder) crateTime() (Value, error) {
 	}
 	switch k {
 	case markFloat:
+		if w != '5' && w != '6' {
+			// The crate's 0.1.3 writes e f and the 8 bytes of an f64 with
+			// no width digit (later versions write the digit).
+			d.off--
+			b, err := d.take(8, "an Eagle Time (e f)")
+			if err != nil {
+				return nil, err
+			}
+			return Time{IsFloat: true, W: 0, F: math.Float64frombits(binary.BigEndian.Uint64(b)), Crate: true}, nil
+		}
 		f, err := d.float(w, "an Eagle Time (e f)")
 		return Time{IsFloat: true, W: w, F: f, Crate: true}, err
 	case markUint, markInt:
 		v, err := d.fixed(w, k == markInt, "an Eagle Time (e)")
 		if err == nil && k == markUint && v.Neg() {
 			return nil, d.errf(errcode.ErrUnsupported, "an Eagle Time of %s seconds is beyond the signed 128-bit range", v)
+		}
+		if err == nil && !FitsInt(v, w) {
+			w++ // e u: a signed width one step wider holds it (it is written e i)
 		}
 		return Time{W: w, Sec: v, Crate: true}, err
 	}
@@ -343,6 +363,10 @@ func (d *decoder) blob(m byte) (Value, error) {
 	alg, err := d.byte1(what)
 	if err != nil {
 		return nil, err
+	}
+	if alg < 0x21 || alg > 0x7E { // as checkBlob: what is read can be written
+		d.off--
+		return nil, d.errf(errcode.ErrFormat, "%s's algorithm letter %#02x is not printable ASCII", what, alg)
 	}
 	n, err := d.uint(what + " length")
 	if err != nil {
@@ -484,6 +508,9 @@ func (d *decoder) bitPacked(crate bool) (Value, error) {
 	}
 	if bitsPer < 1 || bitsPer > 128 {
 		return nil, d.errf(errcode.ErrFormat, "a bit depth of %d; bit-packed samples are 1…128 bits", bitsPer)
+	}
+	if !crate && bitsPer > 64 {
+		return nil, d.errf(errcode.ErrFormat, "a bit depth of %d; the seed's b p form holds 1…64 bits", bitsPer)
 	}
 	p := &BitPacked{Bits: int(bitsPer), Crate: crate}
 	if p.Shape, err = d.dims(r, "dimensions"); err != nil {

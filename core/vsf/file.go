@@ -531,3 +531,28 @@ func (f *File) commitLocked() error {
 	f.b, f.dirty = builderFrom(f), false
 	return nil
 }
+
+// RawView is Raw, also saying whether the bytes are a view that lives as
+// long as the file does and that nobody changes: the mapping of a file
+// opened read-only from a path, or the bytes a read-only file was opened
+// over. Otherwise (a wrapped section, a writable file) they are the
+// caller's own copy.
+func (f *File) RawView(name string) ([]byte, bool, error) {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	l, err := f.label(name)
+	if err != nil {
+		return nil, false, err
+	}
+	b, err := f.raw(l)
+	if err != nil {
+		return nil, false, err
+	}
+	if l.Wrap != nil {
+		return b, false, nil
+	}
+	if !f.borrowed || f.b != nil {
+		return append([]byte(nil), b...), false, nil
+	}
+	return b, true, nil
+}

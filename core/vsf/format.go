@@ -220,3 +220,23 @@ func (t Type) appendMarker(dst []byte) []byte {
 	}
 	return append(dst, markUint, '0')
 }
+
+// ElementTypes lists every tensor element type: u3…u7, i3…i7, f5, f6, j5,
+// j6, bool, then the 25 Spirix scalars and 25 circles.
+func ElementTypes() []Type {
+	var out []Type
+	for _, k := range []Kind{KindUint, KindInt} {
+		for w := byte('3'); w <= '7'; w++ {
+			out = append(out, Type{Kind: k, W: w})
+		}
+	}
+	out = append(out, F32, F64, C64, C128, Bool)
+	for _, k := range []Kind{KindSpirix, KindCircle} {
+		for f := byte('3'); f <= '7'; f++ {
+			for e := byte('3'); e <= '7'; e++ {
+				out = append(out, Type{Kind: k, W: f, E: e})
+			}
+		}
+	}
+	return out
+}

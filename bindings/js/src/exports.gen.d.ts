@@ -11,10 +11,10 @@ export declare const CODECS: readonly string[];
 export declare const EXPORTS: Readonly<Record<string, Readonly<{ names: readonly string[]; params: readonly ('i32' | 'i64' | 'f32')[]; result: 'i32' | 'i64' | 'f32' }>>>;
 
 /** A format's PF_FORMAT_* number. */
-export type FormatId = 1 | 2;
+export type FormatId = 1 | 2 | 3;
 
 /** A format's name. */
-export type FormatName = 'mem8' | 'mmx';
+export type FormatName = 'mem8' | 'mmx' | 'vsf';
 
 /** A tensor dtype's name. */
 export type DTypeName = 'bool' | 'int8' | 'int16' | 'int32' | 'int64' | 'uint8' | 'uint16' | 'uint32' | 'uint64' | 'float16' | 'bfloat16' | 'float32' | 'float64' | 'complex64' | 'complex128';
@@ -289,4 +289,125 @@ export interface RawExports {
    * A copy of the image of a file held in memory; PF_EBADARG for a file on disk.
    */
   pf_mmx_bytes(handle: number, out: number, out_len: number): number;
+  /**
+   * pf_create for VSF: a new file at path (truncating), locked for writing;
+   * empty path: in memory (pf_vsf_bytes returns the image after a commit).
+   */
+  pf_vsf_create(path: number, path_len: number, opts_json: number, opts_len: number, out_handle: number): number;
+  /**
+   * pf_open for VSF: path read-only (writable 0, memory-mapped) or writable
+   * (1: takes the writer lock; unchanged sections are kept byte for byte).
+   */
+  pf_vsf_open(path: number, path_len: number, writable: number, opts_json: number, opts_len: number, out_handle: number): number;
+  /**
+   * pf_open_bytes for VSF: a copy of an image, read-only (0; unboxed
+   * sections are then lent as views) or writable in memory (1).
+   */
+  pf_vsf_open_bytes(data: number, len: number, writable: number, out_handle: number): number;
+  /**
+   * {"format","name","writable","form","version","backward","size",
+   *  "header_len","labels":[{"name","offset","size","count","unboxed",
+   *  "compressed","raw_size","hashes","signatures","keys"}],"trailer",
+   *  "pending","recovery"}
+   */
+  pf_vsf_info(handle: number, out_json: number, out_len: number): number;
+  /**
+   * A copy of the committed image of a file held in memory; PF_EBADARG for a
+   * file on disk.
+   */
+  pf_vsf_bytes(handle: number, out: number, out_len: number): number;
+  /**
+   * A structured section's fields as JSON {"name","fields":[{"name","value"}]}.
+   * PF_ENOTFOUND if there is no such section; PF_EBADARG for an unboxed one
+   * (read it with pf_vsf_raw).
+   */
+  pf_vsf_section(handle: number, name: number, name_len: number, out_json: number, out_len: number): number;
+  /**
+   * The value at a dotted path (a section's name, then field names, then
+   * nested fields' names: "imaging.raw.exposure.shutter_time_ns") as JSON.
+   * A section alone gives a struct; an unboxed section a u3 tensor.
+   */
+  pf_vsf_get(handle: number, path: number, path_len: number, out_json: number, out_len: number): number;
+  /**
+   * The tensor at path: *out_json {"type","dtype","shape","strides","bits",
+   * "nbytes"} and *out_data its elements in native little-endian order
+   * (bool: one byte each; a bit-packed tensor's samples unpacked to the
+   * smallest unsigned width, "type" naming it and "bits" the packed depth;
+   * Spirix elements as their parts, each little-endian). Free both.
+   */
+  pf_vsf_tensor(handle: number, path: number, path_len: number, out_json: number, out_json_len: number, out_data: number, out_data_len: number): number;
+  /**
+   * A section's bytes: an unboxed section's blob, a structured one's
+   * encoding; decompressed if it is stored compressed. *out_borrowed 1: a
+   * view of the file (a read-only handle, the section stored plain), valid
+   * until pf_close on the handle, not to be freed or written; 0: a buffer to
+   * pf_free.
+   */
+  pf_vsf_raw(handle: number, name: number, name_len: number, out_data: number, out_data_len: number, out_borrowed: number): number;
+  /**
+   * Every check pf_verify makes, as JSON {"checks":[{"section","what","alg",
+   * "status","error"}]} (status "ok", "failed", or "unverified": a signature
+   * with no key to check it). With a key (32-byte Ed25519 public key, or a
+   * 64-byte private key; key_len 0: none) every signature must verify against
+   * it. Returns PF_OK whatever the checks say.
+   */
+  pf_vsf_verify_report(handle: number, key: number, key_len: number, out_json: number, out_len: number): number;
+  /**
+   * Appends a field, given as its JSON form, to a structured section (made
+   * at the end if missing) of a writable handle.
+   */
+  pf_vsf_add(handle: number, section: number, section_len: number, field: number, field_len: number, value_json: number, value_len: number): number;
+  /**
+   * Appends a tensor field: desc {"type":"u4"} (or {"dtype":"uint16"}),
+   * "shape", optional "strides" (in elements: a q tensor), optional "bits"
+   * (1..64: a bit-packed tensor of unsigned samples); data the elements in
+   * native little-endian order (bool: one byte each). The data is copied.
+   */
+  pf_vsf_add_tensor(handle: number, section: number, section_len: number, field: number, field_len: number, desc_json: number, desc_len: number, data: number, data_len: number): number;
+  /**
+   * Makes or replaces an unboxed section (raw bytes, n[0]) holding a copy of data.
+   */
+  pf_vsf_put_unboxed(handle: number, name: number, name_len: number, data: number, data_len: number): number;
+  /**
+   * Options of a section: {"compress":true (zstd), "hash":["blake3","sha256",
+   * "sha512","blake2b","blake2b-512"]}; with name "" (the whole file)
+   * {"hash":[…], "no_file_hash":true}. The seed form hashes the whole file
+   * with BLAKE3 unless no_file_hash.
+   */
+  pf_vsf_section_options(handle: number, name: number, name_len: number, opts_json: number, opts_len: number): number;
+  /**
+   * Signs a section (or, name "", the whole file) with a 64-byte Ed25519
+   * private key when the file is written; with_key 1 also stores the public
+   * key, so the file verifies without being given it.
+   */
+  pf_vsf_sign(handle: number, name: number, name_len: number, key: number, key_len: number, with_key: number): number;
+  /**
+   * Drops a section from the pending image (PF_ENOTFOUND if there is none).
+   */
+  pf_vsf_remove(handle: number, name: number, name_len: number): number;
+  /**
+   * Writes the pending image: to a temporary file beside the path, synced and
+   * renamed over it (a crash leaves the previous commit or this one), or in
+   * memory.
+   */
+  pf_vsf_commit(handle: number): number;
+  /**
+   * An Ed25519 private key (64 bytes: the 32-byte seed, then the public key)
+   * from a 32-byte seed, or a random one (seed_len 0).
+   */
+  pf_vsf_keygen(seed: number, seed_len: number, out_key: number, out_len: number): number;
+  /**
+   * A VSF image rewritten in form 0 (the seed's) or 1 (the public crate's),
+   * every section and value kept. A signed file is PF_EUNSUPPORTED unless
+   * drop_signatures (its signatures cannot be made again without the key).
+   */
+  pf_vsf_convert(data: number, len: number, form: number, drop_signatures: number, out: number, out_len: number): number;
+  /**
+   * The wire bytes of one value given as its JSON form.
+   */
+  pf_vsf_encode_value(value_json: number, value_len: number, out: number, out_len: number): number;
+  /**
+   * The JSON form of the one value data holds (trailing bytes: PF_EFORMAT).
+   */
+  pf_vsf_decode_value(data: number, len: number, out_json: number, out_len: number): number;
 }

@@ -42,6 +42,7 @@ export const CODE_TEXT = Object.freeze({
 export const FORMATS = Object.freeze([
   Object.freeze({ id: 1, name: 'mem8', title: 'MEM8', extensions: ['.m8'], magic: [[77, 69, 77, 56]] }),
   Object.freeze({ id: 2, name: 'mmx', title: 'MMX', extensions: ['.mmx'], magic: [[77, 77, 88, 0]] }),
+  Object.freeze({ id: 3, name: 'vsf', title: 'VSF', extensions: ['.vsf'], magic: [[82, 195, 133, 60]] }),
 ]);
 
 /** Leading bytes that always tell a file's format (PF_DETECT_LEN). */
@@ -121,4 +122,25 @@ export const EXPORTS = Object.freeze({
   pf_mmx_refresh: Object.freeze({ names: ['handle', 'out_generation'], params: ['i32', 'i32'], result: 'i32' }),
   pf_mmx_verify: Object.freeze({ names: ['handle'], params: ['i32'], result: 'i32' }),
   pf_mmx_bytes: Object.freeze({ names: ['handle', 'out', 'out_len'], params: ['i32', 'i32', 'i32'], result: 'i32' }),
+  pf_vsf_create: Object.freeze({ names: ['path', 'path_len', 'opts_json', 'opts_len', 'out_handle'], params: ['i32', 'i32', 'i32', 'i32', 'i32'], result: 'i32' }),
+  pf_vsf_open: Object.freeze({ names: ['path', 'path_len', 'writable', 'opts_json', 'opts_len', 'out_handle'], params: ['i32', 'i32', 'i32', 'i32', 'i32', 'i32'], result: 'i32' }),
+  pf_vsf_open_bytes: Object.freeze({ names: ['data', 'len', 'writable', 'out_handle'], params: ['i32', 'i32', 'i32', 'i32'], result: 'i32' }),
+  pf_vsf_info: Object.freeze({ names: ['handle', 'out_json', 'out_len'], params: ['i32', 'i32', 'i32'], result: 'i32' }),
+  pf_vsf_bytes: Object.freeze({ names: ['handle', 'out', 'out_len'], params: ['i32', 'i32', 'i32'], result: 'i32' }),
+  pf_vsf_section: Object.freeze({ names: ['handle', 'name', 'name_len', 'out_json', 'out_len'], params: ['i32', 'i32', 'i32', 'i32', 'i32'], result: 'i32' }),
+  pf_vsf_get: Object.freeze({ names: ['handle', 'path', 'path_len', 'out_json', 'out_len'], params: ['i32', 'i32', 'i32', 'i32', 'i32'], result: 'i32' }),
+  pf_vsf_tensor: Object.freeze({ names: ['handle', 'path', 'path_len', 'out_json', 'out_json_len', 'out_data', 'out_data_len'], params: ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'], result: 'i32' }),
+  pf_vsf_raw: Object.freeze({ names: ['handle', 'name', 'name_len', 'out_data', 'out_data_len', 'out_borrowed'], params: ['i32', 'i32', 'i32', 'i32', 'i32', 'i32'], result: 'i32' }),
+  pf_vsf_verify_report: Object.freeze({ names: ['handle', 'key', 'key_len', 'out_json', 'out_len'], params: ['i32', 'i32', 'i32', 'i32', 'i32'], result: 'i32' }),
+  pf_vsf_add: Object.freeze({ names: ['handle', 'section', 'section_len', 'field', 'field_len', 'value_json', 'value_len'], params: ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'], result: 'i32' }),
+  pf_vsf_add_tensor: Object.freeze({ names: ['handle', 'section', 'section_len', 'field', 'field_len', 'desc_json', 'desc_len', 'data', 'data_len'], params: ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'], result: 'i32' }),
+  pf_vsf_put_unboxed: Object.freeze({ names: ['handle', 'name', 'name_len', 'data', 'data_len'], params: ['i32', 'i32', 'i32', 'i32', 'i32'], result: 'i32' }),
+  pf_vsf_section_options: Object.freeze({ names: ['handle', 'name', 'name_len', 'opts_json', 'opts_len'], params: ['i32', 'i32', 'i32', 'i32', 'i32'], result: 'i32' }),
+  pf_vsf_sign: Object.freeze({ names: ['handle', 'name', 'name_len', 'key', 'key_len', 'with_key'], params: ['i32', 'i32', 'i32', 'i32', 'i32', 'i32'], result: 'i32' }),
+  pf_vsf_remove: Object.freeze({ names: ['handle', 'name', 'name_len'], params: ['i32', 'i32', 'i32'], result: 'i32' }),
+  pf_vsf_commit: Object.freeze({ names: ['handle'], params: ['i32'], result: 'i32' }),
+  pf_vsf_keygen: Object.freeze({ names: ['seed', 'seed_len', 'out_key', 'out_len'], params: ['i32', 'i32', 'i32', 'i32'], result: 'i32' }),
+  pf_vsf_convert: Object.freeze({ names: ['data', 'len', 'form', 'drop_signatures', 'out', 'out_len'], params: ['i32', 'i32', 'i32', 'i32', 'i32', 'i32'], result: 'i32' }),
+  pf_vsf_encode_value: Object.freeze({ names: ['value_json', 'value_len', 'out', 'out_len'], params: ['i32', 'i32', 'i32', 'i32'], result: 'i32' }),
+  pf_vsf_decode_value: Object.freeze({ names: ['data', 'len', 'out_json', 'out_len'], params: ['i32', 'i32', 'i32', 'i32'], result: 'i32' }),
 });

@@ -53,6 +53,7 @@ CODE_TEXT = {
 FORMATS = (
     (1, "mem8", "MEM8", (".m8",), (b"MEM8",)),
     (2, "mmx", "MMX", (".mmx",), (b"MMX\x00",)),
+    (3, "vsf", "VSF", (".vsf",), (b"R\xc3\x85<",)),
 )
 """Every format as (id, name, title, extensions, magics); id is its PF_FORMAT_* number."""
 
@@ -125,5 +126,26 @@ FUNCTIONS = (
     ("pf_mmx_refresh", (c_uint32, _u64p), c_int32),
     ("pf_mmx_verify", (c_uint32,), c_int32),
     ("pf_mmx_bytes", (c_uint32, _u8pp, _szp), c_int32),
+    ("pf_vsf_create", (c_char_p, c_size_t, c_char_p, c_size_t, _u32p), c_int32),
+    ("pf_vsf_open", (c_char_p, c_size_t, c_int32, c_char_p, c_size_t, _u32p), c_int32),
+    ("pf_vsf_open_bytes", (c_void_p, c_size_t, c_int32, _u32p), c_int32),
+    ("pf_vsf_info", (c_uint32, _u8pp, _szp), c_int32),
+    ("pf_vsf_bytes", (c_uint32, _u8pp, _szp), c_int32),
+    ("pf_vsf_section", (c_uint32, c_char_p, c_size_t, _u8pp, _szp), c_int32),
+    ("pf_vsf_get", (c_uint32, c_char_p, c_size_t, _u8pp, _szp), c_int32),
+    ("pf_vsf_tensor", (c_uint32, c_char_p, c_size_t, _u8pp, _szp, _u8pp, _szp), c_int32),
+    ("pf_vsf_raw", (c_uint32, c_char_p, c_size_t, _u8pp, _szp, _i32p), c_int32),
+    ("pf_vsf_verify_report", (c_uint32, c_char_p, c_size_t, _u8pp, _szp), c_int32),
+    ("pf_vsf_add", (c_uint32, c_char_p, c_size_t, c_char_p, c_size_t, c_char_p, c_size_t), c_int32),
+    ("pf_vsf_add_tensor", (c_uint32, c_char_p, c_size_t, c_char_p, c_size_t, c_char_p, c_size_t, c_void_p, c_size_t), c_int32),
+    ("pf_vsf_put_unboxed", (c_uint32, c_char_p, c_size_t, c_void_p, c_size_t), c_int32),
+    ("pf_vsf_section_options", (c_uint32, c_char_p, c_size_t, c_char_p, c_size_t), c_int32),
+    ("pf_vsf_sign", (c_uint32, c_char_p, c_size_t, c_char_p, c_size_t, c_int32), c_int32),
+    ("pf_vsf_remove", (c_uint32, c_char_p, c_size_t), c_int32),
+    ("pf_vsf_commit", (c_uint32,), c_int32),
+    ("pf_vsf_keygen", (c_char_p, c_size_t, _u8pp, _szp), c_int32),
+    ("pf_vsf_convert", (c_void_p, c_size_t, c_int32, c_int32, _u8pp, _szp), c_int32),
+    ("pf_vsf_encode_value", (c_char_p, c_size_t, _u8pp, _szp), c_int32),
+    ("pf_vsf_decode_value", (c_char_p, c_size_t, _u8pp, _szp), c_int32),
 )
 """Every C function as (name, argtypes, restype), in polyfmt.h order."""
