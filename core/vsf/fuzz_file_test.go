@@ -15,8 +15,8 @@ import (
 var fuzzLimits = &Limits{MaxDepth: 16, MaxLabels: 1 << 10, MaxFields: 1 << 12, MaxDims: 8,
 	MaxElements: 1 << 20, MaxDecompressed: 1 << 20, MaxRatio: 64}
 
-// fuzzSeeds are the shared vectors and hand-made hostile files.
-func fuzzSeeds(f *testing.F) [][]byte {
+// fileFuzzSeeds are the shared vectors and hand-made hostile files.
+func fileFuzzSeeds(f *testing.F) [][]byte {
 	paths, _ := filepath.Glob(filepath.Join(vsfVectorDir, "*.vsf"))
 	var out [][]byte
 	for _, p := range paths {
@@ -50,7 +50,7 @@ func fuzzSeeds(f *testing.F) [][]byte {
 // opens; a file that verifies commits again (writable, in memory) into a
 // file that verifies and holds the same sections.
 func FuzzOpen(f *testing.F) {
-	for _, b := range fuzzSeeds(f) {
+	for _, b := range fileFuzzSeeds(f) {
 		f.Add(b)
 	}
 	opt := &Options{Limits: fuzzLimits}
@@ -118,7 +118,7 @@ func FuzzOpen(f *testing.F) {
 // promises: its length within the file, every section after it and within
 // the file, no two overlapping, no two names alike.
 func FuzzHeader(f *testing.F) {
-	for _, b := range fuzzSeeds(f) {
+	for _, b := range fileFuzzSeeds(f) {
 		f.Add(b)
 	}
 	lim, _ := fuzzLimits.resolve()
