@@ -160,6 +160,7 @@ test-go: lib wasm
 FUZZ_TARGETS := \
 	core/mem8:FuzzOpen core/mem8:FuzzImportJSON \
 	core/mmx:FuzzOpen core/mmx:FuzzPayloads core/mmx:FuzzDecodeDirectory \
+	core/vsf:FuzzOpen core/vsf:FuzzHeader \
 	core/mmx/morphnet:FuzzParse core/mmx/morphnet:FuzzDecodePayloads \
 	core/internal/codec:FuzzDecompressLZ4 core/internal/codec:FuzzDecompressZlib \
 	core/internal/codec:FuzzDecompressZstd core/internal/codec:FuzzDecompressNone \

@@ -2,6 +2,7 @@ package vsf
 
 import (
 	"io"
+	"math/bits"
 	"os"
 	"strings"
 	"sync"
@@ -113,7 +114,10 @@ func build(opt *Options, open storage.Opener) (*File, error) {
 				return nil, errcode.New("vsf", errcode.ErrLimit, "a file of %d bytes read into memory exceeds Limits.MaxDecompressed (%d)", b.Size, lim.MaxDecompressed)
 			}
 			data = make([]byte, b.Size)
-			if _, err := b.R.ReadAt(data, 0); err != nil && err != io.EOF {
+			if n, err := b.R.ReadAt(data, 0); n < len(data) {
+				if err == nil || err == io.EOF {
+					err = errcode.New("vsf", errcode.ErrFormat, "the reader holds %d bytes, not the %d its size says", n, len(data))
+				}
 				return nil, err
 			}
 		} else {
@@ -264,7 +268,8 @@ func (f *File) raw(l *Label) ([]byte, error) {
 	if l.Wrap.RawSize > uint64(f.lim.MaxDecompressed) {
 		return nil, errcode.New("vsf", errcode.ErrLimit, "section %q expands to %d bytes, beyond Limits.MaxDecompressed (%d)", l.Name, l.Wrap.RawSize, f.lim.MaxDecompressed)
 	}
-	if l.Wrap.RawSize > l.Size*uint64(f.lim.MaxRatio)+64<<10 {
+	hi, lo := bits.Mul64(l.Size, uint64(f.lim.MaxRatio))
+	if bound, carry := bits.Add64(lo, 64<<10, 0); hi == 0 && carry == 0 && l.Wrap.RawSize > bound {
 		return nil, errcode.New("vsf", errcode.ErrLimit, "section %q claims %d bytes from %d stored, beyond Limits.MaxRatio (%d)", l.Name, l.Wrap.RawSize, l.Size, f.lim.MaxRatio)
 	}
 	out, err := codec.Decompress(codec.Zstd, nil, st, int64(l.Wrap.RawSize))

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
@@ -718,5 +719,70 @@ func TestFileConcurrent(t *testing.T) {
 	}
 	if v, err := m.Lookup("counter.n"); err != nil || v != U('5', 19) {
 		t.Fatalf("counter.n = %v, %v", v, err)
+	}
+}
+
+// Regression: a commit that changed nothing dropped the whole-file
+// signature (a writable open that only looked at the Builder, then Close).
+// The signature and key now come back when the bytes they cover do.
+func TestRecommitKeepsFileSignature(t *testing.T) {
+	data := signedFile(t, true)
+	path := filepath.Join(t.TempDir(), "signed.vsf")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	w, err := OpenFile(path, os.O_RDWR, &Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Builder(); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(path); !bytes.Equal(got, data) {
+		t.Fatal("a commit without changes rewrote the signed file differently")
+	}
+	m, _ := NewMem(data, nil)
+	mb, _ := m.Builder()
+	s, _ := mb.Section("plain")
+	s.Set("when", Time{W: '5', Sec: I64(2)})
+	if err := m.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if names := m.Summary().Trailer; !slices.Equal(names, []string{"hash"}) {
+		t.Fatalf("a changed file kept its old signature: %v", names)
+	}
+}
+
+// Regression: NewReader over a reader shorter than the size it was given
+// padded the file with zeros.
+func TestNewReaderShort(t *testing.T) {
+	data := sampleBytes(t, FormSeed)
+	_, err := NewReader(bytes.NewReader(data), int64(len(data))+5, nil)
+	isErr(t, "a reader 5 bytes short", err, errcode.ErrFormat)
+	if !strings.Contains(err.Error(), "reader holds") {
+		t.Fatalf("error %q", err)
+	}
+}
+
+// Regression: a large MaxRatio overflowed stored size × ratio, and a
+// section the limit allows was refused.
+func TestMaxRatioOverflow(t *testing.T) {
+	b := NewBuilder(FormSeed)
+	u, _ := b.Unboxed("z", make([]byte, 1<<20))
+	u.Compress(true)
+	data, _ := b.Bytes()
+	d, _ := OpenBytes(data, nil)
+	size := d.Labels()[0].Size
+	// size × ratio is just past 2^64: wrapped, it is less than size.
+	ratio := int64((1<<64-1)/size + 1)
+	f, err := OpenBytes(data, &Options{Limits: &Limits{MaxRatio: ratio}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if raw, err := f.Raw("z"); err != nil || len(raw) != 1<<20 {
+		t.Fatalf("Raw: %d bytes, %v", len(raw), err)
 	}
 }

@@ -575,6 +575,21 @@ func TestVectors(t *testing.T) {
 					if hex.EncodeToString(sum[:]) != tn.NativeSHA256 {
 						t.Fatalf("%s: native digest differs", tn.Path)
 					}
+					// The library's own native form agrees with the test's.
+					var lib []byte
+					switch x := v.(type) {
+					case *Tensor:
+						n, _ := x.NativeLen()
+						lib = make([]byte, n)
+						err = x.NativeInto(lib)
+					case *BitPacked:
+						n, _ := x.NativeLen()
+						lib = make([]byte, n)
+						err = x.UnpackInto(lib)
+					}
+					if sum := sha256.Sum256(lib); err != nil || hex.EncodeToString(sum[:]) != tn.NativeSHA256 {
+						t.Fatalf("%s: NativeInto/UnpackInto differ from the manifest (%v)", tn.Path, err)
+					}
 				}
 			}
 		})

@@ -1,6 +1,7 @@
 package vsf
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"slices"
 
@@ -18,6 +19,10 @@ type Builder struct {
 	fileHash []hashSpec
 	fileSign ed25519.PrivateKey
 	fileKey  bool
+	// keep is an opened file's trailer signature and key, written again
+	// only if the bytes they cover (keepFor) come out unchanged.
+	keep    []Field
+	keepFor []byte
 }
 
 type hashSpec struct {
@@ -364,6 +369,8 @@ func (b *Builder) AppendTo(dst []byte) ([]byte, error) {
 		}
 		sig, _ := Sign(b.fileSign, img)
 		trailer = append(trailer, Field{Name: "signature", Value: sig})
+	} else if len(b.keep) > 0 && bytes.Equal(img, b.keepFor) {
+		trailer = append(trailer, b.keep...)
 	}
 	return appendFields(out, trailer), nil
 }
@@ -373,7 +380,8 @@ func (b *Builder) Bytes() ([]byte, error) { return b.AppendTo(nil) }
 
 // builderFrom carries an opened file's sections into a Builder, verbatim,
 // and its trailer's hash algorithms (a trailer signature cannot be made
-// again without its key: a commit that changes the file drops it).
+// again without its key: a commit that changes the file drops it, one
+// that does not keeps it).
 func builderFrom(f *File) *Builder {
 	b := NewBuilder(f.hdr.Form)
 	if f.hdr.Form == FormSeed {
@@ -387,7 +395,10 @@ func builderFrom(f *File) *Builder {
 	for _, fl := range f.trailer {
 		if h, ok := fl.Value.(Hash); ok {
 			b.fileHash = append(b.fileHash, hashSpec{h.Alg, len(h.Sum)})
+		} else {
+			b.keep = append(b.keep, fl)
 		}
 	}
+	b.keepFor = f.data[:f.trailAt:f.trailAt]
 	return b
 }
