@@ -13,7 +13,10 @@ the memory the library returns.
 
 Example::
 
+    from datetime import datetime, timezone
+
     import numpy as np
+    import polyfmt
     from polyfmt import vsf
 
     key = vsf.keygen()
@@ -21,11 +24,11 @@ Example::
         f.add("camera", "iso", vsf.u4(800))
         f.add("camera", "taken", vsf.EagleTime.from_datetime(datetime.now(timezone.utc)))
         f.add("image", "raw", vsf.bitpacked(np.zeros((3072, 4096), np.uint16), 12))
-        f.put_unboxed("thumbnail", jpeg_bytes)
+        f.put_unboxed("thumbnail", b"...")  # any buffer: bytes, memoryview, a numpy array
         f.sign("camera", key)
         f.commit()
     with polyfmt.open("shot.vsf") as f:      # a vsf.VSF
-        print(f.section("camera"))           # Section camera {'iso': 800, 'taken': EagleTime(...)}
+        print(f.section("camera"))           # Section('camera', {'iso': 800, 'taken': EagleTime(...)})
         img = f.tensor("image.raw")          # numpy uint16 (3072, 4096), unpacked
         f.verify()
 
