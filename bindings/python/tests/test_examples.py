@@ -20,9 +20,17 @@ def run(repo_root: Path, script: str, args: List[str], cwd: Path) -> subprocess.
 
 def test_examples_are_all_covered(repo_root: Path) -> None:
     # Every example is run by a test: the MEM8 ones and open.py here, the
-    # MMX ones in test_mmx_examples.py.
+    # MMX ones in test_mmx_examples.py, the VSF ones in test_vsf_examples.py.
     found = sorted(p.name for p in (repo_root / "examples" / "python").glob("*.py"))
-    assert found == ["mem8_read.py", "mem8_write.py", "mmx_read.py", "mmx_write.py", "open.py"]
+    assert found == [
+        "mem8_read.py",
+        "mem8_write.py",
+        "mmx_read.py",
+        "mmx_write.py",
+        "open.py",
+        "vsf_read.py",
+        "vsf_write.py",
+    ]
 
 
 def test_write_then_read(repo_root: Path, tmp_path: Path) -> None:

@@ -31,6 +31,7 @@ def test_table_matches_header(repo_root: Path) -> None:
 
 def test_table_arity_matches_header(repo_root: Path) -> None:
     text = (repo_root / "capi" / "include" / "polyfmt.h").read_text(encoding="utf-8")
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)  # comments mention calls: "read with pf_vsf_tensor (…)"
     for name, argtypes, _ in _lib.FUNCTIONS:
         m = re.search(r"\b" + name + r"\s*\(([^)]*)\)", text)
         assert m is not None, name

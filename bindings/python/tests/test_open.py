@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import polyfmt
-from polyfmt import _generated, _lib, errors, mem8, mmx
+from polyfmt import _generated, _lib, errors, mem8, mmx, vsf
 
 
 def _fill_mem8(f: polyfmt.File) -> None:
@@ -26,8 +26,16 @@ def _fill_mmx(f: polyfmt.File) -> None:
     f.commit()
 
 
+def _fill_vsf(f: polyfmt.File) -> None:
+    assert isinstance(f, vsf.VSF)
+    f.add("camera", "iso", vsf.u4(800))
+    f.add("camera", "lens", "50mm")
+    f.put_unboxed("blob", bytes(range(10)))
+    f.commit()
+
+
 # Some content for a file of each format; every format the library knows has one.
-FILL: Dict[str, Callable[[polyfmt.File], None]] = {"mem8": _fill_mem8, "mmx": _fill_mmx}
+FILL: Dict[str, Callable[[polyfmt.File], None]] = {"mem8": _fill_mem8, "mmx": _fill_mmx, "vsf": _fill_vsf}
 
 # Every format's class, from the registry (a format without a class fails here).
 CLASSES: List[Type[polyfmt.File]] = [polyfmt.File.class_for(f.id) for f in polyfmt.FORMATS.values()]
@@ -41,6 +49,8 @@ def content(f: polyfmt.File) -> object:
     """What a file holds, to compare two files of one format."""
     if isinstance(f, mem8.File):
         return [(b.text, b.token) for b in f]
+    if isinstance(f, vsf.VSF):
+        return {lb.name: f.raw(lb.name).tobytes() for lb in f.labels}
     assert isinstance(f, mmx.File)
     return {k: (str(v) if not isinstance(v, np.ndarray) else v.tolist()) for k, v in ((k, f[k]) for k in f.keys())}
 
@@ -69,7 +79,9 @@ def test_registry_has_every_format_of_the_library() -> None:
     assert [c.format for c in CLASSES] == [f[1] for f in _generated.FORMATS]
     assert (mem8.File.format, mem8.File.format_id) == ("mem8", 1)
     assert (mmx.File.format, mmx.File.format_id) == ("mmx", 2)
+    assert (vsf.VSF.format, vsf.VSF.format_id) == ("vsf", 3)
     assert polyfmt.File.class_for(1) is mem8.File and polyfmt.File.class_for(2) is mmx.File
+    assert polyfmt.File.class_for(3) is vsf.VSF is vsf.File
     assert set(FILL) == set(polyfmt.FORMATS)
     assert polyfmt.FORMATS["mmx"].magic == (b"MMX\0",) and polyfmt.FORMATS["mem8"].extensions == (".m8",)
     with pytest.raises(polyfmt.UnsupportedError, match="format 99"):

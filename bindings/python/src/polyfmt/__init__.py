@@ -1,4 +1,4 @@
-"""polyfmt: MMX and MEM8 files from Python (VSF v2 and MORK are planned).
+"""polyfmt: MMX, MEM8 and VSF v2 files from Python (MORK is planned).
 
 A thin ctypes layer over libpolyfmt.so, the Go core's C library; every bit
 of format logic lives in the library. The library is loaded on first use,
@@ -16,6 +16,7 @@ bytes, and returns its format's class (like safetensors' ``safe_open``)::
 
 Modules: :mod:`polyfmt.mmx` (MMX multimodal containers, numpy arrays
 without copies), :mod:`polyfmt.mem8` (MEM8 memory logs),
+:mod:`polyfmt.vsf` (VSF v2 typed, signed sections),
 :mod:`polyfmt.errors` (one exception class per status code). Every
 format's ``File`` class derives from :class:`polyfmt.File`, which owns the
 handle and answers what every format does (``info``, ``verify``,
@@ -26,7 +27,7 @@ from __future__ import annotations
 
 from ctypes import byref, c_uint32
 
-from . import _generated, _lib, errors, mem8, mmx
+from . import _generated, _lib, errors, mem8, mmx, vsf
 from ._file import FORMATS, File, Format, detect, open
 from .errors import (
     BadArgumentError,
@@ -57,6 +58,7 @@ __all__ = [
     "errors",
     "mem8",
     "mmx",
+    "vsf",
     "PolyfmtError",
     "FormatError",
     "ChecksumError",

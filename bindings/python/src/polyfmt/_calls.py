@@ -1,11 +1,13 @@
 """Argument and buffer mechanics shared by the format modules.
 
-Nothing here knows a format: it encodes arguments for the C ABI and copies
-and frees the buffers the library returns.
+Nothing here knows a format: it encodes arguments for the C ABI, copies
+and frees the buffers the library returns, and lends them to numpy
+(:class:`Region`) without a copy.
 """
 
 import ctypes
 import json
+import weakref
 from ctypes import c_size_t, c_void_p
 from typing import Any, Union
 
@@ -50,3 +52,43 @@ def options_json(**opts: Any) -> bytes:
     doc = {k: v for k, v in opts.items() if v is not None}
     doc.update(extra)
     return compact_json(doc) if doc else b""
+
+
+# ---- memory the library returns, lent to numpy ------------------------------------
+
+
+class Owned:
+    """A buffer the library allocated: freed with pf_free when the last array over it goes."""
+
+    __slots__ = ("addr", "__weakref__")
+
+    def __init__(self, addr: int) -> None:
+        self.addr = addr
+        fin = weakref.finalize(self, _free_addr, addr)
+        fin.atexit = False  # at exit the process releases it anyway
+
+
+def _free_addr(addr: int) -> None:
+    try:
+        _lib.lib().pf_free(addr)
+    except Exception:  # library unloadable at interpreter exit or after fork
+        pass
+
+
+class Region:
+    """Exports ``nbytes`` at ``addr`` to numpy (``np.asarray``), keeping ``keep`` alive.
+
+    ``keep`` is the :class:`Owned` buffer, or for a borrowed view the
+    file object whose memory it is (so the file outlives the array).
+    """
+
+    __slots__ = ("__array_interface__", "keep", "__weakref__")
+
+    def __init__(self, addr: int, nbytes: int, readonly: bool, keep: object) -> None:
+        self.__array_interface__ = {
+            "data": (addr, readonly),
+            "shape": (nbytes,),
+            "typestr": "|u1",
+            "version": 3,
+        }
+        self.keep = keep

@@ -48,7 +48,6 @@ from __future__ import annotations
 
 import json
 import operator
-import weakref
 from ctypes import byref, c_int32, c_size_t, c_void_p
 from dataclasses import dataclass, field, fields
 from datetime import datetime
@@ -57,7 +56,7 @@ from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Seque
 import numpy as np
 
 from . import _file, _generated, _lib
-from ._calls import compact_json, encode_text, free, options_json, take
+from ._calls import Owned as _Owned, Region as _Region, compact_json, encode_text, free, options_json, take
 from ._file import StrPath
 from .errors import BadArgumentError, InternalError, NotFoundError, UnsupportedError
 
@@ -222,46 +221,6 @@ class Chunk:
     arrays: Dict[str, np.ndarray]
     dtypes: Dict[str, str]
     borrowed: bool
-
-
-# ---- memory the library returns ------------------------------------------------
-
-
-class _Owned:
-    """A buffer the library allocated: freed with pf_free when the last array over it goes."""
-
-    __slots__ = ("addr", "__weakref__")
-
-    def __init__(self, addr: int) -> None:
-        self.addr = addr
-        fin = weakref.finalize(self, _free_addr, addr)
-        fin.atexit = False  # at exit the process releases it anyway
-
-
-def _free_addr(addr: int) -> None:
-    try:
-        _lib.lib().pf_free(addr)
-    except Exception:  # library unloadable at interpreter exit or after fork
-        pass
-
-
-class _Region:
-    """Exports ``nbytes`` at ``addr`` to numpy (``np.asarray``), keeping ``keep`` alive.
-
-    ``keep`` is the :class:`_Owned` buffer, or for a borrowed view the
-    :class:`File` whose memory it is (so the file outlives the array).
-    """
-
-    __slots__ = ("__array_interface__", "keep", "__weakref__")
-
-    def __init__(self, addr: int, nbytes: int, readonly: bool, keep: object) -> None:
-        self.__array_interface__ = {
-            "data": (addr, readonly),
-            "shape": (nbytes,),
-            "typestr": "|u1",
-            "version": 3,
-        }
-        self.keep = keep
 
 
 # ---- arguments --------------------------------------------------------------------
