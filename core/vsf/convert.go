@@ -1,6 +1,8 @@
 package vsf
 
 import (
+	"math"
+
 	"github.com/polyfmt/polyfmt/core/errcode"
 )
 
@@ -54,8 +56,16 @@ func convertValue(v Value, form Form) (Value, error) {
 // seed T5…T7 ↔ crate e i (smallest width); float seconds: t6 ↔ e f 6.
 func convertTime(t Time, crate bool) (Time, error) {
 	if t.IsFloat {
-		if !crate && t.W == '5' {
-			t.W = '6' // the seed's float time is t6; the value is exact in f64
+		switch {
+		case !crate && t.W != '6':
+			t.W = '6' // the seed's float time is t6; an f32 is exact in f64
+		case crate:
+			// The crate's 0.1.3 writes e f + f64 with no digit; a value
+			// whose first byte would read as a digit keeps it (e f 6).
+			t.W = 0
+			if b := math.Float64bits(t.F) >> 56; b == '5' || b == '6' {
+				t.W = '6'
+			}
 		}
 		t.Crate = crate
 		return t, nil

@@ -332,6 +332,16 @@ func (d *decoder) crateTime() (Value, error) {
 	}
 	switch k {
 	case markFloat:
+		if w != '5' && w != '6' {
+			// The crate's 0.1.3 writes e f and the 8 bytes of an f64 with
+			// no width digit (later versions write the digit).
+			d.off--
+			b, err := d.take(8, "an Eagle Time (e f)")
+			if err != nil {
+				return nil, err
+			}
+			return Time{IsFloat: true, W: 0, F: math.Float64frombits(binary.BigEndian.Uint64(b)), Crate: true}, nil
+		}
 		f, err := d.float(w, "an Eagle Time (e f)")
 		return Time{IsFloat: true, W: w, F: f, Crate: true}, err
 	case markUint, markInt:

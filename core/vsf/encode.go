@@ -62,7 +62,11 @@ func checkValue(v Value, depth int) error {
 		return x.check()
 	case Time:
 		if x.IsFloat {
-			if x.W != '6' && !(x.Crate && x.W == '5') {
+			if x.Crate && x.W == 0 {
+				if b := math.Float64bits(x.F) >> 56; b == '5' || b == '6' {
+					return badArg("a digitless crate Eagle Time whose first byte is a width digit cannot be read back: write it with W '6'")
+				}
+			} else if x.W != '6' && !(x.Crate && x.W == '5') {
 				return badArg("a float Eagle Time is t6")
 			}
 		} else if x.W < '5' && !x.Crate || !isWidth(x.W) || !FitsInt(x.Sec, x.W) {
@@ -314,6 +318,9 @@ func (p *BitPacked) appendTo(dst []byte) []byte {
 
 func (t Time) appendTo(dst []byte) []byte {
 	switch {
+	case t.Crate && t.IsFloat && t.W == 0:
+		// The crate's 0.1.3 form: no width digit, an f64.
+		return appendFloat(append(dst, markTimeE, markFloat), '6', t.F)
 	case t.Crate && t.IsFloat:
 		return appendFloat(append(dst, markTimeE, markFloat, t.W), t.W, t.F)
 	case t.Crate:

@@ -1,6 +1,8 @@
 package vsf
 
 import (
+	"slices"
+
 	"github.com/polyfmt/polyfmt/core/errcode"
 )
 
@@ -62,7 +64,8 @@ func (r *Report) add(section, what, alg string, err error) {
 func (f *File) Verify() error { return f.VerifyWith(nil) }
 
 // VerifyWith is Verify where every signature must also verify against key
-// (nil: only the keys the file holds): a file signed by another key fails.
+// (nil: only the keys the file holds): a file signed by another key fails,
+// and so does a file with no signature at all (ErrChecksum).
 func (f *File) VerifyWith(key *Key) error {
 	r, err := f.VerifyReport(key)
 	if err != nil {
@@ -135,6 +138,11 @@ func (f *File) report(key *Key) Report {
 				r.addSig("", v, covered, signKeys(trailerKeys, key), key != nil)
 			}
 		}
+	}
+	if key != nil && !slices.ContainsFunc(r.Checks, func(c Check) bool { return c.What == "signature" }) {
+		// A file with no signature proves nothing about key: were it to
+		// pass, stripping the signatures would pass too.
+		r.add("", "signature", algName(key.Alg), errcode.New("vsf", errcode.ErrChecksum, "the file has no signature to check against the key"))
 	}
 	return r
 }

@@ -331,6 +331,13 @@ func (b *Builder) AppendTo(dst []byte) ([]byte, error) {
 		labels[i].Offset = off
 		off += labels[i].Size
 	}
+	if need := off + uint64(len(labels))*256 + 1024; uint64(cap(dst)-len(dst)) < need {
+		// One allocation for the whole image: appending 100 MB sections
+		// to a slice that grows would copy them again each time it did.
+		grown := make([]byte, len(dst), uint64(len(dst))+need)
+		copy(grown, dst)
+		dst = grown
+	}
 	start := len(dst)
 	out, hashAt := appendHeader(dst, b.form, labels)
 	for _, st := range stored {
