@@ -424,6 +424,34 @@ describe('browser (headless Chromium)', { timeout: 180_000 }, () => {
     await page.close();
   });
 
+  test('the example page shows a VSF vector, field by field', async () => {
+    const c = vsfManifest.cases.find((x) => x.name === 'values_all_types');
+    const page = await newPage();
+    await page.goto(`${base}/examples/js/browser/index.html?file=/core/testdata/vsf/${c.file}`);
+    await page.waitForSelector('body[data-state="done"], body[data-state="error"]', { timeout: 60_000 });
+    const got = await page.evaluate(() => window.polyfmtResult ?? null);
+    assert.ok(got, 'the page reported no result');
+    assert.equal(got.error, undefined);
+    assert.equal(got.format, 'vsf');
+    assert.equal(got.verify, 'ok');
+    const want = c.expect.sections.values.fields;
+    assert.deepEqual(got.fields.map((x) => [x.section, x.field, x.type]), want.map((x) => ['values', x.name, x.value.type]));
+    const by = Object.fromEntries(got.fields.map((x) => [x.field, x.summary]));
+    assert.equal(by.u3, '42');
+    assert.equal(by.u7, '170141183460469231731769289245100592623n');
+    assert.equal(by.kind, 'name metadata');
+    assert.equal(by.raw12, 'bitpacked u4[4,3] 12-bit, 18 bytes');
+    assert.equal(by.strided, 'tensor f6[2,3] strides [1,2], 48 bytes');
+    assert.match(by.taken, /^2023-06-03T18:31:00\.000Z \(Eagle 1700000000 s\)$/);
+    assert.equal(await page.locator('#fields tbody tr').count(), want.length);
+    assert.equal(await page.locator('#chunks').isHidden(), true);
+    const bad = await page.goto(`${base}/examples/js/browser/index.html?file=/core/testdata/vsf/bad_hash.vsf`)
+      .then(() => page.waitForSelector('body[data-state="done"], body[data-state="error"]'))
+      .then(() => page.evaluate(() => window.polyfmtResult));
+    assert.match(bad.verify, /^PF_ECHECKSUM: /);
+    await page.close();
+  });
+
   test('every VSF manifest case through the package API, and a signed file written in the page', async () => {
     const page = await newPage();
     await openExample(page, null);
