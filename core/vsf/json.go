@@ -260,6 +260,9 @@ func fromJSON(j *jsonValue, depth int) (Value, error) {
 		}
 		return Text(s), nil
 	case "time":
+		if j.Form != "" {
+			return timeWithForm(j)
+		}
 		switch {
 		case j.Float != nil:
 			f, err := parseJSONFloat(j.Float)
@@ -376,4 +379,38 @@ func timeFromISO(s string) (Value, error) {
 		return Time{W: max(IntWidth(v), '5'), Sec: v}, nil
 	}
 	return Time{IsFloat: true, W: '6', F: float64(sec) + float64(t.Nanosecond())/1e9}, nil
+}
+
+// timeWithForm reads a time whose JSON names its spelling ("T5", "t6",
+// "ei4", "ef", "ef6": what MarshalValue writes), so that JSON and back
+// gives the same bytes.
+func timeWithForm(j *jsonValue) (Value, error) {
+	bad := badArg("a time value: form %q with seconds %q", j.Form, j.Seconds)
+	f := j.Form
+	switch {
+	case f == "t6" || f == "ef" || f == "ef5" || f == "ef6":
+		if j.Float == nil {
+			return nil, bad
+		}
+		v, err := parseJSONFloat(j.Float)
+		if err != nil {
+			return nil, bad
+		}
+		t := Time{IsFloat: true, W: '6', F: v}
+		if f != "t6" {
+			t.Crate, t.W = true, 0
+			if len(f) == 3 {
+				t.W = f[2]
+			}
+		}
+		return t, nil
+	case len(f) == 2 && f[0] == 'T' || len(f) == 3 && f[:2] == "ei":
+		v, ok := ParseU128(j.Seconds)
+		if !ok {
+			return nil, bad
+		}
+		t := Time{W: f[len(f)-1], Sec: v, Crate: f[0] == 'e'}
+		return t, nil
+	}
+	return nil, bad
 }

@@ -2,7 +2,10 @@ package vsf
 
 import (
 	"bytes"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
+	"os"
 	"testing"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
@@ -41,5 +44,45 @@ func TestJSONRefusals(t *testing.T) {
 		if _, err := UnmarshalValue([]byte(in)); !errors.Is(err, errcode.ErrBadArg) {
 			t.Errorf("%s: %v, want ErrBadArg", in, err)
 		}
+	}
+}
+
+// Every value of ewe.json, from its JSON to its bytes and back: the JSON
+// form names its spelling (crate or seed) well enough to give the same bytes.
+func TestJSONSharedValues(t *testing.T) {
+	raw, err := os.ReadFile("../testdata/vsf/ewe.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var e struct {
+		Values []struct {
+			Name  string          `json:"name"`
+			Value json.RawMessage `json:"value"`
+			Hex   string          `json:"hex"`
+		} `json:"values"`
+	}
+	if err := json.Unmarshal(raw, &e); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, v := range e.Values {
+		var kind struct {
+			Type string `json:"type"`
+		}
+		if json.Unmarshal(v.Value, &kind); kind.Type == "tensor" || kind.Type == "bitpacked" {
+			continue // their JSON carries no data
+		}
+		val, err := UnmarshalValue(v.Value)
+		if err != nil {
+			t.Fatalf("%s: %v", v.Name, err)
+		}
+		b, err := AppendValue(nil, val)
+		if err != nil || hex.EncodeToString(b) != v.Hex {
+			t.Fatalf("%s: % X, want %s (%v)", v.Name, b, v.Hex, err)
+		}
+		n++
+	}
+	if n < 20 {
+		t.Fatalf("only %d values", n)
 	}
 }
