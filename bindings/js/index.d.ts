@@ -1046,7 +1046,12 @@ export class EagleTime {
   readonly seconds: bigint | null;
   /** Float seconds, or null for an exact time. */
   readonly float: number | null;
-  /** The stored form ("T5", "T6", "T7", "t6", "ei5", "ef6", …) of a time read from a file; null for one made here (the library picks the form when writing). */
+  /**
+   * The spelling ("T5", "T6", "T7", "t6", "ei4", "ef", "ef6", …) of a time
+   * read from a file or given here, written back as it is (the same bytes);
+   * null: the library picks (T5 at least, wider as the seconds need; t6 for
+   * float seconds).
+   */
   readonly form: string | null;
   /** True for float seconds. */
   readonly isFloat: boolean;

@@ -314,7 +314,12 @@ function toJSON(v, depth = 0) {
       return { type: intType(v), value: v.toString() };
   }
   if (v instanceof VsfName) return { type: 'name', value: v.value };
-  if (v instanceof EagleTime) return v.seconds !== null ? { type: 'time', seconds: v.seconds.toString() } : { type: 'time', float: floatJSON(v.float) };
+  if (v instanceof EagleTime) {
+    // A time read from a file keeps its spelling (T5, t6, ei4, ef…); one made here lets the library pick.
+    const j = v.seconds !== null ? { type: 'time', seconds: v.seconds.toString() } : { type: 'time', float: floatJSON(v.float) };
+    if (v.form !== null) j.form = v.form;
+    return j;
+  }
   if (v instanceof Date) return toJSON(EagleTime.fromDate(v));
   if (v instanceof VsfTensorRef || v instanceof VsfTensorInput || typedKind(v) !== undefined) {
     throw new TypeError('polyfmt: tensors are added as fields of their own (add(section, field, typedArray)), not inside a structure or value');
