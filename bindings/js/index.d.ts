@@ -1,7 +1,7 @@
 /// <reference lib="esnext.disposable" />
 /**
- * polyfmt for JavaScript: MEM8 and MMX (and, as the library grows, the other
- * polyfmt formats) in Node.js and the browser, through one WebAssembly module
+ * polyfmt for JavaScript: MEM8, MMX and VSF (and, as the library grows, the
+ * other polyfmt formats) in Node.js and the browser, through one WebAssembly module
  * built from the Go core (`polyfmt.wasm`, a WASI preview-1 reactor).
  *
  * ```js
@@ -81,7 +81,7 @@ export const defaultWasmURL: URL;
 // ---- any format ------------------------------------------------------------
 
 /** A file of any format: its format's class ({@link Polyfmt.open} returns one; narrow on `format` or instanceof). */
-export type PolyfmtFile = Mem8File | MmxFile;
+export type PolyfmtFile = Mem8File | MmxFile | VsfFile;
 
 /** What {@link Polyfmt.open} and {@link Polyfmt.detect} take: a file's bytes, or in Node a path. */
 export type FileSource = string | Uint8Array | ArrayBuffer | ArrayBufferView;
@@ -140,10 +140,13 @@ export class Polyfmt {
   /** {@link MmxFile} bound to this instance: its statics open files here. */
   readonly MmxFile: typeof MmxFile;
 
+  /** {@link VsfFile} bound to this instance: its statics open files and run the file-less calls here. */
+  readonly VsfFile: typeof VsfFile;
+
   /**
    * Opens a file of any format, detected from its first bytes, and returns
    * its format's class bound to this instance ({@link Mem8File},
-   * {@link MmxFile}): the bytes of a file (a copy is opened: read-only, or
+   * {@link MmxFile}, {@link VsfFile}): the bytes of a file (a copy is opened: read-only, or
    * writable in memory), or in Node a path (read-only, or writable with the
    * writer lock). Further options are the detected format's open options.
    * Bytes no format claims are `PF_EFORMAT`, the message showing the first
@@ -154,7 +157,7 @@ export class Polyfmt {
 
   /**
    * The format of a file's bytes (the first 16 suffice) or, in Node, of the
-   * file at a path: `"mem8"`, `"mmx"`. `PF_EFORMAT`, showing the bytes, when
+   * file at a path: `"mem8"`, `"mmx"`, `"vsf"`. `PF_EFORMAT`, showing the bytes, when
    * no format claims them; `PF_ENOTFOUND` for a missing path.
    */
   detect(source: FileSource): FormatName;
@@ -162,7 +165,8 @@ export class Polyfmt {
   /** The file class of a format, by name or PF_FORMAT_* id, bound to this instance. */
   fileClass(format: 'mem8' | 1): typeof Mem8File;
   fileClass(format: 'mmx' | 2): typeof MmxFile;
-  fileClass(format: FormatName | FormatId): typeof Mem8File | typeof MmxFile;
+  fileClass(format: 'vsf' | 3): typeof VsfFile;
+  fileClass(format: FormatName | FormatId): typeof Mem8File | typeof MmxFile | typeof VsfFile;
 
   /** The library version as `major << 16 | minor << 8 | patch`. */
   versionNumber(): number;
@@ -979,6 +983,491 @@ export class MmxFile implements Disposable {
   /** The same as close(). */
   [Symbol.dispose](): void;
 }
+
+// ---- VSF -------------------------------------------------------------------
+
+/**
+ * A VSF element or value type as the format spells it: `u3`…`u7` and
+ * `i3`…`i7` (8 to 128 bits), `f5`/`f6` (float32/float64), `j5`/`j6`
+ * (complex64/complex128), `s`/`c` + two digits (Spirix scalars and
+ * circles: fraction width, exponent width), `bool`.
+ */
+export type VsfType = string;
+
+/** The integer types whose values read as Number (at most 32 bits). */
+export type VsfSmallIntType = 'u3' | 'u4' | 'u5' | 'i3' | 'i4' | 'i5';
+/** The integer types whose values read as BigInt (64 and 128 bits). */
+export type VsfBigIntType = 'u6' | 'u7' | 'i6' | 'i7';
+
+/** A hash algorithm of {@link VsfFile.sectionOptions} and {@link VsfFile.fileOptions}. */
+export type VsfHashAlg = 'blake3' | 'sha256' | 'sha512' | 'blake2b' | 'blake2b-512';
+
+/**
+ * A value in the library's JSON form (core/vsf json.go): every object has a
+ * `type`; integers of every width are decimal strings, floats numbers or
+ * `"NaN"`, `"Infinity"`, `"-Infinity"`. What {@link VsfFile.getJSON},
+ * {@link VsfFile.sectionJSON} and {@link VsfFile.decodeValueJSON} return, and
+ * what {@link vsf}.fromJSON takes.
+ */
+export interface VsfValueJSON {
+  type: string;
+  [key: string]: unknown;
+}
+
+/** A field in the JSON form. */
+export interface VsfFieldJSON {
+  name: string;
+  value: VsfValueJSON;
+}
+
+/** A structured section in the JSON form ({@link VsfFile.sectionJSON}). */
+export interface VsfSectionJSON {
+  name: string;
+  fields: VsfFieldJSON[];
+}
+
+/** A VSF name value (type `d`, ASCII): told apart from text (`x`), which reads as a plain string. */
+export class VsfName {
+  constructor(value: string);
+  readonly value: string;
+  toString(): string;
+}
+
+/**
+ * A point in Eagle Time: seconds since the Eagle epoch, 1969-07-20 20:17:40
+ * UTC (Unix time −14182940 s). Exact whole seconds (`seconds`, a BigInt:
+ * the seed's `T5`…`T7`, the crate's `e i`) or float seconds (`float`: the
+ * seed's `t6`, the crate's `e f`).
+ */
+export class EagleTime {
+  /** A BigInt: exact whole seconds; a number: float seconds. `form` is set on times read from a file. */
+  constructor(value: bigint | number, form?: string);
+  /** Exact seconds, or null for a float time. */
+  readonly seconds: bigint | null;
+  /** Float seconds, or null for an exact time. */
+  readonly float: number | null;
+  /**
+   * The spelling ("T5", "T6", "T7", "t6", "ei4", "ef", "ef6", …) of a time
+   * read from a file or given here, written back as it is (the same bytes);
+   * null: the library picks (T5 at least, wider as the seconds need; t6 for
+   * float seconds).
+   */
+  readonly form: string | null;
+  /** True for float seconds. */
+  readonly isFloat: boolean;
+  /** Seconds since the Unix epoch, as a number. */
+  readonly unixSeconds: number;
+  /**
+   * The Eagle Time of a Date: exact seconds when it falls on a whole second
+   * (the epoch's Date gives 0n, the Unix epoch 14182940n), else float
+   * seconds. An invalid Date is a TypeError.
+   */
+  static fromDate(d: Date): EagleTime;
+  /** The time as a Date (millisecond precision; an invalid Date outside Date's range). */
+  toDate(): Date;
+  /** ISO 8601. */
+  toString(): string;
+}
+
+/** A value with its VSF type spelled out, made by the {@link vsf} helpers (`vsf.u5(800)`). */
+export class VsfValue {
+  constructor(json: VsfValueJSON);
+  readonly type: string;
+  /** The library's JSON form. */
+  readonly json: VsfValueJSON;
+}
+
+/** Tensor data to add, with its options: made by {@link vsf}.tensor and {@link vsf}.bitpacked. */
+export class VsfTensorInput {
+  private constructor();
+  readonly data: ArrayBufferView | ArrayBuffer;
+  readonly desc: { type?: VsfType; shape?: number[]; strides?: number[]; bits?: number };
+}
+
+/** A complex value (`j5`, `j6`). */
+export interface VsfComplex {
+  type: 'j5' | 'j6';
+  re: number;
+  im: number;
+}
+
+/** A Spirix scalar (`s` F E): exact parts, and an approximate number (may be NaN or ±Infinity). */
+export interface VsfSpirix {
+  type: string;
+  frac: bigint;
+  exp: bigint;
+  approx: number;
+}
+
+/** A Spirix circle (`c` F E): exact parts, and approximate real and imaginary parts. */
+export interface VsfCircle {
+  type: string;
+  re: bigint;
+  im: bigint;
+  exp: bigint;
+  approx: [number, number];
+}
+
+/** A hash, signature or key value; `bytes` is a copy. */
+export interface VsfDigest {
+  type: 'hash' | 'signature' | 'key';
+  /** "blake3", "sha256", "sha512", "blake2b" (hashes); "ed25519" (signatures, keys). */
+  alg: string;
+  bytes: Uint8Array;
+}
+
+/** One field of a section or nested structure, in order (names may repeat). */
+export interface VsfField {
+  name: string;
+  value: VsfJSValue;
+}
+
+/**
+ * A tensor or bit-packed tensor found in a section or value: its
+ * description, without its data; {@link read} fetches the elements.
+ */
+export class VsfTensorRef {
+  private constructor();
+  /** The dotted path that reads it (`section.field…`), or null for a value decoded from bytes. */
+  readonly path: string | null;
+  readonly kind: 'tensor' | 'bitpacked';
+  /** The element type; for a bit-packed tensor the unsigned type its samples unpack to. */
+  readonly elem: VsfType;
+  readonly shape: number[];
+  /** A strided (q) tensor's strides in elements, else null. */
+  readonly strides: number[] | null;
+  /** Bits per sample of a bit-packed tensor, else null. */
+  readonly bits: number | null;
+  /** The bytes its data takes as stored (packed, big-endian). */
+  readonly bytes: number;
+  /** The elements ({@link VsfFile.tensor} of its path); a TypeError for a value decoded from bytes. */
+  read(): VsfTensor;
+}
+
+/**
+ * A VSF value as JavaScript sees it (reads):
+ * - integers: a Number for u3–u5 and i3–i5 (8 to 32 bits), a BigInt for
+ *   u6, u7, i6, i7 (64 and 128 bits; exact);
+ * - floats f5, f6: a Number (NaN and ±Infinity included, −0 kept);
+ * - complex j5, j6: {@link VsfComplex}; Spirix: {@link VsfSpirix}, {@link VsfCircle};
+ * - bool: a boolean; text (x): a string; name (d): a {@link VsfName};
+ * - time: an {@link EagleTime}; hash, signature, key: a {@link VsfDigest};
+ * - a nested structure: an array of {@link VsfField} (in order);
+ * - a tensor or bit-packed tensor: a {@link VsfTensorRef};
+ * - a type this package does not know (a newer library): a {@link VsfValue} of its JSON form.
+ */
+export type VsfJSValue =
+  | number | bigint | boolean | string
+  | VsfName | EagleTime | VsfComplex | VsfSpirix | VsfCircle | VsfDigest
+  | VsfField[] | VsfTensorRef | VsfValue;
+
+/**
+ * What {@link VsfFile.add} and {@link VsfFile.encodeValue} take besides
+ * tensor data. The type each JavaScript value is written as:
+ * - a {@link VsfValue} (the {@link vsf} helpers: `vsf.u5(800)`, `vsf.f5(1.5)`): its type;
+ * - boolean → bool; string → text (x); {@link VsfName} → name (d);
+ * - a Number that is a safe integer → the smallest signed type holding it
+ *   (i3, i4, i5 or i6); any other Number (fractions, NaN, ±Infinity, −0) → f6;
+ * - a BigInt → the smallest signed type holding it (i3…i7), or u7 from
+ *   2^127 to 2^128 − 1; beyond, a RangeError. So 5n is written i3 and reads
+ *   back as the Number 5: use the helpers (vsf.i6(5n)) to keep a type;
+ * - an {@link EagleTime}, or a Date (through {@link EagleTime.fromDate}) → time;
+ * - a typed object as reads return it ({@link VsfComplex}, {@link VsfSpirix},
+ *   {@link VsfCircle}, {@link VsfDigest}, or `{type: 'u4', value}`) → its type;
+ * - an array of {@link VsfField}-like `{name, value}`, a Map, or a plain
+ *   object without a string `type` → a nested structure, in order.
+ * null, undefined, symbols, functions and other objects are TypeErrors.
+ */
+export type VsfInput =
+  | number | bigint | boolean | string | Date
+  | VsfName | EagleTime | VsfValue
+  | VsfComplex | VsfDigest
+  | { type: string; [key: string]: unknown }
+  | ReadonlyArray<{ name: string; value: VsfInput }>
+  | ReadonlyMap<string, VsfInput>
+  | { [field: string]: VsfInput };
+
+/**
+ * A tensor's elements ({@link VsfFile.tensor}). `data` is a copy with its
+ * own ArrayBuffer, by `dtype`: uint8, bool → Uint8Array (bool one byte per
+ * element, 0 or 1); int8 → Int8Array; (u)int16, (u)int32 → (U)Int16Array,
+ * (U)Int32Array; uint64 → BigUint64Array; int64 → BigInt64Array; float32,
+ * float64 → Float32Array, Float64Array; complex64, complex128 →
+ * Float32Array, Float64Array of interleaved real and imaginary parts. Types
+ * with no dtype (u7, i7, Spirix; `dtype` null) give a Uint8Array of their
+ * native little-endian bytes (u7/i7: 16 bytes each, low word first; Spirix:
+ * each part little-endian, fraction then exponent). A bit-packed tensor's
+ * samples come unpacked to the smallest unsigned type holding them (`bits`
+ * says how many bits each was stored in).
+ */
+export interface VsfTensor {
+  /** The VSF element type of `data` ("u4", "f5", "j5", "s64", "bool"). */
+  type: VsfType;
+  /** numpy's name of the native form, or null for the types without one. */
+  dtype: 'bool' | 'uint8' | 'int8' | 'uint16' | 'int16' | 'uint32' | 'int32' | 'uint64' | 'int64'
+    | 'float32' | 'float64' | 'complex64' | 'complex128' | null;
+  shape: number[];
+  /** A strided tensor's strides in elements (the data is its span, as stored). */
+  strides?: number[];
+  /** A bit-packed tensor's bits per sample. */
+  bits?: number;
+  data: Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array
+    | BigUint64Array | BigInt64Array | Float32Array | Float64Array;
+}
+
+/** Options of tensor data given to {@link VsfFile.add} or {@link vsf}.tensor. Unknown keys are PF_EBADARG. */
+export interface VsfTensorOptions {
+  /** Default: one dimension holding every element (only when no `type` is given). */
+  shape?: readonly (number | bigint)[];
+  /** Strides in elements: a strided (q) tensor over data, which is the span. */
+  strides?: readonly (number | bigint)[];
+  /**
+   * The element type, for data whose TypedArray does not say it (default:
+   * Uint8Array → u3, Int8Array → i3, …, BigInt64Array → i6, BigUint64Array
+   * → u6, Float32Array → f5, Float64Array → f6): "bool" (a Uint8Array of
+   * 0/1), "j5"/"j6" (interleaved Float32Array/Float64Array), "u7", "i7",
+   * Spirix types (a Uint8Array of native little-endian bytes). Needs `shape`.
+   */
+  type?: VsfType;
+}
+
+/** Options of {@link VsfFile.create}. Unknown keys are PF_EBADARG. */
+export interface VsfCreateOptions {
+  /** "seed" (the seed's V2, default) or "crate" (the public crate's V2: header length in bytes, a BLAKE3 file hash in the header). */
+  form?: 'seed' | 'crate';
+  /** Skip the fsync at commit. */
+  noSync?: boolean;
+  maxDepth?: number;
+  maxLabels?: number;
+  maxFields?: number;
+  maxDims?: number;
+  maxElements?: number;
+  maxNameLen?: number;
+  maxDecompressed?: number;
+  maxRatio?: number;
+}
+
+/** Options of {@link VsfFile.open}. Unknown keys (and `form`) are PF_EBADARG. */
+export interface VsfOpenOptions extends Omit<VsfCreateOptions, 'form'> {
+  /** Open for writing: takes the writer lock; commit() rewrites the file atomically, unchanged sections byte for byte. */
+  writable?: boolean;
+}
+
+/** Options of {@link VsfFile.fromBytes}. */
+export interface VsfBytesOptions {
+  /** Writable in memory (read its image with toBytes() after commit()). Default: read-only. */
+  writable?: boolean;
+}
+
+/** One label of {@link VsfInfo}. */
+export interface VsfLabel {
+  name: string;
+  /** Absolute byte offset of the section. */
+  offset: number;
+  /** Bytes stored. */
+  size: number;
+  /** Fields (0 for an unboxed section). */
+  count: number;
+  unboxed: boolean;
+  /** Stored zstd-compressed. */
+  compressed: boolean;
+  /** Bytes once decompressed. */
+  rawSize: number;
+  /** Hash algorithms of the section's hashes. */
+  hashes: string[];
+  signatures: number;
+  keys: number;
+}
+
+/** What {@link VsfFile.info} reports. */
+export interface VsfInfo {
+  format: 'vsf';
+  /** The path, "bytes" or "memory". */
+  name: string;
+  writable: boolean;
+  form: 'seed' | 'crate';
+  /** The version that wrote the file (z) and the oldest that reads it (y). */
+  version: number;
+  backward: number;
+  size: number;
+  headerLen: number;
+  labels: VsfLabel[];
+  /** Names of the seed form's trailer fields (the file's hashes and signatures). */
+  trailer: string[];
+  /** Changes wait for commit(). */
+  pending: boolean;
+  /** Always clean: a commit replaces the file whole. */
+  recovery: { clean: boolean; reason: string; droppedBytes: number; repaired: boolean };
+}
+
+/** One check of {@link VsfFile.verifyReport}. */
+export interface VsfCheck {
+  /** The section, "" for the whole file. */
+  section: string;
+  what: 'structure' | 'hash' | 'signature' | 'file hash';
+  alg?: string;
+  /** "unverified": a signature with no key to check it. */
+  status: 'ok' | 'failed' | 'unverified';
+  /** Why a check failed. */
+  error?: string;
+  /** A failed check's status code name ("PF_ECHECKSUM"): what verify() throws. */
+  code?: CodeName;
+}
+
+/**
+ * An open VSF file (docs/spec/vsf.md): a header of labels, then sections —
+ * structured (named fields holding typed values and nested structures) or
+ * unboxed (raw bytes) — with hashes and Ed25519 signatures per section and
+ * for the whole file. It owns a library handle: close it (or `using` it).
+ *
+ * A writable file (create(), open(path, {writable}), fromBytes(…,
+ * {writable})) is a builder: add, putUnboxed, sectionOptions, fileOptions,
+ * sign and remove change a pending image that commit() (or close()) writes
+ * whole; reads see the last commit.
+ *
+ * Every array a read returns is a copy with its own ArrayBuffer: the library
+ * lends an unboxed section of a read-only file as a view of its image in
+ * linear memory, which the next call may detach (memory grows), so the
+ * package copies it out before returning.
+ *
+ * Also exported as `VSF`.
+ */
+export class VsfFile implements Disposable {
+  private constructor();
+
+  /** The instance the statics use (see {@link MmxFile.polyfmt}). */
+  static readonly polyfmt: Polyfmt;
+  static readonly format: 'vsf';
+  static readonly formatId: 3;
+
+  /** Creates a new file at path (truncating it, locked for writing), or with no path in memory. */
+  static create(path?: string | null, opts?: VsfCreateOptions): VsfFile;
+  static create(opts: VsfCreateOptions): VsfFile;
+  /** Opens a file on disk, read-only unless `writable` (Node only). Another format is PF_EFORMAT. */
+  static open(path: string, opts?: VsfOpenOptions): VsfFile;
+  /** Opens a copy of a file image, read-only unless `writable`. Works everywhere. */
+  static fromBytes(bytes: Uint8Array | ArrayBuffer | ArrayBufferView, opts?: VsfBytesOptions): VsfFile;
+
+  /** A 64-byte Ed25519 private key (the 32-byte seed, then the public key): from a 32-byte seed, or random. */
+  static keygen(seed?: Uint8Array | null): Uint8Array;
+  /** The 32-byte public key of a 64-byte private key. */
+  static publicKey(privateKey: Uint8Array): Uint8Array;
+  /** An image rewritten in the other form, every section and value kept; a signed file is PF_EUNSUPPORTED unless dropSignatures, text in the crate form PF_EUNSUPPORTED. */
+  static convert(bytes: Uint8Array | ArrayBuffer | ArrayBufferView, to: 'seed' | 'crate', opts?: { dropSignatures?: boolean }): Uint8Array;
+  /** The wire bytes of one value ({@link VsfInput}; not tensors). */
+  static encodeValue(value: VsfInput): Uint8Array;
+  /** The one value bytes hold (trailing bytes: PF_EFORMAT); a tensor's reference has no data to read. */
+  static decodeValue(bytes: Uint8Array | ArrayBuffer | ArrayBufferView): VsfJSValue;
+  /** The one value bytes hold, in the JSON form. */
+  static decodeValueJSON(bytes: Uint8Array | ArrayBuffer | ArrayBufferView): VsfValueJSON;
+
+  readonly handle: number;
+  readonly closed: boolean;
+  readonly format: 'vsf';
+  /** "seed" or "crate". */
+  readonly form: 'seed' | 'crate';
+  /** The sections' names, in file order. */
+  readonly labels: string[];
+
+  info(): VsfInfo;
+  /** A structured section's fields, in order (PF_ENOTFOUND: none; PF_EBADARG: an unboxed one, see {@link raw}). */
+  section(name: string): VsfField[];
+  /** A structured section in the JSON form. */
+  sectionJSON(name: string): VsfSectionJSON;
+  /** The value at a dotted path ("imaging.raw.exposure.iso"); a section alone is its fields, an unboxed one a u3 tensor. */
+  get(path: string): VsfJSValue;
+  /** The value at a dotted path in the JSON form. */
+  getJSON(path: string): VsfValueJSON;
+  /** The elements of the tensor or bit-packed tensor at a dotted path (PF_EBADARG for another value). */
+  tensor(path: string): VsfTensor;
+  /** A section's bytes, decompressed: an unboxed section's blob, a structured one's encoding. A copy. */
+  raw(name: string): Uint8Array;
+  /**
+   * Decodes every section and checks every hash and signature, against the
+   * keys the file holds or, with `key` (32-byte public or 64-byte private
+   * Ed25519), against that key alone. Throws the first failure:
+   * PF_ECHECKSUM (a digest or signature that does not match, another key),
+   * PF_EFORMAT, PF_EUNSUPPORTED, …
+   */
+  verify(opts?: { key?: Uint8Array | null }): void;
+  /** Every check verify() makes; never throws for a failed check. */
+  verifyReport(opts?: { key?: Uint8Array | null }): { checks: VsfCheck[] };
+  /** A file held in memory: its committed image (the same as {@link toBytes}). */
+  bytes(): Uint8Array;
+  toBytes(): Uint8Array;
+  /** A file opened read-only from a path rereads what writers committed since; returns the section count. */
+  refresh(): number;
+
+  /** Appends a field (a section is made at the end if missing). See {@link VsfInput} for the types written. */
+  add(section: string, field: string, value: VsfInput): void;
+  /** Appends a tensor field: a TypedArray (with options), or vsf.tensor(…) / vsf.bitpacked(…). */
+  add(section: string, field: string, data: ArrayBufferView | VsfTensorInput, opts?: VsfTensorOptions): void;
+  /** Makes or replaces an unboxed section holding a copy of data. */
+  putUnboxed(name: string, data: Uint8Array | ArrayBuffer | ArrayBufferView): void;
+  /** A section's zstd compression and hashes (PF_ENOTFOUND for no such section). */
+  sectionOptions(name: string, opts: { compress?: boolean; hash?: readonly VsfHashAlg[] }): void;
+  /** The whole file's hashes; noFileHash drops the seed form's default BLAKE3. */
+  fileOptions(opts: { hash?: readonly VsfHashAlg[]; noFileHash?: boolean }): void;
+  /** Signs a section, or with null the whole file, with a 64-byte private key when written; withKey stores the public key too. */
+  sign(name: string | null, privateKey: Uint8Array, opts?: { withKey?: boolean }): void;
+  /** Drops a section from the pending image (PF_ENOTFOUND if there is none). */
+  remove(name: string): void;
+  /** Writes the pending image: atomically on disk, or in memory. */
+  commit(): void;
+
+  /** Commits what is pending and closes the handle. A second close does nothing; other calls then throw PF_EBADHANDLE. */
+  close(): void;
+  [Symbol.dispose](): void;
+}
+
+/** {@link VsfFile} under the name the VSF documents use. */
+export { VsfFile as VSF };
+
+/**
+ * The typed helpers, and the file-less calls on the first instance loaded:
+ * `f.add('camera', 'iso', vsf.u5(800))`. Integers take a Number (a safe
+ * integer), a BigInt or a decimal string; the library checks the range.
+ */
+export const vsf: {
+  readonly u3: (v: number | bigint | string) => VsfValue;
+  readonly u4: (v: number | bigint | string) => VsfValue;
+  readonly u5: (v: number | bigint | string) => VsfValue;
+  readonly u6: (v: number | bigint | string) => VsfValue;
+  readonly u7: (v: number | bigint | string) => VsfValue;
+  readonly i3: (v: number | bigint | string) => VsfValue;
+  readonly i4: (v: number | bigint | string) => VsfValue;
+  readonly i5: (v: number | bigint | string) => VsfValue;
+  readonly i6: (v: number | bigint | string) => VsfValue;
+  readonly i7: (v: number | bigint | string) => VsfValue;
+  readonly f5: (v: number) => VsfValue;
+  readonly f6: (v: number) => VsfValue;
+  readonly j5: (re: number, im: number) => VsfValue;
+  readonly j6: (re: number, im: number) => VsfValue;
+  readonly bool: (v: boolean) => VsfValue;
+  readonly name: (s: string) => VsfValue;
+  readonly text: (s: string) => VsfValue;
+  /** A BigInt: exact Eagle seconds; a number: float seconds; or a Date or EagleTime. */
+  readonly time: (t: bigint | number | Date | EagleTime) => VsfValue;
+  readonly hash: (alg: VsfHashAlg, bytes: Uint8Array) => VsfValue;
+  readonly signature: (bytes: Uint8Array) => VsfValue;
+  readonly key: (bytes: Uint8Array) => VsfValue;
+  /** A Spirix scalar ("s64", …) from its exact fraction and exponent. */
+  readonly spirix: (type: string, frac: number | bigint | string, exp: number | bigint | string) => VsfValue;
+  /** A Spirix circle ("c33", …) from its exact parts. */
+  readonly circle: (type: string, re: number | bigint | string, im: number | bigint | string, exp: number | bigint | string) => VsfValue;
+  /** A nested structure from fields, a Map or a plain object. */
+  readonly struct: (fields: ReadonlyArray<{ name: string; value: VsfInput }> | ReadonlyMap<string, VsfInput> | { [field: string]: VsfInput }) => VsfValue;
+  readonly fromJSON: (json: VsfValueJSON) => VsfValue;
+  readonly tensor: (data: ArrayBufferView | ArrayBuffer, opts?: VsfTensorOptions) => VsfTensorInput;
+  /** Unsigned samples (Uint8Array, Uint16Array, Uint32Array, BigUint64Array), each stored in `bits` (1…64) bits. */
+  readonly bitpacked: (samples: Uint8Array | Uint16Array | Uint32Array | BigUint64Array, bits: number, shape?: readonly (number | bigint)[]) => VsfTensorInput;
+  readonly keygen: (seed?: Uint8Array | null) => Uint8Array;
+  readonly publicKey: (privateKey: Uint8Array) => Uint8Array;
+  readonly convert: (bytes: Uint8Array | ArrayBuffer | ArrayBufferView, to: 'seed' | 'crate', opts?: { dropSignatures?: boolean }) => Uint8Array;
+  readonly encodeValue: (value: VsfInput) => Uint8Array;
+  readonly decodeValue: (bytes: Uint8Array | ArrayBuffer | ArrayBufferView) => VsfJSValue;
+  readonly decodeValueJSON: (bytes: Uint8Array | ArrayBuffer | ArrayBufferView) => VsfValueJSON;
+};
 
 // ---- WASI ------------------------------------------------------------------
 

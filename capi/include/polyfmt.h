@@ -439,8 +439,9 @@ int32_t pf_vsf_tensor(uint32_t handle, const char *path, size_t path_len, uint8_
 int32_t pf_vsf_raw(uint32_t handle, const char *name, size_t name_len, uint8_t **out_data, size_t *out_data_len, int32_t *out_borrowed);
 
 /* Every check pf_verify makes, as JSON {"checks":[{"section","what","alg",
- * "status","error"}]} (status "ok", "failed", or "unverified": a signature
- * with no key to check it). With a key (32-byte Ed25519 public key, or a
+ * "status","error","code"}]} (status "ok", "failed", or "unverified": a
+ * signature with no key to check it; a failed check's "code" is its status
+ * code's name, "PF_ECHECKSUM"). With a key (32-byte Ed25519 public key, or a
  * 64-byte private key; key_len 0: none) every signature must verify against
  * it. Returns PF_OK whatever the checks say. */
 int32_t pf_vsf_verify_report(uint32_t handle, const uint8_t *key, size_t key_len, uint8_t **out_json, size_t *out_len);

@@ -539,8 +539,9 @@ pf_free.`},
 	{Name: "pf_vsf_verify_report", Section: "vsf", Go: "VSFVerifyReport",
 		Params: ps(p("handle", Handle), p2("key", "key_len", InBytes), p2("out_json", "out_len", OutBuf)),
 		Doc: `Every check pf_verify makes, as JSON {"checks":[{"section","what","alg",
-"status","error"}]} (status "ok", "failed", or "unverified": a signature
-with no key to check it). With a key (32-byte Ed25519 public key, or a
+"status","error","code"}]} (status "ok", "failed", or "unverified": a
+signature with no key to check it; a failed check's "code" is its status
+code's name, "PF_ECHECKSUM"). With a key (32-byte Ed25519 public key, or a
 64-byte private key; key_len 0: none) every signature must verify against
 it. Returns PF_OK whatever the checks say.`},
 	{Name: "pf_vsf_add", Section: "vsf", Go: "VSFAdd",

@@ -18,7 +18,10 @@ type Check struct {
 	// to check it against).
 	Status string `json:"status"`
 	Err    string `json:"error,omitempty"`
-	err    error
+	// Code is a failed check's status code by name ("PF_ECHECKSUM"), so
+	// that the bindings raise what pf_verify would without reading Err.
+	Code string `json:"code,omitempty"`
+	err  error
 }
 
 // Report is every check Verify made.
@@ -50,7 +53,7 @@ func (r *Report) Failed() []Check {
 func (r *Report) add(section, what, alg string, err error) {
 	c := Check{Section: section, What: what, Alg: alg, Status: "ok", err: err}
 	if err != nil {
-		c.Status, c.Err = "failed", err.Error()
+		c.Status, c.Err, c.Code = "failed", err.Error(), errcode.Of(err).Name()
 	}
 	r.Checks = append(r.Checks, c)
 }

@@ -346,8 +346,9 @@ export interface RawExports {
   pf_vsf_raw(handle: number, name: number, name_len: number, out_data: number, out_data_len: number, out_borrowed: number): number;
   /**
    * Every check pf_verify makes, as JSON {"checks":[{"section","what","alg",
-   * "status","error"}]} (status "ok", "failed", or "unverified": a signature
-   * with no key to check it). With a key (32-byte Ed25519 public key, or a
+   * "status","error","code"}]} (status "ok", "failed", or "unverified": a
+   * signature with no key to check it; a failed check's "code" is its status
+   * code's name, "PF_ECHECKSUM"). With a key (32-byte Ed25519 public key, or a
    * 64-byte private key; key_len 0: none) every signature must verify against
    * it. Returns PF_OK whatever the checks say.
    */

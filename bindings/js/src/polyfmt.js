@@ -6,11 +6,12 @@ import { bindStatics, classAmong, detect, openBytes, openPath } from './handlefi
 import { runtimeOf, state } from './internal.js';
 import { Mem8File } from './mem8.js';
 import { MmxFile } from './mmx.js';
+import { VsfFile } from './vsf.js';
 
 const token = Symbol('polyfmt.internal');
 
 /** Every format's file class: the registry open() picks from, by format id. */
-const FILE_CLASSES = [Mem8File, MmxFile];
+const FILE_CLASSES = [Mem8File, MmxFile, VsfFile];
 
 /** One loaded, initialized polyfmt.wasm instance. Made by load(). */
 export class Polyfmt {

@@ -2,7 +2,9 @@
 // playwright-core, loading the package as plain ES modules from a local
 // static server. It runs the browser example page on a vector and then the
 // whole manifest through the package API in the page; the same for MMX
-// (its manifest, SHA-256 by crypto.subtle, and a write/read round trip).
+// (its manifest, SHA-256 by crypto.subtle, and a write/read round trip),
+// and VSF (its manifest through test/vsf_manifest_case.js, as in Node, and
+// a file written, signed and read back in the page).
 // Without Chromium this test fails: it never skips.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,9 +15,11 @@ import { extname, join, normalize } from 'node:path';
 
 import { manifest, repoRoot } from './helpers.js';
 import { checkCase } from './hostile_check.js';
+import { checkVsfCase } from './vsf_manifest_case.js';
 
 /** The shared MMX manifest. */
 const mmxManifest = JSON.parse(readFileSync(join(repoRoot, 'core/testdata/mmx/manifest.json'), 'utf8'));
+const vsfManifest = JSON.parse(readFileSync(join(repoRoot, 'core/testdata/vsf/manifest.json'), 'utf8'));
 const hostileManifest = JSON.parse(readFileSync(join(repoRoot, 'core/testdata/hostile/manifest.json'), 'utf8'));
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -25,7 +29,8 @@ const LAUNCH_ARGS = [
 ];
 
 /** What the server may serve, relative to the repository root. */
-const SERVED = ['bindings/js/src/', 'bindings/js/polyfmt.wasm', 'bindings/js/test/hostile_case.js', 'examples/js/browser/', 'core/testdata/mem8/', 'core/testdata/mmx/', 'core/testdata/hostile/'];
+const SERVED = ['bindings/js/src/', 'bindings/js/polyfmt.wasm', 'bindings/js/test/hostile_case.js', 'bindings/js/test/vsf_manifest_case.js', 'examples/js/browser/',
+  'core/testdata/mem8/', 'core/testdata/mmx/', 'core/testdata/vsf/', 'core/testdata/hostile/'];
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -416,6 +421,111 @@ describe('browser (headless Chromium)', { timeout: 180_000 }, () => {
     assert.equal(wr.verify, 'PF_OK');
     assert.equal(wr.ownBuffer, true);
     assert.notEqual(results.pathOpen, 'PF_OK');
+    await page.close();
+  });
+
+  test('the example page shows a VSF vector, field by field', async () => {
+    const c = vsfManifest.cases.find((x) => x.name === 'values_all_types');
+    const page = await newPage();
+    await page.goto(`${base}/examples/js/browser/index.html?file=/core/testdata/vsf/${c.file}`);
+    await page.waitForSelector('body[data-state="done"], body[data-state="error"]', { timeout: 60_000 });
+    const got = await page.evaluate(() => window.polyfmtResult ?? null);
+    assert.ok(got, 'the page reported no result');
+    assert.equal(got.error, undefined);
+    assert.equal(got.format, 'vsf');
+    assert.equal(got.verify, 'ok');
+    const want = c.expect.sections.values.fields;
+    assert.deepEqual(got.fields.map((x) => [x.section, x.field, x.type]), want.map((x) => ['values', x.name, x.value.type]));
+    const by = Object.fromEntries(got.fields.map((x) => [x.field, x.summary]));
+    assert.equal(by.u3, '42');
+    assert.equal(by.u7, '170141183460469231731769289245100592623n');
+    assert.equal(by.kind, 'name metadata');
+    assert.equal(by.raw12, 'bitpacked u4[4,3] 12-bit, 18 bytes');
+    assert.equal(by.strided, 'tensor f6[2,3] strides [1,2], 48 bytes');
+    assert.match(by.taken, /^2023-06-03T18:31:00\.000Z \(Eagle 1700000000 s\)$/);
+    assert.equal(await page.locator('#fields tbody tr').count(), want.length);
+    assert.equal(await page.locator('#chunks').isHidden(), true);
+    const bad = await page.goto(`${base}/examples/js/browser/index.html?file=/core/testdata/vsf/bad_hash.vsf`)
+      .then(() => page.waitForSelector('body[data-state="done"], body[data-state="error"]'))
+      .then(() => page.evaluate(() => window.polyfmtResult));
+    assert.match(bad.verify, /^PF_ECHECKSUM: /);
+    await page.close();
+  });
+
+  test('every VSF manifest case through the package API, and a signed file written in the page', async () => {
+    const page = await newPage();
+    await openExample(page, null);
+    const results = await page.evaluate(async (cases) => {
+      const { load, PolyfmtError, VsfFile, VsfTensorRef, EagleTime, vsf } = await import('/bindings/js/src/index.js');
+      const { runVsfCase } = await import('/bindings/js/test/vsf_manifest_case.js');
+      const pf = await load();
+      const signKey = VsfFile.keygen(new Uint8Array(32).fill(1));
+      const out = { wasi: pf.wasi, cases: {} };
+      for (const c of cases) {
+        const bytes = new Uint8Array(await (await fetch(`/core/testdata/vsf/${c.file}`)).arrayBuffer());
+        out.cases[c.name] = await runVsfCase(VsfFile, VsfTensorRef, PolyfmtError, c, bytes, signKey);
+      }
+
+      const w = VsfFile.create();
+      const samples = Uint16Array.from({ length: 64 * 48 }, (_, i) => (i * 37) & 0xfff);
+      w.add('meta', 'title', 'written in the browser 🌍');
+      w.add('meta', 'iso', vsf.u5(800));
+      w.add('meta', 'big', 2n ** 100n);
+      w.add('meta', 'taken', new Date(Date.UTC(2025, 0, 2, 3, 4, 5)));
+      w.add('image', 'raw', vsf.bitpacked(samples, 12, [64, 48]));
+      w.add('image', 'ids', BigInt64Array.of(-1n, 2n ** 62n));
+      w.sign('meta', signKey, { withKey: true });
+      w.commit();
+      const image = w.toBytes();
+      w.close();
+      const r = pf.open(image);
+      const raw = r.tensor('image.raw');
+      out.written = {
+        cls: r.constructor.name,
+        detect: pf.detect(image),
+        labels: r.labels,
+        title: r.get('meta.title'),
+        iso: r.get('meta.iso'),
+        big: String(r.get('meta.big')),
+        taken: r.get('meta.taken').toDate().toISOString(),
+        takenSeconds: String(r.get('meta.taken').seconds),
+        epoch: String(EagleTime.fromDate(new Date(0)).seconds),
+        rawKind: raw.data[Symbol.toStringTag],
+        rawSame: raw.data.length === samples.length && raw.data.every((x, i) => x === samples[i]),
+        rawBits: raw.bits,
+        packedBytes: r.get('image.raw').bytes,
+        ids: Array.from(r.tensor('image.ids').data, String),
+        verify: (() => {
+          try {
+            r.verify({ key: signKey });
+            return 'PF_OK';
+          } catch (err) {
+            return err.codeName;
+          }
+        })(),
+        crate: (() => {
+          // The crate form has no plain text: convert a file without any.
+          const w2 = VsfFile.create();
+          w2.add('a', 'n', vsf.u5(1));
+          w2.commit();
+          const c = VsfFile.fromBytes(vsf.convert(w2.toBytes(), 'crate'));
+          const got = [c.form, c.get('a.n')];
+          c.close();
+          w2.close();
+          return got;
+        })(),
+      };
+      r.close();
+      return out;
+    }, vsfManifest.cases);
+    assert.equal(results.wasi, 'shim');
+    for (const c of vsfManifest.cases) checkVsfCase(assert, c, results.cases[c.name]);
+    assert.deepEqual(results.written, {
+      cls: 'VsfFile', detect: 'vsf', labels: ['meta', 'image'], title: 'written in the browser 🌍', iso: 800,
+      big: String(2n ** 100n), taken: '2025-01-02T03:04:05.000Z', takenSeconds: String(Date.UTC(2025, 0, 2, 3, 4, 5) / 1000 + 14182940),
+      epoch: '14182940', rawKind: 'Uint16Array', rawSame: true, rawBits: 12, packedBytes: 64 * 48 * 12 / 8,
+      ids: ['-1', String(2n ** 62n)], verify: 'PF_OK', crate: ['crate', 1],
+    });
     await page.close();
   });
 

@@ -26,11 +26,20 @@ const FILL = {
     f.writeText('notes', 'hello');
     f.commit();
   },
+  vsf(f) {
+    // Named after the sections so far, so that filling twice adds more.
+    const n = f.info().labels.length;
+    f.add(`s${n}`, 'n', n);
+    f.add(`s${n}`, 'note', 'hello');
+    f.putUnboxed(`blob${n}`, new Uint8Array([1, 2, 3]));
+    f.commit();
+  },
 };
 
 /** What a file holds, to compare two files of one format. */
 function content(f) {
   if (f.format === 'mem8') return [...f].map((b) => [b.text, b.token]);
+  if (f.format === 'vsf') return f.info().labels.map((l) => [l.name, l.unboxed ? [...f.raw(l.name)] : f.sectionJSON(l.name)]);
   return f.list().map((e) => [e.name, JSON.stringify(f.readFlat(e.name).value), [...f.readFlat(e.name).data]]);
 }
 
@@ -76,6 +85,8 @@ test('the registry has a class for every format of the library', () => {
   assert.equal(Mem8File.formatId, 1);
   assert.equal(MmxFile.formatId, 2);
   assert.equal(pf.MmxFile.formatId, 2);
+  assert.equal(pf.fileClass('vsf'), pf.VsfFile);
+  assert.equal(pf.VsfFile.formatId, 3);
   throwsCode(() => pf.fileClass(99), 'PF_EUNSUPPORTED', /format 99/);
   throwsCode(() => pf.fileClass('vsf9'), 'PF_EUNSUPPORTED', /vsf9/);
 });

@@ -1,5 +1,6 @@
 // The programs beside the package: examples/js/mem8_read.mjs,
-// examples/js/open.mjs and bench/abi_node.mjs, run as a user runs them.
+// examples/js/open.mjs, examples/js/vsf.mjs and bench/abi_node.mjs, run as
+// a user runs them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -7,6 +8,7 @@ import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
+import { load } from '../src/index.js';
 import { manifest, repoRoot, tempDir, vectorsDir } from './helpers.js';
 
 const run = promisify(execFile);
@@ -92,4 +94,32 @@ test('open reports unknown and bad files, and its usage', async () => {
   const usage = await node([open]);
   assert.equal(usage.code, 2);
   assert.match(usage.stderr, /usage:/);
+});
+
+test('vsf writes a file with a bit-packed image and a signature, reads it back and verifies it', async (t) => {
+  const out = join(tempDir(t), 'photo.vsf');
+  const { code, stdout, stderr } = await node([join(repoRoot, 'examples/js/vsf.mjs'), out]);
+  assert.equal(code, 0, stderr);
+  const lines = stdout.split('\n');
+  assert.match(lines[0], /^.*photo\.vsf: vsf \(VsfFile\), seed form, version 2, \d+ bytes$/);
+  assert.ok(lines.includes('section camera: 7 fields, 183 bytes, hashes [sha256], 1 signature(s)'), stdout);
+  assert.ok(lines.includes('  camera.iso = 800'), stdout);
+  assert.ok(lines.includes('  camera.shutter_ns = 16666667n'), stdout);
+  assert.ok(lines.includes('  camera.taken = 2025-07-20T20:17:40.000Z (Eagle Time 1767225600 s)'), stdout);
+  assert.ok(lines.includes('  camera.lens = { focal_length_mm: 35, zoom: false }'), stdout);
+  assert.ok(lines.includes('  image.raw = bitpacked u4[480×640] at 12 bits, 460800 bytes stored'), stdout);
+  assert.ok(lines.includes('  unpacked: Uint16Array of 307200 samples, [480,640], first row ends 4095'), stdout);
+  assert.ok(lines.includes('verify with no key: ok (1 signature unverified)'), stdout);
+  assert.ok(lines.includes('verify with the signer\'s key: ok'), stdout);
+  assert.match(stdout, /^verify with another key: PF_ECHECKSUM: .*section "camera"/m);
+  // The file it left is an ordinary VSF file.
+  const pf = await load();
+  const f = pf.open(out);
+  try {
+    assert.ok(f instanceof pf.VsfFile);
+    assert.deepEqual(f.labels, ['camera', 'image']);
+    f.verify({ key: pf.VsfFile.publicKey(pf.VsfFile.keygen(new Uint8Array(32).fill(7))) });
+  } finally {
+    f.close();
+  }
 });

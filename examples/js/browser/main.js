@@ -1,7 +1,7 @@
-// Reads a MEM8 or MMX file chosen by the user, or fetched from ?file=,
+// Reads a MEM8, MMX or VSF file chosen by the user, or fetched from ?file=,
 // entirely in the page: the bytes go to polyfmt.wasm, which runs on a small
-// WASI shim. The format is told by the file's first four bytes.
-import { load, PolyfmtError } from 'polyfmt';
+// WASI shim. The format is told by the file's first bytes (pf.detect).
+import { load, EagleTime, PolyfmtError, VsfName, VsfTensorRef } from 'polyfmt';
 
 const $ = (id) => document.getElementById(id);
 
@@ -9,11 +9,6 @@ const $ = (id) => document.getElementById(id);
 function isoMicros(us) {
   const iso = new Date(Math.floor(us / 1000)).toISOString().slice(0, 19);
   return `${iso}.${String(us % 1e6).padStart(6, '0')}Z`;
-}
-
-/** "MMX\0" starts an MMX file; anything else is tried as MEM8. */
-function isMMX(bytes) {
-  return bytes.length >= 4 && bytes[0] === 0x4d && bytes[1] === 0x4d && bytes[2] === 0x58 && bytes[3] === 0;
 }
 
 /** A short description of a decoded MMX chunk. */
@@ -71,6 +66,7 @@ function showMMX(pf, name, bytes) {
       chunks.push({ name: e.name, chunkType: e.chunkType, compression: e.compression, summary: text });
     }
     $('blocks').hidden = true;
+    $('fields').hidden = true;
     $('chunks').hidden = false;
     $('status').textContent = `${chunks.length} chunks.`;
     // For scripts driving the page (the package's browser test).
@@ -80,9 +76,76 @@ function showMMX(pf, name, bytes) {
   }
 }
 
+/** A short description of a VSF value as the package maps it to JavaScript. */
+function vsfSummary(v) {
+  if (typeof v === 'bigint') return `${v}n`;
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v !== 'object' || v === null) return String(v);
+  if (v instanceof VsfName) return `name ${v.value}`;
+  if (v instanceof EagleTime) return `${v.toString()} (Eagle ${v.seconds ?? v.float} s)`;
+  if (v instanceof VsfTensorRef) {
+    const bits = v.bits === null ? '' : ` ${v.bits}-bit`;
+    const strides = v.strides === null ? '' : ` strides [${v.strides.join(',')}]`;
+    return `${v.kind} ${v.elem}[${v.shape.join(',')}]${bits}${strides}, ${v.bytes} bytes`;
+  }
+  if (Array.isArray(v)) return `{ ${v.map((f) => `${f.name}: ${vsfSummary(f.value)}`).join(', ')} }`;
+  if (v.bytes instanceof Uint8Array) return `${v.type} ${v.alg} ${Array.from(v.bytes.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join('')}…`;
+  return JSON.stringify(v, (_, x) => (typeof x === 'bigint' ? `${x}n` : x));
+}
+
+function showVSF(pf, name, bytes) {
+  const f = pf.VsfFile.fromBytes(bytes);
+  try {
+    const info = f.info();
+    let verify = 'ok';
+    try {
+      f.verify();
+    } catch (err) {
+      if (!(err instanceof PolyfmtError)) throw err;
+      verify = `${err.codeName}: ${err.message}`;
+    }
+    $('header').textContent = [
+      `${name}: ${bytes.byteLength} bytes, VSF version ${info.version} (${info.form} form)`,
+      `${info.labels.length} sections; trailer [${info.trailer.join(' ')}]`,
+      `verify: ${verify}`,
+    ].join('\n');
+
+    const body = $('fields').tBodies[0];
+    body.replaceChildren();
+    const fields = [];
+    const addRow = (section, field, type, summary) => {
+      const row = body.insertRow();
+      for (const cell of [section, field, type, summary]) row.insertCell().textContent = cell;
+      row.cells[3].className = 'content';
+      fields.push({ section, field, type, summary });
+    };
+    for (const l of info.labels) {
+      if (l.unboxed) {
+        addRow(l.name, '', 'unboxed', `${l.rawSize} bytes${l.compressed ? ' (compressed)' : ''}`);
+        continue;
+      }
+      const types = f.sectionJSON(l.name).fields.map((x) => x.value.type);
+      f.section(l.name).forEach((x, i) => addRow(l.name, x.name, types[i], vsfSummary(x.value)));
+    }
+    $('blocks').hidden = true;
+    $('chunks').hidden = true;
+    $('fields').hidden = false;
+    $('status').textContent = `${fields.length} fields.`;
+    // For scripts driving the page (the package's browser test).
+    window.polyfmtResult = { name, format: 'vsf', info, verify, fields };
+  } finally {
+    f.close();
+  }
+}
+
 function show(pf, name, bytes) {
-  if (isMMX(bytes)) {
+  const format = pf.detect(bytes);
+  if (format === 'mmx') {
     showMMX(pf, name, bytes);
+    return;
+  }
+  if (format === 'vsf') {
+    showVSF(pf, name, bytes);
     return;
   }
   const f = pf.Mem8File.fromBytes(bytes);
@@ -108,6 +171,7 @@ function show(pf, name, bytes) {
       blocks.push({ index: b.index, timestamp: b.timestamp, importanceRaw: b.importanceRaw, token: b.token, waveSignature: b.waveSignature, prevHash: b.prevHash, text: b.text });
     }
     $('chunks').hidden = true;
+    $('fields').hidden = true;
     $('blocks').hidden = false;
     $('status').textContent = `${blocks.length} blocks, newest first.`;
     // For scripts driving the page (the package's browser test).

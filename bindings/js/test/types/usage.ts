@@ -3,6 +3,8 @@
 import {
   load, open, detect, Mem8File, MmxFile, PolyfmtError, PF_ELIMIT, PF_ELOCKED, PF_ENOMEM, PF_ENOTFOUND, codeName,
   type Mem8Block, type Mem8Info, type PolyfmtFile, type FormatName, type MmxChunk, type MmxEntry, type MmxInfo, type MmxRows, type MmxFlat, type MmxTypedArray,
+  VsfFile, VSF, VsfName, VsfTensorRef, EagleTime, vsf,
+  type VsfInfo, type VsfField, type VsfSectionJSON, type VsfJSValue, type VsfTensor, type VsfCheck, type VsfValueJSON,
 } from 'polyfmt';
 
 async function main(bytes: Uint8Array): Promise<number> {
@@ -114,9 +116,12 @@ async function anyFormat(bytes: Uint8Array): Promise<string> {
     const entries: MmxEntry[] = f.list();
     const info: MmxInfo = f.info();
     console.log(entries.length, info.generation);
-  } else {
+  } else if (f.format === 'mem8') {
     const info: Mem8Info = f.info();
     console.log(f.count, info.format);
+  } else {
+    const info: VsfInfo = f.info();
+    console.log(f.labels, info.form);
   }
   const M: typeof MmxFile = pf.fileClass('mmx');
   const id: 2 = M.formatId;
@@ -124,3 +129,60 @@ async function anyFormat(bytes: Uint8Array): Promise<string> {
   return `${name} ${detect(image)} ${n} ${id} ${g.format}`;
 }
 void anyFormat;
+
+async function vsfFiles(bytes: Uint8Array): Promise<Uint8Array> {
+  const pf = await load();
+  const key: Uint8Array = vsf.keygen(new Uint8Array(32));
+  const w: VsfFile = pf.VsfFile.create({ form: 'seed', noSync: true });
+  try {
+    w.add('camera', 'iso', vsf.u5(800));
+    w.add('camera', 'big', 2n ** 100n);
+    w.add('camera', 'ratio', 1.5);
+    w.add('camera', 'taken', new Date());
+    w.add('camera', 'epoch', new EagleTime(0n));
+    w.add('camera', 'model', new VsfName('lumis'));
+    w.add('camera', 'lens', { focal: vsf.f5(35), zoom: false });
+    w.add('camera', 'list', [{ name: 'a', value: 1 }]);
+    w.add('camera', 'z', vsf.j5(1, -1));
+    w.add('image', 'raw', vsf.bitpacked(new Uint16Array(12), 12, [3, 4]));
+    w.add('image', 'wb', new Float32Array(3));
+    w.add('image', 'q', new Float64Array(6), { shape: [2, 3], strides: [1, 2] });
+    w.add('image', 'c', vsf.tensor(new Float32Array(4), { type: 'j5', shape: [2] }));
+    w.putUnboxed('blob', new Uint8Array(3));
+    w.sectionOptions('camera', { compress: true, hash: ['sha256'] });
+    w.fileOptions({ hash: ['blake3'], noFileHash: false });
+    w.sign('camera', key, { withKey: true });
+    w.sign(null, key);
+    w.remove('blob');
+    w.commit();
+  } finally {
+    w.close();
+  }
+  using r = VsfFile.fromBytes(bytes);
+  const info: VsfInfo = r.info();
+  const form: 'seed' | 'crate' = r.form;
+  const names: string[] = r.labels;
+  const fields: VsfField[] = r.section('camera');
+  const json: VsfSectionJSON = r.sectionJSON('camera');
+  const v: VsfJSValue = r.get('camera.iso');
+  if (typeof v === 'bigint') console.log(v + 1n);
+  else if (v instanceof EagleTime) console.log(v.toDate(), v.seconds, EagleTime.fromDate(new Date()).float);
+  else if (v instanceof VsfTensorRef) console.log(v.read().data.length, v.bits);
+  else if (v instanceof VsfName) console.log(v.value);
+  const t: VsfTensor = r.tensor('image.raw');
+  const raw: Uint8Array = r.raw('blob');
+  const report: VsfCheck[] = r.verifyReport({ key: vsf.publicKey(key) }).checks;
+  r.verify({ key });
+  r.verify();
+  console.log(info.labels[0]?.rawSize, form, names, fields[0]?.name, json.fields.length, t.dtype, t.bits, raw.length, report[0]?.code);
+  const img: Uint8Array = VSF.convert(r.bytes(), 'crate', { dropSignatures: true });
+  const enc: Uint8Array = VsfFile.encodeValue(vsf.u5(1));
+  const dec: VsfJSValue = vsf.decodeValue(enc);
+  const decJSON: VsfValueJSON = VsfFile.decodeValueJSON(enc);
+  const V: typeof VsfFile = pf.fileClass('vsf');
+  const id: 3 = V.formatId;
+  using any = pf.open(img);
+  if (any.format === 'vsf') console.log(any.labels, dec, decJSON.type, id);
+  return img;
+}
+void vsfFiles;
