@@ -85,8 +85,9 @@ ctests: $(CTEST_BINS)
 # ---- the main job -----------------------------------------------------------
 DEMO := $(BUILD)/demo/demo.m8
 DEMO_MMX := $(BUILD)/demo/demo.mmx
+DEMO_VSF := $(BUILD)/demo/demo.vsf
 demo: deps-demo all examples
-	@mkdir -p $(BUILD)/demo && rm -f $(DEMO) $(DEMO_MMX)
+	@mkdir -p $(BUILD)/demo && rm -f $(DEMO) $(DEMO_MMX) $(DEMO_VSF)
 	@echo "== Go writes $(DEMO)"
 	$(GO) run ./examples/go/mem8 $(DEMO)
 	@echo "== C reads it"
@@ -115,8 +116,21 @@ demo: deps-demo all examples
 	$(CLI) ls -l $(DEMO_MMX)
 	$(CLI) verify $(DEMO_MMX)
 	@echo
+	@echo
+	@echo "== VSF: Go writes $(DEMO_VSF) (camera metadata through the registry, a 12-bit frame, an Eagle Time, an unboxed blob, a signed section)"
+	$(GO) run ./examples/go/vsf $(DEMO_VSF)
+	@echo "== C reads it (pf_open detects VSF; pf_info, pf_verify, then from memory)"
+	$(BUILD)/open_c $(DEMO_VSF)
+	@echo "== Python opens it (polyfmt.open, info)"
+	PYTHONPATH=bindings/python/src POLYFMT_LIB=$(abspath $(LIB)) $(PY) examples/python/vsf_read.py $(DEMO_VSF)
+	@echo "== Node opens it (pf.open, info)"
+	node --disable-warning=ExperimentalWarning examples/js/vsf_read.mjs $(DEMO_VSF)
+	@echo "== the CLI inspects and verifies it"
+	$(CLI) inspect $(DEMO_VSF)
+	$(CLI) verify $(DEMO_VSF)
+	@echo
 	@echo "== one entry point for any format: C's pf_open detects each file's format (Python: polyfmt.open, JS: pf.open)"
-	$(BUILD)/open_c $(DEMO) $(DEMO_MMX)
+	$(BUILD)/open_c $(DEMO) $(DEMO_MMX) $(DEMO_VSF)
 
 deps-demo:
 	@bash .ci/deps.sh demo
