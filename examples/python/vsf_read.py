@@ -27,10 +27,12 @@ def main(argv: list[str]) -> int:
         return 0
     with f:
         info = f.info
-        print(f"{type(f).__module__}.{type(f).__name__}: {info['form']} form, version {info['version']}, {info['size']} bytes")
+        cls = f"{type(f).__module__}.{type(f).__name__}"
+        print(f"{cls}: {info['form']} form, version {info['version']}, {info['size']} bytes")
         for label in info["labels"]:
             kind = "unboxed" if label["unboxed"] else f"{label['count']} fields"
-            print(f"  {label['name']}: {label['size']} bytes, {kind}, hashes {label['hashes']}, {label['signatures']} signature(s)")
+            sigs = label["signatures"]
+            print(f"  {label['name']}: {label['size']} bytes, {kind}, hashes {label['hashes']}, {sigs} signature(s)")
     return 0
 
 
