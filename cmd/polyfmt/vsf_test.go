@@ -247,6 +247,11 @@ func TestVSFVerify(t *testing.T) {
 	if code, out, _ := runCLI("verify", "-key", pub, sampleChanged); code != exitVSFHash || !strings.Contains(out, "nothing in the file is signed") {
 		t.Errorf("hash and unsigned: %d\n%s", code, out)
 	}
+	// inspect still shows a file whose section does not decode, saying so.
+	if code, out, _ := runCLI("inspect", malformed); code != 0 || !strings.Contains(out, "  section blob\n") ||
+		!strings.Contains(out, "    fields: cannot decode: ") {
+		t.Errorf("inspect malformed: %d\n%s", code, out)
+	}
 	// A header that does not parse: malformed, exit 4.
 	b, _ := os.ReadFile(plain)
 	b[5] = 'Q' // the header length's marker
