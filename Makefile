@@ -50,7 +50,8 @@ $(CLI): $(GOSRC)
 
 # ---- C and C++ examples (binaries sit beside the library: rpath $ORIGIN) ----
 EX_BINS := $(BUILD)/mem8_c $(BUILD)/mem8_cpp $(BUILD)/mem8_c_asan $(BUILD)/mem8_cpp_asan $(BUILD)/abi_c \
-           $(BUILD)/mmx_c $(BUILD)/mmx_cpp $(BUILD)/mmx_c_asan $(BUILD)/mmx_cpp_asan $(BUILD)/open_c $(BUILD)/open_c_asan
+           $(BUILD)/mmx_c $(BUILD)/mmx_cpp $(BUILD)/mmx_c_asan $(BUILD)/mmx_cpp_asan $(BUILD)/open_c $(BUILD)/open_c_asan \
+           $(BUILD)/vsf_c $(BUILD)/vsf_cpp $(BUILD)/vsf_c_asan $(BUILD)/vsf_cpp_asan
 examples: $(EX_BINS)
 
 # One pattern per kind of binary: NAME_c from NAME.c (the examples, the
@@ -84,8 +85,9 @@ ctests: $(CTEST_BINS)
 # ---- the main job -----------------------------------------------------------
 DEMO := $(BUILD)/demo/demo.m8
 DEMO_MMX := $(BUILD)/demo/demo.mmx
+DEMO_VSF := $(BUILD)/demo/demo.vsf
 demo: deps-demo all examples
-	@mkdir -p $(BUILD)/demo && rm -f $(DEMO) $(DEMO_MMX)
+	@mkdir -p $(BUILD)/demo && rm -f $(DEMO) $(DEMO_MMX) $(DEMO_VSF)
 	@echo "== Go writes $(DEMO)"
 	$(GO) run ./examples/go/mem8 $(DEMO)
 	@echo "== C reads it"
@@ -114,8 +116,21 @@ demo: deps-demo all examples
 	$(CLI) ls -l $(DEMO_MMX)
 	$(CLI) verify $(DEMO_MMX)
 	@echo
+	@echo
+	@echo "== VSF: Go writes $(DEMO_VSF) (camera metadata through the registry, a 12-bit frame, an Eagle Time, an unboxed blob, a signed section)"
+	$(GO) run ./examples/go/vsf $(DEMO_VSF)
+	@echo "== C reads it (pf_open detects VSF; pf_info, pf_verify, then from memory)"
+	$(BUILD)/open_c $(DEMO_VSF)
+	@echo "== Python opens it (polyfmt.open, info)"
+	PYTHONPATH=bindings/python/src POLYFMT_LIB=$(abspath $(LIB)) $(PY) examples/python/vsf_read.py $(DEMO_VSF)
+	@echo "== Node opens it (pf.open, info)"
+	node --disable-warning=ExperimentalWarning examples/js/vsf_read.mjs $(DEMO_VSF)
+	@echo "== the CLI inspects and verifies it"
+	$(CLI) inspect $(DEMO_VSF)
+	$(CLI) verify $(DEMO_VSF)
+	@echo
 	@echo "== one entry point for any format: C's pf_open detects each file's format (Python: polyfmt.open, JS: pf.open)"
-	$(BUILD)/open_c $(DEMO) $(DEMO_MMX)
+	$(BUILD)/open_c $(DEMO) $(DEMO_MMX) $(DEMO_VSF)
 
 deps-demo:
 	@bash .ci/deps.sh demo
@@ -197,8 +212,15 @@ test-c: $(EX_BINS) $(CTEST_BINS)
 	run env $(ASAN_ENV) $(BUILD)/mmx_c_asan read core/testdata/mmx/torn_commit.mmx && \
 	run env $(ASAN_ENV) $(BUILD)/mmx_cpp_asan read core/testdata/mmx/morphnet/mixed.mmx && \
 	echo "c: mmx under ASan+UBSan (C, C++, a torn commit, a MorphNet file) ok" && \
-	run env $(ASAN_ENV) $(BUILD)/open_c_asan "$$tmp/c.m8" "$$tmp/c.mmx" core/testdata/mmx/morphnet/mixed.mmx && \
-	echo "c: pf_open of any format, format detected (MEM8, MMX, MorphNet) under ASan+UBSan ok" && \
+	run $(BUILD)/vsf_c "$$tmp/c.vsf" && run $(BUILD)/vsf_cpp "$$tmp/cpp.vsf" && \
+	run $(BUILD)/vsf_c read "$$tmp/cpp.vsf" && run $(BUILD)/vsf_cpp read "$$tmp/c.vsf" && \
+	echo "c: vsf round trip (C and C++ write, each reads the other's file) ok" && \
+	run env $(ASAN_ENV) $(BUILD)/vsf_c_asan "$$tmp/c_asan.vsf" && \
+	run env $(ASAN_ENV) $(BUILD)/vsf_cpp_asan "$$tmp/cpp_asan.vsf" && \
+	run env $(ASAN_ENV) $(BUILD)/vsf_c_asan read "$$tmp/cpp_asan.vsf" && \
+	echo "c: vsf under ASan+UBSan (C, C++, each reading the other's file) ok" && \
+	run env $(ASAN_ENV) $(BUILD)/open_c_asan "$$tmp/c.m8" "$$tmp/c.mmx" core/testdata/mmx/morphnet/mixed.mmx "$$tmp/c.vsf" && \
+	echo "c: pf_open of any format, format detected (MEM8, MMX, MorphNet, VSF) under ASan+UBSan ok" && \
 	run $(BUILD)/abi_c 100000 && echo "c: abi_c, 100000 calls through the ABI ok" && \
 	run $(BUILD)/threads_c "$$tmp" && run env $(ASAN_ENV) $(BUILD)/threads_c_asan "$$tmp" && \
 	run env $(TSAN_ENV) $(BUILD)/threads_c_tsan "$$tmp" && \

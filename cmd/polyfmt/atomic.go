@@ -26,6 +26,13 @@ func mustNotExist(path, how string) error {
 // that appears meanwhile is an error. On any error the temporary file is
 // removed and path is left as it was.
 func writeAtomic(path string, replace bool, fill func(tmp string) error) error {
+	return writeAtomicMode(path, replace, 0o644, fill)
+}
+
+// writeAtomicMode is writeAtomic making the file mode perm instead of 0644.
+// The temporary file is 0600 from its creation, so a file made 0600 (a
+// private key) is never readable by others, not even for a moment.
+func writeAtomicMode(path string, replace bool, perm os.FileMode, fill func(tmp string) error) error {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return err
@@ -36,7 +43,7 @@ func writeAtomic(path string, replace bool, fill func(tmp string) error) error {
 		err = fill(tmp)
 	}
 	if err == nil {
-		err = os.Chmod(tmp, 0o644)
+		err = os.Chmod(tmp, perm)
 	}
 	if err == nil && !replace {
 		if _, serr := os.Stat(path); serr == nil {

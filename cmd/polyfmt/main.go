@@ -3,7 +3,9 @@
 //	polyfmt inspect FILE     header, recovery report and contents in brief (-json: as JSON)
 //	polyfmt verify FILE      full integrity check of the committed state
 //	polyfmt convert IN OUT   into another file (of the same format, or out of or into it)
-//	polyfmt VERB FILE …      the verbs a format has of its own (MMX: ls, cat, export, compact)
+//	polyfmt VERB FILE …      the verbs a format has of its own (MMX: ls, cat, export, compact;
+//	                         VSF: extract, sign, keygen)
+//	polyfmt FORMAT VERB …    a format's verb without detection (polyfmt vsf keygen -o KEY)
 //	polyfmt help             every format's verbs, flags and arguments
 //	polyfmt version
 //
@@ -12,7 +14,8 @@
 // help" prints the tables.
 // Exit status: 0 success; 1 the file is bad or the operation failed; 2 usage;
 // 3 (verify) the committed state is intact but an unfinished commit or
-// append follows it, which a writable open would drop.
+// append follows it, which a writable open would drop; 4 to 7 (VSF's
+// verify) which kind of check failed (vsf.go).
 package main
 
 import (
@@ -23,6 +26,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/polyfmt/polyfmt/core/format"
 	"github.com/polyfmt/polyfmt/core/version"
 )
 
@@ -33,6 +37,15 @@ var errUsage = errors.New("usage")
 // followed by an unfinished commit or append (exit status 3). The command
 // has printed its report.
 var errUnfinished = errors.New("unfinished commit")
+
+// An exitError ends a verb with a status of its own (VSF's verify says
+// which kind of check failed). A non-empty msg is printed like any error's.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e *exitError) Error() string { return e.msg }
 
 // Exit statuses.
 const (
@@ -58,11 +71,21 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage())
 	default:
+		if f := format.ByName(args[0]); f != nil && cliOf(f) != nil {
+			err = dispatchAs(f, args[1:], stdout, stderr)
+			break
+		}
 		err = dispatch(args[0], args[1:], stdout, stderr)
 	}
+	var ee *exitError
 	switch {
 	case err == nil:
 		return exitOK
+	case errors.As(err, &ee):
+		if ee.msg != "" {
+			fmt.Fprintf(stderr, "polyfmt: %s\n", safeText(ee.msg))
+		}
+		return ee.code
 	case errors.Is(err, errUnfinished):
 		return exitUnfinished
 	case errors.Is(err, errUsage):

@@ -36,6 +36,9 @@ type cliFormat struct {
 	name  string // format.Format.Name
 	note  string // said of the format's files in the usage heading ("" for nothing)
 	verbs []verb // inspect, verify and convert first
+	// help has, for some verbs, what "polyfmt VERB -h" prints after the
+	// flags: what the output and the exit statuses mean.
+	help map[string]string
 	// imports, when not nil, is what else the format's convert reads: it
 	// names the kind of a file that starts with head and that no
 	// registered format claims (MEM8: "JSON", "zlib"), or returns "".
@@ -106,19 +109,29 @@ type input struct {
 }
 
 // findInput finds the file a command reads: the first argument that is not
-// a flag and names an existing file. Arguments that name no file (flag
-// values such as the 2 of -blocks 2, or a missing file, which the verb's
-// open reports) are passed over; with none left the input is zero.
+// a flag and names an existing file of a known kind. Arguments that name no
+// file (flag values such as the 2 of -blocks 2, or a missing file, which
+// the verb's open reports) are passed over, and so are existing files of
+// no known kind when a later argument is one (a flag's file: the key of
+// VSF's verify -key KEY.pub FILE). With no known file, the first existing
+// one's error is returned; with none at all the input is zero.
 func findInput(args []string) (input, error) {
+	var first error
 	for _, a := range args {
 		if strings.HasPrefix(a, "-") {
 			continue
 		}
 		if _, err := os.Stat(a); err == nil {
-			return detectInput(a)
+			in, err := detectInput(a)
+			if err == nil {
+				return in, nil
+			}
+			if first == nil {
+				first = err
+			}
 		}
 	}
-	return input{}, nil
+	return input{}, first
 }
 
 // detectInput tells the format of the file path by its first bytes. A file
@@ -219,21 +232,44 @@ func dispatch(name string, args []string, stdout, stderr io.Writer) error {
 	case v == nil:
 		return wrongInput(in.path, f.Title, name, readers)
 	}
-	fs := newFlags(name, stderr)
-	runVerb := v.flags(fs)
+	detected := ""
+	if in.format == f && in.imported == "" {
+		detected = in.path
+	}
+	return runVerb(f, cf, v, args, detected, stdout, stderr)
+}
+
+// dispatchAs runs "polyfmt FORMAT VERB ARGS": the verb of the format f
+// named, without detecting a file's format first (the verb's open still
+// refuses a file of another format). Verbs that read no file (VSF's
+// keygen) are run this way.
+func dispatchAs(f *format.Format, args []string, stdout, stderr io.Writer) error {
+	cf := cliOf(f)
+	if len(args) == 0 {
+		return fmt.Errorf("%w: polyfmt %s needs a verb: %s", errUsage, f.Name, strings.Join(cf.verbNames(), ", "))
+	}
+	v := cf.verb(args[0])
+	if v == nil {
+		return fmt.Errorf("%w: %s files have no command %q; theirs: %s", errUsage, f.Title, args[0], strings.Join(cf.verbNames(), ", "))
+	}
+	return runVerb(f, cf, v, args[1:], "", stdout, stderr)
+}
+
+// runVerb parses the flags and arguments of the verb v of format f and
+// runs it; detected is the file whose first bytes said it is of f, or "".
+func runVerb(f *format.Format, cf *cliFormat, v *verb, args []string, detected string, stdout, stderr io.Writer) error {
+	fs := newFlags(v.name, stderr)
+	run := v.flags(fs)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage (%s): polyfmt %s\n", f.Title, synopsis(v, fs))
 		fs.PrintDefaults()
+		fmt.Fprint(stderr, cf.help[v.name])
 	}
 	pos, err := parseArgs(fs, args, v.args)
 	if err != nil {
 		return err
 	}
-	detected := ""
-	if in.format == f && in.imported == "" {
-		detected = in.path
-	}
-	return runVerb(&call{verb: name, format: f, cli: cf, args: pos, detected: detected, stdout: stdout, stderr: stderr})
+	return run(&call{verb: v.name, format: f, cli: cf, args: pos, detected: detected, stdout: stdout, stderr: stderr})
 }
 
 // open opens path for the call's verb as the call's format, writable or
@@ -325,7 +361,7 @@ func synopsis(v *verb, fs *flag.FlagSet) string {
 			s += fmt.Sprintf(" [-%s]", fl.Name)
 		}
 	})
-	return s + " " + v.args
+	return strings.TrimSpace(s + " " + v.args)
 }
 
 // usage is the usage text, made from the CLI table.
@@ -362,10 +398,13 @@ func usage() string {
 	}
 	b.WriteString(`
   polyfmt help | version
+  polyfmt FORMAT VERB …   a format's verb, the file's format not detected
+                          (polyfmt vsf keygen -o KEY); polyfmt VERB -h: its flags
 
 exit status: 0 success (verify: intact and clean); 1 the file is damaged or the
 operation failed; 2 usage; 3 verify: the committed state is intact, but an
-unfinished commit (.mmx) or append (.m8) follows it, which a writable open drops.
+unfinished commit (.mmx) or append (.m8) follows it, which a writable open drops;
+4-7 verify of a .vsf: ` + vsfExitSummary + `
 Names and other strings from a file are printed bare when printable, else Go-quoted.
 `)
 	return b.String()

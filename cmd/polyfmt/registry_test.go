@@ -61,7 +61,8 @@ func TestCLITable(t *testing.T) {
 		}
 		seen := map[string]bool{}
 		for _, v := range cf.verbs {
-			if seen[v.name] || v.args == "" || v.about == "" || v.flags == nil {
+			// Only a verb that reads no file (VSF's keygen) has no arguments.
+			if seen[v.name] || v.args == "" && slices.Contains(commonVerbs, v.name) || v.about == "" || v.flags == nil {
 				t.Errorf("format %s: verb %+v is repeated or incomplete", f.Name, v)
 			}
 			seen[v.name] = true

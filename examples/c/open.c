@@ -29,6 +29,8 @@ static const char *format_name(int32_t format) {
         return "MEM8";
     case PF_FORMAT_MMX:
         return "MMX";
+    case PF_FORMAT_VSF:
+        return "VSF";
     }
     return "another format";
 }

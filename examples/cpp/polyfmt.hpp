@@ -1,8 +1,8 @@
-// polyfmt.hpp — a small header-only C++17 wrapper over polyfmt.h (MEM8, MMX).
+// polyfmt.hpp — a small header-only C++17 wrapper over polyfmt.h (MEM8, MMX, VSF).
 //
 // It holds no format logic: each method is one C call plus ownership.
-//   - Mem8File and MmxFile own one handle: move-only, closed by their
-//     destructors. Both are a File<…>, which opens through the calls of
+//   - Mem8File, MmxFile and VsfFile (also named VSF) own one handle:
+//     move-only, closed by their destructors. Each is a File<…>, which opens through the calls of
 //     every format (pf_create, pf_open, pf_open_bytes) and answers what every
 //     format does (info_json, verify, refresh, bytes); each adds its verbs.
 //   - polyfmt::open / open_bytes open a file of any format (detected from
@@ -13,7 +13,7 @@
 //   - Buffers the library returns are held by polyfmt::Buffer (a unique_ptr
 //     whose deleter is pf_free) and copied into std::string / std::vector.
 //
-// The library is thread-safe; a Mem8File or MmxFile object is not (guard
+// The library is thread-safe; a Mem8File, MmxFile or VsfFile object is not (guard
 // it as you would a std::fstream).
 #ifndef POLYFMT_HPP
 #define POLYFMT_HPP
@@ -246,6 +246,7 @@ private:
 
 inline constexpr char mem8_title[] = "MEM8";
 inline constexpr char mmx_title[] = "MMX";
+inline constexpr char vsf_title[] = "VSF";
 
 // Block is one block: its JSON record and its content.
 struct Block {
@@ -463,10 +464,153 @@ private:
     }
 };
 
+// ---- VSF ------------------------------------------------------------------
+
+// VsfTensor is one pf_vsf_tensor result: its JSON description
+// ({"type","dtype","shape","strides","bits","nbytes"}) and its elements in
+// native little-endian order (bit-packed samples unpacked), owned.
+struct VsfTensor {
+    std::string json;
+    std::vector<uint8_t> data;
+};
+
+// VsfRaw is one pf_vsf_raw result: a section's bytes. When borrowed() is
+// true, data() is a view of the file's mapping (a read-only VsfFile, the
+// section stored plain): valid only while the VsfFile that read it is open,
+// never freed. Otherwise the VsfRaw owns a copy and frees it. Move-only.
+class VsfRaw {
+public:
+    const uint8_t *data() const noexcept { return data_; }
+    size_t size() const noexcept { return size_; }
+    bool borrowed() const noexcept { return borrowed_; }
+
+private:
+    friend class VsfFile;
+    const uint8_t *data_ = nullptr;
+    size_t size_ = 0;
+    bool borrowed_ = false;
+    Buffer owned_; // the bytes when not borrowed
+};
+
+// VsfFile is a VSF v2 file. Values cross as JSON ({"type":"u5","value":"400"},
+// see polyfmt.h); a writable file (create, or open writable) builds its
+// pending image with add, add_tensor, put_unboxed, section_options, sign and
+// remove, and commit (or closing) writes it whole.
+class VsfFile : public File<VsfFile, PF_FORMAT_VSF, vsf_title> {
+public:
+    VsfFile() noexcept = default;
+
+    // add appends a field, given as its JSON form, to a structured section
+    // (made at the end if missing).
+    void add(std::string_view section, std::string_view field, std::string_view value_json) {
+        check(pf_vsf_add(h_, section.data(), section.size(), field.data(), field.size(), value_json.data(),
+                         value_json.size()),
+              h_);
+    }
+
+    // add_tensor appends a tensor field: desc_json {"type":"u4","shape":[…]}
+    // (optional "strides", or "bits" for bit-packed samples), data its
+    // elements little-endian (copied).
+    void add_tensor(std::string_view section, std::string_view field, std::string_view desc_json, const void *data,
+                    size_t size) {
+        check(pf_vsf_add_tensor(h_, section.data(), section.size(), field.data(), field.size(), desc_json.data(),
+                                desc_json.size(), static_cast<const uint8_t *>(data), size),
+              h_);
+    }
+
+    // put_unboxed makes or replaces an unboxed section holding a copy of data.
+    void put_unboxed(std::string_view name, const void *data, size_t size) {
+        check(pf_vsf_put_unboxed(h_, name.data(), name.size(), static_cast<const uint8_t *>(data), size), h_);
+    }
+
+    // section_options: {"compress":true,"hash":["blake3",…]}; name "" is the whole file.
+    void section_options(std::string_view name, std::string_view opts_json) {
+        check(pf_vsf_section_options(h_, name.data(), name.size(), opts_json.data(), opts_json.size()), h_);
+    }
+
+    // sign signs a section (name "": the whole file) with a 64-byte Ed25519
+    // private key (keygen) when the file is written; with_key stores the
+    // public key too.
+    void sign(std::string_view name, const std::vector<uint8_t> &key, bool with_key = false) {
+        check(pf_vsf_sign(h_, name.data(), name.size(), key.data(), key.size(), with_key ? 1 : 0), h_);
+    }
+
+    void remove(std::string_view name) { check(pf_vsf_remove(h_, name.data(), name.size()), h_); }
+    void commit() { check(pf_vsf_commit(h_), h_); }
+
+    // section is a structured section's fields as JSON {"name","fields":[…]}.
+    std::string section(std::string_view name) const {
+        detail::OutBuf out;
+        check(pf_vsf_section(h_, name.data(), name.size(), &out.ptr, &out.len), h_);
+        return out.str();
+    }
+
+    // get is the value at a dotted path ("camera.lens.focal_length_mm") as JSON.
+    std::string get(std::string_view path) const {
+        detail::OutBuf out;
+        check(pf_vsf_get(h_, path.data(), path.size(), &out.ptr, &out.len), h_);
+        return out.str();
+    }
+
+    // tensor is the tensor (or bit-packed samples) at a dotted path.
+    VsfTensor tensor(std::string_view path) const {
+        detail::OutBuf json, data;
+        check(pf_vsf_tensor(h_, path.data(), path.size(), &json.ptr, &json.len, &data.ptr, &data.len), h_);
+        return VsfTensor{json.str(), data.bytes()};
+    }
+
+    // raw is a section's bytes (an unboxed section's blob), lent or copied.
+    VsfRaw raw(std::string_view name) const {
+        uint8_t *data = nullptr;
+        size_t size = 0;
+        int32_t borrowed = 0;
+        check(pf_vsf_raw(h_, name.data(), name.size(), &data, &size, &borrowed), h_);
+        VsfRaw r;
+        r.borrowed_ = borrowed != 0;
+        if (!r.borrowed_) {
+            r.owned_ = Buffer(data);
+        }
+        r.data_ = data;
+        r.size_ = size;
+        return r;
+    }
+
+    // verify_report is every check verify makes, as JSON {"checks":[…]};
+    // with a key (32-byte public or 64-byte private) every signature must
+    // verify against it.
+    std::string verify_report(const std::vector<uint8_t> &key = {}) const {
+        detail::OutBuf out;
+        check(pf_vsf_verify_report(h_, key.empty() ? nullptr : key.data(), key.size(), &out.ptr, &out.len), h_);
+        return out.str();
+    }
+
+    // keygen makes a 64-byte Ed25519 private key from a 32-byte seed, or a
+    // random one (no seed).
+    static std::vector<uint8_t> keygen(const std::vector<uint8_t> &seed = {}) {
+        detail::OutBuf out;
+        check(pf_vsf_keygen(seed.empty() ? nullptr : seed.data(), seed.size(), &out.ptr, &out.len), 0);
+        return out.bytes();
+    }
+
+    // convert rewrites an image in form 0 (the seed's) or 1 (the crate's).
+    static std::vector<uint8_t> convert(const std::vector<uint8_t> &image, int32_t form, bool drop_signatures = false) {
+        detail::OutBuf out;
+        check(pf_vsf_convert(image.data(), image.size(), form, drop_signatures ? 1 : 0, &out.ptr, &out.len), 0);
+        return out.bytes();
+    }
+
+private:
+    friend class File<VsfFile, PF_FORMAT_VSF, vsf_title>;
+    explicit VsfFile(uint32_t h) noexcept : File(h) {}
+};
+
+// VSF is VsfFile by the format's name.
+using VSF = VsfFile;
+
 // ---- any format -----------------------------------------------------------
 
 // AnyFile is a file of any format: the class of its format.
-using AnyFile = std::variant<Mem8File, MmxFile>;
+using AnyFile = std::variant<Mem8File, MmxFile, VsfFile>;
 
 namespace detail {
 // any_file owns h as the class of format (the registry of file classes);
@@ -475,6 +619,7 @@ inline AnyFile any_file(uint32_t h, int32_t format) {
     switch (format) {
     case Mem8File::format_id: return Mem8File::adopt(h);
     case MmxFile::format_id: return MmxFile::adopt(h);
+    case VsfFile::format_id: return VsfFile::adopt(h);
     default: pf_close(h); throw Error(PF_EUNSUPPORTED, "polyfmt.hpp: no class for format " + std::to_string(format));
     }
 }
