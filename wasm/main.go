@@ -30,9 +30,9 @@ var (
 )
 
 const (
-	spareMin   = 1 << 20
+	spareMin   = 4 << 20
 	spareMax   = 4
-	spareBytes = 256 << 20
+	spareBytes = 128 << 20
 )
 
 // abi hands the host Go memory, pinned. A request that linear memory

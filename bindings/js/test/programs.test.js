@@ -123,3 +123,14 @@ test('vsf writes a file with a bit-packed image and a signature, reads it back a
     f.close();
   }
 });
+
+test('vsf_read prints the format pf.detect names and each label of a VSF file', async () => {
+  const file = join(repoRoot, 'core/testdata/vsf/unboxed_u16.vsf');
+  const { code, stdout, stderr } = await node([join(repoRoot, 'examples/js/vsf_read.mjs'), file]);
+  assert.equal(code, 0, stderr);
+  assert.match(stdout, /unboxed_u16\.vsf: detected 'vsf'/);
+  assert.match(stdout, /^VsfFile: seed form, version 2, \d+ bytes$/m);
+  assert.match(stdout, /^ {2}imaging\.raw\.pixels: 24 bytes, unboxed, /m);
+  const usage = await node([join(repoRoot, 'examples/js/vsf_read.mjs')]);
+  assert.equal(usage.code, 2);
+});
