@@ -337,15 +337,15 @@ func vsfVerify(fs *flag.FlagSet) func(c *call) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", path, err)
 		}
-		return reportVerify(c.stdout, path, r, key != nil)
+		return reportVerify(c.stdout, path, r)
 	}
 }
 
 // reportVerify prints each check of r and returns the exitError of the
-// lowest-numbered kind that failed, or nil. strict says a key was given:
-// then a file with no signature fails.
-func reportVerify(w io.Writer, path string, r vsf.Report, strict bool) error {
-	code, sigs := 0, 0
+// lowest-numbered kind that failed, or nil. (Given a key, a file with no
+// signature is a check of its own in r: unverified, with an error.)
+func reportVerify(w io.Writer, path string, r vsf.Report) error {
+	code := 0
 	var failed []string
 	fail := func(c int, what string) {
 		if code == 0 || c < code {
@@ -362,9 +362,6 @@ func reportVerify(w io.Writer, path string, r vsf.Report, strict bool) error {
 		if ch.Alg != "" {
 			what += " " + ch.Alg
 		}
-		if ch.What == "signature" {
-			sigs++
-		}
 		name := where + " " + what // for the summary
 		if strings.HasPrefix(what, "file ") {
 			name = what
@@ -373,6 +370,11 @@ func reportVerify(w io.Writer, path string, r vsf.Report, strict bool) error {
 		case "ok":
 			fmt.Fprintf(w, "%s: %s: %s ok\n", path, where, what)
 		case "unverified":
+			if ch.Err != "" { // with -key: the file holds no signature at all
+				fmt.Fprintf(w, "%s: file: signature UNVERIFIED: -key was given, but nothing in the file is signed\n", path)
+				fail(exitVSFUnverified, "no signature to check against the key")
+				continue
+			}
 			fmt.Fprintf(w, "%s: %s: %s UNVERIFIED: no key for it in the file (give -key)\n", path, where, what)
 			fail(exitVSFUnverified, name+" unverified")
 		default:
@@ -386,10 +388,6 @@ func reportVerify(w io.Writer, path string, r vsf.Report, strict bool) error {
 				fail(exitVSFHash, name+" failed")
 			}
 		}
-	}
-	if strict && sigs == 0 {
-		fmt.Fprintf(w, "%s: file: signature UNVERIFIED: -key was given, but nothing in the file is signed\n", path)
-		fail(exitVSFUnverified, "no signature to check against the key")
 	}
 	if code != 0 {
 		return &exitError{code, fmt.Sprintf("%s: FAILED: %s", path, strings.Join(failed, "; "))}

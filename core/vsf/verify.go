@@ -14,8 +14,9 @@ type Check struct {
 	What string `json:"what"`
 	// Alg names the algorithm of a hash or signature.
 	Alg string `json:"alg,omitempty"`
-	// Status is "ok", "failed", or "unverified" (a signature with no key
-	// to check it against).
+	// Status is "ok", "failed", or "unverified": a signature with no key
+	// to check it against (not an error), or, when a key was given, a file
+	// with no signature at all (an error: Err and Code are set).
 	Status string `json:"status"`
 	Err    string `json:"error,omitempty"`
 	// Code is a failed check's status code by name ("PF_ECHECKSUM"), so
@@ -142,7 +143,11 @@ func (f *File) report(key *Key) Report {
 	if key != nil && !slices.ContainsFunc(r.Checks, func(c Check) bool { return c.What == "signature" }) {
 		// A file with no signature proves nothing about key: were it to
 		// pass, stripping the signatures would pass too.
-		r.add("", "signature", algName(key.Alg), errcode.New("vsf", errcode.ErrChecksum, "the file has no signature to check against the key"))
+		// It is reported unverified (nothing could be checked against the
+		// key), and it is an error: VerifyWith fails.
+		err := errcode.New("vsf", errcode.ErrChecksum, "the file has no signature to check against the key")
+		r.Checks = append(r.Checks, Check{What: "signature", Alg: algName(key.Alg), Status: "unverified",
+			Err: err.Error(), Code: errcode.Of(err).Name(), err: err})
 	}
 	return r
 }

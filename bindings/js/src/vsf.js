@@ -556,7 +556,8 @@ export class VsfFile extends HandleFile {
       super.verify();
       return;
     }
-    const failed = this.verifyReport({ key }).checks.find((c) => c.status === 'failed');
+    // Given a key, a file with no signature is "unverified" with an error code.
+    const failed = this.verifyReport({ key }).checks.find((c) => c.status === 'failed' || (c.status === 'unverified' && c.code));
     if (failed === undefined) return;
     const where = failed.section === '' ? 'the file' : `section ${JSON.stringify(failed.section)}`;
     throw new PolyfmtError(codes[failed.code] ?? codes.PF_EINTERNAL, `${failed.error} (${failed.what} of ${where})`);

@@ -499,6 +499,17 @@ describe('signatures', () => {
     assert.equal(codeOf(() => r.verify({ key: other })), 'PF_ECHECKSUM');
   });
 
+  test('a key against an unsigned file fails: stripping signatures must not pass', () => {
+    const w = keep(V.create());
+    w.add('s', 'x', vsf.u3(1));
+    w.commit();
+    const r = keep(V.fromBytes(w.toBytes()));
+    r.verify();
+    assert.equal(codeOf(() => r.verify({ key: V.publicKey(signer) })), 'PF_ECHECKSUM');
+    const sig = r.verifyReport({ key: V.publicKey(signer) }).checks.filter((c) => c.what === 'signature');
+    assert.deepEqual(sig.map((c) => [c.status, c.code]), [['unverified', 'PF_ECHECKSUM']]);
+  });
+
   test('one flipped byte fails verification', () => {
     const image = signed(true).toBytes();
     const at = Buffer.from(image).indexOf('signed');

@@ -564,6 +564,20 @@ def test_signature_without_its_key_is_unverified() -> None:
             f.verify(key=OTHER_KEY)
 
 
+def test_a_key_against_an_unsigned_file_fails() -> None:
+    # Were it to pass, stripping a file's signatures would pass too.
+    f = vsf.VSF.create()
+    f.add("s", "x", vsf.u3(1))
+    f.commit()
+    with vsf.VSF.from_bytes(f.bytes()) as r:
+        r.verify()
+        with pytest.raises(polyfmt.ChecksumError):
+            r.verify(key=vsf.public_key(KEY))
+        (c,) = [c for c in r.verify_report(vsf.public_key(KEY)) if c.what == "signature"]
+        assert c.status == "unverified" and "no signature" in c.error
+    f.close()
+
+
 def test_one_flipped_byte_fails_verify() -> None:
     data = bytearray(signed_image())
     at = data.index(b"X100")

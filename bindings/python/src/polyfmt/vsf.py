@@ -1005,7 +1005,8 @@ class VSF(_file.File):
             self._call("pf_verify")
             return
         for c in self.verify_report(key):
-            if c.status == "failed":
+            # Given a key, a file with no signature is "unverified" with an error.
+            if c.status == "failed" or (c.status == "unverified" and c.error):
                 cls = FormatError if c.what == "structure" else ChecksumError
                 where = f"section {c.section!r}" if c.section else "the file"
                 raise cls(f"vsf: {c.what} of {where}: {c.error}")
