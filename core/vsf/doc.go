@@ -65,7 +65,8 @@
 //	[trailer]             seed form: ( d hash : h… ) ( d key : k… ) ( d signature : g… )
 //
 // A structured section is [ d name (d field : value)* ] with the label's n
-// fields; an unboxed one (n 0) is raw bytes, read in place. A label's v z
+// fields; an unboxed one (n 0) is raw bytes, read in place (the Builder
+// puts each at a multiple of 64 bytes, so views of it are aligned). A label's v z
 // says the stored bytes are zstd, expanding to bits/8 bytes. Its hashes
 // and signatures cover the section's stored bytes; the trailer's cover the
 // file before the trailer. Offsets must lie after the header and within

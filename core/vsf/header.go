@@ -312,25 +312,31 @@ func appendLabel(dst []byte, l *Label) []byte {
 }
 
 // appendHeader writes the header of form with labels whose offsets are
-// relative to the header's end (the first section at 0): it finds the
-// header's length (which its own length field and the absolute offsets
-// change) and makes the offsets absolute in labels. For the crate form the
-// file hash is written as 32 zero bytes, at the returned position.
-func appendHeader(dst []byte, form Form, labels []Label) ([]byte, uint64) {
+// relative to the sections' start: it finds the header's length (which its
+// own length field and the absolute offsets change) and makes the offsets
+// absolute in labels. The sections start at the header's end rounded up to
+// align (1: right after it); the returned base is that start, and the
+// bytes between the header's end and base are the caller's to zero. For
+// the crate form the file hash is written as 32 zero bytes, at the
+// returned position.
+func appendHeader(dst []byte, form Form, labels []Label, align uint64) (out []byte, hashAt, base uint64) {
 	rel := make([]uint64, len(labels))
 	for i := range labels {
 		rel[i] = labels[i].Offset
 	}
+	// The header grows with the offsets it states, and the offsets with
+	// the header: start from nothing and grow until the header fits.
 	guess := uint64(0)
 	for {
+		base = roundUp(guess, align)
 		for i := range labels {
-			labels[i].Offset = rel[i] + guess
+			labels[i].Offset = rel[i] + base
 		}
 		stated := guess
 		if form == FormSeed {
 			stated = guess * seedBitsPerByte
 		}
-		out := append(dst[:len(dst):len(dst)], Magic...)
+		out = append(dst[:len(dst):len(dst)], Magic...)
 		out = AppendUint(append(out, markHeaderLen), stated)
 		backward := uint64(WriteBackward)
 		if form == FormCrate {
@@ -338,7 +344,7 @@ func appendHeader(dst []byte, form Form, labels []Label) ([]byte, uint64) {
 		}
 		out = AppendUint(append(out, markVersion), WriteVersion)
 		out = AppendUint(append(out, markBackward), backward)
-		var hashAt uint64
+		hashAt = 0
 		if form == FormCrate {
 			out = append(out, markHash, AlgBLAKE3, '3', 31)
 			hashAt = uint64(len(out) - len(dst))
@@ -350,9 +356,18 @@ func appendHeader(dst []byte, form Form, labels []Label) ([]byte, uint64) {
 		}
 		out = append(out, markHeaderEnd)
 		if n := uint64(len(out) - len(dst)); n == guess {
-			return out, hashAt
+			return out, hashAt, base
 		} else {
 			guess = n
 		}
 	}
 }
+
+// roundUp rounds n up to a multiple of align (≥ 1).
+func roundUp(n, align uint64) uint64 { return (n + align - 1) / align * align }
+
+// UnboxedAlign is where a Builder places an unboxed section that is stored
+// plain: at a file offset that is a multiple of 64 bytes, so that a view
+// of it (of the mapping) is aligned for any element type and SIMD loads.
+// The zero bytes before it belong to no section (the format allows gaps).
+const UnboxedAlign = 64

@@ -328,15 +328,21 @@ func (b *Builder) AppendTo(dst []byte) ([]byte, error) {
 	stored := make([][]byte, len(b.secs))
 	labels := make([]Label, len(b.secs))
 	var off uint64
+	align := uint64(1)
 	for i, s := range b.secs {
 		var err error
 		if stored[i], labels[i], err = s.encode(b.form); err != nil {
 			return dst, err
 		}
+		if labels[i].Unboxed() && labels[i].Wrap == nil {
+			// Relative to a base that is itself aligned (appendHeader).
+			align = UnboxedAlign
+			off = roundUp(off, UnboxedAlign)
+		}
 		labels[i].Offset = off
 		off += labels[i].Size
 	}
-	if need := off + uint64(len(labels))*256 + 1024; uint64(cap(dst)-len(dst)) < need {
+	if need := off + uint64(len(labels))*256 + 1024 + UnboxedAlign; uint64(cap(dst)-len(dst)) < need {
 		// One allocation for the whole image: appending 100 MB sections
 		// to a slice that grows would copy them again each time it did.
 		grown := make([]byte, len(dst), uint64(len(dst))+need)
@@ -344,8 +350,11 @@ func (b *Builder) AppendTo(dst []byte) ([]byte, error) {
 		dst = grown
 	}
 	start := len(dst)
-	out, hashAt := appendHeader(dst, b.form, labels)
-	for _, st := range stored {
+	out, hashAt, _ := appendHeader(dst, b.form, labels, align)
+	for i, st := range stored {
+		if gap := labels[i].Offset - uint64(len(out)-start); gap > 0 {
+			out = append(out, make([]byte, gap)...)
+		}
 		out = append(out, st...)
 	}
 	img := out[start:]
