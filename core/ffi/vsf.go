@@ -3,7 +3,6 @@ package ffi
 import (
 	"crypto/ed25519"
 	"crypto/rand"
-	"encoding/json"
 	"unsafe"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
@@ -20,25 +19,15 @@ func onVSF(a *ABI, h uint32, outs []unsafe.Pointer, fn func(*vsf.File) error) in
 	})
 }
 
-// texts reads borrowed UTF-8 arguments.
-func texts(args ...struct {
-	p unsafe.Pointer
-	n uint64
-}) ([]string, error) {
-	out := make([]string, len(args))
-	for i, a := range args {
-		b, err := in(a.p, a.n)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = string(b)
+// text2 reads two borrowed UTF-8 arguments (a section and a field name,
+// a name and its options).
+func text2(p1 unsafe.Pointer, n1 uint64, p2 unsafe.Pointer, n2 uint64) (string, string, error) {
+	a, err := in(p1, n1)
+	if err != nil {
+		return "", "", err
 	}
-	return out, nil
-}
-
-type arg = struct {
-	p unsafe.Pointer
-	n uint64
+	b, err := in(p2, n2)
+	return string(a), string(b), err
 }
 
 // VSFSection is pf_vsf_section: a structured section's fields as JSON.
@@ -110,11 +99,10 @@ func VSFTensor(a *ABI, h uint32, path unsafe.Pointer, pathLen uint64, out, outLe
 			fill = t.NativeInto
 		case *vsf.BitPacked:
 			nt := t.NativeType()
-			cnt := uint64(1)
-			for _, s := range t.Shape {
-				cnt *= s
+			var ok bool
+			if n, ok = t.NativeLen(); !ok {
+				return errcode.New("ffi", errcode.ErrLimit, "tensor %q does not fit in memory", p)
 			}
-			n = cnt * uint64(nt.Size())
 			d = tensorDesc{Type: nt.String(), DType: nt.NumpyDescr(), Shape: t.Shape, Bits: t.Bits}
 			fill = t.UnpackInto
 		default:
@@ -139,12 +127,10 @@ func VSFTensor(a *ABI, h uint32, path unsafe.Pointer, pathLen uint64, out, outLe
 			a.release(bp)
 			return err
 		}
-		jp, err := a.putBuf(out, outLen, js)
-		if err != nil {
+		if _, err := a.putBuf(out, outLen, js); err != nil {
 			a.release(bp)
 			return err
 		}
-		_ = jp
 		if n == 0 {
 			a.release(bp)
 			bp = nil
@@ -217,14 +203,11 @@ func publicKeyArg(k []byte) (vsf.Key, error) {
 	return vsf.Key{}, errcode.New("ffi", errcode.ErrBadArg, "an Ed25519 key is 32 bytes (public) or 64 (private), not %d", len(k))
 }
 
-// builder is the pending image of a writable VSF handle.
-func builder(f *vsf.File) (*vsf.Builder, error) { return f.Builder() }
-
 // VSFAdd is pf_vsf_add: a field from its JSON form, appended to a
 // structured section (made if missing).
 func VSFAdd(a *ABI, h uint32, section unsafe.Pointer, sectionLen uint64, field unsafe.Pointer, fieldLen uint64, value unsafe.Pointer, valueLen uint64) int32 {
 	return onVSF(a, h, nil, func(f *vsf.File) error {
-		s, err := texts(arg{section, sectionLen}, arg{field, fieldLen})
+		sec, fld, err := text2(section, sectionLen, field, fieldLen)
 		if err != nil {
 			return err
 		}
@@ -236,12 +219,12 @@ func VSFAdd(a *ABI, h uint32, section unsafe.Pointer, sectionLen uint64, field u
 		if err != nil {
 			return err
 		}
-		return addField(f, s[0], s[1], v)
+		return addField(f, sec, fld, v)
 	})
 }
 
 func addField(f *vsf.File, section, field string, v vsf.Value) error {
-	b, err := builder(f)
+	b, err := f.Builder()
 	if err != nil {
 		return err
 	}
@@ -256,7 +239,7 @@ func addField(f *vsf.File, section, field string, v vsf.Value) error {
 // elements, described by {"type" or "dtype", "shape", "strides", "bits"}.
 func VSFAddTensor(a *ABI, h uint32, section unsafe.Pointer, sectionLen uint64, field unsafe.Pointer, fieldLen uint64, desc unsafe.Pointer, descLen uint64, data unsafe.Pointer, dataLen uint64) int32 {
 	return onVSF(a, h, nil, func(f *vsf.File) error {
-		s, err := texts(arg{section, sectionLen}, arg{field, fieldLen})
+		sec, fld, err := text2(section, sectionLen, field, fieldLen)
 		if err != nil {
 			return err
 		}
@@ -276,7 +259,7 @@ func VSFAddTensor(a *ABI, h uint32, section unsafe.Pointer, sectionLen uint64, f
 		if err != nil {
 			return err
 		}
-		return addField(f, s[0], s[1], v)
+		return addField(f, sec, fld, v)
 	})
 }
 
@@ -327,7 +310,7 @@ func VSFPutUnboxed(a *ABI, h uint32, name unsafe.Pointer, nameLen uint64, data u
 		if err != nil {
 			return err
 		}
-		b, err := builder(f)
+		b, err := f.Builder()
 		if err != nil {
 			return err
 		}
@@ -347,54 +330,45 @@ type sectionOptions struct {
 // section, or (name "") of the whole file.
 func VSFSectionOptions(a *ABI, h uint32, name unsafe.Pointer, nameLen uint64, opts unsafe.Pointer, optsLen uint64) int32 {
 	return onVSF(a, h, nil, func(f *vsf.File) error {
-		s, err := texts(arg{name, nameLen}, arg{opts, optsLen})
+		nm, js, err := text2(name, nameLen, opts, optsLen)
 		if err != nil {
 			return err
 		}
 		var o sectionOptions
-		if err := format.DecodeStrict("ffi", "vsf section options", []byte(s[1]), &o); err != nil {
+		if err := format.DecodeStrict("ffi", "vsf section options", []byte(js), &o); err != nil {
 			return err
 		}
-		b, err := builder(f)
+		b, err := f.Builder()
 		if err != nil {
 			return err
 		}
-		if s[0] == "" {
+		// The hashes to add: to the file's trailer, or to the section's label.
+		addHash := b.HashFile
+		switch {
+		case nm == "" && o.Compress != nil:
+			return errcode.New("ffi", errcode.ErrBadArg, "compress applies to a section, not the file")
+		case nm == "" && o.NoFileHash:
+			b.NoFileHash()
+		case nm != "" && o.NoFileHash:
+			return errcode.New("ffi", errcode.ErrBadArg, "no_file_hash applies to the file (name \"\")")
+		case nm != "":
+			sb := b.Find(nm)
+			if sb == nil {
+				return errcode.New("ffi", errcode.ErrNotFound, "no section %q", nm)
+			}
 			if o.Compress != nil {
-				return errcode.New("ffi", errcode.ErrBadArg, "compress applies to a section, not the file")
-			}
-			if o.NoFileHash {
-				b.NoFileHash()
-			}
-			for _, hn := range o.Hash {
-				alg, size, ok := vsf.HashAlgByName(hn)
-				if !ok {
-					return errcode.New("ffi", errcode.ErrBadArg, "unknown hash %q", hn)
-				}
-				if err := b.HashFile(alg, size); err != nil {
+				if err := sb.Compress(*o.Compress); err != nil {
 					return err
 				}
 			}
-			return nil
-		}
-		if o.NoFileHash {
-			return errcode.New("ffi", errcode.ErrBadArg, "no_file_hash applies to the file (name \"\")")
-		}
-		sb := b.Find(s[0])
-		if sb == nil {
-			return errcode.New("ffi", errcode.ErrNotFound, "no section %q", s[0])
-		}
-		if o.Compress != nil {
-			if err := sb.Compress(*o.Compress); err != nil {
-				return err
-			}
+			addHash = sb.Hash
 		}
 		for _, hn := range o.Hash {
 			alg, size, ok := vsf.HashAlgByName(hn)
 			if !ok {
 				return errcode.New("ffi", errcode.ErrBadArg, "unknown hash %q", hn)
 			}
-			if err := sb.Hash(alg, size); err != nil {
+			if err := addHash(alg, size); err != nil {
 				return err
 			}
 		}
@@ -422,7 +396,7 @@ func VSFSign(a *ABI, h uint32, name unsafe.Pointer, nameLen uint64, key unsafe.P
 			return errcode.New("ffi", errcode.ErrBadArg, "an Ed25519 private key is 64 bytes (seed and public key), not %d", len(k))
 		}
 		priv := ed25519.PrivateKey(append([]byte(nil), k...))
-		b, err := builder(f)
+		b, err := f.Builder()
 		if err != nil {
 			return err
 		}
@@ -444,7 +418,7 @@ func VSFRemove(a *ABI, h uint32, name unsafe.Pointer, nameLen uint64) int32 {
 		if err != nil {
 			return err
 		}
-		b, err := builder(f)
+		b, err := f.Builder()
 		if err != nil {
 			return err
 		}
@@ -548,10 +522,6 @@ func VSFDecodeValue(a *ABI, data unsafe.Pointer, dataLen uint64, out, outLen uns
 			return errcode.At("ffi", errcode.ErrFormat, int64(n), "%d bytes follow the value", len(b)-n)
 		}
 		js, err := vsf.MarshalValue(v)
-		if err != nil {
-			return err
-		}
-		var raw json.RawMessage = js
-		return a.reply(out, outLen, raw, nil)
+		return a.reply(out, outLen, js, err)
 	})
 }

@@ -532,11 +532,14 @@ func (f *File) commitLocked() error {
 	return nil
 }
 
-// RawView is Raw, also saying whether the bytes are a view that lives as
-// long as the file does and that nobody changes: the mapping of a file
-// opened read-only from a path, or the bytes a read-only file was opened
-// over. Otherwise (a wrapped section, a writable file) they are the
-// caller's own copy.
+// RawView is Raw, also saying whether the bytes are lent: memory outside
+// the Go heap that lives until Close (the mapping of a file opened
+// read-only from a path, or the bytes a read-only file was opened over),
+// which the ABI may hand out as a view. Otherwise they are Go memory: the
+// decompressed section, or the image of a writable file or one read from a
+// reader. No one changes those either (a commit writes a new image), so
+// they are not copied here; a caller that must hand them across the ABI
+// copies them once.
 func (f *File) RawView(name string) ([]byte, bool, error) {
 	f.mu.RLock()
 	defer f.mu.RUnlock()
@@ -548,11 +551,5 @@ func (f *File) RawView(name string) ([]byte, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
-	if l.Wrap != nil {
-		return b, false, nil
-	}
-	if !f.borrowed || f.b != nil {
-		return append([]byte(nil), b...), false, nil
-	}
-	return b, true, nil
+	return b, l.Wrap == nil && f.borrowed, nil
 }
