@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
@@ -207,12 +208,14 @@ func parseJSONFloat(raw json.RawMessage) (float64, error) {
 }
 
 // parseJSONInt accepts a decimal string or a JSON integer.
-func parseJSONInt(raw json.RawMessage) (U128, bool) {
+// It also reports whether the integer is negative (two's complement in v).
+func parseJSONInt(raw json.RawMessage) (v U128, neg, ok bool) {
 	var s string
 	if json.Unmarshal(raw, &s) != nil {
 		s = string(raw)
 	}
-	return ParseU128(s)
+	v, ok = ParseU128(s)
+	return v, strings.HasPrefix(s, "-"), ok
 }
 
 // UnmarshalValue reads a value from its JSON form, as MarshalValue writes
@@ -323,12 +326,12 @@ func fromJSON(j *jsonValue, depth int) (Value, error) {
 	}
 	switch t.Kind {
 	case KindUint, KindInt:
-		v, ok := parseJSONInt(j.Value)
+		v, neg, ok := parseJSONInt(j.Value)
 		if !ok {
 			return nil, bad(`"value" is a decimal integer`)
 		}
 		if t.Kind == KindUint {
-			if v.Neg() && t.W != '7' || j.Value != nil && len(j.Value) > 1 && (j.Value[0] == '-' || j.Value[1] == '-') {
+			if neg {
 				return nil, bad("negative")
 			}
 			return Uint{W: t.W, V: v}, nil
@@ -355,8 +358,8 @@ func fromJSON(j *jsonValue, depth int) (Value, error) {
 		}
 		return Spirix{F: t.W, E: t.E, Frac: fr, Exp: ex}, nil
 	case KindCircle:
-		re, ok1 := parseJSONInt(j.Re)
-		im, ok2 := parseJSONInt(j.Im)
+		re, _, ok1 := parseJSONInt(j.Re)
+		im, _, ok2 := parseJSONInt(j.Im)
 		ex, ok3 := ParseU128(j.Exp)
 		if !ok1 || !ok2 || !ok3 {
 			return nil, bad(`"re", "im" and "exp" are decimal integers`)
