@@ -93,7 +93,9 @@ func Convert(src []byte, to Form, lim *Limits, dropSignatures bool) ([]byte, err
 		return nil, err
 	}
 	defer f.Close()
-	if err := f.verifyAll(nil); err != nil {
+	// Hashes and signatures first; the sections are decoded (and so
+	// checked) once, below, as they are converted.
+	if err := f.checkIntegrity(); err != nil {
 		return nil, err
 	}
 	b := NewBuilder(to)
