@@ -212,6 +212,7 @@ var Sections = []Section{
 	{Name: "mem8", Title: "MEM8 (.m8)", Doc: mem8Doc},
 	{Name: "mmx", Title: "MMX (.mmx)", Doc: mmxDoc},
 	{Name: "vsf", Title: "VSF v2 (.vsf)", Doc: vsfDoc},
+	{Name: "mork", Title: "MORK (.mtts, .paths, .act, .pathmap, .mttm)", Doc: morkDoc},
 }
 
 const filesDoc = `The lifecycle every format shares (core/format; "One lifecycle" in
@@ -286,6 +287,29 @@ A writable handle (pf_create, or pf_open writable) builds the file:
 pf_vsf_add, pf_vsf_add_tensor, pf_vsf_put_unboxed, pf_vsf_section_options,
 pf_vsf_sign and pf_vsf_remove change the pending image; pf_vsf_commit (or
 pf_close) writes it whole and atomically.`
+
+const morkDoc = `MeTTa spaces as MORK stores them (docs/spec/mork.md): expressions
+encoded as byte paths, in one of six containers, each a sorted set of
+paths with u64 values — a space file (MTTS: symbol table, paths,
+Blake2b-256 footer), PATHMAP1, PathMap's .paths, an ACT (ACTree03, the
+seed's layout or PathMap's, read in place), a symbol table ZIP, and
+multiplicities (MTTM: UTF-8 keys with counts). pf_open detects which.
+
+Options (JSON object, every key optional; unknown keys are PF_EBADARG):
+  "kind": "space"          (create) "space", "pathmap1", "paths", "act",
+                           "symbols" or "mult"
+  "compression": "zstd"    PATHMAP1: "none", "zlib", "lz4", "zstd"
+  "act_layout": "pathmap"  a new ACT: "pathmap" or "seed"
+  "symbol_layout": "seed"  a new symbol table: "seed" or "mork"
+  "compress_space": false  a space's paths as one zstd frame
+  "no_sync": false         skip fsync at commit
+  "max_paths", "max_path_len", "max_decompressed", "max_ratio",
+  "max_depth", "max_symbols"   limits on untrusted files (0: defaults)
+
+Paths cross as their bytes. A list of paths crosses as records: u32 LE
+length, the path, u64 LE value, repeated. Values in JSON are decimal
+strings. A writable handle keeps changes in memory; pf_mork_commit (or
+pf_close) writes the container whole and atomically.`
 
 // p is a parameter; p2 one whose length slot has its own name.
 func p(name string, k Kind) Param      { return Param{Name: name, Kind: k} }
@@ -590,6 +614,87 @@ drop_signatures (its signatures cannot be made again without the key).`},
 	{Name: "pf_vsf_decode_value", Section: "vsf", Go: "VSFDecodeValue",
 		Params: ps(p2("data", "len", InBytes), p2("out_json", "out_len", OutBuf)),
 		Doc:    `The JSON form of the one value data holds (trailing bytes: PF_EFORMAT).`},
+
+	alias("mork", "pf_create", Export{Name: "pf_mork_create", Go: "MORKCreate",
+		Params: ps(p("path", InText), p2("opts_json", "opts_len", InText), p("out_handle", OutHandle)),
+		Doc: `pf_create for MORK: a new container ("kind" in the options; a space by
+default) at path (truncating), locked for writing; empty path: in memory.`}),
+	alias("mork", "pf_open", Export{Name: "pf_mork_open", Go: "MORKOpen",
+		Params: ps(p("path", InText), p("writable", Flag), p2("opts_json", "opts_len", InText), p("out_handle", OutHandle)),
+		Doc: `pf_open for MORK: path read-only (writable 0: memory-mapped, an ACT read
+in place) or writable (1: the writer lock; commits rewrite it whole).`}),
+	alias("mork", "pf_open_bytes", Export{Name: "pf_mork_open_bytes", Go: "MORKOpenBytes",
+		Params: ps(p2("data", "len", InBulk), p("writable", Flag), p("out_handle", OutHandle)),
+		Doc:    `pf_open_bytes for MORK: a copy of a container, read-only (0) or writable in memory (1).`}),
+	alias("mork", "pf_info", Export{Name: "pf_mork_info", Go: "MORKInfoExport", Params: ps(p("handle", Handle), p2("out_json", "out_len", OutBuf)),
+		Doc: `{"format","name","writable","kind","version","timestamp","checksum",
+ "compression","act_layout","symbol_layout","paths","symbols","interned",
+ "pending","recovery"}`}),
+	alias("mork", "pf_bytes", Export{Name: "pf_mork_bytes", Go: "MORKBytes", Params: ps(p("handle", Handle), p2("out", "out_len", OutBuf)),
+		Doc: `A copy of the committed image of a container held in memory; PF_EBADARG
+for a file on disk.`}),
+	{Name: "pf_mork_import", Section: "mork", Go: "MORKImport",
+		Params: ps(p("handle", Handle), p("text", InBulk), p2("opts_json", "opts_len", InText), p("out_count", OutU64)),
+		Doc: `Parses MeTTa text (S-expressions, $variables, quoted strings, ; comments)
+and adds every top-level expression to a writable space, path file or
+ACT; *out_count (may be NULL) is how many were read. opts {"intern":
+true (symbols as 8-byte ids of the file's table), "value": "0"}. A syntax
+error is PF_EFORMAT, a limit PF_ELIMIT, errmsg naming line and column;
+the expressions before it are added.`},
+	{Name: "pf_mork_add", Section: "mork", Go: "MORKAdd",
+		Params: ps(p("handle", Handle), p2("path", "path_len", InBytes), p("value", U64)),
+		Doc: `Adds an encoded path with value (replacing its value if present). In a
+space the path must be one MORK expression.`},
+	{Name: "pf_mork_remove", Section: "mork", Go: "MORKRemove",
+		Params: ps(p("handle", Handle), p2("path", "path_len", InBytes), p("out_found", OutFlag)),
+		Doc:    `Removes an encoded path; *out_found (may be NULL) says whether it was there.`},
+	{Name: "pf_mork_get", Section: "mork", Go: "MORKGet",
+		Params: ps(p("handle", Handle), p2("path", "path_len", InBytes), p("out_value", OutU64), p("out_found", OutFlag)),
+		Doc: `Looks an encoded path up (an ACT in place): *out_found 1 and its value,
+or 0.`},
+	{Name: "pf_mork_len", Section: "mork", Go: "MORKLen",
+		Params: ps(p("handle", Handle), p("out_count", OutU64)),
+		Doc:    `How many paths the file holds (an ACT read in place is walked once).`},
+	{Name: "pf_mork_paths", Section: "mork", Go: "MORKPaths",
+		Params: ps(p("handle", Handle), p2("prefix", "prefix_len", InBytes), p("limit", U64), p2("out", "out_len", OutBuf)),
+		Doc: `Every path starting with prefix (empty: all), in byte order, at most limit
+of them (0: no limit), as records (u32 LE length, path, u64 LE value).`},
+	{Name: "pf_mork_query", Section: "mork", Go: "MORKQuery",
+		Params: ps(p("handle", Handle), p("pattern", InText), p("limit", U64), p2("out_json", "out_len", OutBuf)),
+		Doc: `The paths matching a MeTTa pattern ("(edge $x b)": a variable matches any
+sub-expression, a repeated one the same each time), at most limit (0: no
+limit), as JSON {"matches":[{"text","path" (hex),"value","bindings":[text
+per variable, in order of first appearance]}],"truncated"}.`},
+	{Name: "pf_mork_export", Section: "mork", Go: "MORKExport",
+		Params: ps(p("handle", Handle), p("kind", InText), p2("opts_json", "opts_len", InText), p2("out", "out_len", OutBuf)),
+		Doc: `The file's content as another container: kind "space", "pathmap1",
+"paths", "act", "symbols", "mult", or "metta" (text, one expression per
+line). opts {"compression","act_layout","symbol_layout","compress_space",
+"no_checksum","timestamp"}.`},
+	{Name: "pf_mork_encode", Section: "mork", Go: "MORKEncode",
+		Params: ps(p("handle", Handle), p("text", InText), p2("out", "out_len", OutBuf)),
+		Doc: `One MeTTa expression encoded as a path. handle 0: symbols as written; a
+handle of an interned space: symbols as its ids (PF_ENOTFOUND for a
+symbol its table lacks).`},
+	{Name: "pf_mork_print", Section: "mork", Go: "MORKPrint",
+		Params: ps(p("handle", Handle), p2("path", "path_len", InBytes), p2("out", "out_len", OutBuf)),
+		Doc: `An encoded path printed as MeTTa text (variables named $a, $b, …). handle
+0: no symbol table; else interned ids resolve through the file's table.`},
+	{Name: "pf_mork_symbols", Section: "mork", Go: "MORKSymbols",
+		Params: ps(p("handle", Handle), p2("out_json", "out_len", OutBuf)),
+		Doc:    `The file's symbol table as JSON {"symbols":[{"id","text"}]} in id order.`},
+	{Name: "pf_mork_intern", Section: "mork", Go: "MORKIntern",
+		Params: ps(p("handle", Handle), p2("symbol", "symbol_len", InBytes), p("out_id", OutU64)),
+		Doc:    `The id of a symbol in a writable file's table, added if missing.`},
+	{Name: "pf_mork_commit", Section: "mork", Go: "MORKCommit", Params: ps(p("handle", Handle)),
+		Doc: `Writes the container again, whole: to a temporary file beside the path,
+synced and renamed over it, or in memory. A 1.0 space file is written as
+1.1 (a commit of an unchanged file migrates it).`},
+	{Name: "pf_mork_migrate", Section: "mork", Go: "MORKMigrate",
+		Params: ps(p2("data", "len", InBulk), p("timestamp", U64), p2("out", "out_len", OutBuf)),
+		Doc: `A space file in the current version (1.1; timestamp in Unix seconds, 0:
+now), every symbol and path kept; a 1.1 file comes back unchanged. An
+unknown major version is PF_EUNSUPPORTED.`},
 }
 
 // Lookup returns the export called name, or nil.

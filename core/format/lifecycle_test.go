@@ -14,6 +14,7 @@ import (
 	"github.com/polyfmt/polyfmt/core/format"
 	"github.com/polyfmt/polyfmt/core/mem8"
 	"github.com/polyfmt/polyfmt/core/mmx"
+	"github.com/polyfmt/polyfmt/core/mork"
 	"github.com/polyfmt/polyfmt/core/vsf"
 )
 
@@ -45,6 +46,23 @@ var writeOne = map[string]func(f format.File, s string) error{
 			return err
 		}
 		return v.Commit()
+	},
+	"mork": func(f format.File, s string) error {
+		// The expression (s…): s cut into symbols of at most 63 bytes.
+		m := f.(*mork.File)
+		var syms [][]byte
+		for b := []byte(s); len(b) > 0; {
+			n := min(len(b), 63)
+			syms, b = append(syms, b[:n]), b[n:]
+		}
+		path := []byte{byte(len(syms))}
+		for _, sym := range syms {
+			path = append(append(path, 0xC0+byte(len(sym))), sym...)
+		}
+		if err := m.Add(path, 0); err != nil {
+			return err
+		}
+		return m.Commit()
 	},
 }
 

@@ -1,0 +1,153 @@
+package mork
+
+import (
+	"io"
+
+	"github.com/polyfmt/polyfmt/core/errcode"
+	"github.com/polyfmt/polyfmt/core/mork/expr"
+	"github.com/polyfmt/polyfmt/core/mork/symtab"
+)
+
+// ImportOptions shape the reading of MeTTa text.
+type ImportOptions struct {
+	// Intern stores every symbol as an 8-byte id of the file's symbol
+	// table (MORK's interning), adding new symbols to the table.
+	Intern bool
+	// Progress, when set, is called every so often with the bytes of text
+	// read so far (a CLI's progress bar).
+	Progress func(read int64)
+	// Value is the value each imported path gets (0: none).
+	Value uint64
+}
+
+// progressEvery is how many expressions pass between Progress calls.
+const progressEvery = 1 << 14
+
+// ImportText parses MeTTa text from r and adds every top-level expression
+// to the file (a space, or a path file or an ACT). It returns the number
+// of expressions read. A syntax error names its line and column; the
+// expressions before it are added.
+func (f *File) ImportText(r io.Reader, o *ImportOptions) (uint64, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.writable(); err != nil {
+		return 0, err
+	}
+	if f.kind == KindMult || f.kind == KindSymbols {
+		return 0, badArg("MeTTa text goes into a space, a path file or an ACT, not a %s file", f.kind)
+	}
+	var opt ImportOptions
+	if o != nil {
+		opt = *o
+	}
+	eo := &expr.Options{Limits: &f.lim.Expr}
+	if opt.Intern || f.interned() {
+		if f.kind != KindSpace {
+			return 0, badArg("interned symbols need a symbol table: import into a space")
+		}
+		eo.Interner = f.syms
+	}
+	p := expr.NewParser(r, eo)
+	var n uint64
+	for {
+		e, err := p.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return n, err
+		}
+		f.set.Add(e, opt.Value)
+		f.dirty = true
+		n++
+		if opt.Progress != nil && n%progressEvery == 0 {
+			opt.Progress(p.Offset())
+		}
+	}
+	if opt.Progress != nil {
+		opt.Progress(p.Offset())
+	}
+	return n, nil
+}
+
+// lookupOnly interns through a table without adding to it: a symbol the
+// table lacks is ErrNotFound (a query for it matches nothing).
+type lookupOnly struct{ t *symtab.Table }
+
+func (l lookupOnly) Intern(sym []byte) (uint64, error) {
+	if id, ok := l.t.ID(sym); ok {
+		return id, nil
+	}
+	return 0, errcode.New("mork", errcode.ErrNotFound, "symbol %q is not in the symbol table", sym)
+}
+
+// EncodeText encodes one MeTTa expression as the file's paths store it
+// (symbols interned when the file's are, without adding to its table: a
+// symbol the table lacks is ErrNotFound).
+func (f *File) EncodeText(text string) ([]byte, error) {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	if err := f.readable(); err != nil {
+		return nil, err
+	}
+	return f.encode(text)
+}
+
+func (f *File) encode(text string) ([]byte, error) {
+	eo := &expr.Options{Limits: &f.lim.Expr}
+	if f.interned() {
+		eo.Interner = lookupOnly{f.syms}
+	}
+	return expr.ParseOne(text, eo)
+}
+
+// AppendText prints path (one of the file's) as MeTTa, resolving interned
+// symbols through the file's table.
+func (f *File) AppendText(dst, path []byte) ([]byte, error) {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	var res expr.Resolver
+	if t := f.spaceSyms(); t != nil {
+		res = t
+	}
+	return expr.AppendText(dst, path, res)
+}
+
+// Query calls fn for every path matching pattern, an encoded expression
+// whose variables match any sub-expression (a repeated variable, the same
+// one each time): the paths starting with the pattern's bytes before its
+// first variable are scanned, and each is matched. fn gets the path, its
+// value and the bindings (one sub-slice of path per pattern variable,
+// valid during the call); it may return Stop.
+func (f *File) Query(pattern []byte, fn func(path []byte, value uint64, bindings [][]byte) error) error {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	if err := f.readable(); err != nil {
+		return err
+	}
+	if err := expr.Check(pattern); err != nil {
+		return errcode.Wrap("mork", errcode.ErrBadArg, err, "query pattern")
+	}
+	return noStop(f.walk(expr.Prefix(pattern), func(p []byte, v uint64) error {
+		b, ok := expr.MatchBindings(pattern, p)
+		if !ok {
+			return nil
+		}
+		return fn(p, v, b)
+	}))
+}
+
+// QueryText is Query with the pattern written in MeTTa ("(edge $x b)").
+// A pattern naming a symbol the file's table lacks matches nothing.
+func (f *File) QueryText(pattern string, fn func(path []byte, value uint64, bindings [][]byte) error) error {
+	f.mu.RLock()
+	p, err := f.encode(pattern)
+	f.mu.RUnlock()
+	if errcode.Of(err) == errcode.NotFound {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return f.Query(p, fn)
+}
