@@ -198,6 +198,8 @@ func (p *Parser) Next() ([]byte, error) {
 			f := p.stack[len(p.stack)-1]
 			return nil, p.fail(&SyntaxError{Line: f.line, Col: f.col, Offset: f.off, Kind: errcode.ErrFormat, Msg: "( is never closed"})
 		}
+		line, off := p.line, p.Offset()
+		col := p.col(off)
 		switch c {
 		case '(':
 			if err := p.item(); err != nil {
@@ -206,8 +208,7 @@ func (p *Parser) Next() ([]byte, error) {
 			if len(p.stack) >= p.lim.MaxDepth {
 				return nil, p.failHere(errcode.ErrLimit, "parentheses nested deeper than %d (Limits.MaxDepth)", p.lim.MaxDepth)
 			}
-			off := p.Offset()
-			p.stack = append(p.stack, frame{at: len(p.out), line: p.line, col: p.col(off), off: off})
+			p.stack = append(p.stack, frame{at: len(p.out), line: line, col: col, off: off})
 			p.out = append(p.out, arityTag(0))
 			p.pos++
 		case ')':
@@ -227,7 +228,8 @@ func (p *Parser) Next() ([]byte, error) {
 			}
 		}
 		if len(p.out) > p.lim.MaxExprBytes {
-			return nil, p.failHere(errcode.ErrLimit, "expression longer than %d bytes encoded (Limits.MaxExprBytes)", p.lim.MaxExprBytes)
+			return nil, p.fail(&SyntaxError{Line: line, Col: col, Offset: off, Kind: errcode.ErrLimit,
+				Msg: fmt.Sprintf("expression longer than %d bytes encoded (Limits.MaxExprBytes)", p.lim.MaxExprBytes)})
 		}
 		if len(p.stack) == 0 {
 			return p.out, nil
