@@ -23,15 +23,15 @@ func TestParseOne(t *testing.T) {
 		{"$x", "C0"},
 		{"  \t\r\n ; comment\n (a\tb)\r\n; trailing comment without newline", "02 C1 61 C1 62"},
 		{"(a ; comment just before the paren\n)", "01 C1 61"},
-		{"(a;b c)", "02 C3 613B62 C1 63"},                       // ; inside a token
-		{"($ $ $x)", "03 C0 80 C0"},                            // $ alone is a name
-		{"($x $X)", "02 C0 C0"},                                // names are case-sensitive
+		{"(a;b c)", "02 C3 613B62 C1 63"},                                     // ; inside a token
+		{"($ $ $x)", "03 C0 80 C0"},                                           // $ alone is a name
+		{"($x $X)", "02 C0 C0"},                                               // names are case-sensitive
 		{`(say "hello world")`, "02 C3 736179 CD 2268656C6C6F20776F726C6422"}, // quotes kept
-		{`"a\"b"`, "C6 22615C226222"},                          // the backslash kept too
-		{`("ab"cd)`, "02 C4 22616222 C2 6364"},                 // a string ends at its quote
-		{"(\"a\nb\")", "01 C5 22610A6222"},                     // raw newline inside a string
-		{`a"b`, "C3 612262"},                                   // a quote inside a bare token
-		{`#"a b"`, "C3 612062"},                                // escaped symbol
+		{`"a\"b"`, "C6 22615C226222"},                                         // the backslash kept too
+		{`("ab"cd)`, "02 C4 22616222 C2 6364"},                                // a string ends at its quote
+		{"(\"a\nb\")", "01 C5 22610A6222"},                                    // raw newline inside a string
+		{`a"b`, "C3 612262"},                                                  // a quote inside a bare token
+		{`#"a b"`, "C3 612062"},                                               // escaped symbol
 		{`#"\\\"\n\t\r\x00\xfF"`, "C7 5C220A090D00FF"},
 		{`#"$x"`, "C2 2478"},
 		{"#", "C1 23"},
