@@ -46,7 +46,8 @@ func TestMatch(t *testing.T) {
 		{"(f $x $y $x)", "(f $v $w $v)", true, []string{"C0", "C0"}},
 		{"(f $x $x)", "(f (g $v) (g $v))", true, []string{"02C167C0"}},
 		{"(f $x $x)", "(f (g $v $v) (g $v $v))", true, []string{"03C167C080"}}, // 03 g C0 80 equals 03 g 80 80: v throughout
-		{"(f $x $x)", "(f (g $v $w) (g $v $w))", false, nil},                   // the second w is a third variable
+		{"(f $x $x)", "(f (g $v $w) (g $v $w))", true, []string{"03C167C0C0"}},
+		{"(f $x $x)", "(f (g $v $w) (g $v $u))", false, nil}, // u is a third variable
 		{"(f $x $y $x)", "(f (g $v) $v (g $v))", true, []string{"02C167C0", "80"}},
 		{"(f $x $y $x)", "(f (g $v) $w (g $w))", false, nil},
 		{"(f $x $x)", "(f $v (g))", false, nil},
