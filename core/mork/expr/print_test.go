@@ -49,18 +49,6 @@ func TestText(t *testing.T) {
 	}
 }
 
-func TestVariableNames(t *testing.T) {
-	want := []string{"$a", "$b", "$c", "$d", "$e", "$f", "$g", "$h", "$i", "$j", "$x10", "$x11"}
-	for i, w := range want {
-		if varNames[i] != w {
-			t.Errorf("variable %d: %s, want %s", i, varNames[i], w)
-		}
-	}
-	if varNames[63] != "$x63" {
-		t.Errorf("variable 63: %s", varNames[63])
-	}
-}
-
 func TestAppendTextErrors(t *testing.T) {
 	dst := []byte("keep")
 	for _, bad := range []string{"", "40", "80", "02 C1 61", "C1 61 C1 62"} {
