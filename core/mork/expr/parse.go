@@ -74,11 +74,10 @@ var delim = func() (d [256]bool) {
 
 // frame is one open parenthesis.
 type frame struct {
-	at   int   // index of its arity byte in out
-	n    int   // items so far
-	line int   // where it opened, for "never closed"
-	col  int   //
-	off  int64 //
+	at        int   // index of its arity byte in out
+	n         int   // items so far
+	line, col int   // where it opened, for "never closed"
+	off       int64 // and its text offset
 }
 
 // Parser reads MeTTa text, one top-level expression at a time. It is not
@@ -175,9 +174,11 @@ func (p *Parser) Next() ([]byte, error) {
 	}
 	if !p.started {
 		p.started = true
-		if p.fillAt(3) && bytes.HasPrefix(p.buf[p.pos:p.end], []byte("\xEF\xBB\xBF")) {
-			p.pos += 3 // a UTF-8 byte order mark
-			p.lineStart = 3
+		// A UTF-8 byte order mark. More than one byte is waited for only
+		// when the first is 0xEF (a pipe may hold a single short line).
+		if p.fillAt(1) && p.buf[p.pos] == 0xEF && p.fillAt(3) && bytes.HasPrefix(p.buf[p.pos:p.end], []byte("\xEF\xBB\xBF")) {
+			p.pos += 3
+			p.lineStart = p.Offset()
 		}
 	}
 	p.out = p.out[:0]

@@ -420,3 +420,30 @@ func TestParseInternedIDBigEndian(t *testing.T) {
 type constInterner uint64
 
 func (c constInterner) Intern([]byte) (uint64, error) { return uint64(c), nil }
+
+// onceReader returns its text on the first Read and fails the test on
+// any further one.
+type onceReader struct {
+	t    *testing.T
+	text string
+	done bool
+}
+
+func (o *onceReader) Read(b []byte) (int, error) {
+	if o.done {
+		o.t.Fatal("the parser read past the expression it returns")
+	}
+	o.done = true
+	return copy(b, o.text), nil
+}
+
+// TestNoReadAhead: an expression complete in what was read is returned
+// without another Read (an interactive pipe would block on it).
+func TestNoReadAhead(t *testing.T) {
+	for _, text := range []string{"(a b)", "a\n", "$x ", `"s" `, `#"s"`, "(a)\n; more later"} {
+		p := NewParser(&onceReader{t: t, text: text}, nil)
+		if _, err := p.Next(); err != nil {
+			t.Fatalf("%q: %v", text, err)
+		}
+	}
+}
