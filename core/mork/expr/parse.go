@@ -296,6 +296,12 @@ func (p *Parser) token(c byte) error {
 	if p.in != nil {
 		max = p.lim.MaxTokenBytes
 	}
+	tooLong := func() error {
+		if p.in != nil {
+			return p.fail(at(errcode.ErrLimit, "symbol longer than %d bytes (Limits.MaxTokenBytes)", max))
+		}
+		return p.fail(at(errcode.ErrLimit, "symbol longer than %d bytes", max))
+	}
 	var sym []byte
 	switch {
 	case c == '$':
@@ -316,7 +322,7 @@ func (p *Parser) token(c byte) error {
 			return err
 		}
 		if !ok {
-			return p.fail(at(errcode.ErrLimit, "symbol longer than %d bytes", max))
+			return tooLong()
 		}
 		if !closed {
 			return p.fail(at(errcode.ErrFormat, "string is never closed"))
@@ -329,7 +335,7 @@ func (p *Parser) token(c byte) error {
 			return err
 		}
 		if !ok {
-			return p.fail(at(errcode.ErrLimit, "symbol longer than %d bytes", max))
+			return tooLong()
 		}
 		if !closed {
 			return p.fail(at(errcode.ErrFormat, "string is never closed"))
@@ -360,15 +366,12 @@ func (p *Parser) token(c byte) error {
 			return err
 		}
 		if !ok {
-			return p.fail(at(errcode.ErrLimit, "symbol longer than %d bytes", max))
+			return tooLong()
 		}
 		sym = tok
 	}
 	if len(sym) > max {
-		if p.in != nil {
-			return p.fail(at(errcode.ErrLimit, "symbol longer than %d bytes (Limits.MaxTokenBytes)", max))
-		}
-		return p.fail(at(errcode.ErrLimit, "symbol longer than %d bytes", max))
+		return tooLong()
 	}
 	if p.in == nil {
 		p.out = append(append(p.out, symbolTag(len(sym))), sym...)
