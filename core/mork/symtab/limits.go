@@ -51,7 +51,7 @@ func (l *Limits) resolve() (Limits, error) {
 		{"MaxRatio", &r.MaxRatio, d.MaxRatio}} {
 		switch {
 		case *f.v < 0:
-			return d, errcode.New(pkg, errcode.ErrBadArg, "symtab limit %s is %d; limits are positive (0 means the default)", f.name, *f.v)
+			return d, errcode.New(pkg, errcode.ErrBadArg, "symtab: limit %s is %d; limits are positive (0 means the default)", f.name, *f.v)
 		case *f.v == 0:
 			*f.v = f.def
 		}

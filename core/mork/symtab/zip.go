@@ -27,7 +27,7 @@ type entry struct {
 // name safety, duplicates, method, encryption, the entry count, each
 // entry's ratio and compressed size, the total declared size.
 func openArchive(r io.ReaderAt, size int64, lim *Limits) ([]entry, error) {
-	zr, err := zip.NewReader(r, size)
+	zr, err := zip.NewReader(boundedReaderAt{r, size}, size)
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) { // names are checked below
 		return nil, zipErr("the archive", err)
 	}
@@ -73,6 +73,34 @@ func openArchive(r io.ReaderAt, size int64, lim *Limits) ([]entry, error) {
 		out = append(out, entry{f: f, name: name, declared: f.UncompressedSize64})
 	}
 	return out, nil
+}
+
+// errOutside is a read the archive's own offsets send before its start.
+var errOutside = errors.New("an offset outside the archive")
+
+// boundedReaderAt keeps archive/zip's reads within [0, size): an offset
+// the archive computes outside it is the archive's fault (malformed), so
+// the underlying reader never sees it and its own errors stay I/O errors.
+type boundedReaderAt struct {
+	r    io.ReaderAt
+	size int64
+}
+
+func (b boundedReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	if off < 0 {
+		return 0, errOutside
+	}
+	if off >= b.size {
+		return 0, io.EOF
+	}
+	if rest := b.size - off; int64(len(p)) > rest {
+		n, err := b.r.ReadAt(p[:rest], off)
+		if err == nil {
+			err = io.EOF
+		}
+		return n, err
+	}
+	return b.r.ReadAt(p, off)
 }
 
 // unsafeName says why an entry name is refused, or "" when it is not.
@@ -158,7 +186,7 @@ func zipErr(what string, err error) error {
 		return errcode.Wrap(pkg, errcode.ErrChecksum, err, "symtab: %s fails its CRC-32", what)
 	case errors.Is(err, zip.ErrAlgorithm):
 		return errcode.Wrap(pkg, errcode.ErrUnsupported, err, "symtab: %s", what)
-	case errors.Is(err, zip.ErrFormat), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF), errors.As(err, &corrupt):
+	case errors.Is(err, zip.ErrFormat), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF), errors.Is(err, errOutside), errors.As(err, &corrupt):
 		return errcode.Wrap(pkg, errcode.ErrFormat, err, "symtab: %s is not a valid ZIP", what)
 	}
 	return fmt.Errorf("mork: symtab: reading %s: %w", what, err)
