@@ -18,7 +18,9 @@ func validMORK() []testEntry {
 }
 
 // with returns entries with e appended.
-func with(entries []testEntry, e ...testEntry) []testEntry { return append(append([]testEntry(nil), entries...), e...) }
+func with(entries []testEntry, e ...testEntry) []testEntry {
+	return append(append([]testEntry(nil), entries...), e...)
+}
 
 // The archive itself: names, duplicates, methods, sizes, CRCs.
 func TestHostileArchive(t *testing.T) {

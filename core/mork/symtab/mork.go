@@ -34,29 +34,42 @@ func morkRecordLen(s string) int {
 // morkFiles encodes t as the MORK layout's entries: one per slot that has
 // symbols, slots ascending, records in id order, then FileSizes.meta.
 func (t *Table) morkFiles() ([]zipFile, error) {
-	ids := t.sortedIDs()
-	for _, id := range ids {
-		if !fitsMORK(id) {
-			return nil, errcode.New(pkg, errcode.ErrUnsupported, "symtab: id %#x does not fit MORK's scheme (bytes 0–1 zero, slot below 128)", id)
+	var err error
+	t.each(func(e *entry) bool {
+		if !fitsMORK(e.id) {
+			err = errcode.New(pkg, errcode.ErrUnsupported, "symtab: id %#x does not fit MORK's scheme (bytes 0–1 zero, slot below 128)", e.id)
+			return false
 		}
+		return true
+	})
+	if err != nil {
+		return nil, err
 	}
+	// Sizes per slot first, so each entry is allocated once.
+	var sizes [morkSlots]int
+	t.each(func(e *entry) bool {
+		sizes[idSlot(e.id)] += morkRecordLen(e.sym)
+		return true
+	})
+	var data [morkSlots][]byte
+	t.each(func(e *entry) bool {
+		slot := idSlot(e.id)
+		if data[slot] == nil {
+			data[slot] = make([]byte, 0, sizes[slot])
+		}
+		data[slot] = appendMORKRecord(data[slot], e.id, e.sym)
+		return true
+	})
 	var files []zipFile
 	var meta []byte
-	for i := 0; i < len(ids); {
-		slot := idSlot(ids[i])
-		j, n := i, 0
-		for ; j < len(ids) && idSlot(ids[j]) == slot; j++ {
-			n += morkRecordLen(t.symbolAt(ids[j]))
+	for slot := range uint64(morkSlots) {
+		if data[slot] == nil {
+			continue
 		}
-		data := make([]byte, 0, n)
-		for _, id := range ids[i:j] {
-			data = appendMORKRecord(data, id, t.symbolAt(id))
-		}
-		files = append(files, zipFile{name: morkDataName(slot), data: data})
+		files = append(files, zipFile{name: morkDataName(slot), data: data[slot]})
 		var r morkSize
-		r.set(slot, uint64(len(data)))
+		r.set(slot, uint64(len(data[slot])))
 		meta = append(meta, r[:]...)
-		i = j
 	}
 	if meta == nil {
 		meta = []byte{}
@@ -175,13 +188,12 @@ func readMORK(files map[string][]byte, lim *Limits) (*Table, error) {
 		str := string(b) // one copy; every symbol is a substring of it
 		err := morkWalk(name, slot, b, lim, func(id uint64, off, end, at int) error {
 			s := str[off:end]
-			if old, ok := t.ids[id]; ok {
-				return badAt(name, at, "id %#x again (it names %q)", id, old)
+			switch dupID, dupSym := t.load(id, s); {
+			case dupID:
+				return badAt(name, at, "id %#x again", id)
+			case dupSym:
+				return badAt(name, at, "%q again", s)
 			}
-			if old, ok := t.syms[s]; ok {
-				return badAt(name, at, "%q again (it has id %#x)", s, old)
-			}
-			t.insert(id, s)
 			return nil
 		})
 		if err != nil {

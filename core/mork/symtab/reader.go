@@ -76,7 +76,7 @@ func Open(path string, lim *Limits) (*Table, Layout, error) {
 // detect decides the layout from the entry names: seed names and MORK
 // names never mix, and an entry that belongs to neither layout is
 // malformed (it would be lost on rewrite).
-func detect(entries []entry) (Layout, error) {
+func detect(entries []zipEntry) (Layout, error) {
 	var seed, mork bool
 	for _, e := range entries {
 		if isSeedName(e.name) {

@@ -41,25 +41,29 @@ func seedRecordLen(id uint64, s string) int {
 // the long pair; the sym_to_* files list records in id order, the
 // str_to_* files in byte order of the strings.
 func (t *Table) seedFiles() ([]zipFile, error) {
-	ids := t.sortedIDs()
 	type pair struct {
 		s  string
 		id uint64
 	}
 	var long, short []pair
 	var longLen, shortLen int
-	for _, id := range ids {
-		s := t.symbolAt(id)
-		if len(s) > seedMaxStrLen {
-			return nil, errcode.New(pkg, errcode.ErrUnsupported, "symtab: a symbol of %d bytes (id %#x) does not fit the seed layout's u32 length", len(s), id)
+	var err error
+	t.each(func(e *entry) bool {
+		if len(e.sym) > seedMaxStrLen {
+			err = errcode.New(pkg, errcode.ErrUnsupported, "symtab: a symbol of %d bytes (id %#x) does not fit the seed layout's u32 length", len(e.sym), e.id)
+			return false
 		}
-		if len(s) <= seedShortMax {
-			short = append(short, pair{s, id})
-			shortLen += seedRecordLen(id, s)
+		if len(e.sym) <= seedShortMax {
+			short = append(short, pair{e.sym, e.id})
+			shortLen += seedRecordLen(e.id, e.sym)
 		} else {
-			long = append(long, pair{s, id})
-			longLen += seedRecordLen(id, s)
+			long = append(long, pair{e.sym, e.id})
+			longLen += seedRecordLen(e.id, e.sym)
 		}
+		return true
+	})
+	if err != nil {
+		return nil, err
 	}
 	encode := func(ps []pair, n int) []byte {
 		b := binary.LittleEndian.AppendUint64(make([]byte, 0, seedCountLen+n), uint64(len(ps)))
@@ -209,13 +213,12 @@ func readSeed(files map[string][]byte, lim *Limits) (*Table, error) {
 		str := string(data) // one copy; every symbol is a substring of it
 		err := walkSeed(name, data, name == seedSymToShortStrName, lim, func(id uint64, off, end, at int) error {
 			s := str[off:end]
-			if old, ok := t.ids[id]; ok {
-				return badAt(name, at, "id %#x again (it names %q)", id, old)
+			switch dupID, dupSym := t.load(id, s); {
+			case dupID:
+				return badAt(name, at, "id %#x again", id)
+			case dupSym:
+				return badAt(name, at, "%q again", s)
 			}
-			if old, ok := t.syms[s]; ok {
-				return badAt(name, at, "%q again (it has id %#x)", s, old)
-			}
-			t.insert(id, s)
 			return nil
 		})
 		if err != nil {
@@ -226,21 +229,19 @@ func readSeed(files map[string][]byte, lim *Limits) (*Table, error) {
 		return nil, badAt(seedMetaName, 32, "says the max id is %#x; it is %#x", m.maxID(), t.MaxID())
 	}
 
-	ids := t.sortedIDs()
-	seen := make([]bool, len(ids))
+	seen := make([]bool, t.Len())
 	for _, pr := range [][2]string{{seedStrToSymName, seedSymToStrName}, {seedShortStrToSymName, seedSymToShortStrName}} {
 		name, other := pr[0], pr[1]
 		data := files[name]
 		err := walkSeed(name, data, name == seedShortStrToSymName, lim, func(id uint64, off, end, at int) error {
 			s := data[off:end]
-			want, ok := t.syms[string(s)]
+			i, ok := t.syms[string(s)]
 			if !ok {
 				return badAt(name, at, "%q, which %s lacks", s, other)
 			}
-			if want != id {
+			if want := t.entries[i].id; want != id {
 				return badAt(name, at, "maps %q to %#x; %s gives it %#x", s, id, other, want)
 			}
-			i, _ := slices.BinarySearch(ids, id)
 			if seen[i] {
 				return badAt(name, at, "%q again", s)
 			}

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/klauspost/compress/flate"
 	"github.com/polyfmt/polyfmt/core/errcode"
@@ -16,8 +18,8 @@ import (
 // The ZIP container: bounded reading of an archive's entries and
 // deterministic writing. Nothing here knows either layout.
 
-// entry is one checked ZIP entry, not yet read.
-type entry struct {
+// zipEntry is one checked ZIP entry, not yet read.
+type zipEntry struct {
 	f        *zip.File
 	name     string
 	declared uint64 // uncompressed size the archive declares
@@ -26,7 +28,7 @@ type entry struct {
 // openArchive opens the ZIP and checks every entry before any is read:
 // name safety, duplicates, method, encryption, the entry count, each
 // entry's ratio and compressed size, the total declared size.
-func openArchive(r io.ReaderAt, size int64, lim *Limits) ([]entry, error) {
+func openArchive(r io.ReaderAt, size int64, lim *Limits) ([]zipEntry, error) {
 	zr, err := zip.NewReader(boundedReaderAt{r, size}, size)
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) { // names are checked below
 		return nil, zipErr("the archive", err)
@@ -36,7 +38,7 @@ func openArchive(r io.ReaderAt, size int64, lim *Limits) ([]entry, error) {
 		return nil, errcode.New(pkg, errcode.ErrLimit, "symtab: the archive has %d entries, beyond Limits.MaxEntries (%d)", len(zr.File), lim.MaxEntries)
 	}
 	seen := make(map[string]bool, len(zr.File))
-	out := make([]entry, 0, len(zr.File))
+	out := make([]zipEntry, 0, len(zr.File))
 	var total uint64
 	for _, f := range zr.File {
 		name := f.Name
@@ -70,7 +72,7 @@ func openArchive(r io.ReaderAt, size int64, lim *Limits) ([]entry, error) {
 			return nil, errcode.New(pkg, errcode.ErrLimit, "symtab: the entries declare more than Limits.MaxUncompressed (%d) bytes", lim.MaxUncompressed)
 		}
 		total += f.UncompressedSize64
-		out = append(out, entry{f: f, name: name, declared: f.UncompressedSize64})
+		out = append(out, zipEntry{f: f, name: name, declared: f.UncompressedSize64})
 	}
 	return out, nil
 }
@@ -126,7 +128,7 @@ func unsafeName(name string) string {
 // that really arrive (at most the declared size), not with what the
 // archive claims: a stored entry's size was checked against the archive,
 // a compressed one starts small and doubles.
-func (e *entry) read() ([]byte, error) {
+func (e *zipEntry) read() ([]byte, error) {
 	rc, err := e.f.Open()
 	if err != nil {
 		return nil, zipErr(fmt.Sprintf("entry %q", e.name), err)
@@ -213,53 +215,73 @@ const dosDate1980 = 1<<5 | 1
 
 // appendZip appends a ZIP of files, in order, to dst. The output depends
 // only on the files: no clock, no extra fields, no data descriptors, the
-// deflate level fixed.
+// deflate level fixed. Entries are compressed concurrently (each on its
+// own, so the bytes do not depend on the scheduling).
 func appendZip(dst []byte, files []zipFile) ([]byte, error) {
+	bodies := make([][]byte, len(files))
+	crcs := make([]uint32, len(files))
+	errs := make([]error, len(files))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, f := range files {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			crcs[i] = crc32.ChecksumIEEE(f.data)
+			bodies[i], errs[i] = f.data, nil
+			if f.deflate {
+				bodies[i], errs[i] = deflate(f.data)
+			}
+		}()
+	}
+	wg.Wait()
 	out := bytes.NewBuffer(dst)
 	zw := zip.NewWriter(out)
-	var fw *flate.Writer
-	var comp bytes.Buffer
-	for _, f := range files {
+	for i, f := range files {
+		if errs[i] != nil {
+			return dst, errs[i]
+		}
 		h := &zip.FileHeader{
 			Name:               f.name,
 			Method:             zip.Store,
 			ModifiedDate:       dosDate1980,
-			CRC32:              crc32.ChecksumIEEE(f.data),
+			CRC32:              crcs[i],
+			CompressedSize64:   uint64(len(bodies[i])),
 			UncompressedSize64: uint64(len(f.data)),
 			CreatorVersion:     20,
 			ReaderVersion:      20,
 		}
-		body := f.data
 		if f.deflate {
-			comp.Reset()
-			if fw == nil {
-				var err error
-				if fw, err = flate.NewWriter(&comp, deflateLevel); err != nil {
-					return dst, err
-				}
-			} else {
-				fw.Reset(&comp)
-			}
-			if _, err := fw.Write(f.data); err != nil {
-				return dst, err
-			}
-			if err := fw.Close(); err != nil {
-				return dst, err
-			}
 			h.Method = zip.Deflate
-			body = comp.Bytes()
 		}
-		h.CompressedSize64 = uint64(len(body))
 		w, err := zw.CreateRaw(h)
 		if err != nil {
 			return dst, err
 		}
-		if _, err := w.Write(body); err != nil {
+		if _, err := w.Write(bodies[i]); err != nil {
 			return dst, err
 		}
 	}
 	if err := zw.Close(); err != nil {
 		return dst, err
+	}
+	return out.Bytes(), nil
+}
+
+// deflate compresses b at deflateLevel.
+func deflate(b []byte) ([]byte, error) {
+	var out bytes.Buffer
+	out.Grow(len(b)/3 + 64)
+	fw, err := flate.NewWriter(&out, deflateLevel)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := fw.Write(b); err != nil {
+		return nil, err
+	}
+	if err := fw.Close(); err != nil {
+		return nil, err
 	}
 	return out.Bytes(), nil
 }
