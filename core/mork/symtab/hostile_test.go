@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -109,7 +110,7 @@ func TestHostileAllocation(t *testing.T) {
 	long := seedMap(1, seedRec(9, "a-long-one"))
 	short := seedMap(0)
 	huge := seedArchive(t, long, seedMap(1<<60, seedRec(9, "a-long-one")), short, short, 9, 1, nil)
-	many := seedArchive(t, long, seedMap(1<<40, seedRec(9, "a-long-one")), short, short, 9, 1, nil)
+	many := seedArchive(t, long, seedMap(1<<30, seedRec(9, "a-long-one")), short, short, 9, 1, nil)
 	metaLie := seedArchive(t, long, long, short, short, 9, 1<<60, nil)
 	morkLie := makeZip(t, testEntry{name: "SharedMapping_0x00.binary_data", data: morkRec(1, "alpha")}, testEntry{name: morkMetaName, data: morkMeta(0, 1<<60)})
 	longLen := makeZip(t, testEntry{name: "SharedMapping_0x00.binary_data", data: unhex(t, "00 0000000001 00FFFFFFFFFFFFFF")}, testEntry{name: morkMetaName, data: morkMeta(0, 14)})
@@ -120,7 +121,7 @@ func TestHostileAllocation(t *testing.T) {
 		kind error
 	}{
 		{"a count of 2^60", huge, nil, errcode.ErrLimit},
-		{"a count of 2^40 under MaxSymbols 2^50", many, &Limits{MaxSymbols: 1 << 50}, errcode.ErrFormat},
+		{"a count of 2^30 under MaxSymbols 2^31", many, &Limits{MaxSymbols: 1 << 31}, errcode.ErrFormat},
 		{"metadata total of 2^60", metaLie, nil, errcode.ErrFormat},
 		{"FileSizes.meta size of 2^60", morkLie, nil, errcode.ErrFormat},
 		{"a symbol length of 2^56", longLen, &Limits{MaxSymbolLen: 1 << 62}, errcode.ErrFormat},
@@ -192,6 +193,13 @@ func TestBadArguments(t *testing.T) {
 	isErr(t, "no bytes", err, errcode.ErrFormat)
 	_, _, err = ReadBytes([]byte("PK\x03\x04 not really a zip"), nil)
 	isErr(t, "not a zip", err, errcode.ErrFormat)
+	if _, _, err := Open(filepath.Join(t.TempDir(), "absent.zip"), nil); errcode.Of(err) != errcode.NotFound {
+		t.Fatalf("Open of an absent file: %v", err)
+	}
+	// MaxSymbols beyond what a Table holds means that much.
+	if l, err := (&Limits{MaxSymbols: 1 << 40}).resolve(); err != nil || l.MaxSymbols != maxEntries {
+		t.Fatalf("MaxSymbols 2^40 resolves to %d, %v", l.MaxSymbols, err)
+	}
 }
 
 // errReaderAt fails every read past off.

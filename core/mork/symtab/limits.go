@@ -12,7 +12,8 @@ type Limits struct {
 	// MaxEntries bounds the entries of the ZIP archive (a seed table has
 	// five, a MORK table at most 129). Default 256.
 	MaxEntries int64
-	// MaxSymbols bounds the symbols of the table. Default 1<<24.
+	// MaxSymbols bounds the symbols of the table. Default 1<<24; a Table
+	// holds at most 2^31−1, and larger values mean that.
 	MaxSymbols int64
 	// MaxSymbolLen bounds one symbol's length in bytes. Default 16 MiB.
 	MaxSymbolLen int64
@@ -56,6 +57,7 @@ func (l *Limits) resolve() (Limits, error) {
 			*f.v = f.def
 		}
 	}
+	r.MaxSymbols = min(r.MaxSymbols, maxEntries)
 	return r, nil
 }
 

@@ -49,7 +49,7 @@ func (t *Table) seedFiles() ([]zipFile, error) {
 	var longLen, shortLen int
 	var err error
 	t.each(func(e *entry) bool {
-		if len(e.sym) > seedMaxStrLen {
+		if uint64(len(e.sym)) > seedMaxStrLen {
 			err = errcode.New(pkg, errcode.ErrUnsupported, "symtab: a symbol of %d bytes (id %#x) does not fit the seed layout's u32 length", len(e.sym), e.id)
 			return false
 		}

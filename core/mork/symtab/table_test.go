@@ -180,3 +180,53 @@ func TestLayoutString(t *testing.T) {
 		}
 	}
 }
+
+// Readers may share a table: the id order that All and Write need is
+// built once, under a lock, by whichever reader comes first (run with
+// -race).
+func TestConcurrentReaders(t *testing.T) {
+	tb := New()
+	for i := 200; i > 0; i-- { // backwards, so the id order must be built
+		tb.Add(uint64(i), []byte{'s', byte(i)})
+	}
+	if _, err := tb.AppendZip(nil, LayoutMORK); err != nil { // builds the order
+		t.Fatal(err)
+	}
+	tb.Add(1000, []byte("drops the order built above"))
+	want, _ := tb.AppendZip(nil, LayoutMORK)
+	if back, _, err := ReadBytes(want, nil); err != nil || !back.Equal(tb) {
+		t.Fatalf("the rebuilt order: %v", err)
+	}
+	tb.Add(500, []byte("and again"))
+	want, _ = tb.AppendZip(nil, LayoutMORK)
+	done := make(chan error)
+	for g := range 4 {
+		go func() {
+			var err error
+			for i := range 50 {
+				switch (g + i) % 3 {
+				case 0:
+					n := 0
+					tb.All(func(uint64, []byte) bool { n++; return true })
+					if n != 202 {
+						err = errcode.New(pkg, errcode.ErrInternal, "All saw %d", n)
+					}
+				case 1:
+					if s, ok := tb.Symbol(uint64(i + 1)); !ok || s[1] != byte(i+1) {
+						err = errcode.New(pkg, errcode.ErrInternal, "Symbol(%d) = %q", i+1, s)
+					}
+				default:
+					if b, _ := tb.AppendZip(nil, LayoutMORK); string(b) != string(want) {
+						err = errcode.New(pkg, errcode.ErrInternal, "a concurrent write differs")
+					}
+				}
+			}
+			done <- err
+		}()
+	}
+	for range 4 {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
