@@ -231,33 +231,37 @@ func TestSetModel(t *testing.T) {
 	s := NewSet()
 	model := map[string]uint64{}
 	randPath := func() []byte {
-		p := make([]byte, r.IntN(12))
+		p := make([]byte, r.IntN(7))
 		for i := range p {
 			p[i] = "ab\x00\xff"[r.IntN(4)]
 		}
 		return p
 	}
-	for step := 0; step < 20000; step++ {
-		switch op := r.IntN(10); {
-		case op < 6:
+	// Rounds of a burst of adds (sorted once, at the next read), then
+	// removes and reads.
+	for step := 0; step < 400; step++ {
+		for range r.IntN(40) {
 			p, v := randPath(), r.Uint64()
 			s.Add(p, v)
 			model[string(p)] = v
-		case op < 7:
+		}
+		for range r.IntN(5) {
 			p := randPath()
 			_, in := model[string(p)]
 			if got := s.Remove(p); got != in {
 				t.Fatalf("step %d: Remove(%x) = %v, model %v", step, p, got, in)
 			}
 			delete(model, string(p))
-		case op < 9:
+		}
+		for range 10 {
 			p := randPath()
 			v, ok := s.Get(p)
 			mv, mok := model[string(p)]
 			if ok != mok || v != mv {
 				t.Fatalf("step %d: Get(%x) = %d %v, model %d %v", step, p, v, ok, mv, mok)
 			}
-		default:
+		}
+		if step%10 == 0 {
 			check(t, s, model)
 		}
 	}
