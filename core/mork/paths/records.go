@@ -136,18 +136,25 @@ func (rr *recReader) readErr(err error, what string) error {
 	return err
 }
 
-// need checks that n more bytes can come before anything is allocated for them.
-func (rr *recReader) need(n int64, what string) error {
+// need checks that n more bytes can come before anything is allocated for
+// them: the bytes of record i, or with i < 0 those the count's records take
+// at least. (It formats nothing unless it fails: it runs once per record.)
+func (rr *recReader) need(n int64, i int64, count uint64) error {
 	if rr.avail == nil {
 		return nil
 	}
-	if left, kind := rr.avail(); n > left {
-		if kind == errcode.ErrLimit {
-			return rr.fail(kind, rr.off, "%s needs %d bytes; the decompression limit leaves %d", what, n, max(left, 0))
-		}
-		return rr.fail(kind, rr.off, "%s needs %d bytes; %d remain", what, n, max(left, 0))
+	left, kind := rr.avail()
+	if n <= left {
+		return nil
 	}
-	return nil
+	what := fmt.Sprintf("record %d", i)
+	if i < 0 {
+		what = fmt.Sprintf("a count of %d paths", count)
+	}
+	if kind == errcode.ErrLimit {
+		return rr.fail(kind, rr.off, "%s needs %d bytes; the decompression limit leaves %d", what, n, max(left, 0))
+	}
+	return rr.fail(kind, rr.off, "%s needs %d bytes; %d remain", what, n, max(left, 0))
 }
 
 // section reads a count and that many records.
@@ -168,7 +175,7 @@ func (rr *recReader) section(fn func([]byte) error) (uint64, error) {
 	if count <= math.MaxInt64/lenSize {
 		least = int64(count) * lenSize
 	}
-	if err := rr.need(least, fmt.Sprintf("a count of %d paths", count)); err != nil {
+	if err := rr.need(least, -1, count); err != nil {
 		return 0, err
 	}
 	for i := uint64(0); i < count; i++ {
@@ -199,7 +206,7 @@ func (rr *recReader) record(i uint64, atEOF bool) ([]byte, error) {
 	if l > rr.lim.MaxPathLen {
 		return nil, rr.fail(errcode.ErrLimit, start, "record %d is a path of %d bytes; Limits.MaxPathLen is %d", i, l, rr.lim.MaxPathLen)
 	}
-	if err := rr.need(l, fmt.Sprintf("record %d", i)); err != nil {
+	if err := rr.need(l, int64(i), 0); err != nil {
 		return nil, err
 	}
 	if err := rr.fill(int(l)); err != nil {
