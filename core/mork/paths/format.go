@@ -83,9 +83,9 @@ func (h *header) minor() uint8             { return h[9] }
 func (h *header) compression() Compression { return Compression(binary.LittleEndian.Uint16(h[10:12])) }
 func (h *header) reserved() (r [4]byte)    { copy(r[:], h[12:16]); return r }
 
-func (h *header) setMagic()                    { copy(h[0:8], Magic) }
+func (h *header) setMagic()                     { copy(h[0:8], Magic) }
 func (h *header) setVersion(major, minor uint8) { h[8], h[9] = major, minor }
-func (h *header) setCompression(c Compression) { binary.LittleEndian.PutUint16(h[10:12], uint16(c)) }
+func (h *header) setCompression(c Compression)  { binary.LittleEndian.PutUint16(h[10:12], uint16(c)) }
 
 // ZlibMagics are the two bytes a PathMap .paths file starts with: a zlib
 // header (CMF 78: deflate, 32 KiB window) with no preset dictionary, one per

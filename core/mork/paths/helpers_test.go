@@ -107,6 +107,8 @@ func allocated(fn func()) uint64 {
 }
 
 // plain hides a reader's Len method, so the readers cannot know its size.
-type plain struct{ r interface{ Read([]byte) (int, error) } }
+type plain struct {
+	r interface{ Read([]byte) (int, error) }
+}
 
 func (p plain) Read(b []byte) (int, error) { return p.r.Read(b) }

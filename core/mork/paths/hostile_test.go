@@ -97,7 +97,7 @@ func lz4RecordsBomb(count uint64) []byte {
 	w.Write(make([]byte, mib4))
 	w.Close()
 	f := buf.Bytes()
-	const hdr = 7 // magic, FLG, BD, HC
+	const hdr = 7              // magic, FLG, BD, HC
 	zeros := f[hdr : len(f)-4] // the one block (size word and data), without the end mark
 	if binary.LittleEndian.Uint32(zeros)&(1<<31) != 0 {
 		panic("zeros were stored, not compressed")
