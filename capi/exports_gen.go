@@ -335,3 +335,98 @@ func pf_vsf_encode_value(valueJSON *C.char, valueLen C.size_t, out **C.uint8_t, 
 func pf_vsf_decode_value(data *C.uint8_t, len C.size_t, outJSON **C.uint8_t, outLen *C.size_t) C.int32_t {
 	return C.int32_t(ffi.VSFDecodeValue(abi, unsafe.Pointer(data), uint64(len), unsafe.Pointer(outJSON), unsafe.Pointer(outLen)))
 }
+
+//export pf_mork_create
+func pf_mork_create(path *C.char, pathLen C.size_t, optsJSON *C.char, optsLen C.size_t, outHandle *C.uint32_t) C.int32_t {
+	return C.int32_t(ffi.MORKCreate(abi, unsafe.Pointer(path), uint64(pathLen), unsafe.Pointer(optsJSON), uint64(optsLen), unsafe.Pointer(outHandle)))
+}
+
+//export pf_mork_open
+func pf_mork_open(path *C.char, pathLen C.size_t, writable C.int32_t, optsJSON *C.char, optsLen C.size_t, outHandle *C.uint32_t) C.int32_t {
+	return C.int32_t(ffi.MORKOpen(abi, unsafe.Pointer(path), uint64(pathLen), int32(writable), unsafe.Pointer(optsJSON), uint64(optsLen), unsafe.Pointer(outHandle)))
+}
+
+//export pf_mork_open_bytes
+func pf_mork_open_bytes(data *C.uint8_t, len C.size_t, writable C.int32_t, outHandle *C.uint32_t) C.int32_t {
+	return C.int32_t(ffi.MORKOpenBytes(abi, unsafe.Pointer(data), uint64(len), int32(writable), unsafe.Pointer(outHandle)))
+}
+
+//export pf_mork_info
+func pf_mork_info(handle C.uint32_t, outJSON **C.uint8_t, outLen *C.size_t) C.int32_t {
+	return C.int32_t(ffi.MORKInfoExport(abi, uint32(handle), unsafe.Pointer(outJSON), unsafe.Pointer(outLen)))
+}
+
+//export pf_mork_bytes
+func pf_mork_bytes(handle C.uint32_t, out **C.uint8_t, outLen *C.size_t) C.int32_t {
+	return C.int32_t(ffi.MORKBytes(abi, uint32(handle), unsafe.Pointer(out), unsafe.Pointer(outLen)))
+}
+
+//export pf_mork_import
+func pf_mork_import(handle C.uint32_t, text *C.uint8_t, textLen C.size_t, optsJSON *C.char, optsLen C.size_t, outCount *C.uint64_t) C.int32_t {
+	return C.int32_t(ffi.MORKImport(abi, uint32(handle), unsafe.Pointer(text), uint64(textLen), unsafe.Pointer(optsJSON), uint64(optsLen), unsafe.Pointer(outCount)))
+}
+
+//export pf_mork_add
+func pf_mork_add(handle C.uint32_t, path *C.uint8_t, pathLen C.size_t, value C.uint64_t) C.int32_t {
+	return C.int32_t(ffi.MORKAdd(abi, uint32(handle), unsafe.Pointer(path), uint64(pathLen), uint64(value)))
+}
+
+//export pf_mork_remove
+func pf_mork_remove(handle C.uint32_t, path *C.uint8_t, pathLen C.size_t, outFound *C.int32_t) C.int32_t {
+	return C.int32_t(ffi.MORKRemove(abi, uint32(handle), unsafe.Pointer(path), uint64(pathLen), unsafe.Pointer(outFound)))
+}
+
+//export pf_mork_get
+func pf_mork_get(handle C.uint32_t, path *C.uint8_t, pathLen C.size_t, outValue *C.uint64_t, outFound *C.int32_t) C.int32_t {
+	return C.int32_t(ffi.MORKGet(abi, uint32(handle), unsafe.Pointer(path), uint64(pathLen), unsafe.Pointer(outValue), unsafe.Pointer(outFound)))
+}
+
+//export pf_mork_len
+func pf_mork_len(handle C.uint32_t, outCount *C.uint64_t) C.int32_t {
+	return C.int32_t(ffi.MORKLen(abi, uint32(handle), unsafe.Pointer(outCount)))
+}
+
+//export pf_mork_paths
+func pf_mork_paths(handle C.uint32_t, prefix *C.uint8_t, prefixLen C.size_t, limit C.uint64_t, out **C.uint8_t, outLen *C.size_t) C.int32_t {
+	return C.int32_t(ffi.MORKPaths(abi, uint32(handle), unsafe.Pointer(prefix), uint64(prefixLen), uint64(limit), unsafe.Pointer(out), unsafe.Pointer(outLen)))
+}
+
+//export pf_mork_query
+func pf_mork_query(handle C.uint32_t, pattern *C.char, patternLen C.size_t, limit C.uint64_t, outJSON **C.uint8_t, outLen *C.size_t) C.int32_t {
+	return C.int32_t(ffi.MORKQuery(abi, uint32(handle), unsafe.Pointer(pattern), uint64(patternLen), uint64(limit), unsafe.Pointer(outJSON), unsafe.Pointer(outLen)))
+}
+
+//export pf_mork_export
+func pf_mork_export(handle C.uint32_t, kind *C.char, kindLen C.size_t, optsJSON *C.char, optsLen C.size_t, out **C.uint8_t, outLen *C.size_t) C.int32_t {
+	return C.int32_t(ffi.MORKExport(abi, uint32(handle), unsafe.Pointer(kind), uint64(kindLen), unsafe.Pointer(optsJSON), uint64(optsLen), unsafe.Pointer(out), unsafe.Pointer(outLen)))
+}
+
+//export pf_mork_encode
+func pf_mork_encode(handle C.uint32_t, text *C.char, textLen C.size_t, out **C.uint8_t, outLen *C.size_t) C.int32_t {
+	return C.int32_t(ffi.MORKEncode(abi, uint32(handle), unsafe.Pointer(text), uint64(textLen), unsafe.Pointer(out), unsafe.Pointer(outLen)))
+}
+
+//export pf_mork_print
+func pf_mork_print(handle C.uint32_t, path *C.uint8_t, pathLen C.size_t, out **C.uint8_t, outLen *C.size_t) C.int32_t {
+	return C.int32_t(ffi.MORKPrint(abi, uint32(handle), unsafe.Pointer(path), uint64(pathLen), unsafe.Pointer(out), unsafe.Pointer(outLen)))
+}
+
+//export pf_mork_symbols
+func pf_mork_symbols(handle C.uint32_t, outJSON **C.uint8_t, outLen *C.size_t) C.int32_t {
+	return C.int32_t(ffi.MORKSymbols(abi, uint32(handle), unsafe.Pointer(outJSON), unsafe.Pointer(outLen)))
+}
+
+//export pf_mork_intern
+func pf_mork_intern(handle C.uint32_t, symbol *C.uint8_t, symbolLen C.size_t, outID *C.uint64_t) C.int32_t {
+	return C.int32_t(ffi.MORKIntern(abi, uint32(handle), unsafe.Pointer(symbol), uint64(symbolLen), unsafe.Pointer(outID)))
+}
+
+//export pf_mork_commit
+func pf_mork_commit(handle C.uint32_t) C.int32_t {
+	return C.int32_t(ffi.MORKCommit(abi, uint32(handle)))
+}
+
+//export pf_mork_migrate
+func pf_mork_migrate(data *C.uint8_t, len C.size_t, timestamp C.uint64_t, out **C.uint8_t, outLen *C.size_t) C.int32_t {
+	return C.int32_t(ffi.MORKMigrate(abi, unsafe.Pointer(data), uint64(len), uint64(timestamp), unsafe.Pointer(out), unsafe.Pointer(outLen)))
+}

@@ -336,3 +336,98 @@ func pf_vsf_encode_value(valueJSON unsafe.Pointer, valueLen uint32, out unsafe.P
 func pf_vsf_decode_value(data unsafe.Pointer, len uint32, outJSON unsafe.Pointer, outLen unsafe.Pointer) int32 {
 	return ffi.VSFDecodeValue(abi, data, uint64(len), outJSON, outLen)
 }
+
+//go:wasmexport pf_mork_create
+func pf_mork_create(path unsafe.Pointer, pathLen uint32, optsJSON unsafe.Pointer, optsLen uint32, outHandle unsafe.Pointer) int32 {
+	return ffi.MORKCreate(abi, path, uint64(pathLen), optsJSON, uint64(optsLen), outHandle)
+}
+
+//go:wasmexport pf_mork_open
+func pf_mork_open(path unsafe.Pointer, pathLen uint32, writable int32, optsJSON unsafe.Pointer, optsLen uint32, outHandle unsafe.Pointer) int32 {
+	return ffi.MORKOpen(abi, path, uint64(pathLen), writable, optsJSON, uint64(optsLen), outHandle)
+}
+
+//go:wasmexport pf_mork_open_bytes
+func pf_mork_open_bytes(data unsafe.Pointer, len uint32, writable int32, outHandle unsafe.Pointer) int32 {
+	return ffi.MORKOpenBytes(abi, data, uint64(len), writable, outHandle)
+}
+
+//go:wasmexport pf_mork_info
+func pf_mork_info(handle uint32, outJSON unsafe.Pointer, outLen unsafe.Pointer) int32 {
+	return ffi.MORKInfoExport(abi, handle, outJSON, outLen)
+}
+
+//go:wasmexport pf_mork_bytes
+func pf_mork_bytes(handle uint32, out unsafe.Pointer, outLen unsafe.Pointer) int32 {
+	return ffi.MORKBytes(abi, handle, out, outLen)
+}
+
+//go:wasmexport pf_mork_import
+func pf_mork_import(handle uint32, text unsafe.Pointer, textLen uint32, optsJSON unsafe.Pointer, optsLen uint32, outCount unsafe.Pointer) int32 {
+	return ffi.MORKImport(abi, handle, text, uint64(textLen), optsJSON, uint64(optsLen), outCount)
+}
+
+//go:wasmexport pf_mork_add
+func pf_mork_add(handle uint32, path unsafe.Pointer, pathLen uint32, value uint64) int32 {
+	return ffi.MORKAdd(abi, handle, path, uint64(pathLen), value)
+}
+
+//go:wasmexport pf_mork_remove
+func pf_mork_remove(handle uint32, path unsafe.Pointer, pathLen uint32, outFound unsafe.Pointer) int32 {
+	return ffi.MORKRemove(abi, handle, path, uint64(pathLen), outFound)
+}
+
+//go:wasmexport pf_mork_get
+func pf_mork_get(handle uint32, path unsafe.Pointer, pathLen uint32, outValue unsafe.Pointer, outFound unsafe.Pointer) int32 {
+	return ffi.MORKGet(abi, handle, path, uint64(pathLen), outValue, outFound)
+}
+
+//go:wasmexport pf_mork_len
+func pf_mork_len(handle uint32, outCount unsafe.Pointer) int32 {
+	return ffi.MORKLen(abi, handle, outCount)
+}
+
+//go:wasmexport pf_mork_paths
+func pf_mork_paths(handle uint32, prefix unsafe.Pointer, prefixLen uint32, limit uint64, out unsafe.Pointer, outLen unsafe.Pointer) int32 {
+	return ffi.MORKPaths(abi, handle, prefix, uint64(prefixLen), limit, out, outLen)
+}
+
+//go:wasmexport pf_mork_query
+func pf_mork_query(handle uint32, pattern unsafe.Pointer, patternLen uint32, limit uint64, outJSON unsafe.Pointer, outLen unsafe.Pointer) int32 {
+	return ffi.MORKQuery(abi, handle, pattern, uint64(patternLen), limit, outJSON, outLen)
+}
+
+//go:wasmexport pf_mork_export
+func pf_mork_export(handle uint32, kind unsafe.Pointer, kindLen uint32, optsJSON unsafe.Pointer, optsLen uint32, out unsafe.Pointer, outLen unsafe.Pointer) int32 {
+	return ffi.MORKExport(abi, handle, kind, uint64(kindLen), optsJSON, uint64(optsLen), out, outLen)
+}
+
+//go:wasmexport pf_mork_encode
+func pf_mork_encode(handle uint32, text unsafe.Pointer, textLen uint32, out unsafe.Pointer, outLen unsafe.Pointer) int32 {
+	return ffi.MORKEncode(abi, handle, text, uint64(textLen), out, outLen)
+}
+
+//go:wasmexport pf_mork_print
+func pf_mork_print(handle uint32, path unsafe.Pointer, pathLen uint32, out unsafe.Pointer, outLen unsafe.Pointer) int32 {
+	return ffi.MORKPrint(abi, handle, path, uint64(pathLen), out, outLen)
+}
+
+//go:wasmexport pf_mork_symbols
+func pf_mork_symbols(handle uint32, outJSON unsafe.Pointer, outLen unsafe.Pointer) int32 {
+	return ffi.MORKSymbols(abi, handle, outJSON, outLen)
+}
+
+//go:wasmexport pf_mork_intern
+func pf_mork_intern(handle uint32, symbol unsafe.Pointer, symbolLen uint32, outID unsafe.Pointer) int32 {
+	return ffi.MORKIntern(abi, handle, symbol, uint64(symbolLen), outID)
+}
+
+//go:wasmexport pf_mork_commit
+func pf_mork_commit(handle uint32) int32 {
+	return ffi.MORKCommit(abi, handle)
+}
+
+//go:wasmexport pf_mork_migrate
+func pf_mork_migrate(data unsafe.Pointer, len uint32, timestamp uint64, out unsafe.Pointer, outLen unsafe.Pointer) int32 {
+	return ffi.MORKMigrate(abi, data, uint64(len), timestamp, out, outLen)
+}

@@ -96,6 +96,7 @@ extern "C" {
 #define PF_FORMAT_MEM8   1   /* MEM8 (.m8) */
 #define PF_FORMAT_MMX    2   /* MMX (.mmx) */
 #define PF_FORMAT_VSF    3   /* VSF (.vsf) */
+#define PF_FORMAT_MORK   4   /* MORK (.mtts, .paths, .act, .pathmap, .mttm) */
 
 /* ---- library ------------------------------------------------------------- */
 
@@ -492,6 +493,114 @@ int32_t pf_vsf_encode_value(const char *value_json, size_t value_len, uint8_t **
 
 /* The JSON form of the one value data holds (trailing bytes: PF_EFORMAT). */
 int32_t pf_vsf_decode_value(const uint8_t *data, size_t len, uint8_t **out_json, size_t *out_len);
+
+/* ---- MORK (.mtts, .paths, .act, .pathmap, .mttm) ------------------------- */
+
+/* MeTTa spaces as MORK stores them (docs/spec/mork.md): expressions
+ * encoded as byte paths, in one of six containers, each a sorted set of
+ * paths with u64 values — a space file (MTTS: symbol table, paths,
+ * Blake2b-256 footer), PATHMAP1, PathMap's .paths, an ACT (ACTree03, the
+ * seed's layout or PathMap's, read in place), a symbol table ZIP, and
+ * multiplicities (MTTM: UTF-8 keys with counts). pf_open detects which.
+ *
+ * Options (JSON object, every key optional; unknown keys are PF_EBADARG):
+ *   "kind": "space"          (create) "space", "pathmap1", "paths", "act",
+ *                            "symbols" or "mult"
+ *   "compression": "zstd"    PATHMAP1: "none", "zlib", "lz4", "zstd"
+ *   "act_layout": "pathmap"  a new ACT: "pathmap" or "seed"
+ *   "symbol_layout": "seed"  a new symbol table: "seed" or "mork"
+ *   "compress_space": false  a space's paths as one zstd frame
+ *   "no_sync": false         skip fsync at commit
+ *   "max_paths", "max_path_len", "max_decompressed", "max_ratio",
+ *   "max_depth", "max_symbols"   limits on untrusted files (0: defaults)
+ *
+ * Paths cross as their bytes. A list of paths crosses as records: u32 LE
+ * length, the path, u64 LE value, repeated. Values in JSON are decimal
+ * strings. A writable handle keeps changes in memory; pf_mork_commit (or
+ * pf_close) writes the container whole and atomically. */
+
+/* pf_create for MORK: a new container ("kind" in the options; a space by
+ * default) at path (truncating), locked for writing; empty path: in memory. */
+int32_t pf_mork_create(const char *path, size_t path_len, const char *opts_json, size_t opts_len, uint32_t *out_handle);
+
+/* pf_open for MORK: path read-only (writable 0: memory-mapped, an ACT read
+ * in place) or writable (1: the writer lock; commits rewrite it whole). */
+int32_t pf_mork_open(const char *path, size_t path_len, int32_t writable, const char *opts_json, size_t opts_len, uint32_t *out_handle);
+
+/* pf_open_bytes for MORK: a copy of a container, read-only (0) or writable in memory (1). */
+int32_t pf_mork_open_bytes(const uint8_t *data, size_t len, int32_t writable, uint32_t *out_handle);
+
+/* {"format","name","writable","kind","version","timestamp","checksum",
+ *  "compression","act_layout","symbol_layout","paths","symbols","interned",
+ *  "pending","recovery"} */
+int32_t pf_mork_info(uint32_t handle, uint8_t **out_json, size_t *out_len);
+
+/* A copy of the committed image of a container held in memory; PF_EBADARG
+ * for a file on disk. */
+int32_t pf_mork_bytes(uint32_t handle, uint8_t **out, size_t *out_len);
+
+/* Parses MeTTa text (S-expressions, $variables, quoted strings, ; comments)
+ * and adds every top-level expression to a writable space, path file or
+ * ACT; *out_count (may be NULL) is how many were read. opts {"intern":
+ * true (symbols as 8-byte ids of the file's table), "value": "0"}. A syntax
+ * error is PF_EFORMAT, a limit PF_ELIMIT, errmsg naming line and column;
+ * the expressions before it are added. */
+int32_t pf_mork_import(uint32_t handle, const uint8_t *text, size_t text_len, const char *opts_json, size_t opts_len, uint64_t *out_count);
+
+/* Adds an encoded path with value (replacing its value if present). In a
+ * space the path must be one MORK expression. */
+int32_t pf_mork_add(uint32_t handle, const uint8_t *path, size_t path_len, uint64_t value);
+
+/* Removes an encoded path; *out_found (may be NULL) says whether it was there. */
+int32_t pf_mork_remove(uint32_t handle, const uint8_t *path, size_t path_len, int32_t *out_found);
+
+/* Looks an encoded path up (an ACT in place): *out_found 1 and its value,
+ * or 0. */
+int32_t pf_mork_get(uint32_t handle, const uint8_t *path, size_t path_len, uint64_t *out_value, int32_t *out_found);
+
+/* How many paths the file holds (an ACT read in place is walked once). */
+int32_t pf_mork_len(uint32_t handle, uint64_t *out_count);
+
+/* Every path starting with prefix (empty: all), in byte order, at most limit
+ * of them (0: no limit), as records (u32 LE length, path, u64 LE value). */
+int32_t pf_mork_paths(uint32_t handle, const uint8_t *prefix, size_t prefix_len, uint64_t limit, uint8_t **out, size_t *out_len);
+
+/* The paths matching a MeTTa pattern ("(edge $x b)": a variable matches any
+ * sub-expression, a repeated one the same each time), at most limit (0: no
+ * limit), as JSON {"matches":[{"text","path" (hex),"value","bindings":[text
+ * per variable, in order of first appearance]}],"truncated"}. */
+int32_t pf_mork_query(uint32_t handle, const char *pattern, size_t pattern_len, uint64_t limit, uint8_t **out_json, size_t *out_len);
+
+/* The file's content as another container: kind "space", "pathmap1",
+ * "paths", "act", "symbols", "mult", or "metta" (text, one expression per
+ * line). opts {"compression","act_layout","symbol_layout","compress_space",
+ * "no_checksum","timestamp"}. */
+int32_t pf_mork_export(uint32_t handle, const char *kind, size_t kind_len, const char *opts_json, size_t opts_len, uint8_t **out, size_t *out_len);
+
+/* One MeTTa expression encoded as a path. handle 0: symbols as written; a
+ * handle of an interned space: symbols as its ids (PF_ENOTFOUND for a
+ * symbol its table lacks). */
+int32_t pf_mork_encode(uint32_t handle, const char *text, size_t text_len, uint8_t **out, size_t *out_len);
+
+/* An encoded path printed as MeTTa text (variables named $a, $b, …). handle
+ * 0: no symbol table; else interned ids resolve through the file's table. */
+int32_t pf_mork_print(uint32_t handle, const uint8_t *path, size_t path_len, uint8_t **out, size_t *out_len);
+
+/* The file's symbol table as JSON {"symbols":[{"id","text"}]} in id order. */
+int32_t pf_mork_symbols(uint32_t handle, uint8_t **out_json, size_t *out_len);
+
+/* The id of a symbol in a writable file's table, added if missing. */
+int32_t pf_mork_intern(uint32_t handle, const uint8_t *symbol, size_t symbol_len, uint64_t *out_id);
+
+/* Writes the container again, whole: to a temporary file beside the path,
+ * synced and renamed over it, or in memory. A 1.0 space file is written as
+ * 1.1 (a commit of an unchanged file migrates it). */
+int32_t pf_mork_commit(uint32_t handle);
+
+/* A space file in the current version (1.1; timestamp in Unix seconds, 0:
+ * now), every symbol and path kept; a 1.1 file comes back unchanged. An
+ * unknown major version is PF_EUNSUPPORTED. */
+int32_t pf_mork_migrate(const uint8_t *data, size_t len, uint64_t timestamp, uint8_t **out, size_t *out_len);
 
 #ifdef __cplusplus
 }

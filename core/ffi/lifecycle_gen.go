@@ -125,3 +125,28 @@ func VSFInfoExport(a *ABI, handle uint32, outJSON unsafe.Pointer, outLen unsafe.
 func VSFBytes(a *ABI, handle uint32, out unsafe.Pointer, outLen unsafe.Pointer) int32 {
 	return image(a, 3 /* vsf */, handle, out, outLen)
 }
+
+// MORKCreate is pf_mork_create: pf_create for mork files only.
+func MORKCreate(a *ABI, path unsafe.Pointer, pathLen uint64, optsJSON unsafe.Pointer, optsLen uint64, outHandle unsafe.Pointer) int32 {
+	return create(a, 4 /* mork */, path, pathLen, optsJSON, optsLen, outHandle)
+}
+
+// MORKOpen is pf_mork_open: pf_open for mork files only.
+func MORKOpen(a *ABI, path unsafe.Pointer, pathLen uint64, writable int32, optsJSON unsafe.Pointer, optsLen uint64, outHandle unsafe.Pointer) int32 {
+	return open(a, 4 /* mork */, path, pathLen, writable, optsJSON, optsLen, outHandle, nil)
+}
+
+// MORKOpenBytes is pf_mork_open_bytes: pf_open_bytes for mork files only.
+func MORKOpenBytes(a *ABI, data unsafe.Pointer, len uint64, writable int32, outHandle unsafe.Pointer) int32 {
+	return openBytes(a, 4 /* mork */, data, len, writable, nil, 0, outHandle, nil)
+}
+
+// MORKInfoExport is pf_mork_info: pf_info for mork files only.
+func MORKInfoExport(a *ABI, handle uint32, outJSON unsafe.Pointer, outLen unsafe.Pointer) int32 {
+	return info(a, 4 /* mork */, handle, outJSON, outLen)
+}
+
+// MORKBytes is pf_mork_bytes: pf_bytes for mork files only.
+func MORKBytes(a *ABI, handle uint32, out unsafe.Pointer, outLen unsafe.Pointer) int32 {
+	return image(a, 4 /* mork */, handle, out, outLen)
+}

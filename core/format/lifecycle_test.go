@@ -48,9 +48,14 @@ var writeOne = map[string]func(f format.File, s string) error{
 		return v.Commit()
 	},
 	"mork": func(f format.File, s string) error {
-		// The expression (s…): s cut into symbols of at most 63 bytes.
+		// The expression (N s…): the file's path count N, then s cut into
+		// symbols of at most 63 bytes.
 		m := f.(*mork.File)
-		var syms [][]byte
+		n, err := m.Len()
+		if err != nil {
+			return err
+		}
+		syms := [][]byte{[]byte(fmt.Sprint(n))}
 		for b := []byte(s); len(b) > 0; {
 			n := min(len(b), 63)
 			syms, b = append(syms, b[:n]), b[n:]

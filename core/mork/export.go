@@ -16,13 +16,15 @@ import (
 // ExportOptions shape Export's output; nil means the file's own settings
 // (its compression, ACT layout and symbol layout) or the defaults.
 type ExportOptions struct {
-	// Compression for a PATHMAP1 output (0: the file's, or zstd).
-	Compression paths.Compression
-	// ACTLayout for an ACT output (0: the file's, or PathMap's).
-	ACTLayout act.Layout
-	// SymbolLayout for a symbol table, alone or in a space (0: the file's,
-	// or the seed's).
-	SymbolLayout symtab.Layout
+	// Compression of a PATHMAP1 output: "none", "zlib", "lz4", "zstd"
+	// ("": the file's own, or zstd).
+	Compression string
+	// ACTLayout of an ACT output: "pathmap" or "seed" ("": the file's own,
+	// or PathMap's).
+	ACTLayout string
+	// SymbolLayout of a symbol table, alone or in a space: "seed" or
+	// "mork" ("": the file's own, or the seed's).
+	SymbolLayout string
 	// CompressSpace writes a space file's paths as one zstd frame.
 	CompressSpace bool
 	// NoChecksum leaves the Blake2b-256 footer out of a space or
@@ -52,14 +54,21 @@ func (f *File) exportLocked(w io.Writer, kind Kind, o *ExportOptions) error {
 	if o != nil {
 		opt = *o
 	}
-	if opt.Compression == 0 {
-		opt.Compression = f.opt.Compression
-	}
-	if opt.ACTLayout == 0 {
-		opt.ACTLayout = f.opt.ACTLayout
-	}
-	if opt.SymbolLayout == 0 {
-		opt.SymbolLayout = f.opt.SymbolLayout
+	enc := f.enc
+	if opt.Compression != "" || opt.ACTLayout != "" || opt.SymbolLayout != "" {
+		e, err := parseEncoding(opt.Compression, opt.ACTLayout, opt.SymbolLayout)
+		if err != nil {
+			return err
+		}
+		if opt.Compression != "" {
+			enc.comp = e.comp
+		}
+		if opt.ACTLayout != "" {
+			enc.act = e.act
+		}
+		if opt.SymbolLayout != "" {
+			enc.sym = e.sym
+		}
 	}
 	if o == nil && f.kind == KindSpace && kind == KindSpace {
 		opt.CompressSpace = f.space.Compressed || f.opt.CompressSpace
@@ -79,13 +88,13 @@ func (f *File) exportLocked(w io.Writer, kind Kind, o *ExportOptions) error {
 			return err
 		}
 		return WriteSpace(w, &Space{Paths: set, Symbols: f.syms}, &SpaceOptions{NoChecksum: opt.NoChecksum,
-			Compress: opt.CompressSpace, Timestamp: opt.Timestamp, SymbolLayout: opt.SymbolLayout})
+			Compress: opt.CompressSpace, Timestamp: opt.Timestamp, SymbolLayout: enc.sym})
 	case KindPathMap1:
-		return paths.WritePathMap1(w, set, opt.Compression)
+		return paths.WritePathMap1(w, set, enc.comp)
 	case KindPaths:
 		return paths.WritePaths(w, set)
 	case KindACT:
-		wr := act.NewWriter(w, opt.ACTLayout)
+		wr := act.NewWriter(w, enc.act)
 		for i := 0; i < set.Len(); i++ {
 			if err := wr.Add(set.Path(i), set.Value(i)); err != nil {
 				return err
@@ -93,7 +102,7 @@ func (f *File) exportLocked(w io.Writer, kind Kind, o *ExportOptions) error {
 		}
 		return wr.Close()
 	case KindSymbols:
-		return f.syms.Write(w, opt.SymbolLayout)
+		return f.syms.Write(w, enc.sym)
 	case KindMult:
 		return WriteMult(w, set, &MultOptions{NoChecksum: opt.NoChecksum})
 	}
@@ -199,18 +208,11 @@ func ParseExport(kind string, opts []byte) (Kind, *ExportOptions, error) {
 	if err := format.DecodeStrict("mork", "mork export options", opts, &o); err != nil {
 		return 0, nil, err
 	}
-	eo := &ExportOptions{CompressSpace: o.CompressSpace, NoChecksum: o.NoChecksum, Timestamp: o.Timestamp}
-	var err error
-	if eo.Compression, err = ParseCompression(o.Compression); err != nil {
+	if _, err := parseEncoding(o.Compression, o.ACTLayout, o.SymbolLayout); err != nil {
 		return 0, nil, err
 	}
-	if eo.ACTLayout, err = ParseACTLayout(o.ACTLayout); err != nil {
-		return 0, nil, err
-	}
-	if eo.SymbolLayout, err = ParseSymbolLayout(o.SymbolLayout); err != nil {
-		return 0, nil, err
-	}
-	return k, eo, nil
+	return k, &ExportOptions{Compression: o.Compression, ACTLayout: o.ACTLayout, SymbolLayout: o.SymbolLayout,
+		CompressSpace: o.CompressSpace, NoChecksum: o.NoChecksum, Timestamp: o.Timestamp}, nil
 }
 
 // Intern returns the id of sym in a writable file's symbol table, adding

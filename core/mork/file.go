@@ -25,15 +25,16 @@ type Options struct {
 	NoSync bool
 	// Limits bounds what open accepts; nil means the defaults.
 	Limits *Limits
-	// Compression is what a PATHMAP1 file is written with (default zstd;
-	// an opened file keeps its own).
-	Compression paths.Compression
-	// ACTLayout is the layout a new ACT is written in (default PathMap's,
-	// which PathMap and MORK read; an opened file keeps its own).
-	ACTLayout act.Layout
-	// SymbolLayout is the symbol table's ZIP layout (default the seed's;
-	// an opened table keeps its own).
-	SymbolLayout symtab.Layout
+	// Compression is what a new PATHMAP1 file is written with: "none",
+	// "zlib", "lz4" or "zstd" ("": zstd). An opened file keeps its own.
+	Compression string
+	// ACTLayout is the layout a new ACT is written in: "pathmap" ("": the
+	// default, which PathMap and MORK read) or "seed". An opened file keeps
+	// its own.
+	ACTLayout string
+	// SymbolLayout is a new symbol table's ZIP layout: "seed" ("": the
+	// default) or "mork". An opened table keeps its own.
+	SymbolLayout string
 	// CompressSpace writes a space file's paths as one zstd frame.
 	CompressSpace bool
 }
@@ -64,6 +65,8 @@ type File struct {
 	space SpaceHeader
 	ver   Version
 	pm1   paths.Header
+	data  []byte // the committed image, as opened: Verify reads it again
+	enc   encoding
 	dirty bool
 	repl  storage.Replacement
 }
@@ -100,7 +103,29 @@ func NewReader(r io.ReaderAt, size int64, opt *Options) (*File, error) {
 	return build(opt, storage.OpenReader(r, size))
 }
 
-func (o *Options) check() (Options, Limits, error) {
+// encoding is how a file's container is written: its PATHMAP1
+// compression, ACT layout and symbol table layout.
+type encoding struct {
+	comp paths.Compression
+	act  act.Layout
+	sym  symtab.Layout
+}
+
+// parseEncoding reads the names of an encoding; "" is the default.
+func parseEncoding(comp, actLayout, symLayout string) (encoding, error) {
+	var e encoding
+	var err error
+	if e.comp, err = ParseCompression(comp); err != nil {
+		return e, err
+	}
+	if e.act, err = ParseACTLayout(actLayout); err != nil {
+		return e, err
+	}
+	e.sym, err = ParseSymbolLayout(symLayout)
+	return e, err
+}
+
+func (o *Options) check() (Options, Limits, encoding, error) {
 	var v Options
 	if o != nil {
 		v = *o
@@ -109,19 +134,14 @@ func (o *Options) check() (Options, Limits, error) {
 		v.Kind = KindSpace
 	}
 	if _, ok := kindNames[v.Kind]; !ok {
-		return v, Limits{}, badArg("unknown kind %d", v.Kind)
+		return v, Limits{}, encoding{}, badArg("unknown kind %d", v.Kind)
 	}
-	if v.Compression == 0 {
-		v.Compression = paths.Zstd
-	}
-	if v.ACTLayout == 0 {
-		v.ACTLayout = act.LayoutPathMap
-	}
-	if v.SymbolLayout == 0 {
-		v.SymbolLayout = symtab.LayoutSeed
+	e, err := parseEncoding(v.Compression, v.ACTLayout, v.SymbolLayout)
+	if err != nil {
+		return v, Limits{}, e, err
 	}
 	l, err := v.Limits.resolve()
-	return v, l, err
+	return v, l, e, err
 }
 
 func badArg(format string, args ...any) error {
@@ -129,12 +149,12 @@ func badArg(format string, args ...any) error {
 }
 
 func build(opt *Options, open storage.Opener) (*File, error) {
-	o, lim, err := opt.check()
+	o, lim, enc, err := opt.check()
 	if err != nil {
 		return nil, err
 	}
 	return storage.Attach("mork", open, func(b *storage.Backing) (*File, error) {
-		f := &File{store: b, opt: o, lim: lim}
+		f := &File{store: b, opt: o, lim: lim, enc: enc}
 		if b.W != nil {
 			f.repl = storage.ReplacementFor(b, "commit")
 		}
@@ -174,33 +194,33 @@ func (f *File) load(data []byte) error {
 	if !ok {
 		return errcode.At("mork", errcode.ErrFormat, 0, "not a MORK container: it starts % x", clip(data[:min(len(data), 8)]))
 	}
-	f.kind, f.tree, f.set, f.syms = k, nil, nil, nil
+	f.kind, f.tree, f.set, f.syms, f.data = k, nil, nil, nil, data
 	var err error
 	switch k {
 	case KindSpace:
 		var s *Space
-		if s, f.space, err = ReadSpace(data, &f.lim); err == nil {
+		if s, f.space, err = readSpace(data, &f.lim, false); err == nil {
 			f.set, f.syms, f.ver = s.Paths, s.Symbols, f.space.Version
-			f.opt.SymbolLayout = f.space.SymbolLayout
+			f.enc.sym = f.space.SymbolLayout
 		}
 	case KindPathMap1:
 		if f.set, f.pm1, err = paths.ReadPathMap1(data, &f.lim.Paths); err == nil {
 			f.ver = Version{f.pm1.Major, f.pm1.Minor}
-			f.opt.Compression = f.pm1.Compression
+			f.enc.comp = f.pm1.Compression
 		}
 	case KindPaths:
 		f.set, err = paths.ReadPaths(bytes.NewReader(data), &f.lim.Paths)
 	case KindACT:
 		if f.tree, err = act.NewTree(data, &f.lim.ACT); err == nil {
-			f.opt.ACTLayout = f.tree.Layout()
+			f.enc.act = f.tree.Layout()
 		}
 	case KindSymbols:
 		var lay symtab.Layout
 		if f.syms, lay, err = symtab.ReadBytes(data, &f.lim.Symbols); err == nil {
-			f.set, f.opt.SymbolLayout = paths.NewSet(), lay
+			f.set, f.enc.sym = paths.NewSet(), lay
 		}
 	case KindMult:
-		f.set, f.ver, err = ReadMult(data, &f.lim)
+		f.set, f.ver, err = readMult(data, &f.lim, false)
 	}
 	if err != nil {
 		return err
@@ -243,7 +263,7 @@ func (f *File) Close() error {
 	if cerr := f.store.Close(); err == nil {
 		err = cerr
 	}
-	f.set, f.tree = nil, nil
+	f.set, f.tree, f.data = nil, nil, nil
 	return err
 }
 

@@ -111,7 +111,7 @@ func (k Kind) Extension() string {
 func Magics() [][]byte {
 	m := [][]byte{[]byte(SpaceMagic), []byte(MultMagic), []byte(paths.Magic), []byte(act.Magic), symtab.Magic}
 	for _, z := range paths.ZlibMagics {
-		m = append(m, []byte(z))
+		m = append(m, z[:])
 	}
 	return m
 }
@@ -132,7 +132,7 @@ func DetectKind(head []byte) (Kind, bool) {
 		return KindSymbols, true
 	}
 	for _, z := range paths.ZlibMagics {
-		if has(string(z)) {
+		if has(string(z[:])) {
 			return KindPaths, true
 		}
 	}

@@ -3,6 +3,8 @@ package mork
 import (
 	"bytes"
 	"testing"
+
+	"github.com/polyfmt/polyfmt/core/mork/paths"
 )
 
 // FuzzOpen opens arbitrary bytes as any MORK container and reads
@@ -11,10 +13,13 @@ import (
 func FuzzOpen(f *testing.F) {
 	s := &Space{Paths: set(f, facts...)}
 	for _, o := range []*SpaceOptions{nil, {Compress: true}, {V10: true, NoChecksum: true}} {
-		f.Add(must(f, AppendSpace(nil, s, o)))
+		f.Add(must(AppendSpace(nil, s, o)))
 	}
-	f.Add(must(f, AppendMult(nil, s.Paths, nil)))
-	file := must(f, NewMem(must(f, AppendSpace(nil, s, nil)), nil))
+	m := paths.NewSet()
+	m.Add([]byte("(edge a b)"), 3)
+	m.Add([]byte("key"), 1<<40)
+	f.Add(must(AppendMult(nil, m, nil)))
+	file := must(NewMem(must(AppendSpace(nil, s, nil)), nil))
 	for _, k := range []Kind{KindPathMap1, KindPaths, KindACT, KindSymbols} {
 		var buf bytes.Buffer
 		if err := file.Export(&buf, k, nil); err != nil {

@@ -45,12 +45,20 @@ func wantCode(t testing.TB, what string, err error, kind error) {
 	}
 }
 
-func must[T any](t testing.TB, v T, err error) T {
+// must returns v, or panics with err: for calls whose failure ends the
+// test anyway (the panic fails it, with err and the stack).
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+func noErr(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
 	}
-	return v
 }
 
 func init() { now = func() uint64 { return 1_700_000_000 } }

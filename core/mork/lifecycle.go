@@ -28,7 +28,7 @@ type optionsJSON struct {
 	CompressSpace   bool   `json:"compress_space"`
 	NoSync          bool   `json:"no_sync"`
 	MaxPaths        int64  `json:"max_paths"`
-	MaxPathLen      int    `json:"max_path_len"`
+	MaxPathLen      int64  `json:"max_path_len"`
 	MaxDecompressed int64  `json:"max_decompressed"`
 	MaxRatio        int64  `json:"max_ratio"`
 	MaxDepth        int    `json:"max_depth"`
@@ -56,17 +56,11 @@ func ParseOptions(b []byte, create bool) (*Options, error) {
 		}
 		out.Kind = k
 	}
-	var err error
-	if out.Compression, err = ParseCompression(o.Compression); err != nil {
+	if _, err := parseEncoding(o.Compression, o.ACTLayout, o.SymbolLayout); err != nil {
 		return nil, err
 	}
-	if out.ACTLayout, err = ParseACTLayout(o.ACTLayout); err != nil {
-		return nil, err
-	}
-	if out.SymbolLayout, err = ParseSymbolLayout(o.SymbolLayout); err != nil {
-		return nil, err
-	}
-	for _, v := range []int64{o.MaxPaths, int64(o.MaxPathLen), o.MaxDecompressed, o.MaxRatio, int64(o.MaxDepth), o.MaxSymbols} {
+	out.Compression, out.ACTLayout, out.SymbolLayout = o.Compression, o.ACTLayout, o.SymbolLayout
+	for _, v := range []int64{o.MaxPaths, o.MaxPathLen, o.MaxDecompressed, o.MaxRatio, int64(o.MaxDepth), o.MaxSymbols} {
 		if v < 0 {
 			return nil, badArg("limits are positive (0 means the default)")
 		}
@@ -81,29 +75,25 @@ func ParseOptions(b []byte, create bool) (*Options, error) {
 	return out, nil
 }
 
-// ParseCompression reads a PATHMAP1 compression name ("" is 0: the default).
+// ParseCompression reads a PATHMAP1 compression name ("": zstd).
 func ParseCompression(s string) (paths.Compression, error) {
 	switch s {
-	case "":
-		return 0, nil
+	case "", "zstd":
+		return paths.Zstd, nil
 	case "none":
 		return paths.None, nil
 	case "zlib":
 		return paths.Zlib, nil
 	case "lz4":
 		return paths.LZ4, nil
-	case "zstd":
-		return paths.Zstd, nil
 	}
 	return 0, badArg(`compression must be "none", "zlib", "lz4" or "zstd", got %q`, s)
 }
 
-// ParseACTLayout reads an ACT layout name ("" is 0: the default).
+// ParseACTLayout reads an ACT layout name ("": PathMap's).
 func ParseACTLayout(s string) (act.Layout, error) {
 	switch s {
-	case "":
-		return 0, nil
-	case "pathmap":
+	case "", "pathmap":
 		return act.LayoutPathMap, nil
 	case "seed":
 		return act.LayoutSeed, nil
@@ -111,12 +101,10 @@ func ParseACTLayout(s string) (act.Layout, error) {
 	return 0, badArg(`act_layout must be "pathmap" or "seed", got %q`, s)
 }
 
-// ParseSymbolLayout reads a symbol table layout name ("" is 0: the default).
+// ParseSymbolLayout reads a symbol table layout name ("": the seed's).
 func ParseSymbolLayout(s string) (symtab.Layout, error) {
 	switch s {
-	case "":
-		return 0, nil
-	case "seed":
+	case "", "seed":
 		return symtab.LayoutSeed, nil
 	case "mork":
 		return symtab.LayoutMORK, nil
@@ -163,20 +151,20 @@ func (f *File) Summary() Info {
 	switch f.kind {
 	case KindSpace:
 		in.Version, in.Timestamp, in.Checksum = f.space.Version.String(), f.space.Timestamp, f.space.Checksum
-		in.SymbolLayout = f.opt.SymbolLayout.String()
+		in.SymbolLayout = f.enc.sym.String()
 		if f.space.Compressed {
 			in.Compression = "zstd"
 		} else {
 			in.Compression = "none"
 		}
 	case KindPathMap1:
-		in.Version, in.Checksum, in.Compression = f.ver.String(), true, f.opt.Compression.String()
+		in.Version, in.Checksum, in.Compression = f.ver.String(), true, f.enc.comp.String()
 	case KindPaths:
 		in.Compression = "zlib"
 	case KindACT:
-		in.ACTLayout = f.opt.ACTLayout.String()
+		in.ACTLayout = f.enc.act.String()
 	case KindSymbols:
-		in.SymbolLayout = f.opt.SymbolLayout.String()
+		in.SymbolLayout = f.enc.sym.String()
 	case KindMult:
 		in.Version, in.Checksum = f.ver.String(), true
 	}

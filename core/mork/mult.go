@@ -69,6 +69,11 @@ func WriteMult(w io.Writer, m *paths.Set, o *MultOptions) error {
 
 // ReadMult reads a multiplicities file held in data (checksum first).
 func ReadMult(data []byte, lim *Limits) (*paths.Set, Version, error) {
+	return readMult(data, lim, true)
+}
+
+// readMult is ReadMult; with sum false it skips the checksum.
+func readMult(data []byte, lim *Limits, sum bool) (*paths.Set, Version, error) {
 	l, err := lim.resolve()
 	if err != nil {
 		return nil, Version{}, err
@@ -77,7 +82,7 @@ func ReadMult(data []byte, lim *Limits) (*paths.Set, Version, error) {
 	if err != nil {
 		return nil, Version{}, err
 	}
-	body, err := verifyFooter(data, h, MultMagic)
+	body, err := footer(data, h, MultMagic, sum)
 	if err != nil {
 		return nil, h.version(), err
 	}
@@ -100,7 +105,7 @@ func ReadMult(data []byte, lim *Limits) (*paths.Set, Version, error) {
 		if uint64(kl)+8 > uint64(len(body)-off-4) {
 			return nil, h.version(), errcode.At("mork", errcode.ErrFormat, int64(off), "MTTM entry %d: key of %d bytes overruns the file", i, kl)
 		}
-		if int(kl) > l.Paths.MaxPathLen {
+		if int64(kl) > l.Paths.MaxPathLen {
 			return nil, h.version(), errcode.At("mork", errcode.ErrLimit, int64(off), "MTTM entry %d: key of %d bytes exceeds Limits.Paths.MaxPathLen (%d)", i, kl, l.Paths.MaxPathLen)
 		}
 		k := body[off+4 : off+4+int(kl)]

@@ -15,7 +15,7 @@ var facts = []string{"(edge a b)", "(edge b c)", "(foo $x (bar $x))", "()", `(na
 func TestSpaceRoundTrip(t *testing.T) {
 	for _, o := range []SpaceOptions{{}, {NoChecksum: true}, {Compress: true}, {V10: true}, {SymbolLayout: symtab.LayoutMORK}} {
 		s := &Space{Paths: set(t, facts...)}
-		img := must(t, AppendSpace(nil, s, &o))
+		img := must(AppendSpace(nil, s, &o))
 		got, h, err := ReadSpace(img, nil)
 		if err != nil {
 			t.Fatalf("%+v: %v", o, err)
@@ -33,7 +33,7 @@ func TestSpaceRoundTrip(t *testing.T) {
 		if h.Version != wantV || (wantV.Minor == 1 && h.Timestamp != 1_700_000_000) {
 			t.Fatalf("%+v: version %v timestamp %d", o, h.Version, h.Timestamp)
 		}
-		if again := must(t, AppendSpace(nil, got, &o)); !bytes.Equal(again, img) && o.SymbolLayout == 0 {
+		if again := must(AppendSpace(nil, got, &o)); !bytes.Equal(again, img) && o.SymbolLayout == 0 {
 			t.Fatalf("%+v: writing what was read changes the bytes", o)
 		}
 	}
@@ -43,7 +43,7 @@ func TestSpaceRoundTrip(t *testing.T) {
 // the symbol table's u64 length, the ZIP, the u64 path count, each path's
 // u32 length and bytes, the Blake2b-256 footer.
 func TestSpaceSeedLayout(t *testing.T) {
-	img := must(t, AppendSpace(nil, &Space{Paths: set(t, "(foo $x (bar $x))")}, &SpaceOptions{V10: true}))
+	img := must(AppendSpace(nil, &Space{Paths: set(t, "(foo $x (bar $x))")}, &SpaceOptions{V10: true}))
 	if !bytes.Equal(img[:16], []byte{0x4D, 0x54, 0x54, 0x53, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0}) {
 		t.Fatalf("header % x", img[:16])
 	}
@@ -59,7 +59,7 @@ func TestSpaceSeedLayout(t *testing.T) {
 }
 
 func TestSpaceVersions(t *testing.T) {
-	img := must(t, AppendSpace(nil, &Space{Paths: set(t, facts...)}, &SpaceOptions{NoChecksum: true}))
+	img := must(AppendSpace(nil, &Space{Paths: set(t, facts...)}, &SpaceOptions{NoChecksum: true}))
 	for _, c := range []struct {
 		major, minor byte
 		want         error
@@ -89,8 +89,8 @@ func TestSpaceVersions(t *testing.T) {
 }
 
 func TestMigrate(t *testing.T) {
-	old := must(t, AppendSpace(nil, &Space{Paths: set(t, facts...)}, &SpaceOptions{V10: true, Compress: true}))
-	nu := must(t, Migrate(old, 42, nil))
+	old := must(AppendSpace(nil, &Space{Paths: set(t, facts...)}, &SpaceOptions{V10: true, Compress: true}))
+	nu := must(Migrate(old, 42, nil))
 	s, h, err := ReadSpace(nu, nil)
 	if err != nil || h.Version != (Version{1, 1}) || h.Timestamp != 42 || !h.Compressed || !h.Checksum {
 		t.Fatalf("migrated: %+v %v", h, err)
@@ -98,7 +98,7 @@ func TestMigrate(t *testing.T) {
 	if !slices.Equal(texts(t, s.Paths), texts(t, set(t, facts...))) {
 		t.Fatal("migration changed the paths")
 	}
-	if again := must(t, Migrate(nu, 99, nil)); !bytes.Equal(again, nu) {
+	if again := must(Migrate(nu, 99, nil)); !bytes.Equal(again, nu) {
 		t.Fatal("migrating a 1.1 file changed it")
 	}
 	b := slices.Clone(old)
@@ -108,7 +108,7 @@ func TestMigrate(t *testing.T) {
 }
 
 func TestSpaceDamage(t *testing.T) {
-	img := must(t, AppendSpace(nil, &Space{Paths: set(t, facts...)}, nil))
+	img := must(AppendSpace(nil, &Space{Paths: set(t, facts...)}, nil))
 	for i := range img {
 		b := slices.Clone(img)
 		b[i] ^= 0x10
@@ -124,7 +124,7 @@ func TestSpaceDamage(t *testing.T) {
 }
 
 func TestSpaceHostile(t *testing.T) {
-	base := must(t, AppendSpace(nil, &Space{Paths: set(t, facts...)}, &SpaceOptions{NoChecksum: true}))
+	base := must(AppendSpace(nil, &Space{Paths: set(t, facts...)}, &SpaceOptions{NoChecksum: true}))
 	symLen := binary.LittleEndian.Uint64(base[16:])
 	at := 24 + int(symLen)
 	cases := map[string]func(b []byte) []byte{
@@ -151,7 +151,7 @@ func TestSpaceHostile(t *testing.T) {
 }
 
 func TestInternedSpace(t *testing.T) {
-	f := must(t, Create("", nil))
+	f := must(Create("", nil))
 	n, err := f.ImportText(bytes.NewReader([]byte("(edge alpha beta)\n(edge beta gamma)\n")), &ImportOptions{Intern: true})
 	if err != nil || n != 2 {
 		t.Fatalf("import: %d %v", n, err)
@@ -159,17 +159,17 @@ func TestInternedSpace(t *testing.T) {
 	if !f.Interned() || f.Symbols().Len() != 4 {
 		t.Fatalf("interned %v, %d symbols", f.Interned(), f.Symbols().Len())
 	}
-	must(t, 0, f.Commit())
-	img := must(t, f.Bytes())
-	g := must(t, OpenBytes(img, nil))
+	noErr(t, f.Commit())
+	img := must(f.Bytes())
+	g := must(OpenBytes(img, nil))
 	var buf bytes.Buffer
-	must(t, 0, g.Export(&buf, Text, nil))
+	noErr(t, g.Export(&buf, Text, nil))
 	if buf.String() != "(edge alpha beta)\n(edge beta gamma)\n" {
 		t.Fatalf("export:\n%s", buf.String())
 	}
 	var got []string
-	must(t, 0, g.QueryText("(edge $x gamma)", func(p []byte, v uint64, b [][]byte) error {
-		s := must(t, g.AppendText(nil, b[0]))
+	noErr(t, g.QueryText("(edge $x gamma)", func(p []byte, v uint64, b [][]byte) error {
+		s := must(g.AppendText(nil, b[0]))
 		got = append(got, string(s))
 		return nil
 	}))
@@ -177,6 +177,6 @@ func TestInternedSpace(t *testing.T) {
 		t.Fatalf("query: %q", got)
 	}
 	// A symbol the table lacks matches nothing.
-	must(t, 0, g.QueryText("(edge $x delta)", func([]byte, uint64, [][]byte) error { t.Fatal("matched"); return nil }))
-	must(t, 0, g.Verify())
+	noErr(t, g.QueryText("(edge $x delta)", func([]byte, uint64, [][]byte) error { t.Fatal("matched"); return nil }))
+	noErr(t, g.Verify())
 }

@@ -1,7 +1,12 @@
 package mork
 
 import (
+	"bytes"
+
 	"github.com/polyfmt/polyfmt/core/errcode"
+	"github.com/polyfmt/polyfmt/core/mork/act"
+	"github.com/polyfmt/polyfmt/core/mork/paths"
+	"github.com/polyfmt/polyfmt/core/mork/symtab"
 )
 
 // Verify checks the committed file whole: every checksum (checked at open
@@ -17,8 +22,41 @@ func (f *File) Verify() error {
 	if f.tree != nil {
 		return f.tree.Verify()
 	}
-	if f.kind == KindSpace {
-		return CheckPaths(f.set, f.spaceSyms())
+	// Read the committed image again, checksum first: bytes opened
+	// read-only are the caller's and may have changed since open.
+	switch f.kind {
+	case KindSpace:
+		s, _, err := ReadSpace(f.data, &f.lim)
+		if err != nil {
+			return err
+		}
+		return CheckPaths(s.Paths, interning(s.Symbols))
+	case KindMult:
+		_, _, err := ReadMult(f.data, &f.lim)
+		return err
+	case KindPathMap1:
+		_, _, err := paths.ReadPathMap1(f.data, &f.lim.Paths)
+		return err
+	case KindPaths:
+		_, err := paths.ReadPaths(bytes.NewReader(f.data), &f.lim.Paths)
+		return err
+	case KindSymbols:
+		_, _, err := symtab.ReadBytes(f.data, &f.lim.Symbols)
+		return err
+	case KindACT:
+		t, err := act.NewTree(f.data, &f.lim.ACT)
+		if err != nil {
+			return err
+		}
+		return t.Verify()
+	}
+	return nil
+}
+
+// interning is t when it holds symbols (its space is interned), else nil.
+func interning(t *symtab.Table) *symtab.Table {
+	if t != nil && t.Len() > 0 {
+		return t
 	}
 	return nil
 }

@@ -11,10 +11,10 @@ export declare const CODECS: readonly string[];
 export declare const EXPORTS: Readonly<Record<string, Readonly<{ names: readonly string[]; params: readonly ('i32' | 'i64' | 'f32')[]; result: 'i32' | 'i64' | 'f32' }>>>;
 
 /** A format's PF_FORMAT_* number. */
-export type FormatId = 1 | 2 | 3;
+export type FormatId = 1 | 2 | 3 | 4;
 
 /** A format's name. */
-export type FormatName = 'mem8' | 'mmx' | 'vsf';
+export type FormatName = 'mem8' | 'mmx' | 'vsf' | 'mork';
 
 /** A tensor dtype's name. */
 export type DTypeName = 'bool' | 'int8' | 'int16' | 'int32' | 'int64' | 'uint8' | 'uint16' | 'uint32' | 'uint64' | 'float16' | 'bfloat16' | 'float32' | 'float64' | 'complex64' | 'complex128';
@@ -411,4 +411,106 @@ export interface RawExports {
    * The JSON form of the one value data holds (trailing bytes: PF_EFORMAT).
    */
   pf_vsf_decode_value(data: number, len: number, out_json: number, out_len: number): number;
+  /**
+   * pf_create for MORK: a new container ("kind" in the options; a space by
+   * default) at path (truncating), locked for writing; empty path: in memory.
+   */
+  pf_mork_create(path: number, path_len: number, opts_json: number, opts_len: number, out_handle: number): number;
+  /**
+   * pf_open for MORK: path read-only (writable 0: memory-mapped, an ACT read
+   * in place) or writable (1: the writer lock; commits rewrite it whole).
+   */
+  pf_mork_open(path: number, path_len: number, writable: number, opts_json: number, opts_len: number, out_handle: number): number;
+  /**
+   * pf_open_bytes for MORK: a copy of a container, read-only (0) or writable in memory (1).
+   */
+  pf_mork_open_bytes(data: number, len: number, writable: number, out_handle: number): number;
+  /**
+   * {"format","name","writable","kind","version","timestamp","checksum",
+   *  "compression","act_layout","symbol_layout","paths","symbols","interned",
+   *  "pending","recovery"}
+   */
+  pf_mork_info(handle: number, out_json: number, out_len: number): number;
+  /**
+   * A copy of the committed image of a container held in memory; PF_EBADARG
+   * for a file on disk.
+   */
+  pf_mork_bytes(handle: number, out: number, out_len: number): number;
+  /**
+   * Parses MeTTa text (S-expressions, $variables, quoted strings, ; comments)
+   * and adds every top-level expression to a writable space, path file or
+   * ACT; *out_count (may be NULL) is how many were read. opts {"intern":
+   * true (symbols as 8-byte ids of the file's table), "value": "0"}. A syntax
+   * error is PF_EFORMAT, a limit PF_ELIMIT, errmsg naming line and column;
+   * the expressions before it are added.
+   */
+  pf_mork_import(handle: number, text: number, text_len: number, opts_json: number, opts_len: number, out_count: number): number;
+  /**
+   * Adds an encoded path with value (replacing its value if present). In a
+   * space the path must be one MORK expression.
+   */
+  pf_mork_add(handle: number, path: number, path_len: number, value: bigint): number;
+  /**
+   * Removes an encoded path; *out_found (may be NULL) says whether it was there.
+   */
+  pf_mork_remove(handle: number, path: number, path_len: number, out_found: number): number;
+  /**
+   * Looks an encoded path up (an ACT in place): *out_found 1 and its value,
+   * or 0.
+   */
+  pf_mork_get(handle: number, path: number, path_len: number, out_value: number, out_found: number): number;
+  /**
+   * How many paths the file holds (an ACT read in place is walked once).
+   */
+  pf_mork_len(handle: number, out_count: number): number;
+  /**
+   * Every path starting with prefix (empty: all), in byte order, at most limit
+   * of them (0: no limit), as records (u32 LE length, path, u64 LE value).
+   */
+  pf_mork_paths(handle: number, prefix: number, prefix_len: number, limit: bigint, out: number, out_len: number): number;
+  /**
+   * The paths matching a MeTTa pattern ("(edge $x b)": a variable matches any
+   * sub-expression, a repeated one the same each time), at most limit (0: no
+   * limit), as JSON {"matches":[{"text","path" (hex),"value","bindings":[text
+   * per variable, in order of first appearance]}],"truncated"}.
+   */
+  pf_mork_query(handle: number, pattern: number, pattern_len: number, limit: bigint, out_json: number, out_len: number): number;
+  /**
+   * The file's content as another container: kind "space", "pathmap1",
+   * "paths", "act", "symbols", "mult", or "metta" (text, one expression per
+   * line). opts {"compression","act_layout","symbol_layout","compress_space",
+   * "no_checksum","timestamp"}.
+   */
+  pf_mork_export(handle: number, kind: number, kind_len: number, opts_json: number, opts_len: number, out: number, out_len: number): number;
+  /**
+   * One MeTTa expression encoded as a path. handle 0: symbols as written; a
+   * handle of an interned space: symbols as its ids (PF_ENOTFOUND for a
+   * symbol its table lacks).
+   */
+  pf_mork_encode(handle: number, text: number, text_len: number, out: number, out_len: number): number;
+  /**
+   * An encoded path printed as MeTTa text (variables named $a, $b, …). handle
+   * 0: no symbol table; else interned ids resolve through the file's table.
+   */
+  pf_mork_print(handle: number, path: number, path_len: number, out: number, out_len: number): number;
+  /**
+   * The file's symbol table as JSON {"symbols":[{"id","text"}]} in id order.
+   */
+  pf_mork_symbols(handle: number, out_json: number, out_len: number): number;
+  /**
+   * The id of a symbol in a writable file's table, added if missing.
+   */
+  pf_mork_intern(handle: number, symbol: number, symbol_len: number, out_id: number): number;
+  /**
+   * Writes the container again, whole: to a temporary file beside the path,
+   * synced and renamed over it, or in memory. A 1.0 space file is written as
+   * 1.1 (a commit of an unchanged file migrates it).
+   */
+  pf_mork_commit(handle: number): number;
+  /**
+   * A space file in the current version (1.1; timestamp in Unix seconds, 0:
+   * now), every symbol and path kept; a 1.1 file comes back unchanged. An
+   * unknown major version is PF_EUNSUPPORTED.
+   */
+  pf_mork_migrate(data: number, len: number, timestamp: bigint, out: number, out_len: number): number;
 }

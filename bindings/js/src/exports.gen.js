@@ -43,6 +43,7 @@ export const FORMATS = Object.freeze([
   Object.freeze({ id: 1, name: 'mem8', title: 'MEM8', extensions: ['.m8'], magic: [[77, 69, 77, 56]] }),
   Object.freeze({ id: 2, name: 'mmx', title: 'MMX', extensions: ['.mmx'], magic: [[77, 77, 88, 0]] }),
   Object.freeze({ id: 3, name: 'vsf', title: 'VSF', extensions: ['.vsf'], magic: [[82, 195, 133, 60]] }),
+  Object.freeze({ id: 4, name: 'mork', title: 'MORK', extensions: ['.mtts', '.paths', '.act', '.pathmap', '.mttm'], magic: [[77, 84, 84, 83], [77, 84, 84, 77], [80, 65, 84, 72, 77, 65, 80, 49], [65, 67, 84, 114, 101, 101, 48, 51], [80, 75, 3, 4], [120, 1], [120, 94], [120, 156], [120, 218]] }),
 ]);
 
 /** Leading bytes that always tell a file's format (PF_DETECT_LEN). */
@@ -143,4 +144,23 @@ export const EXPORTS = Object.freeze({
   pf_vsf_convert: Object.freeze({ names: ['data', 'len', 'form', 'drop_signatures', 'out', 'out_len'], params: ['i32', 'i32', 'i32', 'i32', 'i32', 'i32'], result: 'i32' }),
   pf_vsf_encode_value: Object.freeze({ names: ['value_json', 'value_len', 'out', 'out_len'], params: ['i32', 'i32', 'i32', 'i32'], result: 'i32' }),
   pf_vsf_decode_value: Object.freeze({ names: ['data', 'len', 'out_json', 'out_len'], params: ['i32', 'i32', 'i32', 'i32'], result: 'i32' }),
+  pf_mork_create: Object.freeze({ names: ['path', 'path_len', 'opts_json', 'opts_len', 'out_handle'], params: ['i32', 'i32', 'i32', 'i32', 'i32'], result: 'i32' }),
+  pf_mork_open: Object.freeze({ names: ['path', 'path_len', 'writable', 'opts_json', 'opts_len', 'out_handle'], params: ['i32', 'i32', 'i32', 'i32', 'i32', 'i32'], result: 'i32' }),
+  pf_mork_open_bytes: Object.freeze({ names: ['data', 'len', 'writable', 'out_handle'], params: ['i32', 'i32', 'i32', 'i32'], result: 'i32' }),
+  pf_mork_info: Object.freeze({ names: ['handle', 'out_json', 'out_len'], params: ['i32', 'i32', 'i32'], result: 'i32' }),
+  pf_mork_bytes: Object.freeze({ names: ['handle', 'out', 'out_len'], params: ['i32', 'i32', 'i32'], result: 'i32' }),
+  pf_mork_import: Object.freeze({ names: ['handle', 'text', 'text_len', 'opts_json', 'opts_len', 'out_count'], params: ['i32', 'i32', 'i32', 'i32', 'i32', 'i32'], result: 'i32' }),
+  pf_mork_add: Object.freeze({ names: ['handle', 'path', 'path_len', 'value'], params: ['i32', 'i32', 'i32', 'i64'], result: 'i32' }),
+  pf_mork_remove: Object.freeze({ names: ['handle', 'path', 'path_len', 'out_found'], params: ['i32', 'i32', 'i32', 'i32'], result: 'i32' }),
+  pf_mork_get: Object.freeze({ names: ['handle', 'path', 'path_len', 'out_value', 'out_found'], params: ['i32', 'i32', 'i32', 'i32', 'i32'], result: 'i32' }),
+  pf_mork_len: Object.freeze({ names: ['handle', 'out_count'], params: ['i32', 'i32'], result: 'i32' }),
+  pf_mork_paths: Object.freeze({ names: ['handle', 'prefix', 'prefix_len', 'limit', 'out', 'out_len'], params: ['i32', 'i32', 'i32', 'i64', 'i32', 'i32'], result: 'i32' }),
+  pf_mork_query: Object.freeze({ names: ['handle', 'pattern', 'pattern_len', 'limit', 'out_json', 'out_len'], params: ['i32', 'i32', 'i32', 'i64', 'i32', 'i32'], result: 'i32' }),
+  pf_mork_export: Object.freeze({ names: ['handle', 'kind', 'kind_len', 'opts_json', 'opts_len', 'out', 'out_len'], params: ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'], result: 'i32' }),
+  pf_mork_encode: Object.freeze({ names: ['handle', 'text', 'text_len', 'out', 'out_len'], params: ['i32', 'i32', 'i32', 'i32', 'i32'], result: 'i32' }),
+  pf_mork_print: Object.freeze({ names: ['handle', 'path', 'path_len', 'out', 'out_len'], params: ['i32', 'i32', 'i32', 'i32', 'i32'], result: 'i32' }),
+  pf_mork_symbols: Object.freeze({ names: ['handle', 'out_json', 'out_len'], params: ['i32', 'i32', 'i32'], result: 'i32' }),
+  pf_mork_intern: Object.freeze({ names: ['handle', 'symbol', 'symbol_len', 'out_id'], params: ['i32', 'i32', 'i32', 'i32'], result: 'i32' }),
+  pf_mork_commit: Object.freeze({ names: ['handle'], params: ['i32'], result: 'i32' }),
+  pf_mork_migrate: Object.freeze({ names: ['data', 'len', 'timestamp', 'out', 'out_len'], params: ['i32', 'i32', 'i64', 'i32', 'i32'], result: 'i32' }),
 });

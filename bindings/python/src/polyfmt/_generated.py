@@ -54,6 +54,7 @@ FORMATS = (
     (1, "mem8", "MEM8", (".m8",), (b"MEM8",)),
     (2, "mmx", "MMX", (".mmx",), (b"MMX\x00",)),
     (3, "vsf", "VSF", (".vsf",), (b"R\xc3\x85<",)),
+    (4, "mork", "MORK", (".mtts", ".paths", ".act", ".pathmap", ".mttm",), (b"MTTS", b"MTTM", b"PATHMAP1", b"ACTree03", b"PK\x03\x04", b"x\x01", b"x^", b"x\x9c", b"x\xda",)),
 )
 """Every format as (id, name, title, extensions, magics); id is its PF_FORMAT_* number."""
 
@@ -147,5 +148,24 @@ FUNCTIONS = (
     ("pf_vsf_convert", (c_void_p, c_size_t, c_int32, c_int32, _u8pp, _szp), c_int32),
     ("pf_vsf_encode_value", (c_char_p, c_size_t, _u8pp, _szp), c_int32),
     ("pf_vsf_decode_value", (c_char_p, c_size_t, _u8pp, _szp), c_int32),
+    ("pf_mork_create", (c_char_p, c_size_t, c_char_p, c_size_t, _u32p), c_int32),
+    ("pf_mork_open", (c_char_p, c_size_t, c_int32, c_char_p, c_size_t, _u32p), c_int32),
+    ("pf_mork_open_bytes", (c_void_p, c_size_t, c_int32, _u32p), c_int32),
+    ("pf_mork_info", (c_uint32, _u8pp, _szp), c_int32),
+    ("pf_mork_bytes", (c_uint32, _u8pp, _szp), c_int32),
+    ("pf_mork_import", (c_uint32, c_void_p, c_size_t, c_char_p, c_size_t, _u64p), c_int32),
+    ("pf_mork_add", (c_uint32, c_char_p, c_size_t, c_uint64), c_int32),
+    ("pf_mork_remove", (c_uint32, c_char_p, c_size_t, _i32p), c_int32),
+    ("pf_mork_get", (c_uint32, c_char_p, c_size_t, _u64p, _i32p), c_int32),
+    ("pf_mork_len", (c_uint32, _u64p), c_int32),
+    ("pf_mork_paths", (c_uint32, c_char_p, c_size_t, c_uint64, _u8pp, _szp), c_int32),
+    ("pf_mork_query", (c_uint32, c_char_p, c_size_t, c_uint64, _u8pp, _szp), c_int32),
+    ("pf_mork_export", (c_uint32, c_char_p, c_size_t, c_char_p, c_size_t, _u8pp, _szp), c_int32),
+    ("pf_mork_encode", (c_uint32, c_char_p, c_size_t, _u8pp, _szp), c_int32),
+    ("pf_mork_print", (c_uint32, c_char_p, c_size_t, _u8pp, _szp), c_int32),
+    ("pf_mork_symbols", (c_uint32, _u8pp, _szp), c_int32),
+    ("pf_mork_intern", (c_uint32, c_char_p, c_size_t, _u64p), c_int32),
+    ("pf_mork_commit", (c_uint32,), c_int32),
+    ("pf_mork_migrate", (c_void_p, c_size_t, c_uint64, _u8pp, _szp), c_int32),
 )
 """Every C function as (name, argtypes, restype), in polyfmt.h order."""
