@@ -11,8 +11,11 @@ import (
 )
 
 // Interner maps a symbol's bytes to a 64-bit id (MORK's interning: the
-// path then stores the id, big endian, as an 8-byte symbol). An error it
-// returns stops the parse and is wrapped, line and column added.
+// path then stores the id, big endian, as an 8-byte symbol). sym is the
+// parser's buffer, valid during the call only: an interner that keeps it
+// copies it. sym may be empty (#"" is the empty symbol when interning).
+// An error it returns stops the parse and is wrapped, line and column
+// added.
 type Interner interface {
 	Intern(sym []byte) (uint64, error)
 }

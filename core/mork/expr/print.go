@@ -7,7 +7,8 @@ import (
 	"github.com/polyfmt/polyfmt/core/errcode"
 )
 
-// Resolver maps an interned symbol's id back to its bytes.
+// Resolver maps an interned symbol's id back to its bytes. The printer
+// only reads the returned slice, during the call.
 type Resolver interface {
 	Symbol(id uint64) ([]byte, bool)
 }
