@@ -604,7 +604,7 @@ func ParseOne(text string, opts *Options) ([]byte, error) {
 	p := newTextParser([]byte(text), opts)
 	e, err := p.Next()
 	if err == io.EOF {
-		return nil, errcode.New(pkg, errcode.ErrFormat, "no expression in the text")
+		return nil, p.failHere(errcode.ErrFormat, "no expression in the text")
 	}
 	if err != nil {
 		return nil, err
