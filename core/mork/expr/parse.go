@@ -64,6 +64,9 @@ func (e *SyntaxError) Unwrap() []error {
 	return out
 }
 
+// bom is the UTF-8 byte order mark, skipped at the start of a text.
+var bom = []byte("\xEF\xBB\xBF")
+
 // bufSize is the parser's read buffer.
 const bufSize = 64 << 10
 
@@ -179,7 +182,7 @@ func (p *Parser) Next() ([]byte, error) {
 		p.started = true
 		// A UTF-8 byte order mark. More than one byte is waited for only
 		// when the first is 0xEF (a pipe may hold a single short line).
-		if p.fillAt(1) && p.buf[p.pos] == 0xEF && p.fillAt(3) && bytes.HasPrefix(p.buf[p.pos:p.end], []byte("\xEF\xBB\xBF")) {
+		if p.fillAt(1) && p.buf[p.pos] == 0xEF && p.fillAt(3) && bytes.HasPrefix(p.buf[p.pos:p.end], bom) {
 			p.pos += 3
 			p.lineStart = p.Offset()
 		}
