@@ -78,7 +78,9 @@
 // (Expr::VARNAMES). A symbol is written as its bytes when it would read
 // back as itself: bare, or a string whose first unescaped closing quote is
 // its last byte; only valid UTF-8 without ASCII control bytes is written
-// that way. Every other symbol is written #"…", so Parse(AppendText(p))
+// that way, and a symbol starting with U+FEFF is never bare (at the start
+// of a text it would be read as a byte order mark). Every other symbol is
+// written #"…", so Parse(AppendText(p))
 // gives p back for every valid path p. Interned symbols are resolved
 // through a Resolver; without one they print as their 8 bytes (#"\x00…").
 //

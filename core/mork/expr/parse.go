@@ -11,8 +11,11 @@ import (
 )
 
 // Interner maps a symbol's bytes to a 64-bit id (MORK's interning: the
-// path then stores the id, big endian, as an 8-byte symbol). An error it
-// returns stops the parse and is wrapped, line and column added.
+// path then stores the id, big endian, as an 8-byte symbol). sym is the
+// parser's buffer, valid during the call only: an interner that keeps it
+// copies it. sym may be empty (#"" is the empty symbol when interning).
+// An error it returns stops the parse and is wrapped, line and column
+// added.
 type Interner interface {
 	Intern(sym []byte) (uint64, error)
 }
@@ -60,6 +63,9 @@ func (e *SyntaxError) Unwrap() []error {
 	}
 	return out
 }
+
+// bom is the UTF-8 byte order mark, skipped at the start of a text.
+var bom = []byte("\xEF\xBB\xBF")
 
 // bufSize is the parser's read buffer.
 const bufSize = 64 << 10
@@ -176,7 +182,7 @@ func (p *Parser) Next() ([]byte, error) {
 		p.started = true
 		// A UTF-8 byte order mark. More than one byte is waited for only
 		// when the first is 0xEF (a pipe may hold a single short line).
-		if p.fillAt(1) && p.buf[p.pos] == 0xEF && p.fillAt(3) && bytes.HasPrefix(p.buf[p.pos:p.end], []byte("\xEF\xBB\xBF")) {
+		if p.fillAt(1) && p.buf[p.pos] == 0xEF && p.fillAt(3) && bytes.HasPrefix(p.buf[p.pos:p.end], bom) {
 			p.pos += 3
 			p.lineStart = p.Offset()
 		}
@@ -601,7 +607,7 @@ func ParseOne(text string, opts *Options) ([]byte, error) {
 	p := newTextParser([]byte(text), opts)
 	e, err := p.Next()
 	if err == io.EOF {
-		return nil, errcode.New(pkg, errcode.ErrFormat, "no expression in the text")
+		return nil, p.failHere(errcode.ErrFormat, "no expression in the text")
 	}
 	if err != nil {
 		return nil, err

@@ -374,7 +374,7 @@ func (zeroReader) Read([]byte) (int, error) { return 0, nil }
 
 func TestParseOneCounts(t *testing.T) {
 	_, err := ParseOne(" ; nothing\n", nil)
-	wantErr(t, err, errcode.Format, 0, 0)
+	wantErr(t, err, errcode.Format, 2, 1)
 	_, err = ParseOne("(a b)\n  c", nil)
 	wantErr(t, err, errcode.Format, 2, 3)
 	_, err = ParseOne("(a b) (c", nil)

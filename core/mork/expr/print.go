@@ -1,13 +1,15 @@
 package expr
 
 import (
+	"bytes"
 	"encoding/binary"
 	"unicode/utf8"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
 )
 
-// Resolver maps an interned symbol's id back to its bytes.
+// Resolver maps an interned symbol's id back to its bytes. The printer
+// only reads the returned slice, during the call.
 type Resolver interface {
 	Symbol(id uint64) ([]byte, bool)
 }
@@ -150,9 +152,10 @@ func plain(s []byte) bool {
 
 // bareOK reports whether s reads back as itself written bare: it does not
 // start like a variable, a parenthesis, a comment, a string or a #"…"
-// symbol, and holds no whitespace or parenthesis.
+// symbol, nor with a byte order mark (skipped at the start of a text), and
+// holds no whitespace or parenthesis.
 func bareOK(s []byte) bool {
-	if len(s) == 0 {
+	if len(s) == 0 || bytes.HasPrefix(s, bom) {
 		return false
 	}
 	switch s[0] {

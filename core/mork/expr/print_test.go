@@ -139,3 +139,23 @@ func TestTextDeep(t *testing.T) {
 		t.Fatalf("%d bytes %v", len(text), err)
 	}
 }
+
+// TestRegressionBOMSymbol: a symbol starting with U+FEFF was printed bare,
+// and the text, parsed on its own, lost it as a byte order mark (found by
+// FuzzParse: testdata/fuzz/FuzzParse/eb74f45a4e8ef4bf).
+func TestRegressionBOMSymbol(t *testing.T) {
+	for _, h := range []string{"C3 EFBBBF", "C4 EFBBBF78", "02 C3 EFBBBF C1 61"} {
+		p := unhexT(t, h)
+		text, err := Text(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := ParseOne(text, nil)
+		if err != nil || !bytes.Equal(back, p) {
+			t.Fatalf("% X printed %q reads back as % X %v", p, text, back, err)
+		}
+	}
+	if got, _ := Text(unhexT(t, "C4 78EFBBBF")); got != "x\ufeff" {
+		t.Fatalf("U+FEFF after the first byte need not be escaped: %q", got)
+	}
+}

@@ -71,6 +71,7 @@ var vectorCases = []vectorCase{
 	{"(a;b c)", "02c3613b62c163", "(a;b c)"},
 	{"(a\r\n\tb)\r\n", "02c161c162", "(a b)"},
 	{"\ufeff(bom)", "01c3626f6d", "(bom)"},
+	{"(\ufeffx)", "01c4efbbbf78", "(#\"\ufeffx\")"},
 	{"(f(g)h)", "03c16601c167c168", "(f (g) h)"},
 	// Variables: names are whole tokens, per top-level expression.
 	{"($ $ $x)", "03c080c0", "($a $a $b)"},
