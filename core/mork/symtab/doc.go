@@ -34,7 +34,9 @@
 //
 // Entries are stored (MORK builds the zip crate without deflate, so its
 // reader cannot inflate); polyfmt writes them stored and also reads
-// deflated ones. A data entry is a run of records, in id order:
+// deflated ones. MORK marks its data entries large_file (ZIP64 extra
+// fields); polyfmt adds ZIP64 fields only where sizes need them, and
+// both readers take either. A data entry is a run of records, in id order:
 //
 //	record
 //	  0  [6]byte  id bytes 2–7 (slot, counter); bytes 0–1 are zero and not stored
@@ -57,6 +59,8 @@
 // their true sizes; every record is complete, its id non-zero and in its
 // entry's slot; no id and no symbol appears twice. A length of 127 or less
 // in the 8-byte form is read (its value is unambiguous) but never written.
+// An empty data entry listed with size 0 is read as an empty slot (MORK
+// never writes one), and a slot's counter may reach 0xFFFFFFFFFF.
 //
 // # Seed layout
 //
@@ -108,14 +112,19 @@
 // [Limits]: the entry count; each entry's declared size against its
 // compressed size (MaxRatio: zip bombs) and the archive's size; the total
 // declared size; then each entry is read through an io.LimitReader and
-// must hold exactly its declared size and CRC-32. Buffers grow with the
-// bytes that arrive, never with a size the archive claims, and every count
-// in a map file is checked against the bytes left before the table is
-// sized.
+// must hold exactly its declared size and CRC-32. A stored entry's buffer
+// is its declared size, which cannot exceed the archive; a compressed
+// entry's buffer starts near its compressed size and grows with the bytes
+// that arrive, never with the size the archive claims. Every count in a
+// map file is checked against the bytes left before the table is sized,
+// and offsets the archive points outside itself are malformed input; an
+// error of the io.ReaderAt itself is returned as it is.
 //
 // Writing is deterministic: fixed entry order, every modification time
 // 1980-01-01 00:00, no extra fields or data descriptors, Deflate at level
-// 6 (github.com/klauspost/compress/flate, pinned by go.mod), so the same
-// table always writes the same bytes; the golden files in
-// core/testdata/mork/symtab hold them.
+// 6 (github.com/klauspost/compress/flate, pinned by go.mod; a new version
+// of it may change the seed layout's bytes, never their meaning), so the
+// same table always writes the same bytes; the golden files in
+// core/testdata/mork/symtab hold them (go test -run Golden -update
+// rewrites them).
 package symtab

@@ -23,6 +23,7 @@ type testEntry struct {
 	method   uint16 // raw method to declare; 0: from deflate
 	flags    uint16
 	crc      uint32 // CRC to declare; 0: the real one
+	zeroCRC  bool   // declare a CRC of 0
 	compSize int64  // compressed size to declare; 0: the real one
 }
 
@@ -56,6 +57,9 @@ func makeZip(t testing.TB, entries ...testEntry) []byte {
 		}
 		if e.crc != 0 {
 			h.CRC32 = e.crc
+		}
+		if e.zeroCRC {
+			h.CRC32 = 0
 		}
 		if e.compSize != 0 {
 			h.CompressedSize64 = uint64(e.compSize)

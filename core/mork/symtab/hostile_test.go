@@ -51,6 +51,7 @@ func TestHostileArchive(t *testing.T) {
 		{"method bzip2", []testEntry{validMORK()[0], {name: morkMetaName, data: meta, method: 12}}, nil, errcode.ErrUnsupported, "method 12"},
 		{"a bad CRC", []testEntry{{name: "SharedMapping_0x00.binary_data", data: a, crc: 0xDEADBEEF}, {name: morkMetaName, data: meta}}, nil, errcode.ErrChecksum, "CRC-32"},
 		{"a bad CRC, deflated", []testEntry{{name: "SharedMapping_0x00.binary_data", data: a, crc: 0xDEADBEEF, deflate: true}, {name: morkMetaName, data: meta}}, nil, errcode.ErrChecksum, "CRC-32"},
+		{"a zeroed CRC", []testEntry{{name: "SharedMapping_0x00.binary_data", data: a, crc: 0}, {name: morkMetaName, data: meta, zeroCRC: true}}, nil, errcode.ErrChecksum, "gives 0"},
 		{"stored sizes disagree", []testEntry{{name: "SharedMapping_0x00.binary_data", data: a, declared: 13}, {name: morkMetaName, data: meta}}, nil, errcode.ErrFormat, "stored entry"},
 		{"a compressed size past the archive", []testEntry{{name: "SharedMapping_0x00.binary_data", data: a, deflate: true, compSize: 1 << 40}, {name: morkMetaName, data: meta}}, nil, errcode.ErrFormat, "compressed bytes in an archive"},
 		{"deflated data shorter than declared", []testEntry{{name: "SharedMapping_0x00.binary_data", data: a, deflate: true, declared: 20}, {name: morkMetaName, data: meta}}, nil, errcode.ErrFormat, ""},

@@ -34,23 +34,20 @@ func morkRecordLen(s string) int {
 // morkFiles encodes t as the MORK layout's entries: one per slot that has
 // symbols, slots ascending, records in id order, then FileSizes.meta.
 func (t *Table) morkFiles() ([]zipFile, error) {
+	// Sizes per slot first, so each entry is allocated once.
+	var sizes [morkSlots]int
 	var err error
 	t.each(func(e *entry) bool {
 		if !fitsMORK(e.id) {
 			err = errcode.New(pkg, errcode.ErrUnsupported, "symtab: id %#x does not fit MORK's scheme (bytes 0–1 zero, slot below 128)", e.id)
 			return false
 		}
+		sizes[idSlot(e.id)] += morkRecordLen(e.sym)
 		return true
 	})
 	if err != nil {
 		return nil, err
 	}
-	// Sizes per slot first, so each entry is allocated once.
-	var sizes [morkSlots]int
-	t.each(func(e *entry) bool {
-		sizes[idSlot(e.id)] += morkRecordLen(e.sym)
-		return true
-	})
 	var data [morkSlots][]byte
 	t.each(func(e *entry) bool {
 		slot := idSlot(e.id)

@@ -85,7 +85,8 @@ func (t *Table) AppendSymbol(dst []byte, id uint64) ([]byte, bool) {
 // Intern returns the id of sym, assigning the next one if sym is new. New
 // ids follow MORK's scheme in writer slot 0: the counter after the largest
 // slot-0 id in the table, so the first id of an empty table is 1. It fails
-// with [errcode.ErrLimit] only when slot 0's 2^40−1 ids are used up.
+// with [errcode.ErrLimit] only when slot 0's 2^40−1 ids are used up or the
+// table is full (2^31−1 symbols).
 func (t *Table) Intern(sym []byte) (uint64, error) {
 	if i, ok := t.syms[string(sym)]; ok {
 		return t.entries[i].id, nil

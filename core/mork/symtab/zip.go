@@ -153,7 +153,7 @@ func (e *zipEntry) read() ([]byte, error) {
 				if err != io.EOF {
 					return nil, zipErr(fmt.Sprintf("entry %q", e.name), err)
 				}
-				return buf, nil
+				return buf, e.crcZero(buf)
 			}
 			buf = growTo(buf, e.declared)
 		}
@@ -163,12 +163,21 @@ func (e *zipEntry) read() ([]byte, error) {
 			if uint64(len(buf)) != e.declared {
 				return nil, errcode.New(pkg, errcode.ErrFormat, "symtab: entry %q holds %d bytes, not the %d it declares", e.name, len(buf), e.declared)
 			}
-			return buf, nil
+			return buf, e.crcZero(buf)
 		}
 		if err != nil {
 			return nil, zipErr(fmt.Sprintf("entry %q", e.name), err)
 		}
 	}
+}
+
+// crcZero checks what archive/zip leaves unchecked: a CRC-32 field of 0
+// (it takes 0 as "not set"), which only empty data may have.
+func (e *zipEntry) crcZero(buf []byte) error {
+	if e.f.CRC32 == 0 && len(buf) > 0 && crc32.ChecksumIEEE(buf) != 0 {
+		return errcode.New(pkg, errcode.ErrChecksum, "symtab: entry %q fails its CRC-32 (the archive gives 0)", e.name)
+	}
+	return nil
 }
 
 // growTo doubles buf's capacity, to at most limit.
