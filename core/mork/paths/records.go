@@ -116,8 +116,8 @@ type recReader struct {
 	what  string // "record section", ".paths stream": names the data in errors
 	// onCount, when set, is told the count once it has passed the checks.
 	onCount func(count uint64)
-	buf   []byte
-	hdr   [countSize]byte
+	buf     []byte
+	hdr     [countSize]byte
 }
 
 // fail builds an error at section offset at.
