@@ -42,7 +42,7 @@ func NewSet() *Set { return new(Set) }
 // new value when the set is next sorted. Add panics if path is longer than
 // MaxRecordLen, or if the set already holds 2^32-1 paths.
 func (s *Set) Add(path []byte, value uint64) {
-	if uint64(len(path)) > MaxRecordLen {
+	if uint64(len(path)) > recordLimit {
 		panic("paths: Set.Add: path of " + strconv.Itoa(len(path)) + " bytes is longer than a record can hold")
 	}
 	if n := len(s.vals); n > 0 {
@@ -62,6 +62,9 @@ func (s *Set) Add(path []byte, value uint64) {
 	s.end = appendDoubling(s.end, uint64(len(s.arena)))
 	s.vals = appendDoubling(s.vals, value)
 }
+
+// recordLimit is MaxRecordLen; tests lower it.
+var recordLimit uint64 = MaxRecordLen
 
 // appendDoubling is append growing by doubling, not by append's 1.25 for
 // large slices: a set built by Add copies its bytes about once, not about
