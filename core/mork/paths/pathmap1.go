@@ -81,6 +81,10 @@ func readPayload(payload []byte, c Compression, l Limits) (*Set, error) {
 		}
 		rr := &recReader{r: src, lim: l, base: HeaderSize, what: "PATHMAP1 payload"}
 		rr.avail = func() (int64, error) { return size - rr.off, errcode.ErrFormat }
+		// The count is checked against the payload, which holds 4 bytes a
+		// record besides the paths: the set's exact size, at most 4 times
+		// the bytes already in memory.
+		rr.onCount = func(n uint64) { s.reserve(int(n), int(size-countSize-int64(n)*lenSize)) }
 		if _, err := rr.section(add); err != nil {
 			return nil, err
 		}
@@ -100,6 +104,9 @@ func readPayload(payload []byte, c Compression, l Limits) (*Set, error) {
 	in := bufio.NewReaderSize(br, readChunk)
 	rr := &recReader{r: in, lim: l, base: -1, what: "PATHMAP1 " + c.String() + " payload"}
 	rr.avail = func() (int64, error) { return limit - rr.off, errcode.ErrLimit }
+	// Room for the paths, but no more than one per compressed byte: the
+	// count is backed only by the decompression budget.
+	rr.onCount = func(n uint64) { s.reserve(int(min(n, uint64(len(payload)))), 0) }
 	if _, err := rr.section(add); err != nil {
 		return nil, err
 	}

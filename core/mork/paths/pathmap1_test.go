@@ -271,3 +271,45 @@ func TestPathMap1CorruptPayload(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrentReaders reads and writes files of every kind from several
+// goroutines at once: the pooled codecs share nothing between calls.
+func TestConcurrentReaders(t *testing.T) {
+	s := setOf(genPaths(3000)...)
+	files := map[Compression][]byte{}
+	for _, c := range compressions {
+		files[c] = writePM1(t, s, c)
+	}
+	pathsFile := writePaths(t, s)
+	done := make(chan error)
+	for g := range 4 {
+		go func() {
+			var err error
+			for i := range 8 {
+				c := compressions[(g+i)%len(compressions)]
+				var got *Set
+				if got, _, err = ReadPathMap1(files[c], nil); err == nil && got.Len() != s.Len() {
+					err = errors.New("wrong length")
+				}
+				if err == nil {
+					_, err = ReadPaths(bytes.NewReader(pathsFile), nil)
+				}
+				if err == nil {
+					var buf bytes.Buffer
+					if err = WritePathMap1(&buf, s, c); err == nil && !bytes.Equal(buf.Bytes(), files[c]) {
+						err = errors.New("output differs")
+					}
+				}
+				if err != nil {
+					break
+				}
+			}
+			done <- err
+		}()
+	}
+	for range 4 {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -114,8 +114,10 @@ type recReader struct {
 	// (the input is truncated), ErrLimit when it is a decompression budget.
 	avail func() (int64, error)
 	what  string // "record section", ".paths stream": names the data in errors
-	buf   []byte
-	hdr   [countSize]byte
+	// onCount, when set, is told the count once it has passed the checks.
+	onCount func(count uint64)
+	buf     []byte
+	hdr     [countSize]byte
 }
 
 // fail builds an error at section offset at.
@@ -177,6 +179,9 @@ func (rr *recReader) section(fn func([]byte) error) (uint64, error) {
 	}
 	if err := rr.need(least, -1, count); err != nil {
 		return 0, err
+	}
+	if rr.onCount != nil {
+		rr.onCount(count)
 	}
 	for i := uint64(0); i < count; i++ {
 		p, err := rr.record(i, false)

@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"encoding/binary"
 	"iter"
+	"math"
 	"slices"
 	"sort"
 	"strconv"
@@ -39,9 +40,9 @@ func NewSet() *Set { return new(Set) }
 
 // Add adds path with value, copying path. A path already present takes the
 // new value when the set is next sorted. Add panics if path is longer than
-// MaxRecordLen.
+// MaxRecordLen, or if the set already holds 2^32-1 paths.
 func (s *Set) Add(path []byte, value uint64) {
-	if uint64(len(path)) > MaxRecordLen {
+	if uint64(len(path)) > recordLimit {
 		panic("paths: Set.Add: path of " + strconv.Itoa(len(path)) + " bytes is longer than a record can hold")
 	}
 	if n := len(s.vals); n > 0 {
@@ -54,9 +55,38 @@ func (s *Set) Add(path []byte, value uint64) {
 			s.unsorted = true
 		}
 	}
-	s.arena = append(s.arena, path...)
-	s.end = append(s.end, uint64(len(s.arena)))
-	s.vals = append(s.vals, value)
+	if len(s.vals) == math.MaxUint32 {
+		panic("paths: Set.Add: a Set holds at most 2^32-1 paths")
+	}
+	s.arena = appendDoubling(s.arena, path...)
+	s.end = appendDoubling(s.end, uint64(len(s.arena)))
+	s.vals = appendDoubling(s.vals, value)
+}
+
+// recordLimit is MaxRecordLen; tests lower it.
+var recordLimit uint64 = MaxRecordLen
+
+// appendDoubling is append growing by doubling, not by append's 1.25 for
+// large slices: a set built by Add copies its bytes about once, not about
+// four times over.
+func appendDoubling[T any](s []T, v ...T) []T {
+	if need := len(s) + len(v); need > cap(s) {
+		ns := make([]T, len(s), max(2*cap(s), need, 64))
+		copy(ns, s)
+		s = ns
+	}
+	return append(s, v...)
+}
+
+// reserve makes room for n more paths of nbytes bytes in all.
+func (s *Set) reserve(n, nbytes int) {
+	if cap(s.vals)-len(s.vals) < n {
+		s.end = slices.Grow(s.end, n)
+		s.vals = slices.Grow(s.vals, n)
+	}
+	if cap(s.arena)-len(s.arena) < nbytes {
+		s.arena = slices.Grow(s.arena, nbytes)
+	}
 }
 
 // raw returns path i without sorting.
@@ -68,55 +98,102 @@ func (s *Set) raw(i int) []byte {
 	return s.arena[start:s.end[i]:s.end[i]]
 }
 
-// sortKey orders paths by their first 8 bytes, zero-padded and big-endian,
-// before comparing whole paths, so most comparisons touch no arena bytes.
+// sortKey stands for path idx while sorting: the 16 bytes after the
+// prefix all paths share (zero-padded, big-endian), then where its bytes
+// are. Most comparisons are of the two words alone and touch no arena.
 type sortKey struct {
-	prefix uint64
-	idx    int
+	hi, lo uint64
+	start  uint64
+	n      uint32 // path length
+	idx    uint32 // Add order among the unsorted entries
+}
+
+// commonPrefix returns the length of the prefix all paths share.
+func (s *Set) commonPrefix() int {
+	if len(s.vals) == 0 {
+		return 0
+	}
+	first := s.raw(0)
+	cp := len(first)
+	for i := 1; i < len(s.vals) && cp > 0; i++ {
+		p := s.raw(i)
+		if len(p) < cp {
+			cp = len(p)
+		}
+		j := 0
+		for j < cp && p[j] == first[j] {
+			j++
+		}
+		cp = j
+	}
+	return cp
 }
 
 // Sort sorts the set by path and removes duplicate paths, keeping the value
 // of each path's last Add. It is idempotent, and the other methods call it
-// when needed.
+// when needed. It needs 32 bytes a path and a second arena while it runs.
 func (s *Set) Sort() {
 	if !s.unsorted {
 		return
 	}
 	n := len(s.vals)
+	cp := s.commonPrefix()
+	win := cp + 16 // bytes [cp, win) are in the key
 	keys := make([]sortKey, n)
-	var pad [8]byte
+	var pad [16]byte
 	for i := range keys {
 		p := s.raw(i)
-		var k uint64
-		if len(p) >= 8 {
-			k = binary.BigEndian.Uint64(p)
+		var k []byte
+		if len(p) >= win {
+			k = p[cp:win]
 		} else {
-			pad = [8]byte{}
-			copy(pad[:], p)
-			k = binary.BigEndian.Uint64(pad[:])
+			pad = [16]byte{}
+			copy(pad[:], p[cp:])
+			k = pad[:]
 		}
-		keys[i] = sortKey{k, i}
+		keys[i] = sortKey{
+			hi: binary.BigEndian.Uint64(k), lo: binary.BigEndian.Uint64(k[8:]),
+			start: s.end[i] - uint64(len(p)), n: uint32(len(p)), idx: uint32(i),
+		}
+	}
+	// compare orders two keys by path; equal paths compare 0.
+	compare := func(a, b *sortKey) int {
+		if a.hi != b.hi {
+			return cmp.Compare(a.hi, b.hi)
+		}
+		if a.lo != b.lo {
+			return cmp.Compare(a.lo, b.lo)
+		}
+		if int(a.n) <= win || int(b.n) <= win {
+			// The shorter path ends within the key, which holds all its
+			// bytes: it is a prefix of the other.
+			return cmp.Compare(a.n, b.n)
+		}
+		return bytes.Compare(s.arena[a.start+uint64(win):a.start+uint64(a.n)], s.arena[b.start+uint64(win):b.start+uint64(b.n)])
 	}
 	slices.SortFunc(keys, func(a, b sortKey) int {
-		if a.prefix != b.prefix {
-			return cmp.Compare(a.prefix, b.prefix)
-		}
-		if c := bytes.Compare(s.raw(a.idx), s.raw(b.idx)); c != 0 {
+		if c := compare(&a, &b); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.idx, b.idx) // equal paths: in Add order
 	})
 	// Keep the last of each run of equal paths, copying into a new arena
 	// in sorted order, so iteration and search read it sequentially.
-	arena := make([]byte, 0, len(s.arena))
+	size := 0
+	for j := range keys {
+		if j+1 == n || compare(&keys[j], &keys[j+1]) != 0 {
+			size += int(keys[j].n)
+		}
+	}
+	arena := make([]byte, 0, size)
 	end := make([]uint64, 0, n)
 	vals := make([]uint64, 0, n)
-	for j, k := range keys {
-		p := s.raw(k.idx)
-		if j+1 < n && keys[j+1].prefix == k.prefix && bytes.Equal(s.raw(keys[j+1].idx), p) {
+	for j := range keys {
+		k := &keys[j]
+		if j+1 < n && compare(k, &keys[j+1]) == 0 {
 			continue
 		}
-		arena = append(arena, p...)
+		arena = append(arena, s.arena[k.start:k.start+uint64(k.n)]...)
 		end = append(end, uint64(len(arena)))
 		vals = append(vals, s.vals[k.idx])
 	}

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"sort"
 	"testing"
-	"unsafe"
 )
 
 func TestSetTable(t *testing.T) {
@@ -212,16 +211,20 @@ func TestSetAllStops(t *testing.T) {
 }
 
 func TestSetAddPanicsOnHugePath(t *testing.T) {
-	// A slice header claiming 4 GiB over one real byte: Add must refuse it
-	// by its length before touching its bytes.
-	var one [1]byte
-	huge := unsafe.Slice(&one[0], uint64(MaxRecordLen)+1)
+	// recordLimit stands for MaxRecordLen, which no test can allocate.
+	defer func(l uint64) { recordLimit = l }(recordLimit)
+	recordLimit = 10
+	s := NewSet()
+	s.Add(make([]byte, 10), 0) // at the limit: taken
 	defer func() {
 		if recover() == nil {
-			t.Fatal("Add of a path longer than MaxRecordLen did not panic")
+			t.Fatal("Add of a path longer than the record limit did not panic")
+		}
+		if s.Len() != 1 {
+			t.Fatalf("the refused path changed the set: %d paths", s.Len())
 		}
 	}()
-	NewSet().Add(huge, 0)
+	s.Add(make([]byte, 11), 0)
 }
 
 // TestSetModel checks the Set against a map under random adds and removes,
@@ -328,5 +331,41 @@ func TestSetLarge(t *testing.T) {
 	}
 	if !slices.IsSortedFunc(pathsOf(s), bytes.Compare) {
 		t.Fatal("not sorted")
+	}
+}
+
+// TestSetConcurrentReads: after Sort, the read methods may run in many
+// goroutines at once (the race detector checks they write nothing).
+func TestSetConcurrentReads(t *testing.T) {
+	ps := genPaths(2000)
+	s := setOf(ps...)
+	s.Sort()
+	done := make(chan bool)
+	for g := range 4 {
+		go func() {
+			defer func() { done <- true }()
+			for i, p := range ps {
+				if _, ok := s.Get(p); !ok {
+					t.Errorf("goroutine %d: %x missing", g, p)
+					return
+				}
+				lo, hi := s.Range(p[:4])
+				if lo >= hi || s.Len() != len(ps) || s.Bytes() == 0 || len(s.Path(i)) == 0 {
+					t.Errorf("goroutine %d: bad reads", g)
+					return
+				}
+				_ = s.Value(i)
+			}
+			n := 0
+			for range s.All() {
+				n++
+			}
+			if n != len(ps) {
+				t.Errorf("goroutine %d: All gave %d", g, n)
+			}
+		}()
+	}
+	for range 4 {
+		<-done
 	}
 }
