@@ -52,7 +52,6 @@ var seedSelector = [8]byte{0, 0, 0, 0, seedVersion, 0, 0, 0}
 // seedHeader is the 64-byte header of the seed layout.
 type seedHeader [seedHeaderSize]byte
 
-func (h *seedHeader) version() uint32    { return binary.LittleEndian.Uint32(h[12:]) }
 func (h *seedHeader) flags() uint32      { return binary.LittleEndian.Uint32(h[16:]) }
 func (h *seedHeader) root() uint64       { return binary.LittleEndian.Uint64(h[20:]) }
 func (h *seedHeader) totalNodes() uint64 { return binary.LittleEndian.Uint64(h[28:]) }
@@ -70,7 +69,6 @@ func (h *seedHeader) init() {
 // seedNode is one 24-byte node of the seed layout.
 type seedNode [seedNodeSize]byte
 
-func (n *seedNode) tag() byte        { return n[0] }
 func (n *seedNode) reservedOK() bool { return n[1]|n[2]|n[3] == 0 }
 func (n *seedNode) children() int32  { return int32(binary.LittleEndian.Uint32(n[4:])) }
 func (n *seedNode) value() uint64    { return binary.LittleEndian.Uint64(n[8:]) }

@@ -11,7 +11,33 @@ import (
 	"github.com/polyfmt/polyfmt/core/mork/internal/pathmap"
 )
 
-type rec = pathmap.Record
+// rec is one path and its value (a local type so literals stay short).
+type rec struct {
+	Path  []byte
+	Value uint64
+}
+
+// encodeRecs and decodeRecs speak the harness's record files.
+func encodeRecs(rs []rec) []byte {
+	var out []byte
+	for _, r := range rs {
+		out = pathmap.AppendRecord(out, r.Path, r.Value)
+	}
+	return out
+}
+
+func decodeRecs(tb testing.TB, b []byte) []rec {
+	tb.Helper()
+	prs, err := pathmap.ParseRecords(b)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	out := make([]rec, len(prs))
+	for i, r := range prs {
+		out[i] = rec{r.Path, r.Value}
+	}
+	return out
+}
 
 var layouts = []Layout{LayoutSeed, LayoutPathMap}
 

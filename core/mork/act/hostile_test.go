@@ -94,6 +94,9 @@ func hostileCases() []hostileCase {
 			get: []byte("a"), getE: errcode.ErrFormat, walk: errcode.ErrFormat, ver: errcode.ErrFormat},
 		{name: "pm line data overlaps its node", data: pmFile(17, []byte{3, pmLineFlag | pmValueFlag, 1, 1}, false),
 			get: nil, getE: errcode.ErrFormat, walk: errcode.ErrFormat, ver: errcode.ErrFormat},
+		// Found by FuzzNewTree: the line length's varint runs into the node.
+		{name: "pm line length varint overruns its node", data: pmFile(25, []byte("0\xff0000000\xc00\b"), true),
+			get: nil, getE: errcode.ErrFormat, walk: errcode.ErrFormat, ver: errcode.ErrFormat},
 		{name: "pm branch claims 33 children", data: pmFile(16, []byte{0x21, 1}, false),
 			get: nil, getE: errcode.ErrFormat, walk: errcode.ErrFormat, ver: errcode.ErrFormat},
 		{name: "pm line head reserved bits", data: pmFile(18, []byte{1, 'a', 0x82 | pmValueFlag, 1, 2}, false),

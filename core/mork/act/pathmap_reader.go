@@ -134,7 +134,7 @@ func (t *Tree) pmParse(off int64) (pmNode, error) {
 	if err != nil {
 		return n, err
 	}
-	if ln == 0 || ln > uint64(off-q) {
+	if ln == 0 || q > off || ln > uint64(off-q) {
 		return n, t.pmErr(lineAt, "line data of %d bytes does not fit before the node at %d", ln, off)
 	}
 	n.lineData = d[q : q+int64(ln)]
