@@ -2,7 +2,6 @@ package vsf
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"maps"
 	"os"
@@ -17,69 +16,6 @@ import (
 // (storage.PathReplacement); these tests fail each step in turn and check
 // that the path still holds exactly the previous commit, that the writer
 // can commit again, and that no temporary file outlives the next commit.
-
-var (
-	errInjectedSync    = errors.New("injected sync failure")
-	errInjectedInstall = errors.New("injected install failure")
-)
-
-// faultRepl is the on-disk replacement with faults: the image accepts
-// budget bytes and then fails every write (a full disk, a crash in the
-// write); failSync fails its Sync; failInstall fails Install before the
-// rename; keepTemp makes Discard leave the temporary file behind, as a
-// process that dies after a failed write would.
-type faultRepl struct {
-	storage.PathReplacement
-	budget                          int
-	failSync, failInstall, keepTemp bool
-}
-
-type faultImage struct {
-	storage.File
-	budget   int
-	failSync bool
-}
-
-func (c *faultImage) WriteAt(p []byte, off int64) (int, error) {
-	if len(p) > c.budget {
-		n, _ := c.File.WriteAt(p[:c.budget], off)
-		c.budget = 0
-		return n, storage.ErrCrash
-	}
-	c.budget -= len(p)
-	return c.File.WriteAt(p, off)
-}
-
-func (c *faultImage) Sync() error {
-	if c.failSync {
-		return errInjectedSync
-	}
-	return c.File.Sync()
-}
-
-func (r faultRepl) Create() (storage.File, error) {
-	img, err := r.PathReplacement.Create()
-	if err != nil {
-		return nil, err
-	}
-	return &faultImage{File: img, budget: r.budget, failSync: r.failSync}, nil
-}
-
-func (r faultRepl) Install(img storage.File) (storage.File, error) {
-	if r.failInstall {
-		return nil, errInjectedInstall
-	}
-	return r.PathReplacement.Install(img.(*faultImage).File)
-}
-
-func (r faultRepl) Discard(img storage.File) {
-	f := img.(*faultImage).File.(*os.File)
-	if r.keepTemp {
-		f.Close()
-		return
-	}
-	r.PathReplacement.Discard(f)
-}
 
 // fileState is what a reader of the file at path sees: every section's
 // bytes (decoded fields for structured ones) and the trailer; the file
@@ -163,29 +99,29 @@ func TestCommitFaults(t *testing.T) {
 
 	type fault struct {
 		name string
-		repl func(p storage.PathReplacement) faultRepl
+		repl func(p storage.PathReplacement) storage.FaultReplacement
 		sync bool
 	}
 	var faults []fault
 	for cut := 0; cut < len(img); cut += len(img)/150 + 1 {
 		faults = append(faults, fault{fmt.Sprintf("write cut at %d of %d", cut, len(img)),
-			func(p storage.PathReplacement) faultRepl { return faultRepl{PathReplacement: p, budget: cut} }, false})
+			func(p storage.PathReplacement) storage.FaultReplacement { return storage.FaultReplacement{PathReplacement: p, Budget: cut} }, false})
 	}
 	faults = append(faults,
-		fault{"write cut one byte short", func(p storage.PathReplacement) faultRepl {
-			return faultRepl{PathReplacement: p, budget: len(img) - 1}
+		fault{"write cut one byte short", func(p storage.PathReplacement) storage.FaultReplacement {
+			return storage.FaultReplacement{PathReplacement: p, Budget: len(img) - 1}
 		}, false},
-		fault{"sync", func(p storage.PathReplacement) faultRepl {
-			return faultRepl{PathReplacement: p, budget: 1 << 30, failSync: true}
+		fault{"sync", func(p storage.PathReplacement) storage.FaultReplacement {
+			return storage.FaultReplacement{PathReplacement: p, Budget: 1 << 30, FailSync: true}
 		}, true},
-		fault{"install", func(p storage.PathReplacement) faultRepl {
-			return faultRepl{PathReplacement: p, budget: 1 << 30, failInstall: true}
+		fault{"install", func(p storage.PathReplacement) storage.FaultReplacement {
+			return storage.FaultReplacement{PathReplacement: p, Budget: 1 << 30, FailInstall: true}
 		}, true},
-		fault{"write cut, temporary file left behind", func(p storage.PathReplacement) faultRepl {
-			return faultRepl{PathReplacement: p, budget: len(img) / 2, keepTemp: true}
+		fault{"write cut, temporary file left behind", func(p storage.PathReplacement) storage.FaultReplacement {
+			return storage.FaultReplacement{PathReplacement: p, Budget: len(img) / 2, KeepTemp: true}
 		}, false},
-		fault{"install, temporary file left behind", func(p storage.PathReplacement) faultRepl {
-			return faultRepl{PathReplacement: p, budget: 1 << 30, failInstall: true, keepTemp: true}
+		fault{"install, temporary file left behind", func(p storage.PathReplacement) storage.FaultReplacement {
+			return storage.FaultReplacement{PathReplacement: p, Budget: 1 << 30, FailInstall: true, KeepTemp: true}
 		}, false},
 	)
 	for _, c := range faults {
@@ -207,9 +143,9 @@ func TestCommitFaults(t *testing.T) {
 		if got := fileState(t, w); !maps.Equal(got, old) {
 			t.Fatalf("%s: the writer does not show the previous commit", c.name)
 		}
-		if l := leftovers(t, path); len(l) != 0 && !fr.keepTemp {
+		if l := leftovers(t, path); len(l) != 0 && !fr.KeepTemp {
 			t.Fatalf("%s: a failed commit left %v", c.name, l)
-		} else if fr.keepTemp && len(l) != 1 {
+		} else if fr.KeepTemp && len(l) != 1 {
 			t.Fatalf("%s: the kept temporary file is not there: %v", c.name, l)
 		}
 		// The fault gone, the pending change commits.
@@ -246,7 +182,7 @@ func TestCommitFaultsInMemory(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		m.repl = faultyMem{m.repl, budget}
+		m.repl = storage.FaultyMemReplacement{Replacement: m.repl, Budget: budget}
 		if err := crashTx(m); err == nil {
 			t.Fatalf("budget %d: the commit succeeded", budget)
 		}
@@ -256,18 +192,4 @@ func TestCommitFaultsInMemory(t *testing.T) {
 	}
 }
 
-// faultyMem is the in-memory replacement whose image is a Faulty.
-type faultyMem struct {
-	storage.Replacement
-	budget int
-}
 
-func (r faultyMem) Create() (storage.File, error) {
-	f := storage.NewFaulty(nil)
-	f.WriteBudget = r.budget
-	return f, nil
-}
-
-func (r faultyMem) Install(img storage.File) (storage.File, error) {
-	return r.Replacement.Install(&img.(*storage.Faulty).Mem)
-}

@@ -53,3 +53,93 @@ func (f *Faulty) Truncate(n int64) error {
 	}
 	return f.Mem.Truncate(n)
 }
+
+// Errors a FaultReplacement injects.
+var (
+	ErrInjectedSync    = errors.New("storage: injected sync failure")
+	ErrInjectedInstall = errors.New("storage: injected install failure")
+)
+
+// FaultReplacement is a PathReplacement with faults, for the crash tests
+// of every format that commits by replacing its file: the image accepts
+// Budget bytes and then fails every write (a full disk, a crash in the
+// write); FailSync fails its Sync; FailInstall fails Install before the
+// rename; KeepTemp makes Discard leave the temporary file behind, as a
+// process that dies after a failed write would.
+type FaultReplacement struct {
+	PathReplacement
+	Budget                          int
+	FailSync, FailInstall, KeepTemp bool
+}
+
+// faultImage is a FaultReplacement's image: a temporary file that fails.
+type faultImage struct {
+	File
+	budget   int
+	failSync bool
+}
+
+func (c *faultImage) WriteAt(p []byte, off int64) (int, error) {
+	if len(p) > c.budget {
+		n, _ := c.File.WriteAt(p[:c.budget], off)
+		c.budget = 0
+		return n, ErrCrash
+	}
+	c.budget -= len(p)
+	return c.File.WriteAt(p, off)
+}
+
+func (c *faultImage) Sync() error {
+	if c.failSync {
+		return ErrInjectedSync
+	}
+	return c.File.Sync()
+}
+
+// Create makes the temporary file, wrapped to fail as r says.
+func (r FaultReplacement) Create() (File, error) {
+	img, err := r.PathReplacement.Create()
+	if err != nil {
+		return nil, err
+	}
+	return &faultImage{File: img, budget: r.Budget, failSync: r.FailSync}, nil
+}
+
+// Install renames the image over the file, unless r fails it.
+func (r FaultReplacement) Install(img File) (File, error) {
+	if r.FailInstall {
+		return nil, ErrInjectedInstall
+	}
+	return r.PathReplacement.Install(img.(*faultImage).File)
+}
+
+// Discard removes the image, or with KeepTemp only closes it.
+func (r FaultReplacement) Discard(img File) {
+	f := img.(*faultImage).File
+	if r.KeepTemp {
+		if c, ok := f.(interface{ Close() error }); ok {
+			c.Close()
+		}
+		return
+	}
+	r.PathReplacement.Discard(f)
+}
+
+// FaultyMemReplacement replaces a file held in memory with a Faulty image
+// that accepts Budget bytes.
+type FaultyMemReplacement struct {
+	Replacement
+	Budget int
+}
+
+// Create makes a Faulty image.
+func (r FaultyMemReplacement) Create() (File, error) {
+	f := NewFaulty(nil)
+	f.WriteBudget = r.Budget
+	return f, nil
+}
+
+// Install installs the Faulty image's contents.
+func (r FaultyMemReplacement) Install(img File) (File, error) {
+	return r.Replacement.Install(&img.(*Faulty).Mem)
+}
