@@ -105,7 +105,9 @@ func TestCommitFaults(t *testing.T) {
 	var faults []fault
 	for cut := 0; cut < len(img); cut += len(img)/150 + 1 {
 		faults = append(faults, fault{fmt.Sprintf("write cut at %d of %d", cut, len(img)),
-			func(p storage.PathReplacement) storage.FaultReplacement { return storage.FaultReplacement{PathReplacement: p, Budget: cut} }, false})
+			func(p storage.PathReplacement) storage.FaultReplacement {
+				return storage.FaultReplacement{PathReplacement: p, Budget: cut}
+			}, false})
 	}
 	faults = append(faults,
 		fault{"write cut one byte short", func(p storage.PathReplacement) storage.FaultReplacement {
@@ -191,5 +193,3 @@ func TestCommitFaultsInMemory(t *testing.T) {
 		}
 	}
 }
-
-
