@@ -6,10 +6,11 @@ import "github.com/polyfmt/polyfmt/core/errcode"
 // means DefaultLimits; a zero field takes its default; a negative field is
 // [errcode.ErrBadArg].
 //
-// A Set costs about 16 bytes per path plus the path bytes, so the defaults
-// let a reader build a Set of at most about 6 GiB (2 GiB of index, 4 GiB of
-// path bytes) from any input, and a small compressed input much less (see
-// MaxRatio).
+// A Set costs about 16 bytes a path besides the path bytes, so the
+// defaults bound what one read builds to about 2 GiB of index (MaxPaths)
+// and 4 GiB of paths (MaxDecompressed) — up to as much again in spare
+// capacity while it grows — and what a small compressed input can make it
+// build to MaxRatio times its size.
 type Limits struct {
 	// MaxPaths is the most records a section may hold: a PATHMAP1 count
 	// or a record section's count above it is refused before anything is
@@ -28,8 +29,9 @@ type Limits struct {
 	// bytes may produce at most MaxRatio·n bytes, or 1 MiB when that is
 	// more, so small files never trip it. For a PATHMAP1 payload n is the
 	// whole payload; for a streamed .paths file, the compressed bytes read
-	// so far. Sorted paths compress 3–30×; deflate reaches at most 1032×,
-	// LZ4 255×, zstd 32768×. Default 256.
+	// so far. A million sorted MORK paths of about 20 bytes compress 9×
+	// with zlib, 4× with LZ4 and 38× with zstd; deflate reaches at most
+	// 1032×, LZ4 255×, zstd 32768×. Default 256.
 	MaxRatio int64
 }
 

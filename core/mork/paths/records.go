@@ -75,8 +75,8 @@ func writeBody(w io.Writer, s *Set, buf []byte) error {
 // ReadRecords reads one record section from r — u64 LE count, then count
 // records of u32 LE length and path bytes — and calls fn with each path in
 // order. The path is a buffer reused for the next record: fn must copy what
-// it keeps. It returns the number of records passed to fn; an error from fn
-// stops the reading and is returned as it is.
+// it keeps. It returns the number of records fn took (returned nil for);
+// an error from fn stops the reading and is returned as it is.
 //
 // ReadRecords reads exactly the section and nothing after it, so r may go
 // on with what follows (its reads are small: give it a buffered reader).
