@@ -180,7 +180,10 @@ FUZZ_TARGETS := \
 	core/internal/codec:FuzzDecompressLZ4 core/internal/codec:FuzzDecompressZlib \
 	core/internal/codec:FuzzDecompressZstd core/internal/codec:FuzzDecompressNone \
 	core/internal/jsonx:FuzzValid \
-	core/vsf:FuzzDecodeValue
+	core/vsf:FuzzDecodeValue \
+	core/mork:FuzzOpen core/mork/expr:FuzzValidate core/mork/expr:FuzzParse core/mork/expr:FuzzMatch \
+	core/mork/paths:FuzzReadPathMap1 core/mork/paths:FuzzReadPaths core/mork/paths:FuzzReadRecords \
+	core/mork/act:FuzzNewTree core/mork/symtab:FuzzNewReader core/mork/symtab:FuzzEntries
 
 # One line per target; a failure prints go test's whole output (the failing input's file).
 test-fuzz:
