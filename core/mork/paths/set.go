@@ -57,7 +57,7 @@ func (s *Set) Add(path []byte, value uint64) {
 			s.unsorted = true
 		}
 	}
-	if len(s.vals) == math.MaxUint32 {
+	if uint64(len(s.vals)) == math.MaxUint32 {
 		panic("paths: Set.Add: a Set holds at most 2^32-1 paths")
 	}
 	s.arena = appendDoubling(s.arena, path...)
