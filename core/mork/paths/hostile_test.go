@@ -72,7 +72,7 @@ func zstdFrame(blocks []zstdBlock) []byte {
 
 // zstdRecordsBomb is a zstd frame of a record section of count records of
 // pathLen zero bytes each: 4 bytes of frame per 128 KiB of output.
-func zstdRecordsBomb(count uint64, pathLen int) []byte {
+func zstdRecordsBomb(count uint64, pathLen int64) []byte {
 	var blocks []zstdBlock
 	head := binary.LittleEndian.AppendUint64(nil, count)
 	for range count {
@@ -80,7 +80,7 @@ func zstdRecordsBomb(count uint64, pathLen int) []byte {
 		blocks = append(blocks, zstdBlock{typ: 0, data: head})
 		head = nil
 		for left := pathLen; left > 0; left -= 128 << 10 {
-			blocks = append(blocks, zstdBlock{typ: 1, data: []byte{0}, n: min(left, 128<<10)})
+			blocks = append(blocks, zstdBlock{typ: 1, data: []byte{0}, n: int(min(left, 128<<10))})
 		}
 	}
 	return zstdFrame(blocks)
@@ -220,6 +220,7 @@ func TestHostile(t *testing.T) {
 	t.Run("4 GiB path length, stored", func(t *testing.T) {
 		in := append(rec(1), 0xff, 0xff, 0xff, 0xff, 1, 2, 3)
 		bounded(t, 1<<20, errcode.ErrLimit, readPM1(pm1(1, 0, None, zero, in), nil))
+		in[11] = 0x7f // 2 GiB−1, which a 32-bit platform can address too
 		bounded(t, 1<<20, errcode.ErrFormat, readPM1(pm1(1, 0, None, zero, in), &Limits{MaxPathLen: 1 << 33}))
 	})
 	t.Run("4 GiB path length, zstd zeros behind it", func(t *testing.T) {

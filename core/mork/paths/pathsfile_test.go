@@ -147,7 +147,7 @@ func TestReadPathsTable(t *testing.T) {
 		{name: "MaxPaths", in: good, lim: &Limits{MaxPaths: 3}, kind: errcode.ErrLimit},
 		{name: "MaxPathLen", in: good, lim: &Limits{MaxPathLen: 11}, kind: errcode.ErrLimit},
 		{name: "4 GiB length", in: zlibOf(7, []byte{0xff, 0xff, 0xff, 0xff, 1}), kind: errcode.ErrLimit},
-		{name: "4 GiB length, MaxPathLen raised", in: zlibOf(7, []byte{0xff, 0xff, 0xff, 0xff, 1}), lim: &Limits{MaxPathLen: 1 << 33}, kind: errcode.ErrFormat},
+		{name: "2 GiB length, MaxPathLen raised", in: zlibOf(7, []byte{0xff, 0xff, 0xff, 0x7f, 1}), lim: &Limits{MaxPathLen: 1 << 33}, kind: errcode.ErrFormat},
 		{name: "MaxDecompressed", in: good, lim: &Limits{MaxDecompressed: int64(len(small)) - 1}, kind: errcode.ErrLimit},
 		{name: "bad limits", in: good, lim: &Limits{MaxPathLen: -5}, kind: errcode.ErrBadArg},
 	} {

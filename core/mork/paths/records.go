@@ -211,6 +211,10 @@ func (rr *recReader) record(i uint64, atEOF bool) ([]byte, error) {
 	if l > rr.lim.MaxPathLen {
 		return nil, rr.fail(errcode.ErrLimit, start, "record %d is a path of %d bytes; Limits.MaxPathLen is %d", i, l, rr.lim.MaxPathLen)
 	}
+	if l > math.MaxInt {
+		// Only where int has 32 bits: a path of 2 GiB or more cannot be held.
+		return nil, rr.fail(errcode.ErrLimit, start, "record %d is a path of %d bytes, more than this platform can hold", i, l)
+	}
 	if err := rr.need(l, int64(i), 0); err != nil {
 		return nil, err
 	}

@@ -149,8 +149,9 @@ func TestReadRecordsTable(t *testing.T) {
 		{name: "path above MaxPathLen", in: rec(1, big), lim: &Limits{MaxPathLen: 99}, kind: errcode.ErrLimit},
 		{name: "path at MaxPathLen", in: rec(1, big), lim: &Limits{MaxPathLen: 100}, want: [][]byte{big}},
 		{name: "4 GiB length", in: append(rec(1), 0xff, 0xff, 0xff, 0xff, 1, 2, 3), kind: errcode.ErrLimit},
-		{name: "4 GiB length, MaxPathLen raised", in: append(rec(1), 0xff, 0xff, 0xff, 0xff, 1, 2, 3), lim: &Limits{MaxPathLen: 1 << 33}, kind: errcode.ErrFormat},
-		{name: "4 GiB length, MaxPathLen raised, size unknown", in: append(rec(1), 0xff, 0xff, 0xff, 0xff, 1, 2, 3), lim: &Limits{MaxPathLen: 1 << 33}, kind: errcode.ErrFormat, plain: true},
+		// (2 GiB−1, not 4 GiB: where int has 32 bits, 2 GiB and more is ErrLimit.)
+		{name: "2 GiB length, MaxPathLen raised", in: append(rec(1), 0xff, 0xff, 0xff, 0x7f, 1, 2, 3), lim: &Limits{MaxPathLen: 1 << 33}, kind: errcode.ErrFormat},
+		{name: "2 GiB length, MaxPathLen raised, size unknown", in: append(rec(1), 0xff, 0xff, 0xff, 0x7f, 1, 2, 3), lim: &Limits{MaxPathLen: 1 << 33}, kind: errcode.ErrFormat, plain: true},
 		{name: "negative limit", in: rec(0), lim: &Limits{MaxRatio: -1}, kind: errcode.ErrBadArg},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -256,10 +257,10 @@ func TestReadRecordsTruncation(t *testing.T) {
 	}
 }
 
-// TestReadRecordsHugeLengthAllocation: a 4 GiB length over 1 MiB of data,
-// size unknown, allocates about what the data holds, not 4 GiB.
+// TestReadRecordsHugeLengthAllocation: a 2 GiB length over 1 MiB of data,
+// size unknown, allocates about what the data holds, not 2 GiB.
 func TestReadRecordsHugeLengthAllocation(t *testing.T) {
-	in := append(rec(1), 0xff, 0xff, 0xff, 0xff)
+	in := append(rec(1), 0xff, 0xff, 0xff, 0x7f)
 	in = append(in, make([]byte, 1<<20)...)
 	var err error
 	a := allocated(func() {

@@ -21,7 +21,7 @@ import (
 // with one u64 end offset and one u64 value per path: about 16 bytes a path
 // besides its bytes, and no allocation per path (while a set grows, its
 // slices may hold up to as much again in spare capacity; Sort leaves them
-// exact). Sorting needs 32 bytes a path more, and a second arena, for its
+// exact). Sorting needs 64 bytes a path more, and a second arena, for its
 // duration.
 //
 // The zero Set is empty and ready to use.
@@ -57,7 +57,7 @@ func (s *Set) Add(path []byte, value uint64) {
 			s.unsorted = true
 		}
 	}
-	if len(s.vals) == math.MaxUint32 {
+	if uint64(len(s.vals)) == math.MaxUint32 {
 		panic("paths: Set.Add: a Set holds at most 2^32-1 paths")
 	}
 	s.arena = appendDoubling(s.arena, path...)
@@ -133,7 +133,9 @@ func (s *Set) commonPrefix() int {
 
 // Sort sorts the set by path and removes duplicate paths, keeping the value
 // of each path's last Add. It is idempotent, and the other methods call it
-// when needed. It needs 32 bytes a path and a second arena while it runs.
+// when needed. It needs 64 bytes a path and a second arena while it runs:
+// an MSD radix sort on the 16 key bytes, then a comparison sort of the
+// small buckets and of paths whose key bytes are all equal.
 func (s *Set) Sort() {
 	if !s.unsorted {
 		return
@@ -173,12 +175,13 @@ func (s *Set) Sort() {
 		}
 		return bytes.Compare(s.arena[a.start+uint64(win):a.start+uint64(a.n)], s.arena[b.start+uint64(win):b.start+uint64(b.n)])
 	}
-	slices.SortFunc(keys, func(a, b sortKey) int {
+	full := func(a, b sortKey) int {
 		if c := compare(&a, &b); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.idx, b.idx) // equal paths: in Add order
-	})
+	}
+	radixSort(keys, make([]sortKey, n), 0, full)
 	// Keep the last of each run of equal paths, copying into a new arena
 	// in sorted order, so iteration and search read it sequentially.
 	size := 0

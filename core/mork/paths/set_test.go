@@ -369,3 +369,48 @@ func TestSetConcurrentReads(t *testing.T) {
 		<-done
 	}
 }
+
+// TestSetSortAgainstReference sorts sets big enough for the radix passes,
+// of paths built to stress the key: a shared prefix, zero bytes (which the
+// key pads with), paths that are prefixes of others, tails past the 16 key
+// bytes, and scattered repeats whose last value must win.
+func TestSetSortAgainstReference(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		prefix string
+		maxLen int
+		alpha  string
+	}{
+		{"zeros and prefixes", "", 20, "\x00\x01"},
+		{"shared prefix, long tails", "(edge ", 40, "\x00\xff"},
+		{"key-length paths", "p", 18, "\x00a"},
+		{"wide alphabet", "", 6, "abcdefghijklmnopqrstuvwxyz\x00\xff"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := rand.New(rand.NewPCG(11, uint64(len(tc.name))))
+			s := NewSet()
+			last := map[string]uint64{}
+			for i := range 30000 {
+				p := []byte(tc.prefix)
+				for range r.IntN(tc.maxLen + 1) {
+					p = append(p, tc.alpha[r.IntN(len(tc.alpha))])
+				}
+				s.Add(p, uint64(i))
+				last[string(p)] = uint64(i)
+			}
+			keys := make([]string, 0, len(last))
+			for k := range last {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			if s.Len() != len(keys) {
+				t.Fatalf("%d paths, want %d", s.Len(), len(keys))
+			}
+			for i, k := range keys {
+				if string(s.Path(i)) != k || s.Value(i) != last[k] {
+					t.Fatalf("entry %d: %x=%d, want %x=%d", i, s.Path(i), s.Value(i), k, last[k])
+				}
+			}
+		})
+	}
+}
