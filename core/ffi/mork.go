@@ -163,7 +163,7 @@ func MORKQuery(a *ABI, h uint32, pattern unsafe.Pointer, patternLen uint64, limi
 			Matches   []queryMatch `json:"matches"`
 			Truncated bool         `json:"truncated"`
 		}{Matches: []queryMatch{}}
-		err = f.QueryText(string(pat), func(p []byte, v uint64, bs [][]byte) error {
+		err = f.QueryText(string(pat), func(p []byte, v uint64, bs []expr.Span) error {
 			if limit != 0 && uint64(len(res.Matches)) == limit {
 				res.Truncated = true
 				return mork.Stop
@@ -175,7 +175,7 @@ func MORKQuery(a *ABI, h uint32, pattern unsafe.Pointer, patternLen uint64, limi
 			}
 			m.Text = string(t)
 			for i, b := range bs {
-				t, err := f.AppendText(nil, b)
+				t, err := f.AppendSpan(nil, p, b)
 				if err != nil {
 					return err
 				}

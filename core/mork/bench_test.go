@@ -5,6 +5,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/polyfmt/polyfmt/core/mork/expr"
 )
 
 // A million generated facts, as MeTTa text (about 30 MB).
@@ -83,7 +85,7 @@ func BenchmarkQueryMillion(b *testing.B) {
 	p := must(f.EncodeText("(edge n10 $x)"))
 	for b.Loop() {
 		n := 0
-		noErr(b, f.Query(p, func([]byte, uint64, [][]byte) error { n++; return nil }))
+		noErr(b, f.Query(p, func([]byte, uint64, []expr.Span) error { n++; return nil }))
 		if n != 1 {
 			b.Fatal(n)
 		}

@@ -139,10 +139,7 @@ func (f *File) fullSet() (*paths.Set, error) {
 func (f *File) writeText(w io.Writer, set *paths.Set) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	var line []byte
-	var res expr.Resolver
-	if t := f.spaceSyms(); t != nil {
-		res = t
-	}
+	res := f.resolver()
 	for i := 0; i < set.Len(); i++ {
 		line = line[:0]
 		if f.kind == KindMult {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/polyfmt/polyfmt/core/errcode"
 	"github.com/polyfmt/polyfmt/core/format"
+	"github.com/polyfmt/polyfmt/core/mork/expr"
 	"github.com/polyfmt/polyfmt/core/mork/paths"
 	"github.com/polyfmt/polyfmt/core/mork/symtab"
 )
@@ -198,7 +199,7 @@ func TestQuery(t *testing.T) {
 	}
 	for pat, want := range cases {
 		var got []string
-		noErr(t, f.QueryText(pat, func(p []byte, v uint64, b [][]byte) error {
+		noErr(t, f.QueryText(pat, func(p []byte, v uint64, b []expr.Span) error {
 			got = append(got, string(must(f.AppendText(nil, p))))
 			return nil
 		}))
@@ -206,8 +207,20 @@ func TestQuery(t *testing.T) {
 			t.Fatalf("%s: %q, want %q", pat, got, want)
 		}
 	}
+	// A binding holding a variable the path introduced before it keeps
+	// that variable's name.
+	var binds []string
+	noErr(t, f.QueryText("(foo $x $y)", func(p []byte, v uint64, b []expr.Span) error {
+		for _, s := range b {
+			binds = append(binds, string(must(f.AppendSpan(nil, p, s))))
+		}
+		return nil
+	}))
+	if !slices.Equal(binds, []string{"$a", "(bar $a)"}) {
+		t.Fatalf("bindings %q", binds)
+	}
 	n := 0
-	noErr(t, f.QueryText("(edge $x $y)", func([]byte, uint64, [][]byte) error { n++; return Stop }))
+	noErr(t, f.QueryText("(edge $x $y)", func([]byte, uint64, []expr.Span) error { n++; return Stop }))
 	if n != 1 {
 		t.Fatalf("Stop: %d calls", n)
 	}

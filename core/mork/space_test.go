@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
+	"github.com/polyfmt/polyfmt/core/mork/expr"
 	"github.com/polyfmt/polyfmt/core/mork/symtab"
 )
 
@@ -168,8 +169,8 @@ func TestInternedSpace(t *testing.T) {
 		t.Fatalf("export:\n%s", buf.String())
 	}
 	var got []string
-	noErr(t, g.QueryText("(edge $x gamma)", func(p []byte, v uint64, b [][]byte) error {
-		s := must(g.AppendText(nil, b[0]))
+	noErr(t, g.QueryText("(edge $x gamma)", func(p []byte, v uint64, b []expr.Span) error {
+		s := must(g.AppendSpan(nil, p, b[0]))
 		got = append(got, string(s))
 		return nil
 	}))
@@ -177,6 +178,6 @@ func TestInternedSpace(t *testing.T) {
 		t.Fatalf("query: %q", got)
 	}
 	// A symbol the table lacks matches nothing.
-	noErr(t, g.QueryText("(edge $x delta)", func([]byte, uint64, [][]byte) error { t.Fatal("matched"); return nil }))
+	noErr(t, g.QueryText("(edge $x delta)", func([]byte, uint64, []expr.Span) error { t.Fatal("matched"); return nil }))
 	noErr(t, g.Verify())
 }

@@ -102,24 +102,42 @@ func (f *File) encode(text string) ([]byte, error) {
 }
 
 // AppendText prints path (one of the file's) as MeTTa, resolving interned
-// symbols through the file's table.
+// symbols through the file's table. A multiplicities file's key is text
+// already: it is appended as it is.
 func (f *File) AppendText(dst, path []byte) ([]byte, error) {
 	f.mu.RLock()
 	defer f.mu.RUnlock()
-	var res expr.Resolver
-	if t := f.spaceSyms(); t != nil {
-		res = t
+	if f.kind == KindMult {
+		return append(dst, path...), nil
 	}
-	return expr.AppendText(dst, path, res)
+	return expr.AppendText(dst, path, f.resolver())
+}
+
+// AppendSpan prints a query binding: the sub-expression of path that s
+// spans, its variables named as the whole path names them.
+func (f *File) AppendSpan(dst, path []byte, s expr.Span) ([]byte, error) {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	return expr.AppendSpan(dst, path, s, f.resolver())
+}
+
+// resolver is what interned symbols resolve through: nil when the file
+// is not interned.
+func (f *File) resolver() expr.Resolver {
+	if t := f.spaceSyms(); t != nil {
+		return t
+	}
+	return nil
 }
 
 // Query calls fn for every path matching pattern, an encoded expression
 // whose variables match any sub-expression (a repeated variable, the same
 // one each time): the paths starting with the pattern's bytes before its
-// first variable are scanned, and each is matched. fn gets the path, its
-// value and the bindings (one sub-slice of path per pattern variable,
-// valid during the call); it may return Stop.
-func (f *File) Query(pattern []byte, fn func(path []byte, value uint64, bindings [][]byte) error) error {
+// first variable are scanned, and each is matched. fn gets the path
+// (valid during the call), its value and the bindings: one span of path
+// per pattern variable, in order of first appearance (path[s.Start:s.End]
+// is its bytes; AppendSpan prints it). fn may return Stop.
+func (f *File) Query(pattern []byte, fn func(path []byte, value uint64, bindings []expr.Span) error) error {
 	f.mu.RLock()
 	defer f.mu.RUnlock()
 	if err := f.readable(); err != nil {
@@ -129,7 +147,7 @@ func (f *File) Query(pattern []byte, fn func(path []byte, value uint64, bindings
 		return errcode.Wrap("mork", errcode.ErrBadArg, err, "query pattern")
 	}
 	return noStop(f.walk(expr.Prefix(pattern), func(p []byte, v uint64) error {
-		b, ok := expr.MatchBindings(pattern, p)
+		b, ok := expr.MatchSpans(pattern, p)
 		if !ok {
 			return nil
 		}
@@ -139,7 +157,7 @@ func (f *File) Query(pattern []byte, fn func(path []byte, value uint64, bindings
 
 // QueryText is Query with the pattern written in MeTTa ("(edge $x b)").
 // A pattern naming a symbol the file's table lacks matches nothing.
-func (f *File) QueryText(pattern string, fn func(path []byte, value uint64, bindings [][]byte) error) error {
+func (f *File) QueryText(pattern string, fn func(path []byte, value uint64, bindings []expr.Span) error) error {
 	f.mu.RLock()
 	p, err := f.encode(pattern)
 	f.mu.RUnlock()

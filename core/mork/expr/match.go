@@ -48,6 +48,27 @@ func MatchBindings(pattern, path []byte) (bindings [][]byte, ok bool) {
 	return out, true
 }
 
+// Span is what one pattern variable matched: path[Start:End], and Vars,
+// how many variables path introduced before Start (AppendSpan prints it
+// with the path's own names for them).
+type Span struct {
+	Start, End, Vars int
+}
+
+// MatchSpans is MatchBindings giving each binding as a Span of path.
+func MatchSpans(pattern, path []byte) (spans []Span, ok bool) {
+	var b [MaxVars]binding
+	n, ok := match(pattern, path, &b)
+	if !ok {
+		return nil, false
+	}
+	out := make([]Span, n)
+	for i := range out {
+		out[i] = Span{b[i].start, b[i].end, b[i].base}
+	}
+	return out, true
+}
+
 // match walks pattern and path in step. It returns the number of pattern
 // variables bound in b.
 func match(pattern, path []byte, b *[MaxVars]binding) (int, bool) {

@@ -33,10 +33,62 @@ func AppendText(dst, path []byte, r Resolver) ([]byte, error) {
 	if err := Check(path); err != nil {
 		return dst, err
 	}
+	return appendText(dst, path, 0, r)
+}
+
+// AppendSpan appends, as AppendText does, the sub-expression of path that
+// s spans (a pattern variable's binding from MatchSpans), naming its
+// variables as the whole path names them: a variable introduced before
+// the span keeps its name. A span that is not one whole item of path is
+// [errcode.ErrBadArg].
+func AppendSpan(dst, path []byte, s Span, r Resolver) ([]byte, error) {
+	if err := Check(path); err != nil {
+		return dst, err
+	}
+	if s.Start < 0 || s.End > len(path) || s.Start >= s.End || s.Vars < 0 || s.Vars > MaxVars {
+		return dst, errcode.New(pkg, errcode.ErrBadArg, "span [%d, %d) of a %d-byte path", s.Start, s.End, len(path))
+	}
+	// Walk the items before the span: its start must be an item's, and
+	// the variables introduced before it are the span's Vars.
+	vars, i := 0, 0
+	for i < s.Start {
+		i = skipTag(path, i, &vars)
+	}
+	if i != s.Start || vars != s.Vars {
+		return dst, errcode.New(pkg, errcode.ErrBadArg, "span [%d, %d) does not start at an item with %d variables before it", s.Start, s.End, s.Vars)
+	}
+	for due := 1; due > 0; due-- {
+		if path[i] <= ArityMax {
+			due += int(operand(path[i]))
+		}
+		i = skipTag(path, i, &vars)
+	}
+	if i != s.End {
+		return dst, errcode.New(pkg, errcode.ErrBadArg, "span [%d, %d) is not one item (it ends at %d)", s.Start, s.End, i)
+	}
+	return appendText(dst, path[s.Start:s.End], s.Vars, r)
+}
+
+// skipTag returns the offset after the tag at i of a valid path (and the
+// symbol bytes after it), counting a NewVar into vars.
+func skipTag(path []byte, i int, vars *int) int {
+	t := path[i]
+	switch {
+	case t == NewVar:
+		*vars++
+	case t >= SymbolMin:
+		return i + 1 + int(operand(t))
+	}
+	return i + 1
+}
+
+// appendText prints a checked path whose first vars0 variables were
+// introduced before it.
+func appendText(dst, path []byte, vars0 int, r Resolver) ([]byte, error) {
 	orig := len(dst)
 	var st [32]int
 	open := st[:0] // items still due in each open expression
-	vars := 0
+	vars := vars0
 	first := true
 	for i := 0; i < len(path); {
 		t := path[i]
