@@ -541,8 +541,9 @@ def encode(text: str) -> bytes:
 
 
 def decode(path: Union[bytes, bytearray, memoryview]) -> str:
-    """An encoded path printed as MeTTa (variables named ``$a``, ``$b`` …; no symbol table:
-    an interned id prints as the id). A malformed path is a :class:`~polyfmt.errors.FormatError`."""
+    """An encoded path printed as MeTTa (variables named ``$a``, ``$b`` …). No symbol table
+    resolves ids: an interned space's id prints as its 8 bytes (``#"\\x00…"``; use
+    :meth:`MorkFile.print_path`). A malformed path is a :class:`~polyfmt.errors.FormatError`."""
     p = bytes(path)
     return _out_call("pf_mork_print", 0, p, len(p)).decode("utf-8")
 
@@ -556,4 +557,6 @@ def migrate(data: BytesLike, timestamp: int = 0) -> bytes:
     symbol and path kept; a 1.1 file comes back unchanged. An unknown major version is an
     :class:`~polyfmt.errors.UnsupportedError`."""
     buf = _image(data)
-    return _out_call("pf_mork_migrate", buf.ctypes.data if buf.nbytes else None, buf.nbytes, _u64(timestamp, "timestamp"))
+    return _out_call(
+        "pf_mork_migrate", buf.ctypes.data if buf.nbytes else None, buf.nbytes, _u64(timestamp, "timestamp")
+    )
