@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Callable, Dict, List, Type
 
 import pytest
 from conftest import REPO_ROOT
@@ -406,7 +406,12 @@ def test_commit_writes_1_0_as_1_1(tmp_path: Path) -> None:
 def test_bad_containers(name: str, tmp_path: Path) -> None:
     want = {"space_v2.mtts": polyfmt.UnsupportedError, "space_truncated.mtts": polyfmt.FormatError}[name]
     data = (CONTAINERS / name).read_bytes()
-    for open_it in (lambda: mork.open(CONTAINERS / name), lambda: mork.from_bytes(data), lambda: polyfmt.open(data)):
+    openers: List[Callable[[], polyfmt.File]] = [
+        lambda: mork.open(CONTAINERS / name),
+        lambda: mork.from_bytes(data),
+        lambda: polyfmt.open(data),
+    ]
+    for open_it in openers:
         with pytest.raises(want) as ei:
             open_it()
         assert ei.value.message.startswith("mork: ")
@@ -432,7 +437,7 @@ def test_a_flipped_bit_fails_verify() -> None:
         ("(" + " ".join(["i"] * 64) + ")", polyfmt.LimitError, "line 1, column 128"),
     ],
 )
-def test_syntax_errors_name_line_and_column(text: str, code: type, where: str) -> None:
+def test_syntax_errors_name_line_and_column(text: str, code: Type[polyfmt.PolyfmtError], where: str) -> None:
     with mork.create() as f:
         for call in (
             lambda: mork.encode(text),
@@ -523,3 +528,11 @@ def test_info_fields() -> None:
         "recovery",
     } <= set(info)
     assert info["paths"] == 5 and info["recovery"]["clean"] is True
+
+
+def test_path_records_are_checked() -> None:
+    assert mork._records(b"") == []
+    assert mork._records(b"\x01\x00\x00\x00\x00" + (7).to_bytes(8, "little")) == [(b"\x00", 7)]
+    for cut in (b"\x01\x00", b"\x05\x00\x00\x00ab", b"\x00\x00\x00\x00" + bytes(7)):
+        with pytest.raises(polyfmt.InternalError, match="the library returned a record"):
+            mork._records(cut)

@@ -407,13 +407,14 @@ class MorkFile(_file.File):
         """
         v = _u64(value)
         p = self._path(path)
-        if p is None:
+        if p is None and isinstance(path, str):
             # An interned space lacks one of the text's symbols: importing it
             # interns them. The text must still be one expression, which the
             # plain encoding checks first.
-            encode(path)  # type: ignore[arg-type]  # only text gives None
-            self.import_text(path, value=v)  # type: ignore[arg-type]
+            encode(path)
+            self.import_text(path, value=v)
             return
+        p = p or b""
         self._call("pf_mork_add", p, len(p), v)
 
     def remove(self, path: PathArg) -> bool:
