@@ -86,8 +86,10 @@ ctests: $(CTEST_BINS)
 DEMO := $(BUILD)/demo/demo.m8
 DEMO_MMX := $(BUILD)/demo/demo.mmx
 DEMO_VSF := $(BUILD)/demo/demo.vsf
+DEMO_MORK := $(BUILD)/demo/demo.mtts
+DEMO_MORK_PY := $(BUILD)/demo/family.mtts
 demo: deps-demo all examples
-	@mkdir -p $(BUILD)/demo && rm -f $(DEMO) $(DEMO_MMX) $(DEMO_VSF)
+	@mkdir -p $(BUILD)/demo && rm -f $(DEMO) $(DEMO_MMX) $(DEMO_VSF) $(DEMO_MORK) $(DEMO_MORK_PY) $(DEMO_MORK_PY:.mtts=.act)
 	@echo "== Go writes $(DEMO)"
 	$(GO) run ./examples/go/mem8 $(DEMO)
 	@echo "== C reads it"
@@ -128,6 +130,15 @@ demo: deps-demo all examples
 	@echo "== the CLI inspects and verifies it"
 	$(CLI) inspect $(DEMO_VSF)
 	$(CLI) verify $(DEMO_VSF)
+	@echo
+	@echo "== MORK: Go writes $(DEMO_MORK) (a MeTTa space)"
+	$(GO) run ./examples/go/mork $(DEMO_MORK)
+	@echo "== Python reads it (polyfmt.open, a query)"
+	PYTHONPATH=bindings/python/src POLYFMT_LIB=$(abspath $(LIB)) $(PY) examples/python/mork_read.py $(DEMO_MORK) '(edge $$x $$y)'
+	@echo "== Python writes $(DEMO_MORK_PY) (MeTTa text, symbols interned) and an ACT beside it, then reads both"
+	PYTHONPATH=bindings/python/src POLYFMT_LIB=$(abspath $(LIB)) $(PY) examples/python/mork_write.py $(DEMO_MORK_PY)
+	PYTHONPATH=bindings/python/src POLYFMT_LIB=$(abspath $(LIB)) $(PY) examples/python/mork_read.py $(DEMO_MORK_PY) '(parent $$x Bob)'
+	PYTHONPATH=bindings/python/src POLYFMT_LIB=$(abspath $(LIB)) $(PY) examples/python/mork_read.py $(DEMO_MORK_PY:.mtts=.act) '(born $$x)'
 	@echo
 	@echo "== one entry point for any format: C's pf_open detects each file's format (Python: polyfmt.open, JS: pf.open)"
 	$(BUILD)/open_c $(DEMO) $(DEMO_MMX) $(DEMO_VSF)

@@ -20,13 +20,16 @@ def run(repo_root: Path, script: str, args: List[str], cwd: Path) -> subprocess.
 
 def test_examples_are_all_covered(repo_root: Path) -> None:
     # Every example is run by a test: the MEM8 ones and open.py here, the
-    # MMX ones in test_mmx_examples.py, the VSF ones in test_vsf_examples.py.
+    # MMX ones in test_mmx_examples.py, the VSF ones in test_vsf_examples.py,
+    # the MORK ones in test_mork_examples.py.
     found = sorted(p.name for p in (repo_root / "examples" / "python").glob("*.py"))
     assert found == [
         "mem8_read.py",
         "mem8_write.py",
         "mmx_read.py",
         "mmx_write.py",
+        "mork_read.py",
+        "mork_write.py",
         "open.py",
         "vsf_read.py",
         "vsf_write.py",
@@ -95,7 +98,7 @@ def test_open_prints_format_and_info_of_any_file(repo_root: Path, mem8_vectors: 
 def test_open_reports_unknown_and_bad_files(repo_root: Path, mem8_vectors: Path, tmp_path: Path) -> None:
     r = run(repo_root, "open.py", [str(mem8_vectors / "bad_magic.m8"), str(mem8_vectors / "broken_chain.m8")], tmp_path)
     assert r.returncode == 1
-    assert "bad_magic.m8 is not a file polyfmt knows (first bytes 4d 45 4d 39) [PF_EFORMAT]" in r.stderr
+    assert "bad_magic.m8 is not a file polyfmt knows (first bytes 4d 45 4d 39 01 00 03 00) [PF_EFORMAT]" in r.stderr
     assert "broken_chain.m8: MEM8" in r.stdout and "[PF_ECHECKSUM]" in r.stdout
     usage = run(repo_root, "open.py", [], tmp_path)
     assert usage.returncode == 2 and "usage" in usage.stderr

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import polyfmt
-from polyfmt import _generated, _lib, errors, mem8, mmx, vsf
+from polyfmt import _generated, _lib, errors, mem8, mmx, mork, vsf
 
 
 def _fill_mem8(f: polyfmt.File) -> None:
@@ -34,8 +34,20 @@ def _fill_vsf(f: polyfmt.File) -> None:
     f.commit()
 
 
+def _fill_mork(f: polyfmt.File) -> None:
+    assert isinstance(f, mork.MorkFile)
+    f.import_text("(edge a b) (edge b c)")
+    f.add(f"(note {len(f)} $x)")  # a set: a new path each time, so that the file grows
+    f.commit()
+
+
 # Some content for a file of each format; every format the library knows has one.
-FILL: Dict[str, Callable[[polyfmt.File], None]] = {"mem8": _fill_mem8, "mmx": _fill_mmx, "vsf": _fill_vsf}
+FILL: Dict[str, Callable[[polyfmt.File], None]] = {
+    "mem8": _fill_mem8,
+    "mmx": _fill_mmx,
+    "vsf": _fill_vsf,
+    "mork": _fill_mork,
+}
 
 # Every format's class, from the registry (a format without a class fails here).
 CLASSES: List[Type[polyfmt.File]] = [polyfmt.File.class_for(f.id) for f in polyfmt.FORMATS.values()]
@@ -51,6 +63,8 @@ def content(f: polyfmt.File) -> object:
         return [(b.text, b.token) for b in f]
     if isinstance(f, vsf.VSF):
         return {lb.name: f.raw(lb.name).tobytes() for lb in f.labels}
+    if isinstance(f, mork.MorkFile):
+        return (list(f), f.paths())
     assert isinstance(f, mmx.File)
     return {k: (str(v) if not isinstance(v, np.ndarray) else v.tolist()) for k, v in ((k, f[k]) for k in f.keys())}
 
@@ -82,6 +96,7 @@ def test_registry_has_every_format_of_the_library() -> None:
     assert (vsf.VSF.format, vsf.VSF.format_id) == ("vsf", 3)
     assert polyfmt.File.class_for(1) is mem8.File and polyfmt.File.class_for(2) is mmx.File
     assert polyfmt.File.class_for(3) is vsf.VSF is vsf.File
+    assert (mork.MorkFile.format, mork.MorkFile.format_id) == ("mork", 4) and polyfmt.File.class_for(4) is mork.File
     assert set(FILL) == set(polyfmt.FORMATS)
     assert polyfmt.FORMATS["mmx"].magic == (b"MMX\0",) and polyfmt.FORMATS["mem8"].extensions == (".m8",)
     with pytest.raises(polyfmt.UnsupportedError, match="format 99"):

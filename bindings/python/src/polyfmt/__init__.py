@@ -1,4 +1,4 @@
-"""polyfmt: MMX, MEM8 and VSF v2 files from Python (MORK is planned).
+"""polyfmt: MMX, MEM8, VSF v2 and MORK files from Python.
 
 A thin ctypes layer over libpolyfmt.so, the Go core's C library; every bit
 of format logic lives in the library. The library is loaded on first use,
@@ -16,7 +16,8 @@ bytes, and returns its format's class (like safetensors' ``safe_open``)::
 
 Modules: :mod:`polyfmt.mmx` (MMX multimodal containers, numpy arrays
 without copies), :mod:`polyfmt.mem8` (MEM8 memory logs),
-:mod:`polyfmt.vsf` (VSF v2 typed, signed sections),
+:mod:`polyfmt.vsf` (VSF v2 typed, signed sections), :mod:`polyfmt.mork`
+(MORK containers: MeTTa spaces as byte paths),
 :mod:`polyfmt.errors` (one exception class per status code). Every
 format's ``File`` class derives from :class:`polyfmt.File`, which owns the
 handle and answers what every format does (``info``, ``verify``,
@@ -27,7 +28,7 @@ from __future__ import annotations
 
 from ctypes import byref, c_uint32
 
-from . import _generated, _lib, errors, mem8, mmx, vsf
+from . import _generated, _lib, errors, mem8, mmx, mork, vsf
 from ._file import FORMATS, File, Format, detect, open
 from .errors import (
     BadArgumentError,
@@ -58,6 +59,7 @@ __all__ = [
     "errors",
     "mem8",
     "mmx",
+    "mork",
     "vsf",
     "PolyfmtError",
     "FormatError",
