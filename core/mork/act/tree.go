@@ -3,7 +3,6 @@ package act
 import (
 	"bytes"
 	"encoding/binary"
-	"os"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
 	"github.com/polyfmt/polyfmt/core/internal/mmap"
@@ -28,7 +27,7 @@ func Open(path string, lim *Limits) (*Tree, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.Open(path)
+	f, err := openFile(path)
 	if err != nil {
 		return nil, err
 	}
