@@ -195,9 +195,10 @@ func (t *Tree) Count() (uint64, error) {
 }
 
 // Verify checks every reachable node in one pass, including what Get and
-// Walk tolerate; see the package documentation. A nil result means every
-// path Walk yields is what Get returns and the file is what polyfmt or
-// pathmap would write for some trie.
+// Walk tolerate (see the package documentation): shortest varints, child
+// masks only for 32 children or more, node shapes pathmap writes, no
+// reserved bits, the seed header's counts and every seed node reached
+// exactly once.
 func (t *Tree) Verify() error {
 	if t.closed {
 		return errClosed

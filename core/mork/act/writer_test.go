@@ -233,6 +233,21 @@ func TestWriterMemory(t *testing.T) {
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
+
+	// PathMap layout: the open stops follow the last path, whatever the count.
+	w = NewWriter(f, LayoutPathMap)
+	for i := range 200000 {
+		p[0], p[1], p[2], p[3], p[4], p[5] = byte(i>>16), byte(i>>8), byte(i), 'x', 'y', byte(i*7)
+		if err := w.Add(p, uint64(i)); err != nil {
+			t.Fatal(err)
+		}
+		if len(w.pm.stops) > 4 {
+			t.Fatalf("%d open stops after path %d", len(w.pm.stops), i)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func unhex(tb testing.TB, s string) []byte {
