@@ -273,3 +273,22 @@ func unhex(tb testing.TB, s string) []byte {
 	}
 	return b
 }
+
+func TestCommonPrefix(t *testing.T) {
+	long := bytes.Repeat([]byte("abcdefgh"), 5)
+	for _, c := range []struct {
+		a, b []byte
+		want int
+	}{
+		{nil, nil, 0}, {nil, []byte("a"), 0}, {[]byte("a"), []byte("a"), 1}, {[]byte("ab"), []byte("ac"), 1},
+		{long, long, 40}, {long, long[:17], 17}, {long, append(bytes.Clone(long[:13]), 'z'), 13},
+		{long, append(bytes.Clone(long[:8]), 'z'), 8}, {long, append(bytes.Clone(long[:7]), 'z'), 7},
+	} {
+		if got := commonPrefix(c.a, c.b); got != c.want {
+			t.Errorf("commonPrefix(%q, %q) = %d, want %d", c.a, c.b, got, c.want)
+		}
+		if got := commonPrefix(c.b, c.a); got != c.want {
+			t.Errorf("commonPrefix(%q, %q) = %d, want %d", c.b, c.a, got, c.want)
+		}
+	}
+}
