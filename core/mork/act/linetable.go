@@ -32,15 +32,21 @@ func (t *lineTable) init() {
 // find returns where line was written, if it was.
 func (t *lineTable) find(line []byte) (int64, uint64, bool) {
 	h := maphash.Bytes(t.seed, line)
+	at, ok := t.lookup(line, h)
+	return at, h, ok
+}
+
+// lookup searches the chain of hash h for line.
+func (t *lineTable) lookup(line []byte, h uint64) (int64, bool) {
 	i, ok := t.heads[h]
 	for ok && i >= 0 {
 		e := &t.ents[i]
 		if int(e.n) == len(line) && bytes.Equal(t.buf[e.start:e.start+int64(e.n)], line) {
-			return e.at, h, true
+			return e.at, true
 		}
 		i = e.next
 	}
-	return 0, h, false
+	return 0, false
 }
 
 // add records that line, whose hash find returned, was written at at.
