@@ -63,19 +63,26 @@ func NewTree(data []byte, lim *Limits) (*Tree, error) {
 }
 
 func newTree(data []byte, lim Limits) (*Tree, error) {
-	if len(data) < pmArenaStart || string(data[:len(Magic)]) != Magic {
-		if len(data) < len(Magic) || string(data[:len(Magic)]) != Magic {
-			return nil, errcode.At(pkg, errcode.ErrFormat, 0, "act: not an ArenaCompactTree (no %q magic)", Magic)
-		}
+	if len(data) < len(Magic) || string(data[:len(Magic)]) != Magic {
+		return nil, errcode.At(pkg, errcode.ErrFormat, 0, "act: not an ArenaCompactTree (no %q magic)", Magic)
+	}
+	if len(data) < pmArenaStart+1 {
 		return nil, errcode.At(pkg, errcode.ErrFormat, int64(len(data)), "act: file of %d bytes is shorter than any ArenaCompactTree", len(data))
 	}
-	t := &Tree{data: data, lim: lim}
+	t := &Tree{data: data, lim: lim, layout: LayoutPathMap}
 	if bytes.Equal(data[8:16], seedSelector[:]) {
 		t.layout = LayoutSeed
-		return t, t.openSeed()
 	}
-	t.layout = LayoutPathMap
-	return t, t.openPathMap()
+	var err error
+	if t.layout == LayoutSeed {
+		err = t.openSeed()
+	} else {
+		err = t.openPathMap()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
 }
 
 // openSeed checks the seed layout's header.
