@@ -49,6 +49,9 @@ func TestOpenErrors(t *testing.T) {
 	isKind(t, err, errcode.ErrFormat)
 	_, err = Open(p, &Limits{MaxDepth: -1})
 	isKind(t, err, errcode.ErrBadArg)
+	if tr, err := NewTree([]byte(Magic+"\x00\x00\x00\x00\x03\x00\x00\x00"), nil); tr != nil || err == nil {
+		t.Errorf("NewTree of a bare seed selector = %v, %v", tr, err)
+	}
 	if LayoutSeed.String() != "seed" || LayoutPathMap.String() != "pathmap" || Layout(9).String() != "Layout(9)" {
 		t.Error("Layout.String")
 	}
