@@ -64,7 +64,9 @@
 // parent, the root last, so relative offsets are negative and a writer
 // streams. Readers accept offsets of either sign. A child offset must
 // reach a whole node inside the node area; a tree whose offsets do not fit
-// an i32 cannot be written (ErrLimit).
+// an i32 cannot be written (ErrLimit). The layout spends a 24-byte node on
+// every distinct path prefix: a million MORK expressions of 86 bytes on
+// average take 1.7 GB, where PathMap's layout takes 82 MB.
 //
 // # PathMap layout
 //
@@ -95,8 +97,9 @@
 //
 // A branch consumes one path byte per child; its children are consecutive
 // nodes starting at the first child, in byte order. A line consumes its
-// line data's bytes; its child (a branch, when there are more bytes to go
-// or a value sits at the line's end below a fork) follows. Get follows
+// line data's bytes; where the position at its end has children, the
+// line's child is that position's branch (holding its value, if any),
+// otherwise the line holds the value itself. Get follows
 // pathmap's get_val_at exactly: after a line, a value on the line wins over
 // one on its child. All references point strictly backwards (children,
 // child runs and line data start before the node referring to them), which

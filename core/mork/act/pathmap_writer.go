@@ -32,7 +32,7 @@ type pmStop struct {
 type pmWriter struct {
 	out   *sink
 	stops []pmStop
-	lines map[string]int64 // line data written so far, by content
+	lines lineTable // line data written so far, by content
 	buf   []byte
 
 	rootSkipped bool      // the root has one child and no value:
@@ -42,7 +42,7 @@ type pmWriter struct {
 func (w *pmWriter) init(out *sink) {
 	w.out = out
 	w.stops = append(w.stops[:0], pmStop{})
-	w.lines = make(map[string]int64)
+	w.lines.init()
 	var hdr [pmArenaStart]byte
 	copy(hdr[:], Magic)
 	out.write(hdr[:])
@@ -124,14 +124,15 @@ func (w *pmWriter) build(s *pmStop, line []byte) pmPending {
 
 // addLine returns where line's data is, writing it if it is new.
 func (w *pmWriter) addLine(line []byte) int64 {
-	if at, ok := w.lines[string(line)]; ok {
+	at, h, ok := w.lines.find(line)
+	if ok {
 		return at
 	}
-	at := w.out.pos
+	at = w.out.pos
 	w.buf = appendVarint(w.buf[:0], uint64(len(line)))
 	w.out.write(w.buf)
 	w.out.write(line)
-	w.lines[string(line)] = at
+	w.lines.add(line, h, at)
 	return at
 }
 

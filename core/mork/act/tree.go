@@ -3,7 +3,6 @@ package act
 import (
 	"bytes"
 	"encoding/binary"
-	"os"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
 	"github.com/polyfmt/polyfmt/core/internal/mmap"
@@ -28,7 +27,7 @@ func Open(path string, lim *Limits) (*Tree, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.Open(path)
+	f, err := openFile(path)
 	if err != nil {
 		return nil, err
 	}
@@ -64,19 +63,26 @@ func NewTree(data []byte, lim *Limits) (*Tree, error) {
 }
 
 func newTree(data []byte, lim Limits) (*Tree, error) {
-	if len(data) < pmArenaStart || string(data[:len(Magic)]) != Magic {
-		if len(data) < len(Magic) || string(data[:len(Magic)]) != Magic {
-			return nil, errcode.At(pkg, errcode.ErrFormat, 0, "act: not an ArenaCompactTree (no %q magic)", Magic)
-		}
+	if len(data) < len(Magic) || string(data[:len(Magic)]) != Magic {
+		return nil, errcode.At(pkg, errcode.ErrFormat, 0, "act: not an ArenaCompactTree (no %q magic)", Magic)
+	}
+	if len(data) < pmArenaStart+1 {
 		return nil, errcode.At(pkg, errcode.ErrFormat, int64(len(data)), "act: file of %d bytes is shorter than any ArenaCompactTree", len(data))
 	}
-	t := &Tree{data: data, lim: lim}
+	t := &Tree{data: data, lim: lim, layout: LayoutPathMap}
 	if bytes.Equal(data[8:16], seedSelector[:]) {
 		t.layout = LayoutSeed
-		return t, t.openSeed()
 	}
-	t.layout = LayoutPathMap
-	return t, t.openPathMap()
+	var err error
+	if t.layout == LayoutSeed {
+		err = t.openSeed()
+	} else {
+		err = t.openPathMap()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
 }
 
 // openSeed checks the seed layout's header.
@@ -196,9 +202,10 @@ func (t *Tree) Count() (uint64, error) {
 }
 
 // Verify checks every reachable node in one pass, including what Get and
-// Walk tolerate; see the package documentation. A nil result means every
-// path Walk yields is what Get returns and the file is what polyfmt or
-// pathmap would write for some trie.
+// Walk tolerate (see the package documentation): shortest varints, child
+// masks only for 32 children or more, node shapes pathmap writes, no
+// reserved bits, the seed header's counts and every seed node reached
+// exactly once.
 func (t *Tree) Verify() error {
 	if t.closed {
 		return errClosed

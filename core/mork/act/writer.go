@@ -2,8 +2,9 @@ package act
 
 import (
 	"bufio"
-	"bytes"
+	"encoding/binary"
 	"io"
+	"math/bits"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
 )
@@ -58,12 +59,9 @@ func (wr *Writer) Add(path []byte, value uint64) error {
 	if wr.err != nil {
 		return wr.err
 	}
-	if wr.n > 0 && bytes.Compare(path, wr.prev) <= 0 {
+	l := commonPrefix(path, wr.prev)
+	if wr.n > 0 && (l == len(path) || l < len(wr.prev) && path[l] < wr.prev[l]) {
 		return errcode.New(pkg, errcode.ErrBadArg, "act: path %x added after %x: paths must be strictly increasing", clip(path), clip(wr.prev))
-	}
-	l := 0
-	for l < len(path) && l < len(wr.prev) && path[l] == wr.prev[l] {
-		l++
 	}
 	var err error
 	if wr.layout == LayoutSeed {
@@ -78,6 +76,22 @@ func (wr *Writer) Add(path []byte, value uint64) error {
 	wr.prev = append(wr.prev[:0], path...)
 	wr.n++
 	return nil
+}
+
+// commonPrefix returns the length of the longest common prefix of a and b,
+// comparing 8 bytes at a time.
+func commonPrefix(a, b []byte) int {
+	n := min(len(a), len(b))
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		if x := binary.LittleEndian.Uint64(a[i:]) ^ binary.LittleEndian.Uint64(b[i:]); x != 0 {
+			return i + bits.TrailingZeros64(x)/8
+		}
+	}
+	for i < n && a[i] == b[i] {
+		i++
+	}
+	return i
 }
 
 // clip shortens a path for an error message.

@@ -233,6 +233,21 @@ func TestWriterMemory(t *testing.T) {
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
+
+	// PathMap layout: the open stops follow the last path, whatever the count.
+	w = NewWriter(f, LayoutPathMap)
+	for i := range 200000 {
+		p[0], p[1], p[2], p[3], p[4], p[5] = byte(i>>16), byte(i>>8), byte(i), 'x', 'y', byte(i*7)
+		if err := w.Add(p, uint64(i)); err != nil {
+			t.Fatal(err)
+		}
+		if len(w.pm.stops) > 4 {
+			t.Fatalf("%d open stops after path %d", len(w.pm.stops), i)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func unhex(tb testing.TB, s string) []byte {
@@ -257,4 +272,23 @@ func unhex(tb testing.TB, s string) []byte {
 		b[i] = v
 	}
 	return b
+}
+
+func TestCommonPrefix(t *testing.T) {
+	long := bytes.Repeat([]byte("abcdefgh"), 5)
+	for _, c := range []struct {
+		a, b []byte
+		want int
+	}{
+		{nil, nil, 0}, {nil, []byte("a"), 0}, {[]byte("a"), []byte("a"), 1}, {[]byte("ab"), []byte("ac"), 1},
+		{long, long, 40}, {long, long[:17], 17}, {long, append(bytes.Clone(long[:13]), 'z'), 13},
+		{long, append(bytes.Clone(long[:8]), 'z'), 8}, {long, append(bytes.Clone(long[:7]), 'z'), 7},
+	} {
+		if got := commonPrefix(c.a, c.b); got != c.want {
+			t.Errorf("commonPrefix(%q, %q) = %d, want %d", c.a, c.b, got, c.want)
+		}
+		if got := commonPrefix(c.b, c.a); got != c.want {
+			t.Errorf("commonPrefix(%q, %q) = %d, want %d", c.b, c.a, got, c.want)
+		}
+	}
 }

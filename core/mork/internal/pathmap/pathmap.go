@@ -24,6 +24,9 @@
 //	                         lookup_total_ns (median of 5 passes), lookup_ns
 //	bench-paths IN           JSON: paths, raw_bytes, paths_bytes, serialize_ns,
 //	                         serialize_mb_s, deserialize_ns, deserialize_mb_s
+//	bench-write IN           JSON: paths, act_bytes, build_map_ns (PathMap<u64> from
+//	                         the records), from_zipper_ns (the ACT from that map);
+//	                         medians of 3
 //
 // This package is for tests and benchmarks only.
 package pathmap

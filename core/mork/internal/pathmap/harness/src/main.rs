@@ -11,6 +11,7 @@
 //!                           one byte (1 found, 0 not) then the u64 LE value (0 if not found)
 //!   bench       ACT KEYS    JSON timings of open_mmap and get_val_at
 //!   bench-paths IN          JSON timings of serialize_paths and for_each_deserialized_path
+//!   bench-write IN          JSON timings of building a PathMap<u64> of IN and of from_zipper
 
 use std::fs;
 use std::io::Write;
@@ -195,6 +196,26 @@ fn main() {
             println!(
                 "{{\"paths\":{},\"raw_bytes\":{},\"paths_bytes\":{},\"serialize_ns\":{},\"serialize_mb_s\":{:.1},\"deserialize_ns\":{},\"deserialize_mb_s\":{:.1}}}",
                 npaths, bytes_in, out.len(), s, mbps(s), d, mbps(d)
+            );
+        }
+        "bench-write" => {
+            let recs = read_records(arg(2));
+            let mut builds = Vec::new();
+            let mut writes = Vec::new();
+            let mut size = 0usize;
+            for _ in 0..3 {
+                let t = Instant::now();
+                let m = build_map(&recs);
+                builds.push(t.elapsed().as_nanos());
+                let t = Instant::now();
+                let act = ArenaCompactTree::from_zipper(m.read_zipper(), |v: &u64| *v);
+                writes.push(t.elapsed().as_nanos());
+                size = act.get_data().len();
+                std::hint::black_box(&act);
+            }
+            println!(
+                "{{\"paths\":{},\"act_bytes\":{},\"build_map_ns\":{},\"from_zipper_ns\":{}}}",
+                recs.len(), size, median(&mut builds), median(&mut writes)
             );
         }
         other => die(format!("unknown subcommand {other:?}")),
