@@ -1657,11 +1657,16 @@ export class MorkFile implements Disposable, Iterable<string> {
    * says how many.
    */
   importText(text: string, opts?: { intern?: boolean; value?: bigint | number }): number;
-  /** Adds a path with a value (default 0), replacing the value of one already there. In a space the path must be one MORK expression. */
+  /**
+   * Adds a path with a value (default 0), replacing the value of one already
+   * there. In a space the path must be one MORK expression. MeTTa text added
+   * to an interned space names symbols its table has (PF_ENOTFOUND
+   * otherwise: {@link intern} them first, or use importText's `value`).
+   */
   add(path: MorkPathInput, value?: bigint | number): void;
-  /** Removes a path; whether it was there. */
+  /** Removes a path; whether it was there (false for text naming a symbol an interned space lacks). */
   remove(path: MorkPathInput): boolean;
-  /** The value of a path, or undefined when the file does not hold it. */
+  /** The value of a path, or undefined when the file does not hold it (as for text naming a symbol an interned space lacks). */
   get(path: MorkPathInput): bigint | undefined;
   has(path: MorkPathInput): boolean;
   /** The paths starting with prefix (bytes; a string is its UTF-8 bytes), all by default, in byte order, at most limit (0: no limit). */

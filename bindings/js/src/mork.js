@@ -12,7 +12,7 @@
 // from a buffer copied out of linear memory right after the call.
 
 import { optionsJSON, toBytes, utf8 } from './abi.js';
-import { PF_EINTERNAL, PolyfmtError } from './errors.js';
+import { PF_EINTERNAL, PF_ENOTFOUND, PolyfmtError } from './errors.js';
 import { ABI, HandleFile } from './handlefile.js';
 import { runtimeOf } from './internal.js';
 
@@ -135,6 +135,20 @@ export class MorkFile extends HandleFile {
     return bytesOf(p, 'a path');
   }
 
+  /**
+   * #path for a lookup: null for MeTTa text naming a symbol an interned
+   * space's table lacks (no path of the file can hold it), as a query
+   * naming one matches nothing.
+   */
+  #lookupPath(p) {
+    try {
+      return this.#path(p);
+    } catch (err) {
+      if (typeof p === 'string' && err instanceof PolyfmtError && err.code === PF_ENOTFOUND) return null;
+      throw err;
+    }
+  }
+
   /** "space", "pathmap1", "paths", "act", "symbols" or "mult". */
   get kind() {
     if (this.#kind === null) this.#kind = this.info().kind;
@@ -180,7 +194,9 @@ export class MorkFile extends HandleFile {
 
   /**
    * Adds a path with a value (replacing the value of a path already
-   * there). In a space the path must be one MORK expression.
+   * there). In a space the path must be one MORK expression; MeTTa text
+   * added to an interned space names symbols its table has (PF_ENOTFOUND
+   * otherwise: intern() them first, or importText() with a value).
    * @param {Uint8Array | string} path
    * @param {bigint | number} [value]
    */
@@ -198,7 +214,9 @@ export class MorkFile extends HandleFile {
   remove(path) {
     const abi = this[ABI];
     const h = this.handle;
-    return this.#staged([this.#path(path)], (pp, pl) => {
+    const p = this.#lookupPath(path);
+    if (p === null) return false;
+    return this.#staged([p], (pp, pl) => {
       const [out] = abi.slots(1);
       abi.check(abi.e.pf_mork_remove(h, pp, pl, out), h);
       return abi.i32(out) !== 0;
@@ -206,14 +224,17 @@ export class MorkFile extends HandleFile {
   }
 
   /**
-   * The value of a path, or undefined when the file does not hold it.
+   * The value of a path, or undefined when the file does not hold it (as
+   * for MeTTa text naming a symbol an interned space's table lacks).
    * @param {Uint8Array | string} path
    * @returns {bigint | undefined}
    */
   get(path) {
     const abi = this[ABI];
     const h = this.handle;
-    return this.#staged([this.#path(path)], (pp, pl) => {
+    const p = this.#lookupPath(path);
+    if (p === null) return undefined;
+    return this.#staged([p], (pp, pl) => {
       const [vp, fp] = abi.slots(2);
       abi.check(abi.e.pf_mork_get(h, pp, pl, vp, fp), h);
       return abi.i32(fp) !== 0 ? abi.u64(vp) : undefined;

@@ -287,11 +287,19 @@ describe('an interned space', () => {
     assert.match(printPath(edgeAB), /^\(#"\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x01" /);
     // A symbol the table lacks: encode is PF_ENOTFOUND, a query matches nothing.
     throwsCode(() => f.encode('(edge a zz)'), 'PF_ENOTFOUND', /"zz" is not in the symbol table/);
+    assert.equal(f.get('(edge a zz)'), undefined);
+    assert.equal(f.has('(edge a zz)'), false);
+    assert.equal(f.remove('(edge a zz)'), false);
+    throwsCode(() => f.add('(edge a zz)'), 'PF_ENOTFOUND', /"zz" is not in the symbol table/);
+    assert.equal(f.intern('zz'), 12n);
+    f.add('(edge a zz)', 3n);
+    assert.equal(f.get('(edge a zz)'), 3n);
+    assert.equal(f.remove('(edge a zz)'), true);
     assert.deepEqual(f.query('(edge zz $x)'), []);
     assert.deepEqual(f.query('(edge $x b)').map((m) => [m.text, m.bindings]), [['(edge a b)', ['a']]]);
     // New text goes in interned, the table grows.
     assert.equal(f.importText('(edge c d)'), 1);
-    assert.equal(f.symbols().get(12n), 'd');
+    assert.equal(f.symbols().get(13n), 'd');
     const again = M.fromBytes(f.export('space'));
     t.after(() => again.close());
     assert.equal(again.interned, true);
