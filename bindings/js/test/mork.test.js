@@ -413,7 +413,7 @@ describe('errors', () => {
     f.close();
     assert.equal(f.closed, true);
     for (const use of [
-      () => f.length, () => f.kind, () => f.get(p), () => f.has(p), () => f.add(p), () => f.remove(p), () => f.paths(), () => [...f],
+      () => f.length, () => f.interned, () => f.get(p), () => f.has(p), () => f.add(p), () => f.remove(p), () => f.paths(), () => [...f],
       () => f.query('$x'), () => f.export('space'), () => f.export('metta'), () => f.symbols(), () => f.intern('x'),
       () => f.importText('(a)'), () => f.encode('(a)'), () => f.print(p), () => f.commit(), () => f.info(), () => f.verify(), () => f.toBytes(),
     ]) {
