@@ -1,6 +1,6 @@
 /// <reference lib="esnext.disposable" />
 /**
- * polyfmt for JavaScript: MEM8, MMX and VSF (and, as the library grows, the
+ * polyfmt for JavaScript: MEM8, MMX, VSF and MORK (and, as the library grows, the
  * other polyfmt formats) in Node.js and the browser, through one WebAssembly module
  * built from the Go core (`polyfmt.wasm`, a WASI preview-1 reactor).
  *
@@ -81,7 +81,7 @@ export const defaultWasmURL: URL;
 // ---- any format ------------------------------------------------------------
 
 /** A file of any format: its format's class ({@link Polyfmt.open} returns one; narrow on `format` or instanceof). */
-export type PolyfmtFile = Mem8File | MmxFile | VsfFile;
+export type PolyfmtFile = Mem8File | MmxFile | VsfFile | MorkFile;
 
 /** What {@link Polyfmt.open} and {@link Polyfmt.detect} take: a file's bytes, or in Node a path. */
 export type FileSource = string | Uint8Array | ArrayBuffer | ArrayBufferView;
@@ -143,10 +143,13 @@ export class Polyfmt {
   /** {@link VsfFile} bound to this instance: its statics open files and run the file-less calls here. */
   readonly VsfFile: typeof VsfFile;
 
+  /** {@link MorkFile} bound to this instance: its statics open files and run the file-less calls here. */
+  readonly MorkFile: typeof MorkFile;
+
   /**
    * Opens a file of any format, detected from its first bytes, and returns
    * its format's class bound to this instance ({@link Mem8File},
-   * {@link MmxFile}, {@link VsfFile}): the bytes of a file (a copy is opened: read-only, or
+   * {@link MmxFile}, {@link VsfFile}, {@link MorkFile}): the bytes of a file (a copy is opened: read-only, or
    * writable in memory), or in Node a path (read-only, or writable with the
    * writer lock). Further options are the detected format's open options.
    * Bytes no format claims are `PF_EFORMAT`, the message showing the first
@@ -157,7 +160,7 @@ export class Polyfmt {
 
   /**
    * The format of a file's bytes (the first 16 suffice) or, in Node, of the
-   * file at a path: `"mem8"`, `"mmx"`, `"vsf"`. `PF_EFORMAT`, showing the bytes, when
+   * file at a path: `"mem8"`, `"mmx"`, `"vsf"`, `"mork"`. `PF_EFORMAT`, showing the bytes, when
    * no format claims them; `PF_ENOTFOUND` for a missing path.
    */
   detect(source: FileSource): FormatName;
@@ -166,7 +169,8 @@ export class Polyfmt {
   fileClass(format: 'mem8' | 1): typeof Mem8File;
   fileClass(format: 'mmx' | 2): typeof MmxFile;
   fileClass(format: 'vsf' | 3): typeof VsfFile;
-  fileClass(format: FormatName | FormatId): typeof Mem8File | typeof MmxFile | typeof VsfFile;
+  fileClass(format: 'mork' | 4): typeof MorkFile;
+  fileClass(format: FormatName | FormatId): typeof Mem8File | typeof MmxFile | typeof VsfFile | typeof MorkFile;
 
   /** The library version as `major << 16 | minor << 8 | patch`. */
   versionNumber(): number;
@@ -219,7 +223,7 @@ export class PolyfmtError extends Error {
   readonly codeName: CodeName | `PF_E${number}`;
   /** {@link Mem8File.verify}: the first bad block, -1 for the header. */
   readonly badBlock?: number;
-  /** {@link Mem8File.importJson}: how many blocks were appended before the failure. */
+  /** {@link Mem8File.importJson}: how many blocks were appended before the failure; {@link MorkFile.importText}: how many expressions were added. */
   readonly imported?: number;
 }
 
@@ -1468,6 +1472,247 @@ export const vsf: {
   readonly decodeValue: (bytes: Uint8Array | ArrayBuffer | ArrayBufferView) => VsfJSValue;
   readonly decodeValueJSON: (bytes: Uint8Array | ArrayBuffer | ArrayBufferView) => VsfValueJSON;
 };
+
+// ---- MORK ------------------------------------------------------------------
+
+/**
+ * A MORK container kind: a space file (MTTS: symbol table, paths,
+ * Blake2b-256 footer), PATHMAP1, PathMap's `.paths`, an ACT (ACTree03), a
+ * symbol table ZIP, or multiplicities (MTTM: UTF-8 keys with counts).
+ */
+export type MorkKind = 'space' | 'pathmap1' | 'paths' | 'act' | 'symbols' | 'mult';
+
+/** PATHMAP1's compression. */
+export type MorkCompression = 'none' | 'zlib' | 'lz4' | 'zstd';
+
+/** Options of {@link MorkFile.create}. Unknown keys are PF_EBADARG. */
+export interface MorkCreateOptions {
+  /** The container to make (default "space"). */
+  kind?: MorkKind;
+  /** A PATHMAP1 file's compression (default "zstd"). */
+  compression?: MorkCompression;
+  /** A new ACT's layout: "pathmap" (default; PathMap and MORK read it) or "seed". */
+  actLayout?: 'pathmap' | 'seed';
+  /** A new symbol table's ZIP layout: "seed" (default) or "mork". */
+  symbolLayout?: 'seed' | 'mork';
+  /** A space's paths as one zstd frame. */
+  compressSpace?: boolean;
+  /** Skip the fsync at commit. */
+  noSync?: boolean;
+  /** Limits on untrusted files (0 or absent: the defaults). */
+  maxPaths?: number;
+  maxPathLen?: number;
+  maxDecompressed?: number;
+  maxRatio?: number;
+  maxDepth?: number;
+  maxSymbols?: number;
+}
+
+/** Options of {@link MorkFile.open}. Unknown keys (and `kind`: an opened file keeps its own) are PF_EBADARG. */
+export interface MorkOpenOptions extends Omit<MorkCreateOptions, 'kind'> {
+  /** Open for writing: takes the writer lock; commit() rewrites the file whole and atomically. */
+  writable?: boolean;
+}
+
+/** Options of {@link MorkFile.fromBytes}. */
+export interface MorkBytesOptions {
+  /** Writable in memory (no bytes: a new space); read the image with toBytes() after commit(). Default: read-only. */
+  writable?: boolean;
+}
+
+/** What {@link MorkFile.info} reports. */
+export interface MorkInfo {
+  format: 'mork';
+  /** The path, "bytes" or "memory". */
+  name: string;
+  writable: boolean;
+  kind: MorkKind;
+  /** "1.0" or "1.1" for a space, multiplicities or PATHMAP1 file; "" for the kinds with no version of their own. */
+  version: string;
+  /** A 1.1 space file's timestamp, Unix seconds (0 for the others). */
+  timestamp: number;
+  /** The file has a checksum (a space's or multiplicities file's footer; PATHMAP1's own). */
+  checksum: boolean;
+  /** A space: "zstd" or "none"; PATHMAP1: its compression; .paths: "zlib"; else "". */
+  compression: string;
+  /** An ACT's layout ("pathmap" or "seed"), else "". */
+  actLayout: string;
+  /** A space's or symbol table's ZIP layout ("seed" or "mork"), else "". */
+  symbolLayout: string;
+  /** How many paths the file holds. */
+  paths: number;
+  /** How many symbols its table holds. */
+  symbols: number;
+  /** The space stores its symbols as 8-byte ids of its table. */
+  interned: boolean;
+  /** Changes wait for commit(). */
+  pending: boolean;
+  /** Always clean: a commit replaces the file whole. */
+  recovery: { clean: boolean; reason: string; droppedBytes: number; repaired: boolean };
+}
+
+/** One path of a MORK file ({@link MorkFile.paths}). */
+export interface MorkPath {
+  /** The path's bytes (a copy): an encoded expression, or a multiplicities file's UTF-8 key. */
+  path: Uint8Array;
+  /** Its u64 value (a space's and a path file's are 0; a .paths or PATHMAP1 file's, each record's index). */
+  value: bigint;
+}
+
+/** One match of {@link MorkFile.query}. */
+export interface MorkMatch {
+  /** The matching path printed as MeTTa. */
+  text: string;
+  path: Uint8Array;
+  value: bigint;
+  /** What each of the pattern's variables matched, printed, in order of first appearance. */
+  bindings: string[];
+}
+
+/** Options of {@link MorkFile.export}. Unknown keys are PF_EBADARG. */
+export interface MorkExportOptions {
+  /** PATHMAP1's compression (default: the file's own, or "zstd"). */
+  compression?: MorkCompression;
+  /** An ACT's layout (default: the file's own, or "pathmap"). */
+  actLayout?: 'pathmap' | 'seed';
+  /** A symbol table's layout, alone or in a space (default: the file's own, or "seed"). */
+  symbolLayout?: 'seed' | 'mork';
+  /** A space's paths as one zstd frame. */
+  compressSpace?: boolean;
+  /** Leave the Blake2b-256 footer out of a space or multiplicities file. */
+  noChecksum?: boolean;
+  /** A 1.1 space file's timestamp: Unix seconds or a Date (0 or absent: now). */
+  timestamp?: number | bigint | Date;
+}
+
+/**
+ * Where a path is given: its bytes, or a string — MeTTa text, encoded as
+ * the file stores it ({@link MorkFile.encode}: interned symbols as their
+ * ids), or in a multiplicities file, whose paths are UTF-8 keys, the key.
+ */
+export type MorkPathInput = Uint8Array | ArrayBuffer | ArrayBufferView | string;
+
+/**
+ * An open MORK container (docs/spec/mork.md): MeTTa expressions stored as
+ * byte paths, each with a u64 value (BigInt here), in one of six kinds
+ * ({@link MorkKind}); open() tells them apart by their first bytes. It owns
+ * a library handle: close it (or `using` it).
+ *
+ * A writable file (create(), open(path, {writable}), fromBytes(…,
+ * {writable})) keeps changes in memory; commit() (or close()) writes the
+ * container whole and atomically. Iterating a file gives each path as text
+ * (MeTTa, or a multiplicities file's key), in byte order.
+ *
+ * Also exported as `Mork`.
+ */
+export class MorkFile implements Disposable, Iterable<string> {
+  private constructor();
+
+  /** The instance the statics use (see {@link MmxFile.polyfmt}). */
+  static readonly polyfmt: Polyfmt;
+  static readonly format: 'mork';
+  static readonly formatId: 4;
+
+  /** Creates a new container (a space unless `kind`) at path (truncating it, locked for writing), or with no path in memory. */
+  static create(path?: string | null, opts?: MorkCreateOptions): MorkFile;
+  static create(opts: MorkCreateOptions): MorkFile;
+  /** Opens a file on disk, read-only (an ACT read in place) unless `writable` (Node only). Another format is PF_EFORMAT. */
+  static open(path: string, opts?: MorkOpenOptions): MorkFile;
+  /** Opens a copy of a container's image, read-only unless `writable`. Works everywhere. */
+  static fromBytes(bytes: Uint8Array | ArrayBuffer | ArrayBufferView, opts?: MorkBytesOptions): MorkFile;
+
+  /** One MeTTa expression encoded as a path, symbols as written. A syntax error is PF_EFORMAT, a limit PF_ELIMIT, the message naming line and column. */
+  static encodeMeTTa(text: string): Uint8Array;
+  /** An encoded path printed as MeTTa (variables $a, $b, …), with no symbol table. */
+  static printPath(path: Uint8Array | ArrayBuffer | ArrayBufferView): string;
+  /** A space file in version 1.1, stamped with timestamp (Unix seconds or a Date; 0 or absent: now); a 1.1 file comes back unchanged; major 2 and up is PF_EUNSUPPORTED. */
+  static migrate(bytes: Uint8Array | ArrayBuffer | ArrayBufferView, timestamp?: number | bigint | Date): Uint8Array;
+
+  readonly handle: number;
+  readonly closed: boolean;
+  readonly format: 'mork';
+  /** The container kind (read once: a file keeps its kind). */
+  readonly kind: MorkKind;
+  /** The space stores its symbols as ids of its table. */
+  readonly interned: boolean;
+  /** How many paths the file holds. */
+  readonly length: number;
+
+  info(): MorkInfo;
+  /** Reads everything and checks the checksum and every path (each one expression, every interned id resolving); throws the first failure (PF_ECHECKSUM, PF_EFORMAT). */
+  verify(): void;
+  /** A file opened read-only from a path rereads what a writer committed since; returns the path count. */
+  refresh(): number;
+  /** A file held in memory: its committed image (the same as {@link toBytes}). */
+  bytes(): Uint8Array;
+  toBytes(): Uint8Array;
+
+  /**
+   * Parses MeTTa text (S-expressions, $variables, quoted strings, ; comments)
+   * and adds every top-level expression to a writable space, path file or
+   * ACT; returns how many were read. `intern` stores symbols as ids of the
+   * file's table (a space only); `value` is each new path's value. A syntax
+   * error is PF_EFORMAT, a limit PF_ELIMIT, the message naming line and
+   * column; the expressions before it are added, and the error's `imported`
+   * says how many.
+   */
+  importText(text: string, opts?: { intern?: boolean; value?: bigint | number }): number;
+  /**
+   * Adds a path with a value (default 0), replacing the value of one already
+   * there. In a space the path must be one MORK expression. MeTTa text added
+   * to an interned space names symbols its table has (PF_ENOTFOUND
+   * otherwise: {@link intern} them first, or use importText's `value`).
+   */
+  add(path: MorkPathInput, value?: bigint | number): void;
+  /** Removes a path; whether it was there (false for text naming a symbol an interned space lacks). */
+  remove(path: MorkPathInput): boolean;
+  /** The value of a path, or undefined when the file does not hold it (as for text naming a symbol an interned space lacks). */
+  get(path: MorkPathInput): bigint | undefined;
+  has(path: MorkPathInput): boolean;
+  /** The paths starting with prefix (bytes; a string is its UTF-8 bytes), all by default, in byte order, at most limit (0: no limit). */
+  paths(opts?: { prefix?: Uint8Array | ArrayBuffer | ArrayBufferView | string; limit?: number | bigint }): MorkPath[];
+  /** One MeTTa expression encoded as this file stores it (interned: symbols as ids of its table, PF_ENOTFOUND for one it lacks). */
+  encode(text: string): Uint8Array;
+  /** A path printed as MeTTa, interned symbols resolved through the file's table. */
+  print(path: Uint8Array | ArrayBuffer | ArrayBufferView): string;
+  /** A path as text: a multiplicities file's key, any other's path printed as MeTTa. */
+  text(path: Uint8Array | ArrayBuffer | ArrayBufferView): string;
+  /** Every path as text (see {@link text}), in byte order. */
+  [Symbol.iterator](): IterableIterator<string>;
+  /** Every path as text with its value, in byte order. */
+  entries(): IterableIterator<[string, bigint]>;
+  /**
+   * The paths matching a MeTTa pattern ("(edge $x b)": a variable matches
+   * any sub-expression, a repeated one the same each time), at most limit
+   * (0: no limit); `truncated` says whether limit cut them short. A pattern
+   * naming a symbol an interned space lacks matches nothing.
+   */
+  query(pattern: string, opts?: { limit?: number | bigint }): MorkMatch[] & { readonly truncated: boolean };
+  /** The content as MeTTa text: one expression per line (a multiplicities file: "key\tcount" lines). The file is not changed. */
+  export(kind: 'metta', opts?: MorkExportOptions): string;
+  /** The content as a container of another kind: its bytes. The file is not changed. */
+  export(kind: MorkKind, opts?: MorkExportOptions): Uint8Array;
+  /** The symbol table: text by id, in id order. */
+  symbols(): Map<bigint, string>;
+  /** The id of a symbol in a writable file's table, added if missing. */
+  intern(symbol: string | Uint8Array): bigint;
+  /** Writes the container again, whole: atomically on disk, or in memory. A 1.0 space file is written as 1.1. */
+  commit(): void;
+
+  /** Commits what is pending and closes the handle. A second close does nothing; other calls then throw PF_EBADHANDLE. */
+  close(): void;
+  [Symbol.dispose](): void;
+}
+
+/** {@link MorkFile} under the format's name. */
+export { MorkFile as Mork };
+
+/** {@link MorkFile.encodeMeTTa} on the first instance loaded. */
+export function encodeMeTTa(text: string): Uint8Array;
+/** {@link MorkFile.printPath} on the first instance loaded. */
+export function printPath(path: Uint8Array | ArrayBuffer | ArrayBufferView): string;
+/** {@link MorkFile.migrate} on the first instance loaded. */
+export function migrate(bytes: Uint8Array | ArrayBuffer | ArrayBufferView, timestamp?: number | bigint | Date): Uint8Array;
 
 // ---- WASI ------------------------------------------------------------------
 

@@ -6,12 +6,13 @@ import { bindStatics, classAmong, detect, openBytes, openPath } from './handlefi
 import { runtimeOf, state } from './internal.js';
 import { Mem8File } from './mem8.js';
 import { MmxFile } from './mmx.js';
+import { MorkFile } from './mork.js';
 import { VsfFile } from './vsf.js';
 
 const token = Symbol('polyfmt.internal');
 
 /** Every format's file class: the registry open() picks from, by format id. */
-const FILE_CLASSES = [Mem8File, MmxFile, VsfFile];
+const FILE_CLASSES = [Mem8File, MmxFile, VsfFile, MorkFile];
 
 /** One loaded, initialized polyfmt.wasm instance. Made by load(). */
 export class Polyfmt {
@@ -52,7 +53,7 @@ export class Polyfmt {
 
   /**
    * Opens a file of any format, detected from its first bytes, as its
-   * format's class (Mem8File, MmxFile): bytes (a copy is opened, read-only
+   * format's class (Mem8File, MmxFile, VsfFile, MorkFile): bytes (a copy is opened, read-only
    * or writable in memory) or, in Node, a path (read-only, or writable with
    * the writer lock). Further options are the format's open options.
    * Bytes no format claims are PF_EFORMAT naming them; no bytes at all
@@ -67,7 +68,7 @@ export class Polyfmt {
   }
 
   /**
-   * The name of the format ("mem8", "mmx") of bytes (their first 16
+   * The name of the format ("mem8", "mmx", "vsf", "mork") of bytes (their first 16
    * suffice) or, in Node, of the file at a path. PF_EFORMAT, naming the
    * bytes, when no format claims them.
    * @param {string | Uint8Array | ArrayBuffer | ArrayBufferView} source

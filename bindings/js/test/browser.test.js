@@ -3,8 +3,10 @@
 // static server. It runs the browser example page on a vector and then the
 // whole manifest through the package API in the page; the same for MMX
 // (its manifest, SHA-256 by crypto.subtle, and a write/read round trip),
-// and VSF (its manifest through test/vsf_manifest_case.js, as in Node, and
-// a file written, signed and read back in the page).
+// VSF (its manifest through test/vsf_manifest_case.js, as in Node, and
+// a file written, signed and read back in the page), and MORK (its
+// container manifest and expr.json through test/mork_manifest_case.js, and
+// a space written, queried and exported in the page).
 // Without Chromium this test fails: it never skips.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,11 +17,14 @@ import { extname, join, normalize } from 'node:path';
 
 import { manifest, repoRoot } from './helpers.js';
 import { checkCase } from './hostile_check.js';
+import { checkExprVectors, checkMorkCase } from './mork_manifest_case.js';
 import { checkVsfCase } from './vsf_manifest_case.js';
 
 /** The shared MMX manifest. */
 const mmxManifest = JSON.parse(readFileSync(join(repoRoot, 'core/testdata/mmx/manifest.json'), 'utf8'));
 const vsfManifest = JSON.parse(readFileSync(join(repoRoot, 'core/testdata/vsf/manifest.json'), 'utf8'));
+const morkManifest = JSON.parse(readFileSync(join(repoRoot, 'core/testdata/mork/containers/manifest.json'), 'utf8'));
+const morkExpr = JSON.parse(readFileSync(join(repoRoot, 'core/testdata/mork/expr.json'), 'utf8'));
 const hostileManifest = JSON.parse(readFileSync(join(repoRoot, 'core/testdata/hostile/manifest.json'), 'utf8'));
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -29,8 +34,8 @@ const LAUNCH_ARGS = [
 ];
 
 /** What the server may serve, relative to the repository root. */
-const SERVED = ['bindings/js/src/', 'bindings/js/polyfmt.wasm', 'bindings/js/test/hostile_case.js', 'bindings/js/test/vsf_manifest_case.js', 'examples/js/browser/',
-  'core/testdata/mem8/', 'core/testdata/mmx/', 'core/testdata/vsf/', 'core/testdata/hostile/'];
+const SERVED = ['bindings/js/src/', 'bindings/js/polyfmt.wasm', 'bindings/js/test/hostile_case.js', 'bindings/js/test/vsf_manifest_case.js', 'bindings/js/test/mork_manifest_case.js',
+  'examples/js/browser/', 'core/testdata/mem8/', 'core/testdata/mmx/', 'core/testdata/vsf/', 'core/testdata/mork/', 'core/testdata/hostile/'];
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -525,6 +530,96 @@ describe('browser (headless Chromium)', { timeout: 180_000 }, () => {
       big: String(2n ** 100n), taken: '2025-01-02T03:04:05.000Z', takenSeconds: String(Date.UTC(2025, 0, 2, 3, 4, 5) / 1000 + 14182940),
       epoch: '14182940', rawKind: 'Uint16Array', rawSame: true, rawBits: 12, packedBytes: 64 * 48 * 12 / 8,
       ids: ['-1', String(2n ** 62n)], verify: 'PF_OK', crate: ['crate', 1],
+    });
+    await page.close();
+  });
+
+  test('every MORK manifest case and expr.json through the package API, and a space written in the page', async () => {
+    const page = await newPage();
+    await openExample(page, null);
+    const results = await page.evaluate(async ({ cases, expr }) => {
+      const { load, PolyfmtError, MorkFile, encodeMeTTa, printPath, migrate } = await import('/bindings/js/src/index.js');
+      const { runMorkCase, runExprVectors } = await import('/bindings/js/test/mork_manifest_case.js');
+      const pf = await load();
+      const out = { wasi: pf.wasi, cases: {} };
+      for (const c of cases) {
+        const bytes = new Uint8Array(await (await fetch(`/core/testdata/mork/containers/${c.file}`)).arrayBuffer());
+        out.cases[c.file] = runMorkCase(MorkFile, PolyfmtError, c, bytes);
+      }
+      out.expr = runExprVectors(MorkFile, PolyfmtError, expr);
+
+      const w = MorkFile.create({ symbolLayout: 'mork' });
+      const n = w.importText('(parent Alice Bob)\n(parent Bob Carol)\n(name Bob "Bob 🌍")\n', { intern: true });
+      // Text added to an interned space names symbols its table has: intern new ones first.
+      const dave = w.intern('Dave');
+      w.add('(parent Carol Dave)', 2n ** 64n - 1n);
+      let syntax = null;
+      try {
+        w.importText('(ok)\n(broken');
+      } catch (err) {
+        syntax = { code: err.codeName, message: err.message, imported: err.imported };
+      }
+      // An ACT keeps values; a space file does not (they read back as 0 once committed).
+      const act = w.export('act', { actLayout: 'seed' });
+      w.commit();
+      const image = w.toBytes();
+      w.close();
+      const r = pf.open(image);
+      const a = pf.open(act);
+      const v10 = new Uint8Array(await (await fetch('/core/testdata/mork/containers/space_v10.mtts')).arrayBuffer());
+      const migrated = MorkFile.fromBytes(migrate(v10, new Date(Date.UTC(2024, 0, 1))));
+      out.written = {
+        cls: r.constructor.name,
+        detect: pf.detect(image),
+        imported: n,
+        dave: String(dave),
+        syntax,
+        interned: r.interned,
+        // The first eight; the failed import may leave its symbols in the table.
+        symbols: [...r.symbols().values()].slice(0, 8),
+        texts: [...r],
+        query: r.query('(parent $x $y)', { limit: 2 }).map((m) => [m.text, m.bindings]),
+        truncated: r.query('(parent $x $y)', { limit: 2 }).truncated,
+        daveValue: String(r.get('(parent Carol Dave)')),
+        metta: r.export('metta'),
+        actKind: a.kind,
+        actLayout: a.info().actLayout,
+        actValues: [...a.entries()].map(([, v]) => String(v)),
+        encoded: [...encodeMeTTa('(a $x $y $x $y)')],
+        printed: printPath(encodeMeTTa('(foo $x (bar $x))')),
+        migrated: [migrated.info().version, migrated.info().timestamp],
+        closed: (() => {
+          r.close();
+          try {
+            r.paths();
+            return 'PF_OK';
+          } catch (err) {
+            return err.codeName;
+          }
+        })(),
+      };
+      a.close();
+      migrated.close();
+      return out;
+    }, { cases: morkManifest.cases, expr: morkExpr });
+    assert.equal(results.wasi, 'shim');
+    for (const c of morkManifest.cases) checkMorkCase(assert, c, results.cases[c.file]);
+    checkExprVectors(assert, morkExpr, results.expr);
+    assert.deepEqual(results.written, {
+      cls: 'MorkFile', detect: 'mork', imported: 3, dave: '7',
+      syntax: { code: 'PF_EFORMAT', message: 'mork: line 2, column 1: ( is never closed', imported: 1 },
+      interned: true, symbols: ['parent', 'Alice', 'Bob', 'Carol', 'name', '"Bob 🌍"', 'Dave', 'ok'],
+      // In byte order: arity first, then the symbols' ids (parent 1, Alice 2, …).
+      texts: ['(ok)', '(parent Alice Bob)', '(parent Bob Carol)', '(parent Carol Dave)', '(name Bob "Bob 🌍")'],
+      query: [['(parent Alice Bob)', ['Alice', 'Bob']], ['(parent Bob Carol)', ['Bob', 'Carol']]],
+      truncated: true,
+      daveValue: '0',
+      metta: '(ok)\n(parent Alice Bob)\n(parent Bob Carol)\n(parent Carol Dave)\n(name Bob "Bob 🌍")\n',
+      actKind: 'act', actLayout: 'seed', actValues: ['0', '0', '0', String(2n ** 64n - 1n), '0'],
+      encoded: [5, 0xc1, 0x61, 0xc0, 0xc0, 0x80, 0x81],
+      printed: '(foo $a (bar $a))',
+      migrated: ['1.1', Date.UTC(2024, 0, 1) / 1000],
+      closed: 'PF_EBADHANDLE',
     });
     await page.close();
   });

@@ -34,11 +34,18 @@ const FILL = {
     f.putUnboxed(`blob${n}`, new Uint8Array([1, 2, 3]));
     f.commit();
   },
+  mork(f) {
+    // Numbered after the paths so far, so that filling twice adds more.
+    const n = f.length;
+    f.importText(`(edge n${n} n${n + 1})\n(note "hello" ${n})`);
+    f.commit();
+  },
 };
 
 /** What a file holds, to compare two files of one format. */
 function content(f) {
   if (f.format === 'mem8') return [...f].map((b) => [b.text, b.token]);
+  if (f.format === 'mork') return [...f.entries()].map(([text, value]) => [text, String(value)]);
   if (f.format === 'vsf') return f.info().labels.map((l) => [l.name, l.unboxed ? [...f.raw(l.name)] : f.sectionJSON(l.name)]);
   return f.list().map((e) => [e.name, JSON.stringify(f.readFlat(e.name).value), [...f.readFlat(e.name).data]]);
 }

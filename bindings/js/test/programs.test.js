@@ -88,7 +88,7 @@ test('open reports unknown and bad files, and its usage', async () => {
   const open = join(repoRoot, 'examples/js/open.mjs');
   const bad = await node([open, join(vectorsDir, 'bad_magic.m8'), join(vectorsDir, 'broken_chain.m8')]);
   assert.equal(bad.code, 1);
-  assert.match(bad.stderr, /bad_magic\.m8: PF_EFORMAT: .*is not a file polyfmt knows \(first bytes 4d 45 4d 39\)/);
+  assert.match(bad.stderr, /bad_magic\.m8: PF_EFORMAT: .*is not a file polyfmt knows \(first bytes 4d 45 4d 39 01 00 03 00\)/);
   assert.match(bad.stdout, /broken_chain\.m8: mem8 \(Mem8File\)/);
   assert.match(bad.stdout, /^verify: PF_ECHECKSUM: /m);
   const usage = await node([open]);

@@ -119,7 +119,7 @@ async function anyFormat(bytes: Uint8Array): Promise<string> {
   } else if (f.format === 'mem8') {
     const info: Mem8Info = f.info();
     console.log(f.count, info.format);
-  } else {
+  } else if (f.format === 'vsf') {
     const info: VsfInfo = f.info();
     console.log(f.labels, info.form);
   }
