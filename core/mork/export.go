@@ -213,12 +213,23 @@ func ParseExport(kind string, opts []byte) (Kind, *ExportOptions, error) {
 }
 
 // Intern returns the id of sym in a writable file's symbol table, adding
-// it if missing.
+// it if missing: a symbol table, or a space that is interned or still
+// empty (interning its first symbol makes it interned). A space holding
+// paths with symbols as written is ErrBadArg: its paths would no longer
+// read as they were written.
 func (f *File) Intern(sym []byte) (uint64, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if err := f.writable(); err != nil {
 		return 0, err
+	}
+	switch {
+	case f.kind == KindSymbols, f.interned():
+	case f.kind == KindSpace && f.set.Len() == 0:
+	case f.kind == KindSpace:
+		return 0, badArg("this space stores its symbols as written: interning would change what its %d paths mean", f.set.Len())
+	default:
+		return 0, badArg("a %s file has no symbol table", f.kind)
 	}
 	n := f.syms.Len()
 	id, err := f.syms.Intern(sym)

@@ -187,6 +187,21 @@ func TestSymbolsKind(t *testing.T) {
 	}
 }
 
+// Interning into a space whose paths hold symbols as written would change
+// what they mean: refused.
+func TestInternRefusedOnPlainSpace(t *testing.T) {
+	f := sampleFile(t)
+	_, err := f.Intern([]byte("x"))
+	wantCode(t, "intern into a plain space", err, errcode.ErrBadArg)
+	_, err = f.ImportText(strings.NewReader("(a b)"), &ImportOptions{Intern: true})
+	wantCode(t, "interned import into a plain space", err, errcode.ErrBadArg)
+	noErr(t, f.Commit())
+	e := must(Create("", nil))
+	if id := must(e.Intern([]byte("x"))); id != 1 || !e.Interned() {
+		t.Fatalf("an empty space interns: id %d, interned %v", id, e.Interned())
+	}
+}
+
 func TestQuery(t *testing.T) {
 	f := sampleFile(t)
 	cases := map[string][]string{

@@ -26,7 +26,12 @@ const progressEvery = 1 << 14
 // ImportText parses MeTTa text from r and adds every top-level expression
 // to the file (a space, or a path file or an ACT). It returns the number
 // of expressions read. A syntax error names its line and column; the
-// expressions before it are added.
+// expressions before it are added (and, interning, the symbols of the
+// expression it stopped in stay in the table, unused).
+//
+// A path's value lives as long as the file's kind keeps values: an ACT
+// and a multiplicities file store them; a space and the path files do not
+// (they read back as 0 after a commit, or as the path's index).
 func (f *File) ImportText(r io.Reader, o *ImportOptions) (uint64, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -44,6 +49,9 @@ func (f *File) ImportText(r io.Reader, o *ImportOptions) (uint64, error) {
 	if opt.Intern || f.interned() {
 		if f.kind != KindSpace {
 			return 0, badArg("interned symbols need a symbol table: import into a space")
+		}
+		if !f.interned() && f.set.Len() > 0 {
+			return 0, badArg("this space stores its symbols as written: import without interning")
 		}
 		eo.Interner = f.syms
 	}
