@@ -36,6 +36,7 @@ func TestLifecycleExportsInModule(t *testing.T) {
 	files := map[string]string{
 		"mem8": "../core/testdata/mem8/polyfmt_chain_tokens.m8",
 		"mmx":  "../core/testdata/mmx/morphnet/mixed.mmx",
+		"mork": "../core/testdata/mork/containers/space.mtts",
 	}
 	g := newGuest(t, map[string]string{"/data": dir})
 	for _, fm := range format.All() {
