@@ -330,13 +330,14 @@ func listSymbols(w io.Writer, f *mork.File, n, total int) error {
 }
 
 // pathText is a path as MeTTa text, or, for bytes that are no expression
-// (a path file may hold any), their hex.
+// (a path file may hold any), their hex. What is printed on a terminal goes
+// through safeText (pathLine); JSON carries the text as it is.
 func pathText(f *mork.File, p []byte) string {
 	t, err := f.AppendText(nil, p)
 	if err != nil {
 		return "#x" + hex.EncodeToString(p) + " (not an expression)"
 	}
-	return safeText(string(t))
+	return string(t)
 }
 
 // pathLine is how inspect and query print a path: an expression, with its
@@ -347,9 +348,9 @@ func pathLine(f *mork.File, p []byte, v uint64) string {
 	case mork.KindMult:
 		return safeName(string(p)) + "\t" + strconv.FormatUint(v, 10)
 	case mork.KindACT:
-		return pathText(f, p) + "\t" + strconv.FormatUint(v, 10)
+		return safeText(pathText(f, p)) + "\t" + strconv.FormatUint(v, 10)
 	}
-	return pathText(f, p)
+	return safeText(pathText(f, p))
 }
 
 // ---- verify --------------------------------------------------------------------
@@ -445,11 +446,7 @@ func importFile(c *call, src, out string, kind mork.Kind, replace, intern, quiet
 	}})
 	var se *expr.SyntaxError
 	if errors.As(err, &se) {
-		msg := se.Msg
-		if se.Err != nil {
-			msg += ": " + se.Err.Error()
-		}
-		return fmt.Errorf("%s:%d:%d: %s (nothing written)", name, se.Line, se.Col, msg)
+		return fmt.Errorf("%s:%d:%d: %s; nothing written", name, se.Line, se.Col, syntaxMsg(se))
 	}
 	if err != nil {
 		return fmt.Errorf("%s: %w (nothing written)", name, err)
@@ -469,6 +466,17 @@ func importFile(c *call, src, out string, kind mork.Kind, replace, intern, quiet
 		kindTitles[kind], extra, written)
 	noteIDs(c, f, kind, out)
 	return nil
+}
+
+// syntaxMsg is what a syntax error says, without its place: what is wrong,
+// the interner's error if it failed, and its code (PF_EFORMAT for malformed
+// text, PF_ELIMIT for a limit), as the ABI would return it.
+func syntaxMsg(se *expr.SyntaxError) string {
+	msg := se.Msg
+	if se.Err != nil {
+		msg += ": " + se.Err.Error()
+	}
+	return msg + " (" + errcode.Of(se).Name() + ")"
 }
 
 // countWriter counts the bytes written through it.
@@ -708,7 +716,7 @@ func morkQuery(fs *flag.FlagSet) func(c *call) error {
 		}
 		var se *expr.SyntaxError
 		if errors.As(err, &se) {
-			return fmt.Errorf("pattern %s: column %d: %s", strconv.Quote(pattern), se.Col, se.Msg)
+			return fmt.Errorf("pattern %s: line %d, column %d: %s", strconv.Quote(pattern), se.Line, se.Col, syntaxMsg(se))
 		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", path, err)
