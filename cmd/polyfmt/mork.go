@@ -541,7 +541,7 @@ func noteIDs(c *call, f *mork.File, kind mork.Kind, out string) {
 	switch kind {
 	case mork.KindPathMap1, mork.KindPaths, mork.KindACT:
 		if f.Interned() {
-			fmt.Fprintf(c.stderr, "%s: note: its paths hold interned symbol ids, and a %s has no symbol table to name them (-to symbols writes the table; a space file keeps both)\n",
+			fmt.Fprintf(c.stderr, "%s: note: its paths hold interned symbol ids, and the %s holds no symbol table to name them (-to symbols writes the table; a space file keeps both)\n",
 				out, kindTitles[kind])
 		}
 	}

@@ -1,7 +1,9 @@
 // Command mork writes a MeTTa space with the Go API — sample MeTTa text
-// imported into a space file (MTTS), its symbols interned — then opens it,
-// prints what it holds, queries it with a pattern, exports it as an ACT and
-// verifies it.
+// imported into a space file (MTTS), its symbols interned, and one
+// expression more added as its encoded path — then opens it, prints what it
+// holds, queries it with a pattern, exports it as an ACT and verifies it.
+// It writes what examples/c/mork.c and examples/cpp/mork.cpp write: their
+// read modes check its file.
 //
 //	go run ./examples/go/mork OUT.mtts
 package main
@@ -42,6 +44,9 @@ func run(path string) error {
 		return err
 	}
 	n, err := f.ImportText(strings.NewReader(facts), &mork.ImportOptions{Intern: true})
+	if err == nil {
+		err = addMore(f)
+	}
 	if err != nil {
 		f.Close()
 		return err
@@ -49,13 +54,38 @@ func run(path string) error {
 	if err := f.Close(); err != nil { // commits: written whole, then renamed into place
 		return err
 	}
-	fmt.Printf("go: wrote %s: %d expressions imported, symbols interned\n", path, n)
+	fmt.Printf("go: wrote %s: %d expressions imported, symbols interned, one more added\n", path, n)
 	// A syntax error names its line and column (the expressions before it
 	// are added: here, to a separate in-memory space that is discarded).
 	if _, err := importBad(); err != nil {
 		fmt.Printf("go: a syntax error, as the parser reports it: %v\n", err)
 	}
 	return read(path)
+}
+
+// addMore adds one expression as its encoded path, as the C and C++
+// examples do (so that each reads the others' files): "4" is a new symbol,
+// interned first, since an interned space encodes a symbol as its id. A
+// path added and removed again leaves no trace.
+func addMore(f *mork.File) error {
+	if _, err := f.Intern([]byte("4")); err != nil {
+		return err
+	}
+	p, err := f.EncodeText("(age Pat 4)")
+	if err == nil {
+		err = f.Add(p, 0)
+	}
+	if err != nil {
+		return err
+	}
+	gone, err := f.EncodeText("(parent Ann Bob)")
+	if err == nil {
+		err = f.Add(gone, 0)
+	}
+	if err == nil {
+		_, err = f.Remove(gone)
+	}
+	return err
 }
 
 // importBad imports text with an unclosed parenthesis into an in-memory space.

@@ -21,7 +21,7 @@ func TestExample(t *testing.T) {
 		t.Fatal(err)
 	}
 	in := f.Summary()
-	if in.Kind != "space" || in.Version != "1.1" || in.Paths != 6 || in.Symbols != 12 || !in.Interned {
+	if in.Kind != "space" || in.Version != "1.1" || in.Paths != 7 || in.Symbols != 13 || !in.Interned {
 		t.Fatalf("info %+v", in)
 	}
 	var kids []string
