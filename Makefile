@@ -51,7 +51,8 @@ $(CLI): $(GOSRC)
 # ---- C and C++ examples (binaries sit beside the library: rpath $ORIGIN) ----
 EX_BINS := $(BUILD)/mem8_c $(BUILD)/mem8_cpp $(BUILD)/mem8_c_asan $(BUILD)/mem8_cpp_asan $(BUILD)/abi_c \
            $(BUILD)/mmx_c $(BUILD)/mmx_cpp $(BUILD)/mmx_c_asan $(BUILD)/mmx_cpp_asan $(BUILD)/open_c $(BUILD)/open_c_asan \
-           $(BUILD)/vsf_c $(BUILD)/vsf_cpp $(BUILD)/vsf_c_asan $(BUILD)/vsf_cpp_asan
+           $(BUILD)/vsf_c $(BUILD)/vsf_cpp $(BUILD)/vsf_c_asan $(BUILD)/vsf_cpp_asan \
+           $(BUILD)/mork_c $(BUILD)/mork_cpp $(BUILD)/mork_c_asan $(BUILD)/mork_cpp_asan
 examples: $(EX_BINS)
 
 # One pattern per kind of binary: NAME_c from NAME.c (the examples, the
@@ -131,17 +132,33 @@ demo: deps-demo all examples
 	$(CLI) inspect $(DEMO_VSF)
 	$(CLI) verify $(DEMO_VSF)
 	@echo
-	@echo "== MORK: Go writes $(DEMO_MORK) (a MeTTa space)"
+	@echo "== MORK: Go writes $(DEMO_MORK) (MeTTa text imported into a space file, symbols interned, one expression added as its path)"
+	@rm -f $(DEMO_MORK) $(BUILD)/demo/demo.metta $(BUILD)/demo/demo.act $(BUILD)/demo/demo_again.mtts
 	$(GO) run ./examples/go/mork $(DEMO_MORK)
+	@echo "== C reads it (pf_open detects MORK; info, a query, lookups, paths, exports as text and as an ACT, symbols, verify)"
+	$(BUILD)/mork_c read $(DEMO_MORK)
+	@echo "== C++ reads it (polyfmt::open gives a MorkFile)"
+	$(BUILD)/mork_cpp read $(DEMO_MORK)
 	@echo "== Python reads it (polyfmt.open, a query)"
-	PYTHONPATH=bindings/python/src POLYFMT_LIB=$(abspath $(LIB)) $(PY) examples/python/mork_read.py $(DEMO_MORK) '(edge $$x $$y)'
+	PYTHONPATH=bindings/python/src POLYFMT_LIB=$(abspath $(LIB)) $(PY) examples/python/mork_read.py $(DEMO_MORK) '(parent $$x $$y)'
 	@echo "== Python writes $(DEMO_MORK_PY) (MeTTa text, symbols interned) and an ACT beside it, then reads both"
 	PYTHONPATH=bindings/python/src POLYFMT_LIB=$(abspath $(LIB)) $(PY) examples/python/mork_write.py $(DEMO_MORK_PY)
 	PYTHONPATH=bindings/python/src POLYFMT_LIB=$(abspath $(LIB)) $(PY) examples/python/mork_read.py $(DEMO_MORK_PY) '(parent $$x Bob)'
 	PYTHONPATH=bindings/python/src POLYFMT_LIB=$(abspath $(LIB)) $(PY) examples/python/mork_read.py $(DEMO_MORK_PY:.mtts=.act) '(born $$x)'
+	@echo "== Node reads it (pf.open)"
+	node --disable-warning=ExperimentalWarning examples/js/mork_read.mjs $(DEMO_MORK) 10
+	@echo "== the CLI inspects, verifies and queries it, exports it as MeTTa text, imports that again (not interned) and makes an ACT of it"
+	$(CLI) inspect $(DEMO_MORK)
+	$(CLI) verify $(DEMO_MORK)
+	$(CLI) query $(DEMO_MORK) '(parent Bob $$c)'
+	$(CLI) export $(DEMO_MORK) -o $(BUILD)/demo/demo.metta
+	$(CLI) convert $(BUILD)/demo/demo.metta $(BUILD)/demo/demo_again.mtts
+	$(CLI) convert $(BUILD)/demo/demo_again.mtts $(BUILD)/demo/demo.act
+	$(CLI) query $(BUILD)/demo/demo.act '($$rel Ann $$v)'
+	$(CLI) verify $(BUILD)/demo/demo.act
 	@echo
 	@echo "== one entry point for any format: C's pf_open detects each file's format (Python: polyfmt.open, JS: pf.open)"
-	$(BUILD)/open_c $(DEMO) $(DEMO_MMX) $(DEMO_VSF)
+	$(BUILD)/open_c $(DEMO) $(DEMO_MMX) $(DEMO_VSF) $(DEMO_MORK)
 
 deps-demo:
 	@bash .ci/deps.sh demo
@@ -235,6 +252,17 @@ test-c: $(EX_BINS) $(CTEST_BINS)
 	echo "c: vsf under ASan+UBSan (C, C++, each reading the other's file) ok" && \
 	run env $(ASAN_ENV) $(BUILD)/open_c_asan "$$tmp/c.m8" "$$tmp/c.mmx" core/testdata/mmx/morphnet/mixed.mmx "$$tmp/c.vsf" && \
 	echo "c: pf_open of any format, format detected (MEM8, MMX, MorphNet, VSF) under ASan+UBSan ok" && \
+	run $(BUILD)/mork_c "$$tmp/c.mtts" && run $(BUILD)/mork_cpp "$$tmp/cpp.mtts" && \
+	run $(BUILD)/mork_c read "$$tmp/cpp.mtts" && run $(BUILD)/mork_cpp read "$$tmp/c.mtts" && \
+	echo "c: mork round trip (C and C++ write, each reads the other's file) ok" && \
+	run env $(ASAN_ENV) $(BUILD)/mork_c_asan "$$tmp/c_asan.mtts" && \
+	run env $(ASAN_ENV) $(BUILD)/mork_cpp_asan "$$tmp/cpp_asan.mtts" && \
+	run env $(ASAN_ENV) $(BUILD)/mork_c_asan read "$$tmp/cpp_asan.mtts" && \
+	run env $(ASAN_ENV) $(BUILD)/open_c_asan "$$tmp/c.mtts" core/testdata/mork/containers/sample_pathmap.act \
+	  core/testdata/mork/containers/sample_seed.act core/testdata/mork/containers/sample_zstd.pathmap \
+	  core/testdata/mork/containers/sample.paths core/testdata/mork/containers/symbols_mork.zip \
+	  core/testdata/mork/containers/counts.mttm && \
+	echo "c: mork under ASan+UBSan (C, C++, each reading the other's file; pf_open of every container kind) ok" && \
 	run $(BUILD)/abi_c 100000 && echo "c: abi_c, 100000 calls through the ABI ok" && \
 	run $(BUILD)/threads_c "$$tmp" && run env $(ASAN_ENV) $(BUILD)/threads_c_asan "$$tmp" && \
 	run env $(TSAN_ENV) $(BUILD)/threads_c_tsan "$$tmp" && \

@@ -4,12 +4,13 @@
 //	polyfmt verify FILE      full integrity check of the committed state
 //	polyfmt convert IN OUT   into another file (of the same format, or out of or into it)
 //	polyfmt VERB FILE …      the verbs a format has of its own (MMX: ls, cat, export, compact;
-//	                         VSF: extract, sign, keygen)
+//	                         VSF: extract, sign, keygen; MORK: import, export, query, migrate)
 //	polyfmt FORMAT VERB …    a format's verb without detection (polyfmt vsf keygen -o KEY)
 //	polyfmt help             every format's verbs, flags and arguments
 //	polyfmt version
 //
-// The format is detected from the file's first bytes, not its name, and
+// The format is detected from the file's first bytes, not its name (text
+// without magic that a format imports, MeTTa's, also by its extension), and
 // the verb is looked up in that format's table (registry.go); "polyfmt
 // help" prints the tables.
 // Exit status: 0 success; 1 the file is bad or the operation failed; 2 usage;

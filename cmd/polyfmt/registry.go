@@ -41,8 +41,23 @@ type cliFormat struct {
 	help map[string]string
 	// imports, when not nil, is what else the format's convert reads: it
 	// names the kind of a file that starts with head and that no
-	// registered format claims (MEM8: "JSON", "zlib"), or returns "".
+	// registered format claims (MEM8: "JSON", "zlib"; MORK: "MeTTa"), or
+	// returns "".
 	imports func(head []byte) string
+	// importsByExt names, by file-name extension, the kind of file without
+	// magic that the format's convert imports whatever its first bytes, when
+	// no format claims them (MORK: ".metta", MeTTa text).
+	importsByExt map[string]string
+	// importers are the verbs besides convert that read what the format
+	// imports (MORK's import reads MeTTa text).
+	importers []string
+	// owns, when not nil, says whether the file at path, whose first bytes
+	// head carry one of the format's magics, is the format's: a magic that
+	// other data may start with (MORK's .paths start with a zlib header, as
+	// the compressed JSON MEM8's convert imports does) is checked further.
+	// A file it disowns is offered to the formats' imports; if none takes
+	// it, it is the format's after all, and its open says what is wrong.
+	owns func(path string, head []byte) bool
 }
 
 // commonVerbs are the verbs every format has.
@@ -134,20 +149,34 @@ func findInput(args []string) (input, error) {
 	return input{}, first
 }
 
-// detectInput tells the format of the file path by its first bytes. A file
-// that no format reads, nor any format's convert imports, is an error that
-// names its first bytes.
+// detectInput tells the format of the file path by its first bytes (text
+// without magic that a format imports also by its extension). A file that
+// no format reads, nor any format's convert imports, is an error that names
+// its first bytes.
 func detectInput(path string) (input, error) {
 	head, err := readHead(path, max(64, format.HeadLen))
 	if err != nil {
 		return input{}, err
 	}
-	if f := format.Detect(head); f != nil {
-		return input{path: path, format: f}, nil
+	magic := format.Detect(head)
+	if magic != nil {
+		if cf := cliOf(magic); cf == nil || cf.owns == nil || cf.owns(path, head) {
+			return input{path: path, format: magic}, nil
+		}
 	}
 	for _, f := range format.All() {
 		if cf := cliOf(f); cf != nil && cf.imports != nil {
 			if kind := cf.imports(head); kind != "" {
+				return input{path: path, format: f, imported: kind}, nil
+			}
+		}
+	}
+	if magic != nil {
+		return input{path: path, format: magic}, nil
+	}
+	for _, f := range format.All() {
+		if cf := cliOf(f); cf != nil {
+			if kind := cf.importsByExt[filepath.Ext(path)]; kind != "" {
 				return input{path: path, format: f, imported: kind}, nil
 			}
 		}
@@ -227,7 +256,7 @@ func dispatch(name string, args []string, stdout, stderr io.Writer) error {
 	}
 	v := cf.verb(name)
 	switch {
-	case in.imported != "" && name != "convert":
+	case in.imported != "" && name != "convert" && !slices.Contains(cf.importers, name):
 		return fmt.Errorf("%w (polyfmt convert imports it into a new %s file)", wrongInput(in.path, in.imported, name, readers), ext(f))
 	case v == nil:
 		return wrongInput(in.path, f.Title, name, readers)

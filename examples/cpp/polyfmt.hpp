@@ -1,7 +1,7 @@
-// polyfmt.hpp — a small header-only C++17 wrapper over polyfmt.h (MEM8, MMX, VSF).
+// polyfmt.hpp — a small header-only C++17 wrapper over polyfmt.h (MEM8, MMX, VSF, MORK).
 //
 // It holds no format logic: each method is one C call plus ownership.
-//   - Mem8File, MmxFile and VsfFile (also named VSF) own one handle:
+//   - Mem8File, MmxFile, VsfFile (also named VSF) and MorkFile (MORK) own one handle:
 //     move-only, closed by their destructors. Each is a File<…>, which opens through the calls of
 //     every format (pf_create, pf_open, pf_open_bytes) and answers what every
 //     format does (info_json, verify, refresh, bytes); each adds its verbs.
@@ -13,14 +13,16 @@
 //   - Buffers the library returns are held by polyfmt::Buffer (a unique_ptr
 //     whose deleter is pf_free) and copied into std::string / std::vector.
 //
-// The library is thread-safe; a Mem8File, MmxFile or VsfFile object is not (guard
+// The library is thread-safe; a Mem8File, MmxFile, VsfFile or MorkFile object is not (guard
 // it as you would a std::fstream).
 #ifndef POLYFMT_HPP
 #define POLYFMT_HPP
 
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -607,10 +609,175 @@ private:
 // VSF is VsfFile by the format's name.
 using VSF = VsfFile;
 
+// ---- MORK -----------------------------------------------------------------
+
+inline constexpr char mork_title[] = "MORK";
+
+// MorkPath is an encoded expression (or any path of a path file or ACT).
+using MorkPath = std::vector<uint8_t>;
+
+// MorkRecord is one path and its value, as pf_mork_paths lists them.
+struct MorkRecord {
+    MorkPath path;
+    uint64_t value = 0;
+};
+
+// MorkFile is any MORK container: a space file (the default of create), a
+// path file, an ACT, a symbol table or multiplicities ("kind" in create's
+// options). A writable file keeps changes in memory; commit() (or closing
+// it) writes the container whole and atomically.
+class MorkFile : public File<MorkFile, PF_FORMAT_MORK, mork_title> {
+public:
+    MorkFile() noexcept = default;
+
+    // import_text parses MeTTa text and adds every expression; opts_json
+    // {"intern":true,"value":"0"}. Returns how many expressions were read.
+    // A syntax error is PF_EFORMAT (PF_ELIMIT for a limit), its message
+    // naming the line and column; the expressions before it are added.
+    uint64_t import_text(std::string_view text, std::string_view opts_json = {}) {
+        uint64_t n = 0;
+        check(pf_mork_import(h_, reinterpret_cast<const uint8_t *>(text.data()), text.size(), opts_json.data(),
+                             opts_json.size(), &n),
+              h_);
+        return n;
+    }
+
+    void add(const MorkPath &path, uint64_t value = 0) { check(pf_mork_add(h_, path.data(), path.size(), value), h_); }
+
+    // remove reports whether path was there.
+    bool remove(const MorkPath &path) {
+        int32_t found = 0;
+        check(pf_mork_remove(h_, path.data(), path.size(), &found), h_);
+        return found != 0;
+    }
+
+    // get is path's value, or nothing when the file does not hold path.
+    std::optional<uint64_t> get(const MorkPath &path) const {
+        uint64_t value = 0;
+        int32_t found = 0;
+        check(pf_mork_get(h_, path.data(), path.size(), &value, &found), h_);
+        return found ? std::optional<uint64_t>(value) : std::nullopt;
+    }
+
+    uint64_t len() const {
+        uint64_t n = 0;
+        check(pf_mork_len(h_, &n), h_);
+        return n;
+    }
+
+    // paths lists the paths starting with prefix (all: empty), in byte
+    // order, at most limit of them (0: no limit).
+    std::vector<MorkRecord> paths(const MorkPath &prefix = {}, uint64_t limit = 0) const {
+        detail::OutBuf out;
+        check(pf_mork_paths(h_, prefix.data(), prefix.size(), limit, &out.ptr, &out.len), h_);
+        return records(out.bytes());
+    }
+
+    // query is pf_mork_query's JSON for a MeTTa pattern ("(edge $x b)"):
+    // {"matches":[{"text","path","value","bindings"}],"truncated"}.
+    std::string query(std::string_view pattern, uint64_t limit = 0) const {
+        detail::OutBuf out;
+        check(pf_mork_query(h_, pattern.data(), pattern.size(), limit, &out.ptr, &out.len), h_);
+        return out.str();
+    }
+
+    // export_as is the content as kind ("space", "pathmap1", "paths",
+    // "act", "symbols", "mult") or "metta" (text, one expression a line).
+    std::vector<uint8_t> export_as(std::string_view kind, std::string_view opts_json = {}) const {
+        detail::OutBuf out;
+        check(pf_mork_export(h_, kind.data(), kind.size(), opts_json.data(), opts_json.size(), &out.ptr, &out.len), h_);
+        return out.bytes();
+    }
+
+    // export_text is export_as("metta") as a string.
+    std::string export_text() const {
+        std::vector<uint8_t> b = export_as("metta");
+        return std::string(b.begin(), b.end());
+    }
+
+    // encode encodes one expression as this file stores it (an interned
+    // space's symbols as its ids: PF_ENOTFOUND for one its table lacks).
+    MorkPath encode(std::string_view text) const { return encode_with(h_, text); }
+    // encode_plain encodes without a symbol table (symbols as written).
+    static MorkPath encode_plain(std::string_view text) { return encode_with(0, text); }
+
+    // print prints a path as MeTTa text (variables named $a, $b, …).
+    std::string print(const MorkPath &path) const { return print_with(h_, path); }
+    static std::string print_plain(const MorkPath &path) { return print_with(0, path); }
+
+    // symbols_json is the symbol table: {"symbols":[{"id","text"}]}.
+    std::string symbols_json() const {
+        detail::OutBuf out;
+        check(pf_mork_symbols(h_, &out.ptr, &out.len), h_);
+        return out.str();
+    }
+
+    // intern returns symbol's id in a writable file's table, adding it.
+    uint64_t intern(std::string_view symbol) {
+        uint64_t id = 0;
+        check(pf_mork_intern(h_, reinterpret_cast<const uint8_t *>(symbol.data()), symbol.size(), &id), h_);
+        return id;
+    }
+
+    void commit() { check(pf_mork_commit(h_), h_); }
+
+    // migrate is a space file's image in the current version (1.1;
+    // timestamp in Unix seconds, 0: now); a 1.1 image comes back unchanged.
+    static std::vector<uint8_t> migrate(const std::vector<uint8_t> &image, uint64_t timestamp = 0) {
+        detail::OutBuf out;
+        check(pf_mork_migrate(image.data(), image.size(), timestamp, &out.ptr, &out.len), 0);
+        return out.bytes();
+    }
+
+private:
+    friend class File<MorkFile, PF_FORMAT_MORK, mork_title>;
+    explicit MorkFile(uint32_t h) noexcept : File(h) {}
+
+    static MorkPath encode_with(uint32_t h, std::string_view text) {
+        detail::OutBuf out;
+        check(pf_mork_encode(h, text.data(), text.size(), &out.ptr, &out.len), h);
+        return out.bytes();
+    }
+
+    static std::string print_with(uint32_t h, const MorkPath &path) {
+        detail::OutBuf out;
+        check(pf_mork_print(h, path.data(), path.size(), &out.ptr, &out.len), h);
+        return out.str();
+    }
+
+    // records reads the ABI's list of paths: u32 LE length, the path, u64
+    // LE value, repeated.
+    static std::vector<MorkRecord> records(const std::vector<uint8_t> &b) {
+        auto le = [&b](size_t at, int n) {
+            uint64_t v = 0;
+            for (int i = n - 1; i >= 0; --i) v = v << 8 | b[at + static_cast<size_t>(i)];
+            return v;
+        };
+        std::vector<MorkRecord> out;
+        for (size_t off = 0; off < b.size();) {
+            if (b.size() - off < 4) throw Error(PF_EINTERNAL, "polyfmt.hpp: a path record cut short");
+            size_t n = static_cast<size_t>(le(off, 4));
+            if (b.size() - off - 4 < n || b.size() - off - 4 - n < 8) {
+                throw Error(PF_EINTERNAL, "polyfmt.hpp: a path record cut short");
+            }
+            MorkRecord r;
+            auto at = b.begin() + static_cast<std::ptrdiff_t>(off + 4);
+            r.path.assign(at, at + static_cast<std::ptrdiff_t>(n));
+            r.value = le(off + 4 + n, 8);
+            out.push_back(std::move(r));
+            off += 4 + n + 8;
+        }
+        return out;
+    }
+};
+
+// MORK is MorkFile by the format's name.
+using MORK = MorkFile;
+
 // ---- any format -----------------------------------------------------------
 
 // AnyFile is a file of any format: the class of its format.
-using AnyFile = std::variant<Mem8File, MmxFile, VsfFile>;
+using AnyFile = std::variant<Mem8File, MmxFile, VsfFile, MorkFile>;
 
 namespace detail {
 // any_file owns h as the class of format (the registry of file classes);
@@ -620,6 +787,7 @@ inline AnyFile any_file(uint32_t h, int32_t format) {
     case Mem8File::format_id: return Mem8File::adopt(h);
     case MmxFile::format_id: return MmxFile::adopt(h);
     case VsfFile::format_id: return VsfFile::adopt(h);
+    case MorkFile::format_id: return MorkFile::adopt(h);
     default: pf_close(h); throw Error(PF_EUNSUPPORTED, "polyfmt.hpp: no class for format " + std::to_string(format));
     }
 }
