@@ -684,7 +684,7 @@ func morkQuery(fs *flag.FlagSet) func(c *call) error {
 		res := queryResult{Matches: []queryMatch{}}
 		bw := bufio.NewWriterSize(c.stdout, 1<<16)
 		var n uint64
-		emit := func(p []byte, v uint64, bs [][]byte) error {
+		emit := func(p []byte, v uint64, bs []expr.Span) error {
 			if *limit != 0 && n == *limit {
 				res.Truncated = true
 				return mork.Stop
@@ -699,7 +699,11 @@ func morkQuery(fs *flag.FlagSet) func(c *call) error {
 				m.Text = string(p)
 			}
 			for _, b := range bs {
-				m.Bindings = append(m.Bindings, pathText(f, b))
+				t, err := f.AppendSpan(nil, p, b)
+				if err != nil {
+					return err
+				}
+				m.Bindings = append(m.Bindings, string(t))
 			}
 			res.Matches = append(res.Matches, m)
 			return nil

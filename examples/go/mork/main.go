@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/polyfmt/polyfmt/core/mork"
+	"github.com/polyfmt/polyfmt/core/mork/expr"
 )
 
 func main() {
@@ -117,8 +118,8 @@ func read(path string) error {
 	}
 	// A pattern: $c matches any sub-expression; bindings come in order of
 	// the variables' first appearance.
-	err = f.QueryText("(parent Bob $c)", func(p []byte, _ uint64, bindings [][]byte) error {
-		c, err := f.AppendText(nil, bindings[0])
+	err = f.QueryText("(parent Bob $c)", func(p []byte, _ uint64, bindings []expr.Span) error {
+		c, err := f.AppendSpan(nil, p, bindings[0])
 		fmt.Printf("go: query (parent Bob $c): $c = %s\n", c)
 		return err
 	})

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/polyfmt/polyfmt/core/mork"
+	"github.com/polyfmt/polyfmt/core/mork/expr"
 )
 
 func TestExample(t *testing.T) {
@@ -25,8 +26,8 @@ func TestExample(t *testing.T) {
 		t.Fatalf("info %+v", in)
 	}
 	var kids []string
-	err = f.QueryText("(parent Bob $c)", func(_ []byte, _ uint64, b [][]byte) error {
-		t, err := f.AppendText(nil, b[0])
+	err = f.QueryText("(parent Bob $c)", func(p []byte, _ uint64, b []expr.Span) error {
+		t, err := f.AppendSpan(nil, p, b[0])
 		kids = append(kids, string(t))
 		return err
 	})
