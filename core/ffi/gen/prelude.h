@@ -1,8 +1,8 @@
 /*
  * polyfmt.h — the C interface of libpolyfmt.so.
  *
- * One Go core reads and writes MEM8, MMX and VSF v2 (MORK is planned, not
- * yet read or written); this header is its C face. The same functions,
+ * One Go core reads and writes MEM8, MMX, VSF v2 and MORK; this header is
+ * its C face. The same functions,
  * with the same names and argument order, are exported by polyfmt.wasm
  * (where pointers and size_t are 32-bit). Everything below the conventions
  * is generated from the export spec, core/ffi/spec.go.
