@@ -156,6 +156,9 @@ def test_query_bindings_and_limit() -> None:
         all_edges = f.query("(edge $x $y)")
         assert [m.bindings for m in all_edges] == [["a", "b"], ["b", "c"], ["c", "a"]]
         assert f.query("(foo $x (bar $x))")[0].bindings == ["$a"]  # a variable bound to a variable
+        # A binding that holds a variable the path introduced before it keeps its name.
+        assert f.query("(foo $x $y)")[0].bindings == ["$a", "(bar $a)"]
+        assert f.query("(foo $x (bar $y))")[0].bindings == ["$a", "$a"]
         assert f.query("(person $who (born $y))")[0].bindings == ['(name "Ada Lovelace")', "1815"]
         assert f.query("(edge $x $x)") == [] and f.query("(nothing)") == []
         first = f.query("(edge $x $y)", limit=2)
