@@ -609,8 +609,11 @@ describe('memory', () => {
     const start = pf.exports.memory.buffer.byteLength;
     for (let k = 0; k < 10; k++) round();
     const grown = pf.exports.memory.buffer.byteLength - start;
-    // Without the frees this is over 600 MiB.
-    assert.ok(grown < 96 << 20, `memory grew by ${grown >> 20} MiB`);
+    // Without the frees this is over 600 MiB. With them it is 90–105 MiB
+    // (the Go heap's pacing, and where the module's data lands, move it by
+    // ~10 MiB from one build to the next: 92 before MORK joined the module,
+    // 101 after); the bound stays far below the leak.
+    assert.ok(grown < 160 << 20, `memory grew by ${grown >> 20} MiB`);
   });
 
   test('byte swapping for big-endian hosts', () => {
