@@ -162,18 +162,9 @@ func build(opt *Options, open storage.Opener) (*File, error) {
 			f.kind, f.set, f.syms, f.dirty = o.Kind, paths.NewSet(), symtab.New(), true
 			return f, f.commitLocked()
 		}
-		data := b.Data
-		if data == nil {
-			if b.Size > lim.maxFile() {
-				return nil, errcode.New("mork", errcode.ErrLimit, "a file of %d bytes read into memory exceeds Limits.Paths.MaxDecompressed (%d)", b.Size, lim.maxFile())
-			}
-			data = make([]byte, b.Size)
-			if n, err := b.R.ReadAt(data, 0); n < len(data) {
-				if err == nil || err == io.EOF {
-					err = errcode.New("mork", errcode.ErrFormat, "the reader holds %d bytes, not the %d its size says", n, len(data))
-				}
-				return nil, err
-			}
+		data, _, err := b.Image(lim.maxFile(), "Limits.Paths.MaxDecompressed")
+		if err != nil {
+			return nil, err
 		}
 		if err := f.load(data); err != nil {
 			return nil, err
@@ -430,24 +421,8 @@ func (f *File) commitLocked() error {
 	if err != nil {
 		return err
 	}
-	if f.repl == nil {
-		return errcode.New("mork", errcode.ErrUnsupported, "%s cannot be replaced", f.Name())
-	}
-	out, err := f.repl.Create()
+	st, err := storage.Commit(f.repl, img, f.opt.NoSync, "mork", f.Name())
 	if err != nil {
-		return err
-	}
-	_, err = out.WriteAt(img, 0)
-	if err == nil && !f.opt.NoSync {
-		err = out.Sync()
-	}
-	if err != nil {
-		f.repl.Discard(out)
-		return err
-	}
-	st, err := f.repl.Install(out)
-	if err != nil {
-		f.repl.Discard(out)
 		return err
 	}
 	f.store.R, f.store.W = st, st

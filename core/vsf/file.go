@@ -108,21 +108,11 @@ func build(opt *Options, open storage.Opener) (*File, error) {
 			f.dirty = true
 			return f, f.commitLocked()
 		}
-		data := b.Data
-		if data == nil {
-			if b.Size > lim.MaxDecompressed {
-				return nil, errcode.New("vsf", errcode.ErrLimit, "a file of %d bytes read into memory exceeds Limits.MaxDecompressed (%d)", b.Size, lim.MaxDecompressed)
-			}
-			data = make([]byte, b.Size)
-			if n, err := b.R.ReadAt(data, 0); n < len(data) {
-				if err == nil || err == io.EOF {
-					err = errcode.New("vsf", errcode.ErrFormat, "the reader holds %d bytes, not the %d its size says", n, len(data))
-				}
-				return nil, err
-			}
-		} else {
-			f.borrowed = true
+		data, lent, err := b.Image(lim.MaxDecompressed, "Limits.MaxDecompressed")
+		if err != nil {
+			return nil, err
 		}
+		f.borrowed = lent
 		if err := f.load(data); err != nil {
 			return nil, err
 		}
@@ -504,24 +494,8 @@ func (f *File) commitLocked() error {
 	if err != nil {
 		return err
 	}
-	if f.repl == nil {
-		return errcode.New("vsf", errcode.ErrUnsupported, "%s cannot be replaced", f.Name())
-	}
-	out, err := f.repl.Create()
+	st, err := storage.Commit(f.repl, img, f.opt.NoSync, "vsf", f.Name())
 	if err != nil {
-		return err
-	}
-	_, err = out.WriteAt(img, 0)
-	if err == nil && !f.opt.NoSync {
-		err = out.Sync()
-	}
-	if err != nil {
-		f.repl.Discard(out)
-		return err
-	}
-	st, err := f.repl.Install(out)
-	if err != nil {
-		f.repl.Discard(out)
 		return err
 	}
 	f.store.R, f.store.W = st, st

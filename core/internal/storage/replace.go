@@ -1,9 +1,12 @@
 package storage
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/polyfmt/polyfmt/core/errcode"
 )
 
 // Replacement puts a whole new image of a file in place of the old one:
@@ -126,3 +129,53 @@ func (m MemReplacement) Install(img File) (File, error) {
 
 // Discard does nothing.
 func (m MemReplacement) Discard(File) {}
+
+// Image returns the whole file b holds, for a format that reads its file
+// whole: b.Data (the mapping, or the caller's bytes) as it is, or else
+// the file read into memory once, refused (errcode.ErrLimit, naming
+// limitName) when it is larger than max.
+func (b *Backing) Image(max int64, limitName string) (data []byte, lent bool, err error) {
+	if b.Data != nil {
+		return b.Data, true, nil
+	}
+	if b.Size > max {
+		return nil, false, errcode.New(b.pkg, errcode.ErrLimit, "a file of %d bytes read into memory exceeds %s (%d)", b.Size, limitName, max)
+	}
+	data = make([]byte, b.Size)
+	if n, err := b.R.ReadAt(data, 0); n < len(data) {
+		if err == nil || err == io.EOF {
+			err = errcode.New(b.pkg, errcode.ErrFormat, "the reader holds %d bytes, not the %d its size says", n, len(data))
+		}
+		return nil, false, err
+	}
+	return data, false, nil
+}
+
+// Commit makes img the file through r, for a format that writes its file
+// whole: into a new image (synced unless noSync), installed atomically;
+// on failure the image is discarded and the file is as it was. It returns
+// what the format reads and writes from then on, as Install does. A nil r
+// (a file that cannot be replaced) is errcode.ErrUnsupported.
+func Commit(r Replacement, img []byte, noSync bool, pkg, name string) (File, error) {
+	if r == nil {
+		return nil, errcode.New(pkg, errcode.ErrUnsupported, "%s cannot be replaced", name)
+	}
+	out, err := r.Create()
+	if err != nil {
+		return nil, err
+	}
+	_, err = out.WriteAt(img, 0)
+	if err == nil && !noSync {
+		err = out.Sync()
+	}
+	if err != nil {
+		r.Discard(out)
+		return nil, err
+	}
+	st, err := r.Install(out)
+	if err != nil {
+		r.Discard(out)
+		return nil, err
+	}
+	return st, nil
+}
