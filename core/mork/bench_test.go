@@ -2,11 +2,16 @@ package mork
 
 import (
 	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/polyfmt/polyfmt/core/mork/expr"
+	"github.com/polyfmt/polyfmt/core/mork/internal/pathmap"
+	"github.com/polyfmt/polyfmt/core/mork/paths"
 )
 
 // A million generated facts, as MeTTa text (about 30 MB).
@@ -87,6 +92,58 @@ func BenchmarkQueryMillion(b *testing.B) {
 		n := 0
 		noErr(b, f.Query(p, func([]byte, uint64, []expr.Span) error { n++; return nil }))
 		if n != 1 {
+			b.Fatal(n)
+		}
+	}
+}
+
+// peerRecords writes the million-fact space as the harness's record file.
+func peerRecords(b *testing.B) string {
+	f := millionSpace()
+	var buf []byte
+	for i := 0; i < f.set.Len(); i++ {
+		buf = pathmap.AppendRecord(buf, f.set.Path(i), 0)
+	}
+	path := filepath.Join(b.TempDir(), "million.rec")
+	noErr(b, os.WriteFile(path, buf, 0o644))
+	return path
+}
+
+func peerJSON(b *testing.B, args ...string) map[string]float64 {
+	var m map[string]float64
+	if err := json.Unmarshal(pathmap.Run(b, args...), &m); err != nil {
+		b.Fatal(err)
+	}
+	return m
+}
+
+// BenchmarkPathMapPeer reports PathMap's own figures on the same million
+// facts, in the same run, beside the benchmarks above: serialize_paths
+// and its reading (.paths write and read), building a PathMap from the
+// encoded paths, and ArenaCompactTree::from_zipper (the ACT write).
+func BenchmarkPathMapPeer(b *testing.B) {
+	rec := peerRecords(b)
+	p := peerJSON(b, "bench-paths", rec)
+	w := peerJSON(b, "bench-write", rec)
+	for b.Loop() {
+	}
+	b.ReportMetric(p["serialize_ns"]/1e6, "pathmap-paths-write-ms")
+	b.ReportMetric(p["deserialize_ns"]/1e6, "pathmap-paths-read-ms")
+	b.ReportMetric(w["build_map_ns"]/1e6, "pathmap-build-map-ms")
+	b.ReportMetric(w["from_zipper_ns"]/1e6, "pathmap-act-write-ms")
+}
+
+// BenchmarkEachPathMillion reads a .paths of a million facts as PathMap's
+// for_each_deserialized_path does: inflate and visit each path, no set.
+func BenchmarkEachPathMillion(b *testing.B) {
+	f := millionSpace()
+	var buf bytes.Buffer
+	noErr(b, f.Export(&buf, KindPaths, nil))
+	b.SetBytes(f.set.Bytes())
+	for b.Loop() {
+		n := 0
+		noErr(b, paths.EachPath(bytes.NewReader(buf.Bytes()), nil, func([]byte) error { n++; return nil }))
+		if n != f.set.Len() {
 			b.Fatal(n)
 		}
 	}

@@ -1,6 +1,7 @@
 package paths
 
 import (
+	"bufio"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -198,6 +199,11 @@ func (rr *recReader) section(fn func([]byte) error) (uint64, error) {
 // record reads record i. With atEOF, the end of the input before the
 // record's first byte is io.EOF: the end of a stream of records.
 func (rr *recReader) record(i uint64, atEOF bool) ([]byte, error) {
+	if br, ok := rr.r.(*bufio.Reader); ok {
+		if p, ok, err := rr.peekRecord(br, i); ok || err != nil {
+			return p, err
+		}
+	}
 	start := rr.off
 	n, err := io.ReadFull(rr.r, rr.hdr[:lenSize])
 	rr.off += int64(n)
@@ -222,6 +228,33 @@ func (rr *recReader) record(i uint64, atEOF bool) ([]byte, error) {
 		return nil, rr.readErr(err, fmt.Sprintf("record %d (a path of %d bytes)", i, l))
 	}
 	return rr.buf, nil
+}
+
+// peekRecord reads record i without copying it when the whole record is
+// in br's buffer (or fits it): the path is then a view of that buffer,
+// valid until the next read. ok is false, with nothing consumed, where
+// record must read it the long way (a short read, an end of input, a path
+// longer than the buffer or than the limits).
+func (rr *recReader) peekRecord(br *bufio.Reader, i uint64) (p []byte, ok bool, err error) {
+	hdr, _ := br.Peek(lenSize)
+	if len(hdr) < lenSize {
+		return nil, false, nil
+	}
+	l := int64(binary.LittleEndian.Uint32(hdr))
+	if l > rr.lim.MaxPathLen || l > int64(br.Size()-lenSize) {
+		return nil, false, nil
+	}
+	rec, _ := br.Peek(lenSize + int(l))
+	if len(rec) < lenSize+int(l) {
+		return nil, false, nil
+	}
+	rr.off += lenSize
+	if err := rr.need(l, int64(i), 0); err != nil {
+		return nil, false, err
+	}
+	br.Discard(lenSize + int(l))
+	rr.off += l
+	return rec[lenSize:], true, nil
 }
 
 // growStep is the most fill allocates ahead of the bytes it has received.
