@@ -288,6 +288,8 @@ test-js: wasm lib
 bench: all $(BUILD)/abi_c
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./core/mem8 ./wasm
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./core/mmx
+	$(GO) test -run '^$$' -bench . -benchtime 3x ./core/mork
+	$(GO) test -run '^$$' -bench 'Open|Get' -benchtime 100000x ./core/mork/act
 	$(PY) -m pip install -q safetensors h5py && PYTHONPATH=bindings/python/src POLYFMT_LIB=$(abspath $(LIB)) $(PY) bench/mmx_python.py
 	$(BUILD)/abi_c
 	POLYFMT_LIB=$(abspath $(LIB)) $(PY) bench/abi_python.py
