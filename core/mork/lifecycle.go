@@ -1,6 +1,8 @@
 package mork
 
 import (
+	"encoding/binary"
+
 	"github.com/polyfmt/polyfmt/core/format"
 	"github.com/polyfmt/polyfmt/core/mork/act"
 	"github.com/polyfmt/polyfmt/core/mork/paths"
@@ -166,7 +168,8 @@ func (f *File) Summary() Info {
 	case KindSymbols:
 		in.SymbolLayout = f.enc.sym.String()
 	case KindMult:
-		in.Version, in.Checksum = f.ver.String(), true
+		in.Version = f.ver.String()
+		in.Checksum = len(f.data) >= HeaderSize && binary.LittleEndian.Uint16(f.data[6:8])&FlagChecksum != 0
 	}
 	return in
 }
