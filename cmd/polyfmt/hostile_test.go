@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,6 +18,7 @@ import (
 	"github.com/polyfmt/polyfmt/core/errcode"
 	"github.com/polyfmt/polyfmt/core/mem8"
 	"github.com/polyfmt/polyfmt/core/mmx"
+	"github.com/polyfmt/polyfmt/core/mork"
 	corpus "github.com/polyfmt/polyfmt/core/testdata/hostile"
 )
 
@@ -116,7 +118,7 @@ func TestHostileCLI(t *testing.T) {
 				case "cat":
 					args = []string{"cat", file, c.Chunk}
 				case "convert":
-					out = filepath.Join(dir, "out"+map[string]string{"mem8": ".json", "mem8-json": ".m8", "mmx": ".mmx"}[c.Format])
+					out = filepath.Join(dir, "out"+map[string]string{"mem8": ".json", "mem8-json": ".m8", "mmx": ".mmx", "mork": ".mtts"}[c.Format])
 					args = []string{"convert", "-q", file, out}
 				case "inspect":
 					args = []string{"inspect", "-json", file}
@@ -236,9 +238,42 @@ func TestHostileGo(t *testing.T) {
 				}
 				check("read", c.Expect.Read, rerr)
 				check("verify", c.Expect.Verify, f.Verify())
+			case "mork":
+				// Opened from its path (an ACT memory-mapped and read in
+				// place) and from bytes: the same outcome.
+				f, err := mork.Open(path)
+				check("open", c.Expect.Open, err)
+				g, berr := mork.OpenBytes(data, nil)
+				check("open bytes", c.Expect.Open, berr)
+				if err != nil || berr != nil {
+					return
+				}
+				defer f.Close()
+				defer g.Close()
+				for _, f := range []*mork.File{f, g} {
+					check("read", c.Expect.Read, readMORK(f))
+					check("verify", c.Expect.Verify, f.Verify())
+				}
 			}
 		})
 	}
+}
+
+// readMORK is a MORK case's read: the path count, then every path and
+// value, which must agree with it.
+func readMORK(f *mork.File) error {
+	n, err := f.Len()
+	if err != nil {
+		return err
+	}
+	var seen uint64
+	if err := f.Walk(nil, func([]byte, uint64) error { seen++; return nil }); err != nil {
+		return err
+	}
+	if seen != n {
+		return fmt.Errorf("Len is %d, Walk yields %d paths", n, seen)
+	}
+	return nil
 }
 
 // TestHostileCorpusCurrent regenerates the corpus and compares it with the

@@ -200,7 +200,7 @@ func readSpace(data []byte, lim *Limits, sum bool) (*Space, SpaceHeader, error) 
 	}
 	syms, lay, err := symtab.ReadBytes(body[off:off+int(n)], &l.Symbols)
 	if err != nil {
-		return nil, sh, errcode.Wrap("mork", errcode.ErrFormat, err, "space file's symbol table at offset %d", off)
+		return nil, sh, errcode.Wrap("mork", partKind(err), err, "space file's symbol table at offset %d", off)
 	}
 	sh.SymbolLayout = lay
 	off += int(n)
@@ -218,7 +218,7 @@ func readSpace(data []byte, lim *Limits, sum bool) (*Space, SpaceHeader, error) 
 			return nil, sh, errcode.At("mork", errcode.ErrLimit, int64(off), "paths section claims %d bytes from %d stored, beyond Limits.Paths.MaxRatio (%d)", size, len(rest)-8, l.Paths.MaxRatio)
 		}
 		if rest, err = codec.Decompress(codec.Zstd, nil, rest[8:], int64(size)); err != nil {
-			return nil, sh, errcode.Wrap("mork", errcode.ErrFormat, err, "space file's paths section at offset %d", off)
+			return nil, sh, errcode.Wrap("mork", partKind(err), err, "space file's paths section at offset %d", off)
 		}
 		off = 0 // offsets below are within the decompressed section
 	}
@@ -235,6 +235,25 @@ func readSpace(data []byte, lim *Limits, sum bool) (*Space, SpaceHeader, error) 
 	}
 	set.Sort()
 	return &Space{Paths: set, Symbols: syms}, sh, nil
+}
+
+// partKind is the kind a space file reports for an error of one of its
+// parts (the symbol table, the compressed paths section): the part's own
+// when it has one, so that a table's entry over Limits.Symbols stays
+// ErrLimit, a bad CRC-32 ErrChecksum and an encrypted entry
+// ErrUnsupported, as they are in a table on its own; ErrFormat otherwise.
+func partKind(err error) error {
+	switch errcode.Of(err) {
+	case errcode.Limit:
+		return errcode.ErrLimit
+	case errcode.Checksum:
+		return errcode.ErrChecksum
+	case errcode.Unsupported:
+		return errcode.ErrUnsupported
+	case errcode.BadArg:
+		return errcode.ErrBadArg
+	}
+	return errcode.ErrFormat
 }
 
 // CheckPaths checks that every path of set is one valid MORK expression

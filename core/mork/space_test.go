@@ -1,12 +1,16 @@
 package mork
 
 import (
+	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"encoding/binary"
+	"hash/crc32"
 	"slices"
 	"testing"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
+	"github.com/polyfmt/polyfmt/core/internal/codec"
 	"github.com/polyfmt/polyfmt/core/mork/expr"
 	"github.com/polyfmt/polyfmt/core/mork/symtab"
 )
@@ -180,4 +184,91 @@ func TestInternedSpace(t *testing.T) {
 	// A symbol the table lacks matches nothing.
 	noErr(t, g.QueryText("(edge $x delta)", func([]byte, uint64, []expr.Span) error { t.Fatal("matched"); return nil }))
 	noErr(t, g.Verify())
+}
+
+// TestSpaceTableCodes: an error in a space file's symbol table keeps the
+// table's code (a table alone and inside a space report one fault alike):
+// the hostile corpus's zip-bomb table was PF_EFORMAT inside a space and
+// PF_ELIMIT alone.
+func TestSpaceTableCodes(t *testing.T) {
+	base := must(AppendSpace(nil, &Space{Paths: set(t, facts...)}, &SpaceOptions{NoChecksum: true}))
+	tableEnd := 24 + int(binary.LittleEndian.Uint64(base[16:]))
+	withTable := func(table []byte) []byte {
+		b := slices.Clone(base[:16])
+		b = binary.LittleEndian.AppendUint64(b, uint64(len(table)))
+		return append(append(b, table...), base[tableEnd:]...)
+	}
+	type entry struct {
+		name     string
+		data     []byte
+		deflate  bool
+		declared uint64
+		crc      uint32
+		flags    uint16
+	}
+	archive := func(es ...entry) []byte {
+		var out bytes.Buffer
+		zw := zip.NewWriter(&out)
+		for _, e := range es {
+			body := e.data
+			h := &zip.FileHeader{Name: e.name, Method: zip.Store, Flags: e.flags, CRC32: crc32.ChecksumIEEE(e.data), UncompressedSize64: uint64(len(e.data))}
+			if e.deflate {
+				var c bytes.Buffer
+				fw, _ := flate.NewWriter(&c, flate.BestCompression)
+				fw.Write(e.data)
+				fw.Close()
+				body, h.Method = c.Bytes(), zip.Deflate
+			}
+			if e.declared != 0 {
+				h.UncompressedSize64 = e.declared
+			}
+			if e.crc != 0 {
+				h.CRC32 = e.crc
+			}
+			h.CompressedSize64 = uint64(len(body))
+			w := must(zw.CreateRaw(h))
+			w.Write(body)
+		}
+		noErr(t, zw.Close())
+		return out.Bytes()
+	}
+	rec := []byte{0, 0, 0, 0, 0, 1, ^byte(3), 'f', 'o', 'o'} // id 1 = "foo", MORK's layout
+	meta := func(size uint64) []byte { return binary.BigEndian.AppendUint64(make([]byte, 8), size) }
+	const data, sizes = "SharedMapping_0x00.binary_data", "FileSizes.meta"
+	for _, c := range []struct {
+		name  string
+		table []byte
+		lim   *Limits
+		want  errcode.Code
+	}{
+		{"an entry declaring 1 GiB from 1 KB", archive(entry{name: data, data: make([]byte, 1<<20), deflate: true, declared: 1 << 30}, entry{name: sizes, data: meta(1 << 30)}), nil, errcode.Limit},
+		{"a bad CRC-32", archive(entry{name: data, data: rec, crc: 0xDEADBEEF}, entry{name: sizes, data: meta(10)}), nil, errcode.Checksum},
+		{"an encrypted entry", archive(entry{name: data, data: rec, flags: 1}, entry{name: sizes, data: meta(10)}), nil, errcode.Unsupported},
+		{"an entry named ../evil", archive(entry{name: data, data: rec}, entry{name: sizes, data: meta(10)}, entry{name: "../evil", data: []byte("x")}), nil, errcode.Format},
+		{"a negative symbol limit", archive(entry{name: data, data: rec}, entry{name: sizes, data: meta(10)}), &Limits{Symbols: symtab.Limits{MaxRatio: -1}}, errcode.BadArg},
+	} {
+		img := withTable(c.table)
+		if c.lim == nil { // the table alone says the same
+			if _, _, err := symtab.ReadBytes(c.table, nil); errcode.Of(err) != c.want {
+				t.Fatalf("%s: the table alone: %v, want %v", c.name, err, c.want)
+			}
+			if _, err := OpenBytes(img, nil); errcode.Of(err) != c.want {
+				t.Fatalf("%s: OpenBytes: %v, want %v", c.name, err, c.want)
+			}
+		}
+		if _, _, err := ReadSpace(img, c.lim); errcode.Of(err) != c.want {
+			t.Fatalf("%s: ReadSpace: %v, want %v", c.name, err, c.want)
+		}
+	}
+	// The compressed paths section: a zstd frame whose checksum is wrong.
+	raw := base[tableEnd:]
+	frame := must(codec.Compress(codec.Zstd, nil, raw, 6))
+	frame[len(frame)-1] ^= 0xFF
+	b := slices.Clone(base[:tableEnd])
+	b[6] |= FlagCompressed
+	b = binary.LittleEndian.AppendUint64(b, uint64(len(raw)))
+	_, _, err := ReadSpace(append(b, frame...), nil)
+	if c := errcode.Of(err); c != errcode.Checksum && c != errcode.Format {
+		t.Fatalf("a zstd frame with a bad checksum: %v", err)
+	}
 }

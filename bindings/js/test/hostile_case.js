@@ -36,6 +36,25 @@ export function runCase(pf, PolyfmtError, c, bytes) {
       run('verify', () => f.verify());
       f.close();
     }
+  } else if (c.format === 'mork') {
+    // Detected (pf.open) and through the format's class: the same outcome.
+    // Reading is walking every path: the count, then every path, which
+    // must agree.
+    const walk = (f) => {
+      const n = f.length;
+      const got = f.paths().length;
+      if (got !== n) throw new Error(`length is ${n}, paths() holds ${got}`);
+    };
+    for (const [suffix, opener] of [['', () => pf.open(bytes)], ['_class', () => pf.MorkFile.fromBytes(bytes)]]) {
+      const f = run(`open${suffix}`, opener);
+      if (f) {
+        out[`class${suffix}`] = f.constructor.name;
+        run(`info${suffix}`, () => JSON.stringify(f.info()));
+        run(`read${suffix}`, () => walk(f));
+        run(`verify${suffix}`, () => f.verify());
+        f.close();
+      }
+    }
   } else {
     const f = run('open', () => pf.MmxFile.fromBytes(bytes));
     if (f) {

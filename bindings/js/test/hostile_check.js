@@ -8,12 +8,19 @@ const allowed = (e) => (typeof e === 'string' ? [e] : e);
 /** Asserts got (runCase's report) meets c.expect. */
 export function checkCase(c, got) {
   const opened = got.open?.code === 'ok';
-  for (const op of ['open', 'read', 'verify', 'import']) {
-    if (!(op in c.expect) || ((op === 'read' || op === 'verify') && !opened)) continue;
-    assert.ok(op in got, `${c.name}: ${op} never ran: ${JSON.stringify(got)}`);
-    assert.ok(allowed(c.expect[op]).includes(got[op].code), `${c.name}: ${op}: ${got[op].code}, want ${c.expect[op]} (${c.attacks})`);
+  const ops = ['open', 'read', 'verify', 'import'].map((op) => [op, op]);
+  if (c.format === 'mork') {
+    // Opened through MorkFile.fromBytes too: the same outcomes.
+    ops.push(['open_class', 'open'], ['read_class', 'read'], ['verify_class', 'verify']);
+    assert.equal(got.open_class?.code === 'ok', opened, `${c.name}: pf.open and MorkFile.fromBytes disagree: ${JSON.stringify(got)}`);
+    if (opened) assert.ok(got.class === 'MorkFile' && got.class_class === 'MorkFile', `${c.name}: opened as ${got.class}`);
   }
-  for (const op of ['info', 'list']) {
+  for (const [op, key] of ops) {
+    if (!(key in c.expect) || ((key === 'read' || key === 'verify') && !opened)) continue;
+    assert.ok(op in got, `${c.name}: ${op} never ran: ${JSON.stringify(got)}`);
+    assert.ok(allowed(c.expect[key]).includes(got[op].code), `${c.name}: ${op}: ${got[op].code}, want ${c.expect[key]} (${c.attacks})`);
+  }
+  for (const op of ['info', 'info_class', 'list']) {
     if (op in got) assert.equal(got[op].code, 'ok', `${c.name}: ${op} after a successful open`);
   }
   if ('blocks' in c.expect && opened) assert.equal(got.blocks, c.expect.blocks, c.name);

@@ -35,7 +35,8 @@ CLASSES: Dict[str, str] = {
 
 CHILD = r"""
 import json, sys
-from polyfmt import mem8, mmx
+import polyfmt
+from polyfmt import mem8, mmx, mork
 from polyfmt.errors import PolyfmtError
 
 case = json.loads(sys.argv[1])
@@ -66,6 +67,25 @@ elif fmt == "mem8":
         run("read", lambda: [b.content for b in f])
         run("verify", f.verify)
         f.close()
+elif fmt == "mork":
+    def walk(f):
+        n, got = len(f), len(f.paths())
+        if got != n:
+            raise AssertionError(f"len() is {n}, paths() holds {got}")
+
+    # Opened from its path, by detection (an ACT read in place), and from
+    # bytes through the format's module: the same outcome.
+    data = open(path, "rb").read()
+    openers = (("open", lambda: polyfmt.open(path)), ("open_bytes", lambda: mork.from_bytes(data)))
+    for op, opener in openers:
+        f = run(op, opener)
+        if f is not None:
+            out["class_" + op] = type(f).__name__
+            suffix = "" if op == "open" else "_bytes"
+            run("info" + suffix, lambda: json.dumps(f.info))
+            run("read" + suffix, lambda: walk(f))
+            run("verify" + suffix, f.verify)
+            f.close()
 else:
     f = run("open", lambda: mmx.File.open(path))
     if f is not None:
@@ -103,13 +123,20 @@ def test_hostile(case: Dict[str, Any]) -> None:
     got = json.loads(stdout)
     expect = case["expect"]
     opened = got.get("open", {}).get("class") == "ok"
-    for op in ("open", "read", "verify", "import"):
-        if op not in expect or (op in ("read", "verify") and not opened):
+    ops = [("open", "open"), ("read", "read"), ("verify", "verify"), ("import", "import")]
+    if case["format"] == "mork":  # opened from bytes too: the same outcomes
+        ops += [("open_bytes", "open"), ("read_bytes", "read"), ("verify_bytes", "verify")]
+        opened_bytes = got.get("open_bytes", {}).get("class") == "ok"
+        assert opened_bytes == opened, f"open by path and from bytes disagree: {got}"
+        if opened:
+            assert got["class_open"] == got["class_open_bytes"] == "MorkFile", got
+    for op, key in ops:
+        if key not in expect or (key in ("read", "verify") and not opened):
             continue
-        want = [class_for(c) for c in allowed(expect[op])]
+        want = [class_for(c) for c in allowed(expect[key])]
         assert op in got, f"{op} never ran: {got}"
         assert got[op]["class"] in want, f"{op}: raised {got[op]}, want {want} ({case['attacks']})"
-    for op in ("info", "list"):
+    for op in ("info", "info_bytes", "list"):
         if op in got:
             assert got[op]["class"] == "ok", f"{op} after a successful open: {got[op]}"
     if "blocks" in expect and opened:

@@ -9,9 +9,15 @@ import (
 
 // Expect is each surface's outcome for one file. An outcome is "ok", a
 // status name ("PF_ELIMIT"), or a list of acceptable status names.
+//
+// Read is reading everything the file holds, after a successful open:
+// MEM8, every block; MMX, the chunk named by Case.Chunk; MORK, walking
+// every path: the path count (Go's Len, Python's len(), JS's length), then
+// every path with its value (Walk, paths()). A MORK case's CLI verbs are
+// inspect (-json), verify and convert (to a space file, .mtts).
 type Expect struct {
-	Open   any            `json:"open,omitempty"`   // read-only open of the file
-	Read   any            `json:"read,omitempty"`   // MEM8: every block; MMX: the chunk named by Case.Chunk
+	Open   any            `json:"open,omitempty"`   // read-only open of the file (MORK: by path and from bytes)
+	Read   any            `json:"read,omitempty"`   // see above
 	Verify any            `json:"verify,omitempty"` // the library's verify after a successful open (absent: not checked)
 	Import any            `json:"import,omitempty"` // MEM8 JSON: import into a new in-memory file
 	Blocks *uint64        `json:"blocks,omitempty"` // MEM8: blocks a successful open accepts
@@ -22,7 +28,7 @@ type Expect struct {
 type Case struct {
 	Name    string `json:"name"`
 	File    string `json:"file"`
-	Format  string `json:"format"` // "mem8", "mem8-json" or "mmx"
+	Format  string `json:"format"` // "mem8", "mem8-json", "mmx" or "mork" (any of its containers, told by the first bytes)
 	Attacks string `json:"attacks"`
 	Chunk   string `json:"chunk,omitempty"` // MMX: the chunk Read and `cat` read
 	Expect  Expect `json:"expect"`

@@ -1,15 +1,16 @@
 // Command gen writes the hostile corpus in core/testdata/hostile: small
-// MEM8, MEM8-JSON and MMX files that each try for a large effect (memory,
-// output, time) or a confused surface, and manifest.json, which says for
-// each what it attacks and what every surface must answer.
+// MEM8, MEM8-JSON, MMX and MORK (mork.go) files that each try for a large
+// effect (memory, output, time) or a confused surface, and manifest.json,
+// which says for each what it attacks and what every surface must answer.
 //
 //	go generate ./core/testdata/hostile   (or: go run ./core/testdata/hostile/gen DIR)
 //
 // The output is deterministic: no clock, no randomness, fixed identities.
 // Every file is valid everywhere but in its one lie, with its checksums
-// fixed up (MEM8 header CRC; MMX header CRC and directory SHA-256) so the
-// deep parsers are reached. The files are built here from the wire layout
-// (docs/spec/mem8.md, docs/spec/mmx.md), not with the writers under test, so
+// fixed up (MEM8 header CRC; MMX header CRC and directory SHA-256; MORK
+// Blake2b-256 footers and ZIP CRC-32s) so the deep parsers are reached. The
+// files are built here from the wire layout (docs/spec/mem8.md,
+// docs/spec/mmx.md, docs/spec/mork.md), not with the writers under test, so
 // a change to a writer cannot change the corpus.
 package main
 
@@ -194,7 +195,9 @@ func cases() []built {
 			CLI: map[string]int{"inspect": 0, "ls": 0, "verify": 0, "cat": 0, "convert": 0}}},
 		mmxFile(mmxChunk{name: "evil\u202egpj.exe", ctype: "Text", comp: "None", stored: textPayload(20)},
 			mmxChunk{name: "\ufeffbom", ctype: "Text", comp: "None", stored: textPayload(20)}))
-	return out
+
+	// ---- MORK (mork.go) ----------------------------------------------------
+	return append(out, morkCases()...)
 }
 
 // ---- MEM8 ----------------------------------------------------------------
