@@ -266,6 +266,10 @@ func printMORK(w io.Writer, path string, f *mork.File, n int) error {
 		fmt.Fprintf(w, "  checksum      %s\n", checksum)
 		unit = "keys"
 	}
+	if in.PathsError != "" {
+		fmt.Fprintf(w, "  %-13s cannot be counted: %s (verify says more)\n", unit, in.PathsError)
+		return nil
+	}
 	fmt.Fprintf(w, "  %-13s %d\n", unit, in.Paths)
 	return listPaths(w, f, n, in.Paths)
 }

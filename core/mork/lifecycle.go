@@ -130,9 +130,12 @@ type Info struct {
 	ACTLayout    string `json:"act_layout"`
 	SymbolLayout string `json:"symbol_layout"`
 	Paths        uint64 `json:"paths"`
-	Symbols      int    `json:"symbols"`
-	Interned     bool   `json:"interned"`
-	Pending      bool   `json:"pending"`
+	// PathsError is why Paths could not be counted (an ACT read in place
+	// whose walk fails: Verify says more); "" when it was.
+	PathsError string `json:"paths_error,omitempty"`
+	Symbols    int    `json:"symbols"`
+	Interned   bool   `json:"interned"`
+	Pending    bool   `json:"pending"`
 	// Recovery is always clean: a commit replaces the file whole.
 	Recovery format.RecoveryInfo `json:"recovery"`
 }
@@ -142,11 +145,14 @@ func (f *File) Info() any { return f.Summary() }
 
 // Summary is Info, typed. Counting an ACT read in place walks it.
 func (f *File) Summary() Info {
-	n, _ := f.Len()
+	n, nerr := f.Len()
 	f.mu.RLock()
 	defer f.mu.RUnlock()
 	in := Info{Format: "mork", Name: f.store.Name, Writable: f.store.Writable(), Kind: f.kind.String(),
 		Paths: n, Pending: f.dirty, Recovery: format.RecoveryInfo{Clean: true}, Interned: f.interned()}
+	if nerr != nil {
+		in.PathsError = nerr.Error()
+	}
 	if f.syms != nil {
 		in.Symbols = f.syms.Len()
 	}

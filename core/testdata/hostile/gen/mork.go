@@ -33,8 +33,8 @@ func morkCases() []built {
 	refused := func(code string) corpus.Expect { return corpus.Expect{Open: code, CLI: cli(1, 1, 1)} }
 	// An ACT is read in place: open checks the header only, and every walk
 	// (Len, paths, verify, convert) meets the bad node. inspect -json
-	// prints the header and succeeds; its "paths" is 0, Info's count when
-	// the walk fails (Info carries no error: verify is what says).
+	// prints the header and succeeds: its "paths_error" says why the paths
+	// cannot be counted (verify is what fails).
 	badTree := corpus.Expect{Open: "ok", Read: "PF_EFORMAT", Verify: "PF_EFORMAT", CLI: cli(0, 1, 1)}
 	fooBar := []byte{0x03, 0xC3, 'f', 'o', 'o', 0xC0, 0x02, 0xC3, 'b', 'a', 'r', 0x80} // (foo $x (bar $x))
 
