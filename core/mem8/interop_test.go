@@ -5,10 +5,10 @@ package mem8
 // seed writes, and the seed must open every file polyfmt writes.
 //
 // The seed is built with cargo at test time and never copied into the repo.
-// seedHarnessBin makes a cargo project in a cache directory
-// (os.UserCacheDir()/polyfmt-seedharness, or $POLYFMT_SEEDHARNESS_CACHE),
-// keyed by a hash of the seed, the harness sources in
-// testdata/seedharness/ and the cargo version, with src/mem8_binary.rs
+// seedHarnessBin makes a cargo project (with core/internal/cargobuild) in a
+// cache directory (os.UserCacheDir()/polyfmt-seedharness, or
+// $POLYFMT_SEEDHARNESS_CACHE), keyed by a hash of the seed, the harness
+// sources in testdata/seedharness/ and the cargo version, with src/mem8_binary.rs
 // being the seed minus its first line (a title line, "mem8_binary.rs•16.8
 // kB", that is not Rust). Builds share one cargo target directory, so a
 // changed harness rebuilds only itself. The first build needs crates.io
@@ -21,7 +21,6 @@ import (
 	"bytes"
 	"compress/zlib"
 	"context"
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -42,6 +41,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
+	"github.com/polyfmt/polyfmt/core/internal/cargobuild"
 )
 
 const (
@@ -128,29 +128,10 @@ func seedSource() ([]byte, error) {
 	return raw[nl+1:], nil
 }
 
-func findCargo() (string, error) {
-	if p, err := exec.LookPath("cargo"); err == nil {
-		return p, nil
-	}
-	var cands []string
-	if h := os.Getenv("CARGO_HOME"); h != "" {
-		cands = append(cands, filepath.Join(h, "bin", "cargo"))
-	}
-	if h, err := os.UserHomeDir(); err == nil {
-		cands = append(cands, filepath.Join(h, ".cargo", "bin", "cargo"))
-	}
-	for _, c := range cands {
-		if fi, err := os.Stat(c); err == nil && fi.Mode()&0o111 != 0 {
-			return c, nil
-		}
-	}
-	return "", errors.New("cargo not found (not on PATH, nor in $CARGO_HOME/bin or ~/.cargo/bin): the MEM8 interop tests build the seed code with cargo; install Rust (rustup) first")
-}
-
 func buildSeedHarness() (bin string, built bool, err error) {
-	cargo, err := findCargo()
-	if err != nil {
-		return "", false, err
+	cargo := cargobuild.FindCargo()
+	if cargo == "" {
+		return "", false, errors.New("cargo not found (not on PATH, nor in $CARGO_HOME/bin or ~/.cargo/bin): the MEM8 interop tests build the seed code with cargo; install Rust (rustup) first")
 	}
 	seed, err := seedSource()
 	if err != nil {
@@ -164,96 +145,20 @@ func buildSeedHarness() (bin string, built bool, err error) {
 	if err != nil {
 		return "", false, err
 	}
-	ver, err := exec.Command(cargo, "--version").Output()
-	if err != nil {
-		return "", false, fmt.Errorf("%s --version: %w", cargo, err)
-	}
-
-	base := os.Getenv("POLYFMT_SEEDHARNESS_CACHE")
-	if base == "" {
-		cache, err := os.UserCacheDir()
-		if err != nil {
-			cache = os.TempDir()
-		}
-		base = filepath.Join(cache, "polyfmt-seedharness")
-	}
-	h := sha256.New()
-	for _, part := range [][]byte{seed, cargoToml, mainRs, ver} {
-		fmt.Fprintf(h, "%d\n", len(part))
-		h.Write(part)
-	}
-	proj := filepath.Join(base, "proj-"+hex.EncodeToString(h.Sum(nil))[:16])
-	bin = filepath.Join(proj, "seedharness")
-	if fi, err := os.Stat(bin); err == nil && fi.Mode().IsRegular() {
-		return bin, false, nil
-	}
-
-	for name, data := range map[string][]byte{
-		"Cargo.toml":         cargoToml,
-		"src/main.rs":        mainRs,
-		"src/mem8_binary.rs": seed,
-	} {
-		if err := writeFileAtomic(filepath.Join(proj, name), data, 0o644); err != nil {
-			return "", false, err
-		}
-	}
-	target := filepath.Join(base, "target")
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
-	run := func(args ...string) ([]byte, error) {
-		cmd := exec.CommandContext(ctx, cargo, args...)
-		cmd.Dir = proj
-		cmd.Env = append(os.Environ(), "CARGO_TARGET_DIR="+target, "CARGO_TERM_COLOR=never")
-		return cmd.CombinedOutput()
+	proj := cargobuild.Project{
+		Cargo: cargo,
+		Files: map[string][]byte{
+			"Cargo.toml":         cargoToml,
+			"src/main.rs":        mainRs,
+			"src/mem8_binary.rs": seed,
+		},
+		CacheEnv:  "POLYFMT_SEEDHARNESS_CACHE",
+		CacheName: "polyfmt-seedharness",
+		Bin:       "seedharness",
 	}
-	if out, err := run("build", "--release", "--offline"); err != nil {
-		out2, err2 := run("build", "--release")
-		if err2 != nil {
-			return "", false, fmt.Errorf("cargo build --release failed in %s:\n--- offline: %v\n%s\n--- online: %v\n%s",
-				proj, err, lastLines(out, 15), err2, lastLines(out2, 40))
-		}
-	}
-	exe, err := os.ReadFile(filepath.Join(target, "release", "seedharness"))
-	if err != nil {
-		return "", false, err
-	}
-	if err := writeFileAtomic(bin, exe, 0o755); err != nil {
-		return "", false, err
-	}
-	return bin, true, nil
-}
-
-// writeFileAtomic writes through a temporary file and a rename, so two test
-// processes building at once never see a half-written file.
-func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(perm); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
-}
-
-func lastLines(b []byte, n int) string {
-	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
+	return proj.Build(ctx)
 }
 
 // runSeed runs the harness and returns its stdout; a failure fails t.
@@ -332,7 +237,7 @@ func decodeSeed[T any](t testing.TB, out []byte) T {
 	t.Helper()
 	var v T
 	if err := json.Unmarshal(out, &v); err != nil {
-		t.Fatalf("seedharness output: %v\n%s", err, lastLines(out, 5))
+		t.Fatalf("seedharness output: %v\n%s", err, cargobuild.LastLines(out, 5))
 	}
 	return v
 }

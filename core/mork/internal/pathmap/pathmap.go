@@ -4,8 +4,9 @@
 // byte and benchmarks can time it on the same files.
 //
 // The harness is the cargo project in harness/ (Cargo.toml, Cargo.lock,
-// src/main.rs). Bin copies it into a cache directory keyed by a hash of
-// those files and of `cargo --version` ($POLYFMT_PATHMAP_HARNESS_CACHE, or
+// src/main.rs). Bin copies it, with core/internal/cargobuild, into a cache
+// directory keyed by a hash of those files and of `cargo --version`
+// ($POLYFMT_PATHMAP_HARNESS_CACHE, or
 // os.UserCacheDir()/polyfmt-pathmap-harness), builds it with
 // `cargo build --release` (offline first, then online) and
 // RUSTFLAGS="-C target-feature=+aes,+sse2" (pathmap hashes with gxhash),
@@ -34,9 +35,7 @@ package pathmap
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/binary"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -47,6 +46,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/polyfmt/polyfmt/core/internal/cargobuild"
 )
 
 // Record is one path and its value.
@@ -153,53 +154,21 @@ func sourceDir() (string, error) {
 	}
 }
 
-func findCargo() string {
-	if p, err := exec.LookPath("cargo"); err == nil {
-		return p
-	}
-	var cands []string
-	if h := os.Getenv("CARGO_HOME"); h != "" {
-		cands = append(cands, filepath.Join(h, "bin", "cargo"))
-	}
-	if h, err := os.UserHomeDir(); err == nil {
-		cands = append(cands, filepath.Join(h, ".cargo", "bin", "cargo"))
-	}
-	for _, c := range cands {
-		if fi, err := os.Stat(c); err == nil && fi.Mode()&0o111 != 0 {
-			return c
-		}
-	}
-	return ""
-}
-
 // harnessFiles are the files that make the cargo project, all hashed.
 var harnessFiles = []string{"Cargo.toml", "Cargo.lock", "src/main.rs"}
 
-// networkErrors are what cargo prints when it cannot reach crates.io.
-var networkErrors = []string{
-	"Could not resolve host", "Couldn't resolve host", "failed to download",
-	"network failure", "spurious network error", "Couldn't connect", "Connection refused",
-	"Connection timed out", "Operation timed out", "Timeout was reached",
-	"failed to query replaced source registry", "download of config.json failed",
-	"failed to update registry", "unable to update registry", "SSL connect error",
-	"failed to fetch", "Network is unreachable",
-}
+const noCargo = "cargo not found (not on PATH, nor in $CARGO_HOME/bin or ~/.cargo/bin); install Rust to run the pathmap 0.3.5 interop tests"
 
 // build returns the binary, or a reason to skip, or an error.
 func build() (bin, skip string, err error) {
-	cargo := findCargo()
+	cargo := cargobuild.FindCargo()
 	if cargo == "" {
-		return "", "cargo not found (not on PATH, nor in $CARGO_HOME/bin or ~/.cargo/bin); install Rust to run the pathmap 0.3.5 interop tests", nil
+		return "", noCargo, nil
 	}
 	src, err := sourceDir()
 	if err != nil {
 		return "", "", err
 	}
-	ver, err := exec.Command(cargo, "--version").Output()
-	if err != nil {
-		return "", "", fmt.Errorf("%s --version: %w", cargo, err)
-	}
-	h := sha256.New()
 	files := map[string][]byte{}
 	for _, name := range harnessFiles {
 		b, err := os.ReadFile(filepath.Join(src, name))
@@ -207,100 +176,29 @@ func build() (bin, skip string, err error) {
 			return "", "", err
 		}
 		files[name] = b
-		fmt.Fprintf(h, "%s %d\n", name, len(b))
-		h.Write(b)
 	}
-	fmt.Fprintf(h, "%s\n", ver)
-
-	base := os.Getenv("POLYFMT_PATHMAP_HARNESS_CACHE")
-	if base == "" {
-		cache, err := os.UserCacheDir()
-		if err != nil {
-			cache = os.TempDir()
-		}
-		base = filepath.Join(cache, "polyfmt-pathmap-harness")
-	}
-	proj := filepath.Join(base, "proj-"+hex.EncodeToString(h.Sum(nil))[:16])
-	bin = filepath.Join(proj, "pathmap-harness")
-	if fi, err := os.Stat(bin); err == nil && fi.Mode().IsRegular() {
-		return bin, "", nil
-	}
-	for name, data := range files {
-		if err := writeFileAtomic(filepath.Join(proj, name), data, 0o644); err != nil {
-			return "", "", err
-		}
-	}
-	target := filepath.Join(base, "target")
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	run := func(args ...string) ([]byte, error) {
-		cmd := exec.CommandContext(ctx, cargo, args...)
-		cmd.Dir = proj
-		cmd.Env = append(os.Environ(), "CARGO_TARGET_DIR="+target, "CARGO_TERM_COLOR=never",
-			"RUSTFLAGS=-C target-feature=+aes,+sse2")
-		return cmd.CombinedOutput()
+	proj := cargobuild.Project{
+		Cargo:     cargo,
+		Files:     files,
+		CacheEnv:  "POLYFMT_PATHMAP_HARNESS_CACHE",
+		CacheName: "polyfmt-pathmap-harness",
+		Bin:       "pathmap-harness",
+		Env:       []string{"RUSTFLAGS=-C target-feature=+aes,+sse2"}, // pathmap hashes with gxhash
 	}
-	if out, err := run("build", "--release", "--quiet", "--offline"); err != nil {
-		out2, err2 := run("build", "--release", "--quiet")
-		if err2 != nil {
-			for _, s := range networkErrors {
-				if bytes.Contains(out2, []byte(s)) {
-					return "", fmt.Sprintf("crates.io cannot be reached and pathmap 0.3.5 is not in cargo's cache (%s)", firstLine(out2, s)), nil
-				}
-			}
-			return "", "", fmt.Errorf("cargo build --release failed in %s:\n--- offline: %v\n%s\n--- online: %v\n%s",
-				proj, err, lastLines(out, 15), err2, lastLines(out2, 40))
+	bin, _, err = proj.Build(ctx)
+	var berr *cargobuild.Error
+	if errors.As(err, &berr) {
+		switch berr.Kind {
+		case cargobuild.CargoMissing:
+			return "", noCargo, nil
+		case cargobuild.NetworkUnreachable:
+			return "", fmt.Sprintf("crates.io cannot be reached and pathmap 0.3.5 is not in cargo's cache (%s)", berr.Network), nil
 		}
 	}
-	exe, err := os.ReadFile(filepath.Join(target, "release", "pathmap-harness"))
 	if err != nil {
-		return "", "", err
-	}
-	if err := writeFileAtomic(bin, exe, 0o755); err != nil {
 		return "", "", err
 	}
 	return bin, "", nil
-}
-
-// firstLine returns the first line of out that contains s.
-func firstLine(out []byte, s string) string {
-	for _, l := range strings.Split(string(out), "\n") {
-		if strings.Contains(l, s) {
-			return strings.TrimSpace(l)
-		}
-	}
-	return s
-}
-
-func lastLines(b []byte, n int) string {
-	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
-}
-
-// writeFileAtomic writes through a temporary file and a rename, so two
-// test processes building at once never see a half-written file.
-func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(perm); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
