@@ -163,19 +163,19 @@ func MORKQuery(a *ABI, h uint32, pattern unsafe.Pointer, patternLen uint64, limi
 			Matches   []queryMatch `json:"matches"`
 			Truncated bool         `json:"truncated"`
 		}{Matches: []queryMatch{}}
-		err = f.QueryText(string(pat), func(p []byte, v uint64, bs []expr.Span) error {
+		err = f.QueryText(string(pat), func(q *mork.Match) error {
 			if limit != 0 && uint64(len(res.Matches)) == limit {
 				res.Truncated = true
 				return mork.Stop
 			}
-			m := queryMatch{Path: hex.EncodeToString(p), Value: strconv.FormatUint(v, 10), Bindings: make([]string, len(bs))}
-			t, err := f.AppendText(nil, p)
+			m := queryMatch{Path: hex.EncodeToString(q.Path), Value: strconv.FormatUint(q.Value, 10), Bindings: make([]string, len(q.Bindings))}
+			t, err := q.AppendText(nil)
 			if err != nil {
 				return err
 			}
 			m.Text = string(t)
-			for i, b := range bs {
-				t, err := f.AppendSpan(nil, p, b)
+			for i := range q.Bindings {
+				t, err := q.AppendBinding(nil, i)
 				if err != nil {
 					return err
 				}

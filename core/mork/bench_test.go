@@ -9,7 +9,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/polyfmt/polyfmt/core/mork/expr"
 	"github.com/polyfmt/polyfmt/core/mork/internal/pathmap"
 	"github.com/polyfmt/polyfmt/core/mork/paths"
 )
@@ -90,7 +89,7 @@ func BenchmarkQueryMillion(b *testing.B) {
 	p := must(f.EncodeText("(edge n10 $x)"))
 	for b.Loop() {
 		n := 0
-		noErr(b, f.Query(p, func([]byte, uint64, []expr.Span) error { n++; return nil }))
+		noErr(b, f.Query(p, func(*Match) error { n++; return nil }))
 		if n != 1 {
 			b.Fatal(n)
 		}

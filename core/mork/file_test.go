@@ -10,7 +10,6 @@ import (
 
 	"github.com/polyfmt/polyfmt/core/errcode"
 	"github.com/polyfmt/polyfmt/core/format"
-	"github.com/polyfmt/polyfmt/core/mork/expr"
 	"github.com/polyfmt/polyfmt/core/mork/paths"
 	"github.com/polyfmt/polyfmt/core/mork/symtab"
 )
@@ -214,8 +213,8 @@ func TestQuery(t *testing.T) {
 	}
 	for pat, want := range cases {
 		var got []string
-		noErr(t, f.QueryText(pat, func(p []byte, v uint64, b []expr.Span) error {
-			got = append(got, string(must(f.AppendText(nil, p))))
+		noErr(t, f.QueryText(pat, func(m *Match) error {
+			got = append(got, string(must(m.AppendText(nil))))
 			return nil
 		}))
 		if !slices.Equal(got, want) {
@@ -225,9 +224,9 @@ func TestQuery(t *testing.T) {
 	// A binding holding a variable the path introduced before it keeps
 	// that variable's name.
 	var binds []string
-	noErr(t, f.QueryText("(foo $x $y)", func(p []byte, v uint64, b []expr.Span) error {
-		for _, s := range b {
-			binds = append(binds, string(must(f.AppendSpan(nil, p, s))))
+	noErr(t, f.QueryText("(foo $x $y)", func(m *Match) error {
+		for i := range m.Bindings {
+			binds = append(binds, string(must(m.AppendBinding(nil, i))))
 		}
 		return nil
 	}))
@@ -235,7 +234,7 @@ func TestQuery(t *testing.T) {
 		t.Fatalf("bindings %q", binds)
 	}
 	n := 0
-	noErr(t, f.QueryText("(edge $x $y)", func([]byte, uint64, []expr.Span) error { n++; return Stop }))
+	noErr(t, f.QueryText("(edge $x $y)", func(*Match) error { n++; return Stop }))
 	if n != 1 {
 		t.Fatalf("Stop: %d calls", n)
 	}

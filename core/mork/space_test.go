@@ -11,7 +11,6 @@ import (
 
 	"github.com/polyfmt/polyfmt/core/errcode"
 	"github.com/polyfmt/polyfmt/core/internal/codec"
-	"github.com/polyfmt/polyfmt/core/mork/expr"
 	"github.com/polyfmt/polyfmt/core/mork/symtab"
 )
 
@@ -173,8 +172,8 @@ func TestInternedSpace(t *testing.T) {
 		t.Fatalf("export:\n%s", buf.String())
 	}
 	var got []string
-	noErr(t, g.QueryText("(edge $x gamma)", func(p []byte, v uint64, b []expr.Span) error {
-		s := must(g.AppendSpan(nil, p, b[0]))
+	noErr(t, g.QueryText("(edge $x gamma)", func(m *Match) error {
+		s := must(m.AppendBinding(nil, 0))
 		got = append(got, string(s))
 		return nil
 	}))
@@ -182,7 +181,7 @@ func TestInternedSpace(t *testing.T) {
 		t.Fatalf("query: %q", got)
 	}
 	// A symbol the table lacks matches nothing.
-	noErr(t, g.QueryText("(edge $x delta)", func([]byte, uint64, []expr.Span) error { t.Fatal("matched"); return nil }))
+	noErr(t, g.QueryText("(edge $x delta)", func(*Match) error { t.Fatal("matched"); return nil }))
 	noErr(t, g.Verify())
 }
 

@@ -111,7 +111,8 @@ func (f *File) encode(text string) ([]byte, error) {
 
 // AppendText prints path (one of the file's) as MeTTa, resolving interned
 // symbols through the file's table. A multiplicities file's key is text
-// already: it is appended as it is.
+// already: it is appended as it is. It takes the file's read lock: from
+// a Query callback use the Match's methods instead.
 func (f *File) AppendText(dst, path []byte) ([]byte, error) {
 	f.mu.RLock()
 	defer f.mu.RUnlock()
@@ -119,14 +120,6 @@ func (f *File) AppendText(dst, path []byte) ([]byte, error) {
 		return append(dst, path...), nil
 	}
 	return expr.AppendText(dst, path, f.resolver())
-}
-
-// AppendSpan prints a query binding: the sub-expression of path that s
-// spans, its variables named as the whole path names them.
-func (f *File) AppendSpan(dst, path []byte, s expr.Span) ([]byte, error) {
-	f.mu.RLock()
-	defer f.mu.RUnlock()
-	return expr.AppendSpan(dst, path, s, f.resolver())
 }
 
 // resolver is what interned symbols resolve through: nil when the file
@@ -138,14 +131,37 @@ func (f *File) resolver() expr.Resolver {
 	return nil
 }
 
+// Match is one path a query matched, handed to the query's callback and
+// valid during the call only.
+type Match struct {
+	// Path is the path, Value its value.
+	Path  []byte
+	Value uint64
+	// Bindings are what the pattern's variables matched, in order of
+	// first appearance: Path[s.Start:s.End] is a binding's bytes.
+	Bindings []expr.Span
+
+	res expr.Resolver
+}
+
+// AppendText prints the matched path as MeTTa, resolving interned
+// symbols through the file's table (read under the lock the query holds).
+func (m *Match) AppendText(dst []byte) ([]byte, error) { return expr.AppendText(dst, m.Path, m.res) }
+
+// AppendBinding prints binding i, its variables named as the whole path
+// names them.
+func (m *Match) AppendBinding(dst []byte, i int) ([]byte, error) {
+	return expr.AppendSpan(dst, m.Path, m.Bindings[i], m.res)
+}
+
 // Query calls fn for every path matching pattern, an encoded expression
 // whose variables match any sub-expression (a repeated variable, the same
 // one each time): the paths starting with the pattern's bytes before its
-// first variable are scanned, and each is matched. fn gets the path
-// (valid during the call), its value and the bindings: one span of path
-// per pattern variable, in order of first appearance (path[s.Start:s.End]
-// is its bytes; AppendSpan prints it). fn may return Stop.
-func (f *File) Query(pattern []byte, fn func(path []byte, value uint64, bindings []expr.Span) error) error {
+// first variable are scanned, and each is matched. fn gets the match,
+// whose methods print the path and its bindings; it may return Stop. fn
+// runs under the file's read lock: it must not call the File's methods
+// (a writer waiting for the lock would deadlock them).
+func (f *File) Query(pattern []byte, fn func(m *Match) error) error {
 	f.mu.RLock()
 	defer f.mu.RUnlock()
 	if err := f.readable(); err != nil {
@@ -154,18 +170,20 @@ func (f *File) Query(pattern []byte, fn func(path []byte, value uint64, bindings
 	if err := expr.Check(pattern); err != nil {
 		return errcode.Wrap("mork", errcode.ErrBadArg, err, "query pattern")
 	}
+	m := Match{res: f.resolver()}
 	return noStop(f.walk(expr.Prefix(pattern), func(p []byte, v uint64) error {
 		b, ok := expr.MatchSpans(pattern, p)
 		if !ok {
 			return nil
 		}
-		return fn(p, v, b)
+		m.Path, m.Value, m.Bindings = p, v, b
+		return fn(&m)
 	}))
 }
 
 // QueryText is Query with the pattern written in MeTTa ("(edge $x b)").
 // A pattern naming a symbol the file's table lacks matches nothing.
-func (f *File) QueryText(pattern string, fn func(path []byte, value uint64, bindings []expr.Span) error) error {
+func (f *File) QueryText(pattern string, fn func(m *Match) error) error {
 	f.mu.RLock()
 	p, err := f.encode(pattern)
 	f.mu.RUnlock()

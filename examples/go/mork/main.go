@@ -16,7 +16,6 @@ import (
 	"strings"
 
 	"github.com/polyfmt/polyfmt/core/mork"
-	"github.com/polyfmt/polyfmt/core/mork/expr"
 )
 
 func main() {
@@ -108,8 +107,9 @@ func read(path string) error {
 	defer f.Close()
 	in := f.Summary()
 	fmt.Printf("go: %s: MORK %s version %s, %d paths, %d symbols, interned %v\n", path, in.Kind, in.Version, in.Paths, in.Symbols, in.Interned)
-	err = f.Walk(nil, func(p []byte, _ uint64) error {
-		t, err := f.AppendText(nil, p)
+	// Every expression: the pattern $x matches each whole.
+	err = f.QueryText("$x", func(m *mork.Match) error {
+		t, err := m.AppendText(nil)
 		fmt.Printf("go:   %s\n", t)
 		return err
 	})
@@ -118,8 +118,8 @@ func read(path string) error {
 	}
 	// A pattern: $c matches any sub-expression; bindings come in order of
 	// the variables' first appearance.
-	err = f.QueryText("(parent Bob $c)", func(p []byte, _ uint64, bindings []expr.Span) error {
-		c, err := f.AppendSpan(nil, p, bindings[0])
+	err = f.QueryText("(parent Bob $c)", func(m *mork.Match) error {
+		c, err := m.AppendBinding(nil, 0)
 		fmt.Printf("go: query (parent Bob $c): $c = %s\n", c)
 		return err
 	})

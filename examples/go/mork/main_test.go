@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/polyfmt/polyfmt/core/mork"
-	"github.com/polyfmt/polyfmt/core/mork/expr"
 )
 
 func TestExample(t *testing.T) {
@@ -26,8 +25,8 @@ func TestExample(t *testing.T) {
 		t.Fatalf("info %+v", in)
 	}
 	var kids []string
-	err = f.QueryText("(parent Bob $c)", func(p []byte, _ uint64, b []expr.Span) error {
-		t, err := f.AppendSpan(nil, p, b[0])
+	err = f.QueryText("(parent Bob $c)", func(m *mork.Match) error {
+		t, err := m.AppendBinding(nil, 0)
 		kids = append(kids, string(t))
 		return err
 	})
