@@ -3,6 +3,7 @@ package mork
 import (
 	"bufio"
 	"io"
+	"strconv"
 	"unicode/utf8"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
@@ -145,7 +146,7 @@ func (f *File) writeText(w io.Writer, set *paths.Set) error {
 		if f.kind == KindMult {
 			line = append(line, set.Path(i)...)
 			line = append(line, '\t')
-			line = appendUint(line, set.Value(i))
+			line = strconv.AppendUint(line, set.Value(i), 10)
 		} else {
 			var err error
 			if line, err = expr.AppendText(line, set.Path(i), res); err != nil {
@@ -160,7 +161,6 @@ func (f *File) writeText(w io.Writer, set *paths.Set) error {
 	return bw.Flush()
 }
 
-func appendUint(b []byte, v uint64) []byte { return append(b, itoa(v)...) }
 
 // checkPath checks a path added to the file: one MORK expression in a
 // space, UTF-8 in a multiplicities file, nothing in a symbol table.

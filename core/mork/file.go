@@ -64,7 +64,6 @@ type File struct {
 	syms  *symtab.Table
 	space SpaceHeader
 	ver   Version
-	pm1   paths.Header
 	data  []byte // the committed image, as opened: Verify reads it again
 	enc   encoding
 	dirty bool
@@ -195,9 +194,9 @@ func (f *File) load(data []byte) error {
 			f.enc.sym = f.space.SymbolLayout
 		}
 	case KindPathMap1:
-		if f.set, f.pm1, err = paths.ReadPathMap1(data, &f.lim.Paths); err == nil {
-			f.ver = Version{f.pm1.Major, f.pm1.Minor}
-			f.enc.comp = f.pm1.Compression
+		var h paths.Header
+		if f.set, h, err = paths.ReadPathMap1(data, &f.lim.Paths); err == nil {
+			f.ver, f.enc.comp = Version{h.Major, h.Minor}, h.Compression
 		}
 	case KindPaths:
 		f.set, err = paths.ReadPaths(bytes.NewReader(data), &f.lim.Paths)
@@ -224,17 +223,10 @@ func (f *File) load(data []byte) error {
 
 // materialize reads an ACT kept in place into the set, so it can change.
 func (f *File) materialize() error {
-	if f.tree == nil {
-		return nil
-	}
-	set := paths.NewSet()
-	if err := f.tree.Walk(nil, func(p []byte, v uint64) error {
-		set.Add(p, v)
-		return nil
-	}); err != nil {
+	set, err := f.fullSet()
+	if err != nil {
 		return err
 	}
-	set.Sort()
 	f.set, f.tree = set, nil
 	return nil
 }

@@ -2,6 +2,7 @@ package mork
 
 import (
 	"encoding/binary"
+	"fmt"
 
 	"github.com/polyfmt/polyfmt/core/mork/act"
 	"github.com/polyfmt/polyfmt/core/mork/paths"
@@ -165,17 +166,4 @@ type Version struct {
 	Major, Minor uint8
 }
 
-func (v Version) String() string { return itoa(uint64(v.Major)) + "." + itoa(uint64(v.Minor)) }
-
-func itoa(v uint64) string {
-	var b [20]byte
-	i := len(b)
-	for {
-		i--
-		b[i] = byte('0' + v%10)
-		v /= 10
-		if v == 0 {
-			return string(b[i:])
-		}
-	}
-}
+func (v Version) String() string { return fmt.Sprintf("%d.%d", v.Major, v.Minor) }
