@@ -161,7 +161,6 @@ func (f *File) writeText(w io.Writer, set *paths.Set) error {
 	return bw.Flush()
 }
 
-
 // checkPath checks a path added to the file: one MORK expression in a
 // space, UTF-8 in a multiplicities file, nothing in a symbol table.
 func (f *File) checkPath(p []byte) error {
