@@ -158,6 +158,23 @@ func putU64(p unsafe.Pointer, v uint64) { *(*uint64)(p) = v }
 func putI64(p unsafe.Pointer, v int64)  { *(*int64)(p) = v }
 func putI32(p unsafe.Pointer, v int32)  { *(*int32)(p) = v }
 
+// flag is b as an OutFlag's value.
+func flag(b bool) int32 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// lend hands b to the host as a borrowed view, (out, outLen) its address
+// and length and *borrowed 1: memory outside the Go heap (a mapping, or
+// bytes the host lent), valid until the handle is closed, not to be freed.
+func (a *ABI) lend(out, outLen, borrowed unsafe.Pointer, b []byte) {
+	a.putSize(out, uint64(uintptr(unsafe.Pointer(unsafe.SliceData(b)))))
+	a.putSize(outLen, uint64(len(b)))
+	putI32(borrowed, 1)
+}
+
 // needOut checks that every out-parameter is non-NULL.
 func needOut(ps ...unsafe.Pointer) error {
 	for i, p := range ps {

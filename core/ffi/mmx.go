@@ -102,8 +102,8 @@ func (a *ABI) putFlat(fl *mmx.Flat, owned unsafe.Pointer, out, outLen, data, dat
 	}
 	switch {
 	case lend:
-		a.putSize(data, uint64(uintptr(unsafe.Pointer(unsafe.SliceData(fl.Data)))))
-		a.putSize(dataLen, uint64(len(fl.Data)))
+		a.lend(data, dataLen, borrowed, fl.Data)
+		return nil
 	case owned != nil:
 		a.putSize(data, uint64(uintptr(owned)))
 		a.putSize(dataLen, uint64(len(fl.Data)))
@@ -117,11 +117,7 @@ func (a *ABI) putFlat(fl *mmx.Flat, owned unsafe.Pointer, out, outLen, data, dat
 			return err
 		}
 	}
-	if lend {
-		putI32(borrowed, 1)
-	} else {
-		putI32(borrowed, 0)
-	}
+	putI32(borrowed, 0)
 	return nil
 }
 

@@ -22,11 +22,14 @@ func onMORK(a *ABI, h uint32, outs []unsafe.Pointer, fn func(*mork.File) error) 
 	})
 }
 
-// u64Text reads a u64 given as a JSON string or number.
+// u64Text reads a u64 given as a JSON string (decimal) or number.
 type u64Text uint64
 
 func (u *u64Text) UnmarshalJSON(b []byte) error {
-	s := string(bytes.Trim(b, `"`))
+	s := string(b)
+	if q, err := strconv.Unquote(s); err == nil {
+		s = q
+	}
 	v, err := strconv.ParseUint(s, 10, 64)
 	if err != nil {
 		return errcode.New("ffi", errcode.ErrBadArg, "%s is not a u64", b)
@@ -85,13 +88,6 @@ func MORKRemove(a *ABI, h uint32, path unsafe.Pointer, pathLen uint64, outFound 
 		}
 		return err
 	})
-}
-
-func flag(b bool) int32 {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 // MORKGet is pf_mork_get.

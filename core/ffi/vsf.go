@@ -155,9 +155,7 @@ func VSFRaw(a *ABI, h uint32, name unsafe.Pointer, nameLen uint64, data, dataLen
 			return err
 		}
 		if view && len(b) > 0 {
-			a.putSize(data, uint64(uintptr(unsafe.Pointer(unsafe.SliceData(b)))))
-			a.putSize(dataLen, uint64(len(b)))
-			putI32(borrowed, 1)
+			a.lend(data, dataLen, borrowed, b)
 			return nil
 		}
 		putI32(borrowed, 0)
