@@ -579,7 +579,8 @@ int32_t pf_mork_export(uint32_t handle, const char *kind, size_t kind_len, const
 
 /* One MeTTa expression encoded as a path. handle 0: symbols as written; a
  * handle of an interned space: symbols as its ids (PF_ENOTFOUND for a
- * symbol its table lacks). */
+ * symbol its table lacks); a multiplicities file's handle: the key's own
+ * bytes. */
 int32_t pf_mork_encode(uint32_t handle, const char *text, size_t text_len, uint8_t **out, size_t *out_len);
 
 /* An encoded path printed as MeTTa text (variables named $a, $b, …). handle

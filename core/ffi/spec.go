@@ -675,7 +675,8 @@ line). opts {"compression","act_layout","symbol_layout","compress_space",
 		Params: ps(p("handle", Handle), p("text", InText), p2("out", "out_len", OutBuf)),
 		Doc: `One MeTTa expression encoded as a path. handle 0: symbols as written; a
 handle of an interned space: symbols as its ids (PF_ENOTFOUND for a
-symbol its table lacks).`},
+symbol its table lacks); a multiplicities file's handle: the key's own
+bytes.`},
 	{Name: "pf_mork_print", Section: "mork", Go: "MORKPrint",
 		Params: ps(p("handle", Handle), p2("path", "path_len", InBytes), p2("out", "out_len", OutBuf)),
 		Doc: `An encoded path printed as MeTTa text (variables named $a, $b, …). handle

@@ -166,6 +166,22 @@ func TestMultRoundTrip(t *testing.T) {
 	wantCode(t, "non-UTF-8 key", err, errcode.ErrBadArg)
 }
 
+// A multiplicities key is text: encoding and printing it give it back.
+func TestMultKeysAsText(t *testing.T) {
+	m := must(Create("", &Options{Kind: KindMult}))
+	k := must(m.EncodeText("(edge a b) ünï"))
+	if string(k) != "(edge a b) ünï" {
+		t.Fatalf("EncodeText of a key: %q", k)
+	}
+	noErr(t, m.Add(k, 3))
+	if v, ok, err := m.Get(k); err != nil || !ok || v != 3 {
+		t.Fatalf("Get: %d %v %v", v, ok, err)
+	}
+	if s := must(m.AppendText(nil, k)); string(s) != string(k) {
+		t.Fatalf("AppendText of a key: %q", s)
+	}
+}
+
 func TestSymbolsKind(t *testing.T) {
 	tab := symtab.New()
 	for _, s := range []string{"edge", "a", "a-much-longer-symbol"} {

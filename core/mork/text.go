@@ -91,12 +91,16 @@ func (l lookupOnly) Intern(sym []byte) (uint64, error) {
 
 // EncodeText encodes one MeTTa expression as the file's paths store it
 // (symbols interned when the file's are, without adding to its table: a
-// symbol the table lacks is ErrNotFound).
+// symbol the table lacks is ErrNotFound). A multiplicities file's keys
+// are text: the key is its own bytes (AppendText's inverse).
 func (f *File) EncodeText(text string) ([]byte, error) {
 	f.mu.RLock()
 	defer f.mu.RUnlock()
 	if err := f.readable(); err != nil {
 		return nil, err
+	}
+	if f.kind == KindMult {
+		return []byte(text), nil
 	}
 	return f.encode(text)
 }

@@ -485,7 +485,8 @@ export interface RawExports {
   /**
    * One MeTTa expression encoded as a path. handle 0: symbols as written; a
    * handle of an interned space: symbols as its ids (PF_ENOTFOUND for a
-   * symbol its table lacks).
+   * symbol its table lacks); a multiplicities file's handle: the key's own
+   * bytes.
    */
   pf_mork_encode(handle: number, text: number, text_len: number, out: number, out_len: number): number;
   /**
