@@ -88,9 +88,9 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from . import _file, _lib
-from ._calls import Owned, Region, compact_json, encode_text, free, options_json, take
+from ._calls import Owned, Region, compact_json, encode_text, free, options_json, out_buffer, take
 from ._file import BytesLike, StrPath, _image
-from .errors import BadArgumentError, ChecksumError, FormatError, InternalError, NotFoundError, check
+from .errors import BadArgumentError, ChecksumError, FormatError, InternalError, NotFoundError
 
 __all__ = [
     "EAGLE_EPOCH",
@@ -664,21 +664,11 @@ def from_json(doc: Mapping[str, Any], path: str = "", file: Optional[VSF] = None
 # ---- module functions -------------------------------------------------------------------
 
 
-def _out_call(fn_name: str, *args: Any) -> bytes:
-    """``fn_name(*args, &out, &out_len)`` without a handle: a copy of the buffer, which is freed."""
-    out, n = c_void_p(), c_size_t()
-    try:
-        check(getattr(_lib.lib(), fn_name)(*args, byref(out), byref(n)), 0)
-        return take(out, n)
-    finally:
-        free(out)
-
-
 def keygen(seed: Optional[bytes] = None) -> bytes:
     """An Ed25519 private key (64 bytes: the 32-byte seed, then the public key),
     from a 32-byte ``seed`` or random."""
     s = b"" if seed is None else bytes(seed)
-    return _out_call("pf_vsf_keygen", s or None, len(s))
+    return out_buffer("pf_vsf_keygen", s or None, len(s))
 
 
 def public_key(private_key: bytes) -> bytes:
@@ -696,19 +686,19 @@ def convert(data: BytesLike, to: str = "seed", drop_signatures: bool = False) ->
     if form is None:
         raise BadArgumentError(f'vsf: convert to "seed" or "crate", not {to!r}')
     buf = _image(data)
-    return _out_call("pf_vsf_convert", buf.ctypes.data if buf.nbytes else None, buf.nbytes, form, int(drop_signatures))
+    return out_buffer("pf_vsf_convert", buf.ctypes.data if buf.nbytes else None, buf.nbytes, form, int(drop_signatures))
 
 
 def encode_json(doc: Mapping[str, Any]) -> bytes:
     """The wire bytes of one value given in the library's JSON form."""
     js = compact_json(doc)
-    return _out_call("pf_vsf_encode_value", js, len(js))
+    return out_buffer("pf_vsf_encode_value", js, len(js))
 
 
 def decode_json(data: Union[bytes, bytearray, memoryview]) -> Dict[str, Any]:
     """The library's JSON form of the one value ``data`` holds (trailing bytes: FormatError)."""
     b = bytes(data)
-    doc: Dict[str, Any] = _loads(_out_call("pf_vsf_decode_value", b, len(b)))
+    doc: Dict[str, Any] = _loads(out_buffer("pf_vsf_decode_value", b, len(b)))
     return doc
 
 
