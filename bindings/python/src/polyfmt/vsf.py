@@ -87,10 +87,10 @@ from typing import (
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from . import _file, _lib
+from . import _file, _generated, _lib
 from ._calls import Owned, Region, compact_json, encode_text, free, options_json, out_buffer, take
 from ._file import BytesLike, StrPath, _image
-from .errors import BadArgumentError, ChecksumError, FormatError, InternalError, NotFoundError
+from .errors import BadArgumentError, InternalError, NotFoundError, error_for
 
 __all__ = [
     "EAGLE_EPOCH",
@@ -485,8 +485,10 @@ class Check:
         section: the section checked, ``""`` for the whole file.
         what: ``"structure"``, ``"hash"``, ``"signature"`` or ``"file hash"``.
         alg: the hash's or signature's algorithm, ``""`` for structure.
-        status: ``"ok"``, ``"failed"`` or ``"unverified"`` (a signature with no key to check it).
+        status: ``"ok"``, ``"failed"`` or ``"unverified"`` (a signature with no key to check it;
+            given a key, a file with no signature, which is an error).
         error: why it failed, ``""`` otherwise.
+        code: the status code of a failed check by name (``"PF_ECHECKSUM"``), ``""`` otherwise.
     """
 
     section: str
@@ -494,6 +496,7 @@ class Check:
     alg: str
     status: str
     error: str = ""
+    code: str = ""
 
 
 # ---- the JSON form of values (core/vsf/json.go) -----------------------------------------
@@ -979,7 +982,8 @@ class VSF(_file.File):
         k = b"" if key is None else bytes(key)
         doc = _loads(self._buffer("pf_vsf_verify_report", k or None, len(k)))
         return [
-            Check(c["section"], c["what"], c.get("alg", ""), c["status"], c.get("error", "")) for c in doc["checks"]
+            Check(c["section"], c["what"], c.get("alg", ""), c["status"], c.get("error", ""), c.get("code", ""))
+            for c in doc["checks"]
         ]
 
     def verify(self, key: Optional[builtins.bytes] = None) -> None:
@@ -989,17 +993,17 @@ class VSF(_file.File):
         verify against it. Raises :class:`~polyfmt.errors.ChecksumError`
         for a bad hash or signature, :class:`~polyfmt.errors.FormatError`
         for a section that does not decode (with a key: the first failed
-        check of :meth:`verify_report`, named in the message).
+        check of :meth:`verify_report`: the exception of its
+        :attr:`Check.code`, the check named in the message).
         """
         if key is None:
             self._call("pf_verify")
             return
         for c in self.verify_report(key):
-            # Given a key, a file with no signature is "unverified" with an error.
-            if c.status == "failed" or (c.status == "unverified" and c.error):
-                cls = FormatError if c.what == "structure" else ChecksumError
+            if c.code:  # failed; or, given a key, a file with no signature
                 where = f"section {c.section!r}" if c.section else "the file"
-                raise cls(f"vsf: {c.what} of {where}: {c.error}")
+                code = _generated.CODES.get(c.code, _generated.CODES["PF_EINTERNAL"])
+                raise error_for(code, f"vsf: {c.what} of {where}: {c.error}")
 
     # ---- writing -----------------------------------------------------------------
 
