@@ -290,10 +290,8 @@ class MorkFile(_file.File):
 
     def print_path(self, path: Union[builtins.bytes, bytearray, memoryview]) -> str:
         """A path printed as MeTTa, interned symbols resolved through the file's table
-        (a multiplicities file: the key itself)."""
+        (a multiplicities file: the key itself, which the library returns as it is)."""
         p = bytes(path)
-        if self.kind == _MULT:  # keys are UTF-8 text, not expressions
-            return p.decode("utf-8")
         return self._buffer("pf_mork_print", p, len(p)).decode("utf-8")
 
     def _path(self, path: PathArg) -> Optional[builtins.bytes]:
