@@ -1,4 +1,4 @@
-"""Shared fixtures: the repository root and the MEM8 test vectors.
+"""Shared fixtures: the repository root and the MEM8 test vectors; running an example.
 
 The tests import the installed ``polyfmt`` package (``pip install
 ./bindings/python``), never ``src/``: run them as ``python -m pytest tests``
@@ -8,6 +8,8 @@ from bindings/python.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any, Dict, List
 
@@ -25,6 +27,13 @@ def find_repo_root() -> Path:
 
 REPO_ROOT = find_repo_root()
 MEM8_VECTORS = REPO_ROOT / "core" / "testdata" / "mem8"
+
+
+def run_example(repo_root: Path, script: str, args: List[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Runs examples/python/``script`` with ``args`` in ``cwd``: its exit status and output."""
+    path = repo_root / "examples" / "python" / script
+    assert path.is_file(), path
+    return subprocess.run([sys.executable, str(path), *args], capture_output=True, text=True, timeout=120, cwd=cwd)
 
 
 def mem8_cases() -> List[Dict[str, Any]]:

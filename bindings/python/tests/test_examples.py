@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 from typing import List
 
 import pytest
+from conftest import run_example
 
 from polyfmt import mem8
-
-
-def run(repo_root: Path, script: str, args: List[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    path = repo_root / "examples" / "python" / script
-    assert path.is_file(), path
-    return subprocess.run([sys.executable, str(path), *args], capture_output=True, text=True, timeout=120, cwd=cwd)
 
 
 def test_examples_are_all_covered(repo_root: Path) -> None:
@@ -38,7 +31,7 @@ def test_examples_are_all_covered(repo_root: Path) -> None:
 
 def test_write_then_read(repo_root: Path, tmp_path: Path) -> None:
     out = tmp_path / "example.m8"
-    w = run(repo_root, "mem8_write.py", [str(out)], tmp_path)
+    w = run_example(repo_root, "mem8_write.py", [str(out)], tmp_path)
     assert w.returncode == 0, w.stderr
     assert "wrote 3 blocks" in w.stdout
     with mem8.File.open(out) as f:
@@ -47,7 +40,7 @@ def test_write_then_read(repo_root: Path, tmp_path: Path) -> None:
         assert f.info["identity_freq"] == 432
         f.verify()
 
-    r = run(repo_root, "mem8_read.py", [str(out), "Important"], tmp_path)
+    r = run_example(repo_root, "mem8_read.py", [str(out), "Important"], tmp_path)
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
     assert lines[0] == f"polyfmt 0.1.0: {out}"
@@ -62,7 +55,7 @@ def test_write_then_read(repo_root: Path, tmp_path: Path) -> None:
 
 
 def test_read_vector_newest_first(repo_root: Path, mem8_vectors: Path, tmp_path: Path) -> None:
-    r = run(repo_root, "mem8_read.py", [str(mem8_vectors / "three_blocks_fixed_ts.m8")], tmp_path)
+    r = run_example(repo_root, "mem8_read.py", [str(mem8_vectors / "three_blocks_fixed_ts.m8")], tmp_path)
     assert r.returncode == 0, r.stderr
     assert [ln.split()[0] for ln in r.stdout.splitlines()[2:]] == ["[2]", "[1]", "[0]"]
 
@@ -70,12 +63,12 @@ def test_read_vector_newest_first(repo_root: Path, mem8_vectors: Path, tmp_path:
 @pytest.mark.parametrize("args", [[], ["a", "b", "c"]])
 def test_usage(repo_root: Path, tmp_path: Path, args: List[str]) -> None:
     for script in ("mem8_read.py", "mem8_write.py"):
-        r = run(repo_root, script, args, tmp_path)
+        r = run_example(repo_root, script, args, tmp_path)
         assert r.returncode == 2 and "usage" in r.stderr
 
 
 def test_read_bad_file_fails_with_code_name(repo_root: Path, mem8_vectors: Path, tmp_path: Path) -> None:
-    r = run(repo_root, "mem8_read.py", [str(mem8_vectors / "bad_magic.m8")], tmp_path)
+    r = run_example(repo_root, "mem8_read.py", [str(mem8_vectors / "bad_magic.m8")], tmp_path)
     assert r.returncode == 1
     assert "PF_EFORMAT" in r.stderr
 
@@ -85,7 +78,7 @@ def test_open_prints_format_and_info_of_any_file(repo_root: Path, mem8_vectors: 
     mmx = repo_root / "core" / "testdata" / "mmx" / "all_types.mmx"
     disguised = tmp_path / "really_mmx.m8"  # the name does not matter, the first bytes do
     disguised.write_bytes(mmx.read_bytes())
-    r = run(repo_root, "open.py", [str(m8), str(mmx), str(disguised)], tmp_path)
+    r = run_example(repo_root, "open.py", [str(m8), str(mmx), str(disguised)], tmp_path)
     assert r.returncode == 0, r.stderr
     out = r.stdout
     assert f"{m8}: MEM8 (polyfmt.mem8.File)\n" in out
@@ -96,9 +89,11 @@ def test_open_prints_format_and_info_of_any_file(repo_root: Path, mem8_vectors: 
 
 
 def test_open_reports_unknown_and_bad_files(repo_root: Path, mem8_vectors: Path, tmp_path: Path) -> None:
-    r = run(repo_root, "open.py", [str(mem8_vectors / "bad_magic.m8"), str(mem8_vectors / "broken_chain.m8")], tmp_path)
+    r = run_example(
+        repo_root, "open.py", [str(mem8_vectors / "bad_magic.m8"), str(mem8_vectors / "broken_chain.m8")], tmp_path
+    )
     assert r.returncode == 1
     assert "bad_magic.m8 is not a file polyfmt knows (first bytes 4d 45 4d 39 01 00 03 00) [PF_EFORMAT]" in r.stderr
     assert "broken_chain.m8: MEM8" in r.stdout and "[PF_ECHECKSUM]" in r.stdout
-    usage = run(repo_root, "open.py", [], tmp_path)
+    usage = run_example(repo_root, "open.py", [], tmp_path)
     assert usage.returncode == 2 and "usage" in usage.stderr

@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 from typing import List
 
 import numpy as np
 import pytest
+from conftest import run_example
 
 from polyfmt import mmx
 
 
-def run(repo_root: Path, script: str, args: List[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    path = repo_root / "examples" / "python" / script
-    assert path.is_file(), path
-    return subprocess.run([sys.executable, str(path), *args], capture_output=True, text=True, timeout=120, cwd=cwd)
-
-
 def test_write_then_read(repo_root: Path, tmp_path: Path) -> None:
     out = tmp_path / "example.mmx"
-    w = run(repo_root, "mmx_write.py", [str(out)], tmp_path)
+    w = run_example(repo_root, "mmx_write.py", [str(out)], tmp_path)
     assert w.returncode == 0, w.stderr
     assert w.stdout.strip() == f"wrote 7 chunks to {out} (generation 3)"
     with mmx.File.open(out) as f:
@@ -43,7 +36,7 @@ def test_write_then_read(repo_root: Path, tmp_path: Path) -> None:
         assert f.info["header"]["creator"] == "examples/python/mmx_write.py"
         f.verify()
 
-    r = run(repo_root, "mmx_read.py", [str(out)], tmp_path)
+    r = run_example(repo_root, "mmx_read.py", [str(out)], tmp_path)
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
     assert lines[0] == f"polyfmt 0.1.0: {out}"
@@ -71,7 +64,7 @@ def test_write_then_read(repo_root: Path, tmp_path: Path) -> None:
 
 def test_read_vector_with_a_bad_chunk(repo_root: Path, tmp_path: Path) -> None:
     vec = repo_root / "core" / "testdata" / "mmx" / "bad_checksum.mmx"
-    r = run(repo_root, "mmx_read.py", [str(vec)], tmp_path)
+    r = run_example(repo_root, "mmx_read.py", [str(vec)], tmp_path)
     assert r.returncode == 1
     lines = r.stdout.splitlines()
     assert len(lines) == 2 + 25 + 1
@@ -80,7 +73,7 @@ def test_read_vector_with_a_bad_chunk(repo_root: Path, tmp_path: Path) -> None:
 
 
 def test_read_bad_file_fails_with_code_name(repo_root: Path, tmp_path: Path) -> None:
-    r = run(repo_root, "mmx_read.py", [str(repo_root / "core" / "testdata" / "mmx" / "short.mmx")], tmp_path)
+    r = run_example(repo_root, "mmx_read.py", [str(repo_root / "core" / "testdata" / "mmx" / "short.mmx")], tmp_path)
     assert r.returncode == 1
     assert "PF_EFORMAT" in r.stderr
 
@@ -88,5 +81,5 @@ def test_read_bad_file_fails_with_code_name(repo_root: Path, tmp_path: Path) -> 
 @pytest.mark.parametrize("args", [[], ["a", "b"]])
 def test_usage(repo_root: Path, tmp_path: Path, args: List[str]) -> None:
     for script in ("mmx_read.py", "mmx_write.py"):
-        r = run(repo_root, script, args, tmp_path)
+        r = run_example(repo_root, script, args, tmp_path)
         assert r.returncode == 2 and "usage" in r.stderr

@@ -213,6 +213,7 @@ def test_symbols_and_mult_round_trip() -> None:
         m.add("ünïcödé", 2**63)
         m.add(b"tab\tkey", 1)
         assert list(m) == ["(edge a b)", "tab\tkey", "ünïcödé"]
+        assert m.print_path("ünïcödé".encode()) == "ünïcödé" and m.print_path(b"(a") == "(a"  # keys, not MeTTa
         assert m.get("ünïcödé") == 2**63 and "tab\tkey" in m
         assert m.export() == "(edge a b)\t3\ntab\tkey\t1\nünïcödé\t9223372036854775808\n"
         with pytest.raises(polyfmt.BadArgumentError, match="UTF-8"):
@@ -229,6 +230,9 @@ def test_symbols_and_mult_round_trip() -> None:
         assert m.export("mult") == (CONTAINERS / "counts.mttm").read_bytes()
         with pytest.raises(polyfmt.BadArgumentError, match="multiplicities"):
             m.export("space")
+    assert m.kind == "mult"
+    with pytest.raises(polyfmt.BadHandleError):  # closed: the library says so, not a cached kind
+        m.print_path(b"(edge a b)")
 
 
 def test_export_options() -> None:

@@ -2,27 +2,20 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 from typing import List
 
 import pytest
+from conftest import REPO_ROOT, run_example
 
 from polyfmt import mork
 
-CONTAINERS = Path(__file__).resolve().parents[3] / "core" / "testdata" / "mork" / "containers"
-
-
-def run(repo_root: Path, script: str, args: List[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    path = repo_root / "examples" / "python" / script
-    assert path.is_file(), path
-    return subprocess.run([sys.executable, str(path), *args], capture_output=True, text=True, timeout=120, cwd=cwd)
+CONTAINERS = REPO_ROOT / "core" / "testdata" / "mork" / "containers"
 
 
 def test_write_then_read(repo_root: Path, tmp_path: Path) -> None:
     space, act = tmp_path / "family.mtts", tmp_path / "family.act"
-    w = run(repo_root, "mork_write.py", [str(space)], tmp_path)
+    w = run_example(repo_root, "mork_write.py", [str(space)], tmp_path)
     assert w.returncode == 0, w.stderr
     assert w.stdout.splitlines() == [
         f"wrote {space}: 15 expressions, 15 symbols, interned True",
@@ -38,7 +31,7 @@ def test_write_then_read(repo_root: Path, tmp_path: Path) -> None:
     with mork.open(act) as f:
         assert f.kind == "act" and f.get("(born Jim)") == 2010 and len(f) == 5
 
-    r = run(repo_root, "mork_read.py", [str(space), "(parent $x Bob)"], tmp_path)
+    r = run_example(repo_root, "mork_read.py", [str(space), "(parent $x Bob)"], tmp_path)
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
     assert lines[0] == f"polyfmt 0.1.0: {space} (space 1.1, interned)"
@@ -57,7 +50,7 @@ def test_write_then_read(repo_root: Path, tmp_path: Path) -> None:
         "verify: ok",
     ]
 
-    r = run(repo_root, "mork_read.py", [str(act), "(born $x)"], tmp_path)
+    r = run_example(repo_root, "mork_read.py", [str(act), "(born $x)"], tmp_path)
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
     assert lines[:3] == [f"polyfmt 0.1.0: {act} (act)", "paths 5 symbols 0", "  (born Ann) = 1985"]
@@ -65,10 +58,10 @@ def test_write_then_read(repo_root: Path, tmp_path: Path) -> None:
 
 
 def test_write_the_act_elsewhere(repo_root: Path, tmp_path: Path) -> None:
-    w = run(repo_root, "mork_write.py", [str(tmp_path / "s.mtts"), str(tmp_path / "years.act")], tmp_path)
+    w = run_example(repo_root, "mork_write.py", [str(tmp_path / "s.mtts"), str(tmp_path / "years.act")], tmp_path)
     assert w.returncode == 0, w.stderr
     assert (tmp_path / "years.act").is_file() and not (tmp_path / "s.act").exists()
-    same = run(repo_root, "mork_write.py", [str(tmp_path / "x.act")], tmp_path)
+    same = run_example(repo_root, "mork_write.py", [str(tmp_path / "x.act")], tmp_path)
     assert same.returncode == 2 and "a path of its own" in same.stderr
 
 
@@ -86,7 +79,7 @@ def test_write_the_act_elsewhere(repo_root: Path, tmp_path: Path) -> None:
     ],
 )
 def test_read_every_kind(repo_root: Path, tmp_path: Path, name: str, first: str) -> None:
-    r = run(repo_root, "mork_read.py", [str(CONTAINERS / name), "(edge $x $y)"], tmp_path)
+    r = run_example(repo_root, "mork_read.py", [str(CONTAINERS / name), "(edge $x $y)"], tmp_path)
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
     assert lines[0].endswith(f"{name} {first}") and lines[-1] == "verify: ok"
@@ -95,18 +88,20 @@ def test_read_every_kind(repo_root: Path, tmp_path: Path, name: str, first: str)
 
 
 def test_read_bad_files(repo_root: Path, tmp_path: Path) -> None:
-    r = run(repo_root, "mork_read.py", [str(CONTAINERS / "space_bad_checksum.mtts")], tmp_path)
+    r = run_example(repo_root, "mork_read.py", [str(CONTAINERS / "space_bad_checksum.mtts")], tmp_path)
     assert r.returncode == 1 and r.stdout.splitlines()[-1].startswith("verify: ") and "[PF_ECHECKSUM]" in r.stdout
-    r = run(repo_root, "mork_read.py", [str(CONTAINERS / "space_v2.mtts")], tmp_path)
+    r = run_example(repo_root, "mork_read.py", [str(CONTAINERS / "space_v2.mtts")], tmp_path)
     assert r.returncode == 1 and "[PF_EUNSUPPORTED]" in r.stderr and "version 2" in r.stderr
-    r = run(repo_root, "mork_read.py", [str(CONTAINERS / "space.mtts"), "(edge $x"], tmp_path)
+    r = run_example(repo_root, "mork_read.py", [str(CONTAINERS / "space.mtts"), "(edge $x"], tmp_path)
     assert r.returncode == 1 and "line 1, column 1" in r.stderr and "[PF_EFORMAT]" in r.stderr
-    r = run(repo_root, "mork_read.py", [str(repo_root / "core" / "testdata" / "mmx" / "all_types.mmx")], tmp_path)
+    r = run_example(
+        repo_root, "mork_read.py", [str(repo_root / "core" / "testdata" / "mmx" / "all_types.mmx")], tmp_path
+    )
     assert r.returncode == 1 and "is a mmx file, not MORK" in r.stderr
 
 
 @pytest.mark.parametrize("args", [[], ["a", "b", "c"]])
 def test_usage(repo_root: Path, tmp_path: Path, args: List[str]) -> None:
     for script in ("mork_read.py", "mork_write.py"):
-        r = run(repo_root, script, args, tmp_path)
+        r = run_example(repo_root, script, args, tmp_path)
         assert r.returncode == 2 and "usage" in r.stderr

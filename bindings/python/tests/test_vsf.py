@@ -551,6 +551,8 @@ def test_signatures_verify() -> None:
         assert ei.value.code_name == "PF_ECHECKSUM" and "signature" in ei.value.message
         bad = f.verify_report(vsf.public_key(OTHER_KEY))
         assert [c.status for c in bad if c.what == "signature"] == ["failed", "failed"]
+        assert [c.code for c in bad if c.what == "signature"] == ["PF_ECHECKSUM", "PF_ECHECKSUM"]
+        assert all(c.code == "" for c in report)
         with pytest.raises(polyfmt.BadArgumentError):
             f.verify(key=b"\x00" * 5)
 
@@ -574,7 +576,7 @@ def test_a_key_against_an_unsigned_file_fails() -> None:
         with pytest.raises(polyfmt.ChecksumError):
             r.verify(key=vsf.public_key(KEY))
         (c,) = [c for c in r.verify_report(vsf.public_key(KEY)) if c.what == "signature"]
-        assert c.status == "unverified" and "no signature" in c.error
+        assert c.status == "unverified" and "no signature" in c.error and c.code == "PF_ECHECKSUM"
     f.close()
 
 

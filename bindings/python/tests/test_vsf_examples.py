@@ -2,28 +2,21 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 from typing import List
 
 import numpy as np
 import pytest
+from conftest import run_example
 
 from polyfmt import vsf
 
 PUBLIC_KEY = vsf.public_key(vsf.keygen(bytes(range(32)))).hex()  # the example's fixed seed
 
 
-def run(repo_root: Path, script: str, args: List[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    path = repo_root / "examples" / "python" / script
-    assert path.is_file(), path
-    return subprocess.run([sys.executable, str(path), *args], capture_output=True, text=True, timeout=120, cwd=cwd)
-
-
 def test_write_then_read(repo_root: Path, tmp_path: Path) -> None:
     out = tmp_path / "example.vsf"
-    w = run(repo_root, "vsf_write.py", [str(out)], tmp_path)
+    w = run_example(repo_root, "vsf_write.py", [str(out)], tmp_path)
     assert w.returncode == 0, w.stderr
     assert w.stdout.splitlines() == [
         f"wrote {out}: sections ['camera', 'image', 'thumbnail'], image 480x640 12-bit",
@@ -44,7 +37,7 @@ def test_write_then_read(repo_root: Path, tmp_path: Path) -> None:
         f.verify(key=bytes.fromhex(PUBLIC_KEY))
         assert [c.status for c in f.verify_report() if c.what == "signature"] == ["ok", "ok"]
 
-    r = run(repo_root, "vsf_read.py", [str(out), PUBLIC_KEY], tmp_path)
+    r = run_example(repo_root, "vsf_read.py", [str(out), PUBLIC_KEY], tmp_path)
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
     assert lines[0] == f"polyfmt 0.1.0: {out} (seed form)"
@@ -60,25 +53,27 @@ def test_write_then_read(repo_root: Path, tmp_path: Path) -> None:
 
 def test_read_with_another_key_fails(repo_root: Path, tmp_path: Path) -> None:
     out = tmp_path / "example.vsf"
-    assert run(repo_root, "vsf_write.py", [str(out)], tmp_path).returncode == 0
+    assert run_example(repo_root, "vsf_write.py", [str(out)], tmp_path).returncode == 0
     other = vsf.public_key(vsf.keygen(bytes(32))).hex()
-    r = run(repo_root, "vsf_read.py", [str(out), other], tmp_path)
+    r = run_example(repo_root, "vsf_read.py", [str(out), other], tmp_path)
     assert r.returncode == 1
     assert r.stdout.splitlines()[-1].startswith("verify: ") and "[PF_ECHECKSUM]" in r.stdout
 
 
 def test_read_vectors(repo_root: Path, tmp_path: Path) -> None:
     vectors = repo_root / "core" / "testdata" / "vsf"
-    r = run(repo_root, "vsf_read.py", [str(vectors / "bad_hash.vsf")], tmp_path)
+    r = run_example(repo_root, "vsf_read.py", [str(vectors / "bad_hash.vsf")], tmp_path)
     assert r.returncode == 1 and "verify: " in r.stdout and "[PF_ECHECKSUM]" in r.stdout
-    r = run(repo_root, "vsf_read.py", [str(vectors / "truncated.vsf")], tmp_path)
+    r = run_example(repo_root, "vsf_read.py", [str(vectors / "truncated.vsf")], tmp_path)
     assert r.returncode == 1 and "PF_EFORMAT" in r.stderr
-    r = run(repo_root, "vsf_read.py", [str(repo_root / "core" / "testdata" / "mmx" / "all_types.mmx")], tmp_path)
+    r = run_example(
+        repo_root, "vsf_read.py", [str(repo_root / "core" / "testdata" / "mmx" / "all_types.mmx")], tmp_path
+    )
     assert r.returncode == 1 and "is a mmx file, not VSF" in r.stderr
 
 
 @pytest.mark.parametrize("args", [[], ["a", "b", "c"]])
 def test_usage(repo_root: Path, tmp_path: Path, args: List[str]) -> None:
     for script in ("vsf_read.py", "vsf_write.py"):
-        r = run(repo_root, script, args, tmp_path)
+        r = run_example(repo_root, script, args, tmp_path)
         assert r.returncode == 2 and "usage" in r.stderr

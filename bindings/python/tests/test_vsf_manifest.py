@@ -95,7 +95,11 @@ def check_case(f: vsf.VSF, exp: Dict[str, Any]) -> None:
         with pytest.raises(polyfmt.PolyfmtError) as ei:
             f.verify()
         assert ei.value.code_name == exp["verify"]
-        assert any(c.status == "failed" for c in f.verify_report())
+        failed = [c for c in f.verify_report() if c.status == "failed"]
+        assert failed and failed[0].code == exp["verify"]
+        with pytest.raises(polyfmt.PolyfmtError) as ei:
+            f.verify(key=vsf.keygen(bytes(32)))  # a key: the first failed check raises, as pf_verify would
+        assert ei.value.code_name == exp["verify"]
 
     labels = f.labels
     assert [lb.name for lb in labels] == [w["name"] for w in exp["labels"]]

@@ -8,7 +8,7 @@ and frees the buffers the library returns, and lends them to numpy
 import ctypes
 import json
 import weakref
-from ctypes import c_size_t, c_void_p
+from ctypes import byref, c_size_t, c_void_p
 from typing import Any, Union
 
 from . import _lib
@@ -31,6 +31,21 @@ def free(*ptrs: c_void_p) -> None:
             p.value = None
             rc = rc or r
     check(rc, 0)
+
+
+def out_buffer(fn_name: str, *args: Any, handle: int = 0) -> bytes:
+    """``fn_name(*args, &out, &out_len)``: a copy of the buffer it returns, which is freed.
+
+    A failure raises with ``handle``'s pf_errmsg (0: a call without an open handle).
+    """
+    out, out_len = c_void_p(), c_size_t()
+    try:
+        rc = getattr(_lib.lib(), fn_name)(*args, byref(out), byref(out_len))  # getattr: the typed function
+        if rc:
+            check(rc, handle)
+        return take(out, out_len)
+    finally:
+        free(out)
 
 
 def encode_text(value: Union[str, bytes, bytearray, memoryview, None]) -> bytes:

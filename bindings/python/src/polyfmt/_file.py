@@ -25,7 +25,7 @@ import json
 import threading
 import weakref
 from contextlib import contextmanager
-from ctypes import byref, c_int32, c_size_t, c_uint32, c_uint64, c_void_p
+from ctypes import byref, c_int32, c_uint32, c_uint64
 from dataclasses import dataclass
 from os import PathLike, fsencode
 from types import TracebackType
@@ -34,7 +34,7 @@ from typing import Any, ClassVar, Dict, Iterator, List, Mapping, Optional, Tuple
 import numpy as np
 
 from . import _generated, _lib
-from ._calls import free, options_json, take
+from ._calls import options_json, out_buffer
 from .errors import FormatError, NotFoundError, PolyfmtIOError, UnsupportedError, check
 
 __all__ = ["FORMATS", "File", "Format", "detect", "open"]
@@ -406,12 +406,7 @@ class File:
 
     def _buffer(self, fn_name: str, *args: Any) -> bytes:
         """``fn_name(handle, *args, &out, &out_len)``: a copy of the buffer it returns, which is freed."""
-        out, out_len = c_void_p(), c_size_t()
-        try:
-            self._call(fn_name, *args, byref(out), byref(out_len))
-            return take(out, out_len)
-        finally:
-            free(out)
+        return out_buffer(fn_name, self._handle, *args, handle=self._handle)
 
     # ---- every format ----------------------------------------------------------
 

@@ -40,13 +40,13 @@ import builtins
 import json
 import operator
 import struct
-from ctypes import byref, c_int32, c_size_t, c_uint64, c_void_p
+from ctypes import byref, c_int32, c_uint64
 from typing import Any, Dict, Iterator, List, Literal, Mapping, NamedTuple, Optional, Tuple, Union, overload
 
-from . import _file, _lib
-from ._calls import compact_json, encode_text, free, options_json, take
+from . import _file
+from ._calls import compact_json, encode_text, options_json, out_buffer
 from ._file import BytesLike, StrPath, _image
-from .errors import BadArgumentError, InternalError, NotFoundError, check
+from .errors import BadArgumentError, InternalError, NotFoundError
 
 __all__ = [
     "EXPORT_KINDS",
@@ -127,20 +127,6 @@ def _records(buf: bytes) -> List[Tuple[bytes, int]]:
         out.append((bytes(view[i + 4 : end]), value))
         i = end + 8
     return out
-
-
-def _loads(b: bytes) -> Any:
-    return json.loads(b)
-
-
-def _out_call(fn_name: str, *args: Any) -> bytes:
-    """``fn_name(*args, &out, &out_len)`` without a handle: a copy of the buffer, which is freed."""
-    out, n = c_void_p(), c_size_t()
-    try:
-        check(getattr(_lib.lib(), fn_name)(*args, byref(out), byref(n)), 0)
-        return take(out, n)
-    finally:
-        free(out)
 
 
 def _export_options(
@@ -304,10 +290,8 @@ class MorkFile(_file.File):
 
     def print_path(self, path: Union[builtins.bytes, bytearray, memoryview]) -> str:
         """A path printed as MeTTa, interned symbols resolved through the file's table
-        (a multiplicities file: the key itself)."""
+        (a multiplicities file: the key itself, which the library returns as it is)."""
         p = bytes(path)
-        if self.kind == _MULT:  # keys are UTF-8 text, not expressions
-            return p.decode("utf-8")
         return self._buffer("pf_mork_print", p, len(p)).decode("utf-8")
 
     def _path(self, path: PathArg) -> Optional[builtins.bytes]:
@@ -367,7 +351,7 @@ class MorkFile(_file.File):
         column.
         """
         pat = encode_text(pattern)
-        doc = _loads(self._buffer("pf_mork_query", pat, len(pat), _u64(limit, "limit")))
+        doc = json.loads(self._buffer("pf_mork_query", pat, len(pat), _u64(limit, "limit")))
         out = Matches(
             Match(m["text"], bytes.fromhex(m["path"]), int(m["value"]), list(m["bindings"])) for m in doc["matches"]
         )
@@ -437,7 +421,7 @@ class MorkFile(_file.File):
 
     def symbols(self) -> Dict[int, str]:
         """The file's symbol table, id → symbol, in id order (empty when it has none)."""
-        doc = _loads(self._buffer("pf_mork_symbols"))
+        doc = json.loads(self._buffer("pf_mork_symbols"))
         return {int(s["id"]): s["text"] for s in doc["symbols"]}
 
     def commit(self) -> None:
@@ -538,7 +522,7 @@ def encode(text: str) -> bytes:
     names the line and column.
     """
     t = encode_text(text)
-    return _out_call("pf_mork_encode", 0, t, len(t))
+    return out_buffer("pf_mork_encode", 0, t, len(t))
 
 
 def decode(path: Union[bytes, bytearray, memoryview]) -> str:
@@ -546,7 +530,7 @@ def decode(path: Union[bytes, bytearray, memoryview]) -> str:
     resolves ids: an interned space's id prints as its 8 bytes (``#"\\x00…"``; use
     :meth:`MorkFile.print_path`). A malformed path is a :class:`~polyfmt.errors.FormatError`."""
     p = bytes(path)
-    return _out_call("pf_mork_print", 0, p, len(p)).decode("utf-8")
+    return out_buffer("pf_mork_print", 0, p, len(p)).decode("utf-8")
 
 
 print_path = decode
@@ -558,6 +542,6 @@ def migrate(data: BytesLike, timestamp: int = 0) -> bytes:
     symbol and path kept; a 1.1 file comes back unchanged. An unknown major version is an
     :class:`~polyfmt.errors.UnsupportedError`."""
     buf = _image(data)
-    return _out_call(
+    return out_buffer(
         "pf_mork_migrate", buf.ctypes.data if buf.nbytes else None, buf.nbytes, _u64(timestamp, "timestamp")
     )

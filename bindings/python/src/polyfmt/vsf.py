@@ -87,10 +87,10 @@ from typing import (
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from . import _file, _lib
-from ._calls import Owned, Region, compact_json, encode_text, free, options_json, take
+from . import _file, _generated, _lib
+from ._calls import Owned, Region, compact_json, encode_text, free, options_json, out_buffer, take
 from ._file import BytesLike, StrPath, _image
-from .errors import BadArgumentError, ChecksumError, FormatError, InternalError, NotFoundError, check
+from .errors import BadArgumentError, InternalError, NotFoundError, error_for
 
 __all__ = [
     "EAGLE_EPOCH",
@@ -485,8 +485,10 @@ class Check:
         section: the section checked, ``""`` for the whole file.
         what: ``"structure"``, ``"hash"``, ``"signature"`` or ``"file hash"``.
         alg: the hash's or signature's algorithm, ``""`` for structure.
-        status: ``"ok"``, ``"failed"`` or ``"unverified"`` (a signature with no key to check it).
+        status: ``"ok"``, ``"failed"`` or ``"unverified"`` (a signature with no key to check it;
+            given a key, a file with no signature, which is an error).
         error: why it failed, ``""`` otherwise.
+        code: the status code of a failed check by name (``"PF_ECHECKSUM"``), ``""`` otherwise.
     """
 
     section: str
@@ -494,6 +496,7 @@ class Check:
     alg: str
     status: str
     error: str = ""
+    code: str = ""
 
 
 # ---- the JSON form of values (core/vsf/json.go) -----------------------------------------
@@ -664,21 +667,11 @@ def from_json(doc: Mapping[str, Any], path: str = "", file: Optional[VSF] = None
 # ---- module functions -------------------------------------------------------------------
 
 
-def _out_call(fn_name: str, *args: Any) -> bytes:
-    """``fn_name(*args, &out, &out_len)`` without a handle: a copy of the buffer, which is freed."""
-    out, n = c_void_p(), c_size_t()
-    try:
-        check(getattr(_lib.lib(), fn_name)(*args, byref(out), byref(n)), 0)
-        return take(out, n)
-    finally:
-        free(out)
-
-
 def keygen(seed: Optional[bytes] = None) -> bytes:
     """An Ed25519 private key (64 bytes: the 32-byte seed, then the public key),
     from a 32-byte ``seed`` or random."""
     s = b"" if seed is None else bytes(seed)
-    return _out_call("pf_vsf_keygen", s or None, len(s))
+    return out_buffer("pf_vsf_keygen", s or None, len(s))
 
 
 def public_key(private_key: bytes) -> bytes:
@@ -696,19 +689,19 @@ def convert(data: BytesLike, to: str = "seed", drop_signatures: bool = False) ->
     if form is None:
         raise BadArgumentError(f'vsf: convert to "seed" or "crate", not {to!r}')
     buf = _image(data)
-    return _out_call("pf_vsf_convert", buf.ctypes.data if buf.nbytes else None, buf.nbytes, form, int(drop_signatures))
+    return out_buffer("pf_vsf_convert", buf.ctypes.data if buf.nbytes else None, buf.nbytes, form, int(drop_signatures))
 
 
 def encode_json(doc: Mapping[str, Any]) -> bytes:
     """The wire bytes of one value given in the library's JSON form."""
     js = compact_json(doc)
-    return _out_call("pf_vsf_encode_value", js, len(js))
+    return out_buffer("pf_vsf_encode_value", js, len(js))
 
 
 def decode_json(data: Union[bytes, bytearray, memoryview]) -> Dict[str, Any]:
     """The library's JSON form of the one value ``data`` holds (trailing bytes: FormatError)."""
     b = bytes(data)
-    doc: Dict[str, Any] = _loads(_out_call("pf_vsf_decode_value", b, len(b)))
+    doc: Dict[str, Any] = _loads(out_buffer("pf_vsf_decode_value", b, len(b)))
     return doc
 
 
@@ -989,7 +982,8 @@ class VSF(_file.File):
         k = b"" if key is None else bytes(key)
         doc = _loads(self._buffer("pf_vsf_verify_report", k or None, len(k)))
         return [
-            Check(c["section"], c["what"], c.get("alg", ""), c["status"], c.get("error", "")) for c in doc["checks"]
+            Check(c["section"], c["what"], c.get("alg", ""), c["status"], c.get("error", ""), c.get("code", ""))
+            for c in doc["checks"]
         ]
 
     def verify(self, key: Optional[builtins.bytes] = None) -> None:
@@ -999,17 +993,17 @@ class VSF(_file.File):
         verify against it. Raises :class:`~polyfmt.errors.ChecksumError`
         for a bad hash or signature, :class:`~polyfmt.errors.FormatError`
         for a section that does not decode (with a key: the first failed
-        check of :meth:`verify_report`, named in the message).
+        check of :meth:`verify_report`: the exception of its
+        :attr:`Check.code`, the check named in the message).
         """
         if key is None:
             self._call("pf_verify")
             return
         for c in self.verify_report(key):
-            # Given a key, a file with no signature is "unverified" with an error.
-            if c.status == "failed" or (c.status == "unverified" and c.error):
-                cls = FormatError if c.what == "structure" else ChecksumError
+            if c.code:  # failed; or, given a key, a file with no signature
                 where = f"section {c.section!r}" if c.section else "the file"
-                raise cls(f"vsf: {c.what} of {where}: {c.error}")
+                code = _generated.CODES.get(c.code, _generated.CODES["PF_EINTERNAL"])
+                raise error_for(code, f"vsf: {c.what} of {where}: {c.error}")
 
     # ---- writing -----------------------------------------------------------------
 
