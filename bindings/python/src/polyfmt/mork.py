@@ -299,9 +299,7 @@ class MorkFile(_file.File):
         (no such path can be in the file)."""
         if not isinstance(path, str):
             return bytes(path)
-        if self.kind == _MULT:
-            return path.encode("utf-8")
-        try:
+        try:  # the library encodes text as the file stores it (a multiplicities key: its bytes)
             return self.encode(path)
         except NotFoundError:
             return None
