@@ -224,7 +224,9 @@ class MorkFile(_file.File):
             max_symbols=max_symbols,
             options=options,
         )
-        return cls._create(path, o)
+        f = cls._create(path, o)
+        f._kind = kind  # a new file is the kind it was made as: no need to ask
+        return f
 
     @classmethod
     def open(
