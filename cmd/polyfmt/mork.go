@@ -797,16 +797,13 @@ func morkMigrate(fs *flag.FlagSet) func(c *call) error {
 		if err != nil {
 			return err
 		}
-		img, err := mork.Migrate(data, 0, nil)
+		ts := uint64(time.Now().Unix())
+		img, err := mork.Migrate(data, ts, nil)
 		if err != nil {
 			return fmt.Errorf("%s: %w (nothing written)", path, err)
 		}
-		v, err := mork.DetectVersion(img)
-		if err != nil {
-			return err
-		}
 		if bytes.Equal(img, data) {
-			fmt.Fprintf(c.stdout, "%s: already version %s; nothing to do (nothing written)\n", path, v)
+			fmt.Fprintf(c.stdout, "%s: already version %s; nothing to do (nothing written)\n", path, in.Version)
 			return nil
 		}
 		err = writeAtomicStream(dest, replace, func(w io.Writer) error {
@@ -816,14 +813,14 @@ func morkMigrate(fs *flag.FlagSet) func(c *call) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w (nothing written)", dest, err)
 		}
-		g, err := mork.OpenBytes(img, nil)
+		// Migrate keeps the symbols, paths, flags and layout: only the
+		// header's version and timestamp are new.
+		v, err := mork.DetectVersion(img)
 		if err != nil {
 			return err
 		}
-		defer g.Close()
-		after := g.Summary()
 		fmt.Fprintf(c.stdout, "%s → %s: space file version %s → %s, timestamp %d; %d paths, %d symbols, flags and layout kept\n",
-			path, dest, in.Version, after.Version, after.Timestamp, after.Paths, after.Symbols)
+			path, dest, in.Version, v, ts, in.Paths, in.Symbols)
 		return nil
 	}
 }
