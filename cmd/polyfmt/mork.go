@@ -496,18 +496,14 @@ func (cw *countWriter) Write(b []byte) (int, error) {
 }
 
 // writeExport writes f as kind to out atomically (replace: over a file
-// there) and returns the bytes written.
+// there) and returns the bytes written. (Export buffers what it writes.)
 func writeExport(out string, replace bool, f *mork.File, kind mork.Kind, eo *mork.ExportOptions) (int64, error) {
-	var n int64
+	cw := &countWriter{}
 	err := writeAtomicStream(out, replace, func(w io.Writer) error {
-		cw := &countWriter{w: bufio.NewWriterSize(w, 1<<16)}
-		if err := f.Export(cw, kind, eo); err != nil {
-			return err
-		}
-		n = cw.n
-		return cw.w.(*bufio.Writer).Flush()
+		cw.w = w
+		return f.Export(cw, kind, eo)
 	})
-	return n, err
+	return cw.n, err
 }
 
 // exportFile writes the open file f (read from in) as kind to out, or as
@@ -519,11 +515,10 @@ func exportFile(c *call, f *mork.File, in, out string, kind mork.Kind, replace, 
 		size = fi.Size()
 	}
 	if out == "" {
-		bw := bufio.NewWriterSize(c.stdout, 1<<16)
-		if err := f.Export(bw, kind, eo); err != nil {
+		if err := f.Export(c.stdout, kind, eo); err != nil {
 			return fmt.Errorf("%s: %w", in, err)
 		}
-		return bw.Flush()
+		return nil
 	}
 	c.progress(quiet || size < morkProgressMin, "", "", 1).start("converting %s: %s → %s…", in, kindTitles[from], kindTitles[kind])
 	written, err := writeExport(out, replace, f, kind, eo)
