@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/polyfmt/polyfmt/core/format"
 	"github.com/polyfmt/polyfmt/core/mem8"
 )
 
@@ -125,14 +124,8 @@ func mem8Convert(fs *flag.FlagSet) func(c *call) error {
 	quiet := quietFlag(fs)
 	return func(c *call) error {
 		in, out := c.args[0], c.args[1]
-		src, err := detectInput(in)
+		src, err := c.convertInput(in, out)
 		if err != nil {
-			return err
-		}
-		if src.format != c.format {
-			return wrongInput(in, src.format.Title, c.verb, []*format.Format{c.format})
-		}
-		if err := mustNotExist(out, "(convert never overwrites)"); err != nil {
 			return err
 		}
 		if src.imported != "" {

@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
-	"github.com/polyfmt/polyfmt/core/format"
 	"github.com/polyfmt/polyfmt/core/mork"
 	"github.com/polyfmt/polyfmt/core/mork/expr"
 	"github.com/polyfmt/polyfmt/core/mork/paths"
@@ -627,14 +626,8 @@ func morkConvert(fs *flag.FlagSet) func(c *call) error {
 		if err := enc.check(); err != nil {
 			return err
 		}
-		src, err := detectInput(in)
+		src, err := c.convertInput(in, out)
 		if err != nil {
-			return err
-		}
-		if src.format != c.format {
-			return wrongInput(in, src.format.Title, c.verb, []*format.Format{c.format})
-		}
-		if err := mustNotExist(out, "(convert never overwrites)"); err != nil {
 			return err
 		}
 		if src.imported != "" {
