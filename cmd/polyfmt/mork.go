@@ -764,13 +764,9 @@ func morkMigrate(fs *flag.FlagSet) func(c *call) error {
 	force := fs.Bool("f", false, morkForceHelp)
 	return func(c *call) error {
 		path := c.args[0]
-		dest, replace := *out, *force
-		if dest == "" {
-			dest, replace = path, true
-		} else if !*force {
-			if err := mustNotExist(dest, "or use -f"); err != nil {
-				return err
-			}
+		dest, replace, err := outputOf(path, *out, *force)
+		if err != nil {
+			return err
 		}
 		f, err := openAs[*mork.File](c, path, false, nil)
 		if err != nil {

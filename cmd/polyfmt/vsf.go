@@ -546,13 +546,9 @@ func vsfSign(fs *flag.FlagSet) func(c *call) error {
 		if len(sections) == 0 && !*whole {
 			return fmt.Errorf("%w: sign needs -section NAME (repeatable) and/or -file: what to sign", errUsage)
 		}
-		dest, replace := *out, *force
-		if dest == "" {
-			dest, replace = path, true
-		} else if !*force {
-			if err := mustNotExist(dest, "or use -f"); err != nil {
-				return err
-			}
+		dest, replace, err := outputOf(path, *out, *force)
+		if err != nil {
+			return err
 		}
 		priv, _, err := readKeyFile(*keyPath)
 		if err != nil {
