@@ -92,3 +92,11 @@ func writeAtomicStream(path string, replace bool, fill func(io.Writer) error) er
 		return err
 	})
 }
+
+// writeAtomicBytes is writeAtomicStream for content held whole in data.
+func writeAtomicBytes(path string, replace bool, data []byte) error {
+	return writeAtomicStream(path, replace, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -140,10 +139,7 @@ func mem8Convert(fs *flag.FlagSet) func(c *call) error {
 		if err != nil {
 			return err
 		}
-		err = writeAtomicStream(out, false, func(w io.Writer) error {
-			_, err := w.Write(doc)
-			return err
-		})
+		err = writeAtomicBytes(out, false, doc)
 		if err != nil {
 			return fmt.Errorf("%s: %w (nothing written)", out, err)
 		}

@@ -790,10 +790,7 @@ func morkMigrate(fs *flag.FlagSet) func(c *call) error {
 			fmt.Fprintf(c.stdout, "%s: already version %s; nothing to do (nothing written)\n", path, in.Version)
 			return nil
 		}
-		err = writeAtomicStream(dest, replace, func(w io.Writer) error {
-			_, err := w.Write(img)
-			return err
-		})
+		err = writeAtomicBytes(dest, replace, img)
 		if err != nil {
 			return fmt.Errorf("%s: %w (nothing written)", dest, err)
 		}

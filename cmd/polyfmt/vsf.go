@@ -570,10 +570,7 @@ func vsfSign(fs *flag.FlagSet) func(c *call) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w (nothing written)", path, err)
 		}
-		err = writeAtomicStream(dest, replace, func(w io.Writer) error {
-			_, err := w.Write(img)
-			return err
-		})
+		err = writeAtomicBytes(dest, replace, img)
 		if err != nil {
 			return fmt.Errorf("%s: %w (nothing written)", dest, err)
 		}
@@ -815,10 +812,7 @@ func vsfConvert(fs *flag.FlagSet) func(c *call) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w (nothing written)", in, err)
 		}
-		err = writeAtomicStream(out, false, func(w io.Writer) error {
-			_, err := w.Write(img)
-			return err
-		})
+		err = writeAtomicBytes(out, false, img)
 		if err != nil {
 			return fmt.Errorf("%s: %w (nothing written)", out, err)
 		}
