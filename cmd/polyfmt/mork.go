@@ -570,8 +570,12 @@ func morkImport(fs *flag.FlagSet) func(c *call) error {
 		} else if k, err := kindOfName(*out); err == nil && k != mork.Text {
 			kind = k
 		}
-		if c.detected != "" && c.detected == src { // dispatch found a container's magic, not text
-			return fmt.Errorf("%s: a %s file, not MeTTa text (polyfmt export or convert rewrites it)", src, c.format.Title)
+		// A file some format reads is no text ("polyfmt mork import" skips
+		// dispatch's detection); a file of no known kind may be.
+		if src != "-" {
+			if in, err := detectInput(src); err == nil && in.imported == "" {
+				return fmt.Errorf("%s: a %s file, not MeTTa text (polyfmt export or convert rewrites it)", src, in.format.Title)
+			}
 		}
 		if !*force {
 			if err := mustNotExist(*out, "or use -f"); err != nil {

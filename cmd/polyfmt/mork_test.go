@@ -338,6 +338,9 @@ func TestMORKImport(t *testing.T) {
 	if code, _, errs := runCLI("import", space, "-o", filepath.Join(dir, "x.mtts")); code != exitFailed || !strings.Contains(errs, "a MORK file, not MeTTa text") {
 		t.Errorf("import of a container: %d %q", code, errs)
 	}
+	if code, _, errs := runCLI("mork", "import", space, "-o", filepath.Join(dir, "x.mtts")); code != exitFailed || !strings.Contains(errs, "a MORK file, not MeTTa text") {
+		t.Errorf("mork import of a container: %d %q", code, errs)
+	}
 	if code, _, errs := runCLI("inspect", src); code != exitFailed || !strings.Contains(errs, "MeTTa input; inspect reads ") {
 		t.Errorf("inspect of text: %d %q", code, errs)
 	}
