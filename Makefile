@@ -60,9 +60,9 @@ examples: $(EX_BINS)
 # builds of each under the sanitizers.
 CC_BUILD  = @echo "build $@" && $(CC) $(EX_CFLAGS)
 CXX_BUILD = @echo "build $@" && $(CXX) $(EX_CXXFLAGS)
-$(BUILD)/%_c: examples/c/%.c $(LIB)
+$(BUILD)/%_c: examples/c/%.c examples/c/example.h $(LIB)
 	$(CC_BUILD) $< $(EX_LDFLAGS) -o $@
-$(BUILD)/%_c_asan: examples/c/%.c $(LIB)
+$(BUILD)/%_c_asan: examples/c/%.c examples/c/example.h $(LIB)
 	$(CC_BUILD) $(SANITIZE) $< $(EX_LDFLAGS) -o $@
 $(BUILD)/%_cpp: examples/cpp/%.cpp examples/cpp/polyfmt.hpp $(LIB)
 	$(CXX_BUILD) $< $(EX_LDFLAGS) -o $@
