@@ -64,9 +64,9 @@ $(BUILD)/%_c: examples/c/%.c examples/c/example.h $(LIB)
 	$(CC_BUILD) $< $(EX_LDFLAGS) -o $@
 $(BUILD)/%_c_asan: examples/c/%.c examples/c/example.h $(LIB)
 	$(CC_BUILD) $(SANITIZE) $< $(EX_LDFLAGS) -o $@
-$(BUILD)/%_cpp: examples/cpp/%.cpp examples/cpp/polyfmt.hpp $(LIB)
+$(BUILD)/%_cpp: examples/cpp/%.cpp examples/cpp/polyfmt.hpp examples/cpp/example.hpp $(LIB)
 	$(CXX_BUILD) $< $(EX_LDFLAGS) -o $@
-$(BUILD)/%_cpp_asan: examples/cpp/%.cpp examples/cpp/polyfmt.hpp $(LIB)
+$(BUILD)/%_cpp_asan: examples/cpp/%.cpp examples/cpp/polyfmt.hpp examples/cpp/example.hpp $(LIB)
 	$(CXX_BUILD) $(SANITIZE) $< $(EX_LDFLAGS) -o $@
 $(BUILD)/%_c: capi/ctest/%.c $(LIB)
 	$(CC_BUILD) $< $(EX_LDFLAGS) -o $@
