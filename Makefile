@@ -60,13 +60,13 @@ examples: $(EX_BINS)
 # builds of each under the sanitizers.
 CC_BUILD  = @echo "build $@" && $(CC) $(EX_CFLAGS)
 CXX_BUILD = @echo "build $@" && $(CXX) $(EX_CXXFLAGS)
-$(BUILD)/%_c: examples/c/%.c $(LIB)
+$(BUILD)/%_c: examples/c/%.c examples/c/example.h $(LIB)
 	$(CC_BUILD) $< $(EX_LDFLAGS) -o $@
-$(BUILD)/%_c_asan: examples/c/%.c $(LIB)
+$(BUILD)/%_c_asan: examples/c/%.c examples/c/example.h $(LIB)
 	$(CC_BUILD) $(SANITIZE) $< $(EX_LDFLAGS) -o $@
-$(BUILD)/%_cpp: examples/cpp/%.cpp examples/cpp/polyfmt.hpp $(LIB)
+$(BUILD)/%_cpp: examples/cpp/%.cpp examples/cpp/polyfmt.hpp examples/cpp/example.hpp $(LIB)
 	$(CXX_BUILD) $< $(EX_LDFLAGS) -o $@
-$(BUILD)/%_cpp_asan: examples/cpp/%.cpp examples/cpp/polyfmt.hpp $(LIB)
+$(BUILD)/%_cpp_asan: examples/cpp/%.cpp examples/cpp/polyfmt.hpp examples/cpp/example.hpp $(LIB)
 	$(CXX_BUILD) $(SANITIZE) $< $(EX_LDFLAGS) -o $@
 $(BUILD)/%_c: capi/ctest/%.c $(LIB)
 	$(CC_BUILD) $< $(EX_LDFLAGS) -o $@
@@ -84,6 +84,10 @@ CTEST_BINS := $(BUILD)/threads_c $(BUILD)/threads_c_asan $(BUILD)/threads_c_tsan
 ctests: $(CTEST_BINS)
 
 # ---- the main job -----------------------------------------------------------
+# The demo's Python and Node programs run on the package in the tree and the
+# library just built.
+PY_EX   = PYTHONPATH=bindings/python/src POLYFMT_LIB=$(abspath $(LIB)) $(PY)
+NODE_EX = node --disable-warning=ExperimentalWarning
 DEMO := $(BUILD)/demo/demo.m8
 DEMO_MMX := $(BUILD)/demo/demo.mmx
 DEMO_VSF := $(BUILD)/demo/demo.vsf
@@ -98,9 +102,9 @@ demo: deps-demo all examples
 	@echo "== C++ reads it"
 	$(BUILD)/mem8_cpp read $(DEMO)
 	@echo "== Python reads it"
-	PYTHONPATH=bindings/python/src POLYFMT_LIB=$(abspath $(LIB)) $(PY) examples/python/mem8_read.py $(DEMO) Important
+	$(PY_EX) examples/python/mem8_read.py $(DEMO) Important
 	@echo "== Node reads it"
-	node --disable-warning=ExperimentalWarning examples/js/mem8_read.mjs $(DEMO) Important
+	$(NODE_EX) examples/js/mem8_read.mjs $(DEMO) Important
 	@echo "== the CLI inspects and verifies it"
 	$(CLI) inspect $(DEMO)
 	$(CLI) verify $(DEMO)
@@ -112,9 +116,9 @@ demo: deps-demo all examples
 	@echo "== C++ reads it"
 	$(BUILD)/mmx_cpp read $(DEMO_MMX)
 	@echo "== Python reads it (numpy)"
-	PYTHONPATH=bindings/python/src POLYFMT_LIB=$(abspath $(LIB)) $(PY) examples/python/mmx_read.py $(DEMO_MMX)
+	$(PY_EX) examples/python/mmx_read.py $(DEMO_MMX)
 	@echo "== Node reads it"
-	node --disable-warning=ExperimentalWarning examples/js/mmx_read.mjs $(DEMO_MMX)
+	$(NODE_EX) examples/js/mmx_read.mjs $(DEMO_MMX)
 	@echo "== the CLI lists and verifies it"
 	$(CLI) ls -l $(DEMO_MMX)
 	$(CLI) verify $(DEMO_MMX)
@@ -125,9 +129,9 @@ demo: deps-demo all examples
 	@echo "== C reads it (pf_open detects VSF; pf_info, pf_verify, then from memory)"
 	$(BUILD)/open_c $(DEMO_VSF)
 	@echo "== Python opens it (polyfmt.open, info)"
-	PYTHONPATH=bindings/python/src POLYFMT_LIB=$(abspath $(LIB)) $(PY) examples/python/vsf_read.py $(DEMO_VSF)
+	$(PY_EX) examples/python/vsf_read.py $(DEMO_VSF)
 	@echo "== Node opens it (pf.open, info)"
-	node --disable-warning=ExperimentalWarning examples/js/vsf_read.mjs $(DEMO_VSF)
+	$(NODE_EX) examples/js/vsf_read.mjs $(DEMO_VSF)
 	@echo "== the CLI inspects and verifies it"
 	$(CLI) inspect $(DEMO_VSF)
 	$(CLI) verify $(DEMO_VSF)
@@ -140,13 +144,13 @@ demo: deps-demo all examples
 	@echo "== C++ reads it (polyfmt::open gives a MorkFile)"
 	$(BUILD)/mork_cpp read $(DEMO_MORK)
 	@echo "== Python reads it (polyfmt.open, a query)"
-	PYTHONPATH=bindings/python/src POLYFMT_LIB=$(abspath $(LIB)) $(PY) examples/python/mork_read.py $(DEMO_MORK) '(parent $$x $$y)'
+	$(PY_EX) examples/python/mork_read.py $(DEMO_MORK) '(parent $$x $$y)'
 	@echo "== Python writes $(DEMO_MORK_PY) (MeTTa text, symbols interned) and an ACT beside it, then reads both"
-	PYTHONPATH=bindings/python/src POLYFMT_LIB=$(abspath $(LIB)) $(PY) examples/python/mork_write.py $(DEMO_MORK_PY)
-	PYTHONPATH=bindings/python/src POLYFMT_LIB=$(abspath $(LIB)) $(PY) examples/python/mork_read.py $(DEMO_MORK_PY) '(parent $$x Bob)'
-	PYTHONPATH=bindings/python/src POLYFMT_LIB=$(abspath $(LIB)) $(PY) examples/python/mork_read.py $(DEMO_MORK_PY:.mtts=.act) '(born $$x)'
+	$(PY_EX) examples/python/mork_write.py $(DEMO_MORK_PY)
+	$(PY_EX) examples/python/mork_read.py $(DEMO_MORK_PY) '(parent $$x Bob)'
+	$(PY_EX) examples/python/mork_read.py $(DEMO_MORK_PY:.mtts=.act) '(born $$x)'
 	@echo "== Node reads it (pf.open)"
-	node --disable-warning=ExperimentalWarning examples/js/mork_read.mjs $(DEMO_MORK) 10
+	$(NODE_EX) examples/js/mork_read.mjs $(DEMO_MORK) 10
 	@echo "== the CLI inspects, verifies and queries it, exports it as MeTTa text, imports that again (not interned) and makes an ACT of it"
 	$(CLI) inspect $(DEMO_MORK)
 	$(CLI) verify $(DEMO_MORK)
@@ -290,7 +294,7 @@ bench: all $(BUILD)/abi_c
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./core/mmx
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./core/mork
 	$(GO) test -run '^$$' -bench 'Open|Get' -benchtime 100000x ./core/mork/act
-	$(PY) -m pip install -q safetensors h5py && PYTHONPATH=bindings/python/src POLYFMT_LIB=$(abspath $(LIB)) $(PY) bench/mmx_python.py
+	$(PY) -m pip install -q safetensors h5py && $(PY_EX) bench/mmx_python.py
 	$(BUILD)/abi_c
 	POLYFMT_LIB=$(abspath $(LIB)) $(PY) bench/abi_python.py
 	node bench/abi_node.mjs

@@ -20,6 +20,21 @@ func mustNotExist(path, how string) error {
 	return nil
 }
 
+// outputOf is where a verb that rewrites the file at path writes (MORK's
+// migrate, VSF's sign): out, which must not exist unless force says to
+// replace it, or path itself, replaced, when out is "".
+func outputOf(path, out string, force bool) (dest string, replace bool, err error) {
+	if out == "" {
+		return path, true, nil
+	}
+	if !force {
+		if err := mustNotExist(out, "or use -f"); err != nil {
+			return "", false, err
+		}
+	}
+	return out, force, nil
+}
+
 // writeAtomic makes path through a temporary file beside it: fill writes
 // the temporary file, named tmp (it exists, empty), and only when fill
 // succeeds is it made 0644 and renamed to path. Without replace, a path
@@ -74,6 +89,14 @@ func writeAtomicStream(path string, replace bool, fill func(io.Writer) error) er
 		if cerr := f.Close(); err == nil {
 			err = cerr
 		}
+		return err
+	})
+}
+
+// writeAtomicBytes is writeAtomicStream for content held whole in data.
+func writeAtomicBytes(path string, replace bool, data []byte) error {
+	return writeAtomicStream(path, replace, func(w io.Writer) error {
+		_, err := w.Write(data)
 		return err
 	})
 }

@@ -6,13 +6,11 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/polyfmt/polyfmt/core/format"
 	"github.com/polyfmt/polyfmt/core/mem8"
 )
 
@@ -125,14 +123,8 @@ func mem8Convert(fs *flag.FlagSet) func(c *call) error {
 	quiet := quietFlag(fs)
 	return func(c *call) error {
 		in, out := c.args[0], c.args[1]
-		src, err := detectInput(in)
+		src, err := c.convertInput(in, out)
 		if err != nil {
-			return err
-		}
-		if src.format != c.format {
-			return wrongInput(in, src.format.Title, c.verb, []*format.Format{c.format})
-		}
-		if err := mustNotExist(out, "(convert never overwrites)"); err != nil {
 			return err
 		}
 		if src.imported != "" {
@@ -147,10 +139,7 @@ func mem8Convert(fs *flag.FlagSet) func(c *call) error {
 		if err != nil {
 			return err
 		}
-		err = writeAtomicStream(out, false, func(w io.Writer) error {
-			_, err := w.Write(doc)
-			return err
-		})
+		err = writeAtomicBytes(out, false, doc)
 		if err != nil {
 			return fmt.Errorf("%s: %w (nothing written)", out, err)
 		}

@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
-	"github.com/polyfmt/polyfmt/core/format"
 	"github.com/polyfmt/polyfmt/core/mork"
 	"github.com/polyfmt/polyfmt/core/mork/expr"
 	"github.com/polyfmt/polyfmt/core/mork/paths"
@@ -496,18 +495,14 @@ func (cw *countWriter) Write(b []byte) (int, error) {
 }
 
 // writeExport writes f as kind to out atomically (replace: over a file
-// there) and returns the bytes written.
+// there) and returns the bytes written. (Export buffers what it writes.)
 func writeExport(out string, replace bool, f *mork.File, kind mork.Kind, eo *mork.ExportOptions) (int64, error) {
-	var n int64
+	cw := &countWriter{}
 	err := writeAtomicStream(out, replace, func(w io.Writer) error {
-		cw := &countWriter{w: bufio.NewWriterSize(w, 1<<16)}
-		if err := f.Export(cw, kind, eo); err != nil {
-			return err
-		}
-		n = cw.n
-		return cw.w.(*bufio.Writer).Flush()
+		cw.w = w
+		return f.Export(cw, kind, eo)
 	})
-	return n, err
+	return cw.n, err
 }
 
 // exportFile writes the open file f (read from in) as kind to out, or as
@@ -519,11 +514,10 @@ func exportFile(c *call, f *mork.File, in, out string, kind mork.Kind, replace, 
 		size = fi.Size()
 	}
 	if out == "" {
-		bw := bufio.NewWriterSize(c.stdout, 1<<16)
-		if err := f.Export(bw, kind, eo); err != nil {
+		if err := f.Export(c.stdout, kind, eo); err != nil {
 			return fmt.Errorf("%s: %w", in, err)
 		}
-		return bw.Flush()
+		return nil
 	}
 	c.progress(quiet || size < morkProgressMin, "", "", 1).start("converting %s: %s → %s…", in, kindTitles[from], kindTitles[kind])
 	written, err := writeExport(out, replace, f, kind, eo)
@@ -576,8 +570,12 @@ func morkImport(fs *flag.FlagSet) func(c *call) error {
 		} else if k, err := kindOfName(*out); err == nil && k != mork.Text {
 			kind = k
 		}
-		if c.detected != "" && c.detected == src { // dispatch found a container's magic, not text
-			return fmt.Errorf("%s: a %s file, not MeTTa text (polyfmt export or convert rewrites it)", src, c.format.Title)
+		// A file some format reads is no text ("polyfmt mork import" skips
+		// dispatch's detection); a file of no known kind may be.
+		if src != "-" {
+			if in, err := detectInput(src); err == nil && in.imported == "" {
+				return fmt.Errorf("%s: a %s file, not MeTTa text (polyfmt export or convert rewrites it)", src, in.format.Title)
+			}
 		}
 		if !*force {
 			if err := mustNotExist(*out, "or use -f"); err != nil {
@@ -632,14 +630,8 @@ func morkConvert(fs *flag.FlagSet) func(c *call) error {
 		if err := enc.check(); err != nil {
 			return err
 		}
-		src, err := detectInput(in)
+		src, err := c.convertInput(in, out)
 		if err != nil {
-			return err
-		}
-		if src.format != c.format {
-			return wrongInput(in, src.format.Title, c.verb, []*format.Format{c.format})
-		}
-		if err := mustNotExist(out, "(convert never overwrites)"); err != nil {
 			return err
 		}
 		if src.imported != "" {
@@ -776,13 +768,9 @@ func morkMigrate(fs *flag.FlagSet) func(c *call) error {
 	force := fs.Bool("f", false, morkForceHelp)
 	return func(c *call) error {
 		path := c.args[0]
-		dest, replace := *out, *force
-		if dest == "" {
-			dest, replace = path, true
-		} else if !*force {
-			if err := mustNotExist(dest, "or use -f"); err != nil {
-				return err
-			}
+		dest, replace, err := outputOf(path, *out, *force)
+		if err != nil {
+			return err
 		}
 		f, err := openAs[*mork.File](c, path, false, nil)
 		if err != nil {
@@ -797,33 +785,27 @@ func morkMigrate(fs *flag.FlagSet) func(c *call) error {
 		if err != nil {
 			return err
 		}
-		img, err := mork.Migrate(data, 0, nil)
+		ts := uint64(time.Now().Unix())
+		img, err := mork.Migrate(data, ts, nil)
 		if err != nil {
 			return fmt.Errorf("%s: %w (nothing written)", path, err)
 		}
+		if bytes.Equal(img, data) {
+			fmt.Fprintf(c.stdout, "%s: already version %s; nothing to do (nothing written)\n", path, in.Version)
+			return nil
+		}
+		err = writeAtomicBytes(dest, replace, img)
+		if err != nil {
+			return fmt.Errorf("%s: %w (nothing written)", dest, err)
+		}
+		// Migrate keeps the symbols, paths, flags and layout: only the
+		// header's version and timestamp are new.
 		v, err := mork.DetectVersion(img)
 		if err != nil {
 			return err
 		}
-		if bytes.Equal(img, data) {
-			fmt.Fprintf(c.stdout, "%s: already version %s; nothing to do (nothing written)\n", path, v)
-			return nil
-		}
-		err = writeAtomicStream(dest, replace, func(w io.Writer) error {
-			_, err := w.Write(img)
-			return err
-		})
-		if err != nil {
-			return fmt.Errorf("%s: %w (nothing written)", dest, err)
-		}
-		g, err := mork.OpenBytes(img, nil)
-		if err != nil {
-			return err
-		}
-		defer g.Close()
-		after := g.Summary()
 		fmt.Fprintf(c.stdout, "%s → %s: space file version %s → %s, timestamp %d; %d paths, %d symbols, flags and layout kept\n",
-			path, dest, in.Version, after.Version, after.Timestamp, after.Paths, after.Symbols)
+			path, dest, in.Version, v, ts, in.Paths, in.Symbols)
 		return nil
 	}
 }

@@ -56,12 +56,6 @@ type morkManifest struct {
 	} `json:"cases"`
 }
 
-// writeText writes a file of content in a new temporary directory.
-func writeText(t *testing.T, name, content string) string {
-	t.Helper()
-	return testFile(t, name, content)
-}
-
 // mustRun runs the CLI and fails the test unless it exits 0.
 func mustRun(t *testing.T, args ...string) (string, string) {
 	t.Helper()
@@ -284,7 +278,7 @@ func TestMORKExprVectors(t *testing.T) {
 }
 
 func TestMORKImport(t *testing.T) {
-	src := writeText(t, "facts.metta", morkText)
+	src := testFile(t, "facts.metta", morkText)
 	dir := t.TempDir()
 	space := filepath.Join(dir, "facts.mtts")
 
@@ -344,22 +338,25 @@ func TestMORKImport(t *testing.T) {
 	if code, _, errs := runCLI("import", space, "-o", filepath.Join(dir, "x.mtts")); code != exitFailed || !strings.Contains(errs, "a MORK file, not MeTTa text") {
 		t.Errorf("import of a container: %d %q", code, errs)
 	}
+	if code, _, errs := runCLI("mork", "import", space, "-o", filepath.Join(dir, "x.mtts")); code != exitFailed || !strings.Contains(errs, "a MORK file, not MeTTa text") {
+		t.Errorf("mork import of a container: %d %q", code, errs)
+	}
 	if code, _, errs := runCLI("inspect", src); code != exitFailed || !strings.Contains(errs, "MeTTa input; inspect reads ") {
 		t.Errorf("inspect of text: %d %q", code, errs)
 	}
 	absent(t, filepath.Join(dir, "x.mtts"))
 
 	// Text without "(" or ";" first is MeTTa by its name, or through "polyfmt mork import".
-	bare := writeText(t, "bare.metta", "foo\n(bar $x)\n")
+	bare := testFile(t, "bare.metta", "foo\n(bar $x)\n")
 	mustRun(t, "import", bare, "-o", filepath.Join(dir, "bare.mtts"))
-	txt := writeText(t, "bare.txt", "foo\n")
+	txt := testFile(t, "bare.txt", "foo\n")
 	if code, _, errs := runCLI("import", txt, "-o", filepath.Join(dir, "t.mtts")); code != exitFailed || !strings.Contains(errs, "is not a file polyfmt knows") {
 		t.Errorf("import of .txt: %d %q", code, errs)
 	}
 	mustRun(t, "mork", "import", txt, "-o", filepath.Join(dir, "t.mtts"))
 
 	// A syntax error: FILE:LINE:COLUMN, nothing written (not even over -f's file).
-	bad := writeText(t, "bad.metta", "(a b)\n(c (d e)\n  (f g)))\n")
+	bad := testFile(t, "bad.metta", "(a b)\n(c (d e)\n  (f g)))\n")
 	code, out, errs = runCLI("import", bad, "-o", space, "-f")
 	if code != exitFailed || out != "" || errs != "polyfmt: "+bad+":3:9: unexpected ) (PF_EFORMAT); nothing written\n" {
 		t.Fatalf("syntax error: %d %q %q", code, out, errs)
@@ -375,7 +372,7 @@ func TestMORKImportStdinProgress(t *testing.T) {
 	for i := 0; text.Len() < 1<<20+1000; i++ {
 		fmt.Fprintf(&text, "(edge n%d n%d)\n", i, i+1)
 	}
-	src := writeText(t, "big.metta", text.String())
+	src := testFile(t, "big.metta", text.String())
 	dir := t.TempDir()
 	stdin := os.Stdin
 	defer func() { os.Stdin = stdin }()
@@ -427,7 +424,7 @@ func exported(intern bool) string {
 func morkSpace(t *testing.T, intern bool) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), "space.mtts")
-	args := []string{"import", writeText(t, "facts.metta", morkText), "-o", p}
+	args := []string{"import", testFile(t, "facts.metta", morkText), "-o", p}
 	if intern {
 		args = append(args, "-intern")
 	}
@@ -479,7 +476,7 @@ func TestMORKConvert(t *testing.T) {
 
 	// From text, -intern; convert never overwrites; an unknown extension is usage.
 	dir := t.TempDir()
-	src := writeText(t, "facts.metta", morkText)
+	src := testFile(t, "facts.metta", morkText)
 	out := filepath.Join(dir, "f.mtts")
 	if stdout, _ := mustRun(t, "convert", "-intern", src, out); !strings.Contains(stdout, "6 expressions read, 6 distinct; written as space file (MTTS), interned (12 symbols)") {
 		t.Errorf("text → .mtts: %q", stdout)

@@ -184,6 +184,20 @@ func detectInput(path string) (input, error) {
 	return input{}, format.Unknown(path, head)
 }
 
+// convertInput is the input of convert IN OUT: in, detected as a file of
+// the call's format or one its convert imports (imported), once OUT is
+// known not to exist (convert never overwrites).
+func (c *call) convertInput(in, out string) (input, error) {
+	src, err := detectInput(in)
+	if err != nil {
+		return input{}, err
+	}
+	if src.format != c.format {
+		return input{}, wrongInput(in, src.format.Title, c.verb, []*format.Format{c.format})
+	}
+	return src, mustNotExist(out, "(convert never overwrites)")
+}
+
 // readHead reads up to n bytes from the start of path.
 func readHead(path string, n int) ([]byte, error) {
 	fh, err := os.Open(path)

@@ -103,6 +103,7 @@ func TestUsageFromTable(t *testing.T) {
 	}
 }
 
+// testFile writes a file of content in a new temporary directory.
 func testFile(t *testing.T, name, content string) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), name)

@@ -546,13 +546,9 @@ func vsfSign(fs *flag.FlagSet) func(c *call) error {
 		if len(sections) == 0 && !*whole {
 			return fmt.Errorf("%w: sign needs -section NAME (repeatable) and/or -file: what to sign", errUsage)
 		}
-		dest, replace := *out, *force
-		if dest == "" {
-			dest, replace = path, true
-		} else if !*force {
-			if err := mustNotExist(dest, "or use -f"); err != nil {
-				return err
-			}
+		dest, replace, err := outputOf(path, *out, *force)
+		if err != nil {
+			return err
 		}
 		priv, _, err := readKeyFile(*keyPath)
 		if err != nil {
@@ -574,10 +570,7 @@ func vsfSign(fs *flag.FlagSet) func(c *call) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w (nothing written)", path, err)
 		}
-		err = writeAtomicStream(dest, replace, func(w io.Writer) error {
-			_, err := w.Write(img)
-			return err
-		})
+		err = writeAtomicBytes(dest, replace, img)
 		if err != nil {
 			return fmt.Errorf("%s: %w (nothing written)", dest, err)
 		}
@@ -819,10 +812,7 @@ func vsfConvert(fs *flag.FlagSet) func(c *call) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w (nothing written)", in, err)
 		}
-		err = writeAtomicStream(out, false, func(w io.Writer) error {
-			_, err := w.Write(img)
-			return err
-		})
+		err = writeAtomicBytes(out, false, img)
 		if err != nil {
 			return fmt.Errorf("%s: %w (nothing written)", out, err)
 		}

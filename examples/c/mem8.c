@@ -20,24 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "polyfmt.h"
-
-static int failures;
-
-/* expect reports whether a call returned want; if not, it prints the
- * status, its text and the handle's last error message, and counts a
- * failure. h is the handle the call used (0 for calls without one). */
-static int expect(int32_t got, int32_t want, uint32_t h, const char *what) {
-    if (got == want) {
-        return 1;
-    }
-    fprintf(stderr, "FAIL %s: got %d (%s), want %d (%s): %s\n", what, got, pf_errstr(got), want,
-            pf_errstr(want), pf_errmsg(h));
-    failures++;
-    return 0;
-}
-
-#define OK(call, h) expect((call), PF_OK, (h), #call)
+#include "example.h"
 
 /* print_bytes prints content as text, escaping bytes outside printable ASCII. */
 static void print_bytes(const uint8_t *p, size_t n) {
@@ -245,11 +228,9 @@ static int write_and_read(const char *path) {
 }
 
 int main(int argc, char **argv) {
-    uint32_t v = 0;
-    if (!OK(pf_version(&v), 0)) {
+    if (!print_version()) {
         return 1;
     }
-    printf("libpolyfmt %u.%u.%u\n", (unsigned)(v >> 16), (unsigned)(v >> 8 & 0xff), (unsigned)(v & 0xff));
 
     int rc;
     if (argc == 3 && strcmp(argv[1], "read") == 0) {
@@ -261,9 +242,5 @@ int main(int argc, char **argv) {
                         "       %s read <path.m8>   read only\n", argv[0], argv[0]);
         return 2;
     }
-    if (failures) {
-        fprintf(stderr, "%d unexpected result(s)\n", failures);
-        return 1;
-    }
-    return rc;
+    return finish(rc);
 }

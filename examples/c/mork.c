@@ -30,47 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "polyfmt.h"
-
-static int failures;
-
-/* expect reports whether a call returned want; if not, it prints the
- * status, its text and the handle's last error message, and counts a
- * failure. h is the handle the call used (0 for calls without one). */
-static int expect(int32_t got, int32_t want, uint32_t h, const char *what) {
-    if (got == want) {
-        return 1;
-    }
-    fprintf(stderr, "FAIL %s: got %d (%s), want %d (%s): %s\n", what, got, pf_errstr(got), want,
-            pf_errstr(want), pf_errmsg(h));
-    failures++;
-    return 0;
-}
-
-#define OK(call, h) expect((call), PF_OK, (h), #call)
-
-/* check counts a failure when cond is false. */
-static int check(int cond, const char *what) {
-    if (!cond) {
-        fprintf(stderr, "FAIL %s\n", what);
-        failures++;
-    }
-    return cond;
-}
-
-/* count counts the occurrences of needle in the len bytes at buf (JSON or
- * text from the library, not NUL-terminated). The library writes compact
- * JSON with its keys in a fixed order, so a fragment is enough to check. */
-static int count(const uint8_t *buf, size_t len, const char *needle) {
-    size_t n = strlen(needle);
-    int c = 0;
-    for (size_t i = 0; n <= len && i <= len - n; i++) {
-        if (memcmp(buf + i, needle, n) == 0) c++;
-    }
-    return c;
-}
-
-static int has(const uint8_t *buf, size_t len, const char *needle) { return count(buf, len, needle) > 0; }
+#include "example.h"
 
 static uint32_t get_u32(const uint8_t *p) {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
@@ -283,11 +243,9 @@ static void check_encoding(void) {
 }
 
 int main(int argc, char **argv) {
-    uint32_t v = 0;
-    if (!OK(pf_version(&v), 0)) {
+    if (!print_version()) {
         return 1;
     }
-    printf("libpolyfmt %u.%u.%u\n", (unsigned)(v >> 16), (unsigned)(v >> 8 & 0xff), (unsigned)(v & 0xff));
     check_encoding();
     int rc;
     if (argc == 3 && strcmp(argv[1], "read") == 0) {
@@ -302,9 +260,5 @@ int main(int argc, char **argv) {
                         "       %s read <path.mtts>   read and check, verify\n", argv[0], argv[0]);
         rc = 2;
     }
-    if (failures) {
-        fprintf(stderr, "%d unexpected result(s)\n", failures);
-        return 1;
-    }
-    return rc;
+    return finish(rc);
 }

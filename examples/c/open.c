@@ -31,6 +31,8 @@ static const char *format_name(int32_t format) {
         return "MMX";
     case PF_FORMAT_VSF:
         return "VSF";
+    case PF_FORMAT_MORK:
+        return "MORK";
     }
     return "another format";
 }

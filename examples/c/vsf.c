@@ -29,54 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "polyfmt.h"
-
-static int failures;
-
-/* expect reports whether a call returned want; if not, it prints the
- * status, its text and the handle's last error message, and counts a
- * failure. h is the handle the call used (0 for calls without one). */
-static int expect(int32_t got, int32_t want, uint32_t h, const char *what) {
-    if (got == want) {
-        return 1;
-    }
-    fprintf(stderr, "FAIL %s: got %d (%s), want %d (%s): %s\n", what, got, pf_errstr(got), want,
-            pf_errstr(want), pf_errmsg(h));
-    failures++;
-    return 0;
-}
-
-#define OK(call, h) expect((call), PF_OK, (h), #call)
-
-/* check counts a failure when cond is false. */
-static int check(int cond, const char *what) {
-    if (!cond) {
-        fprintf(stderr, "FAIL %s\n", what);
-        failures++;
-    }
-    return cond;
-}
-
-/* has reports whether the len bytes at buf (JSON from the library, not
- * NUL-terminated) contain needle. The library writes compact JSON with its
- * keys in a fixed order, so a fragment is enough to check a value. */
-static int has(const uint8_t *buf, size_t len, const char *needle) {
-    size_t n = strlen(needle);
-    for (size_t i = 0; n <= len && i <= len - n; i++) {
-        if (memcmp(buf + i, needle, n) == 0) return 1;
-    }
-    return 0;
-}
-
-/* count counts the occurrences of needle in buf. */
-static int count(const uint8_t *buf, size_t len, const char *needle) {
-    size_t n = strlen(needle);
-    int c = 0;
-    for (size_t i = 0; n <= len && i <= len - n; i++) {
-        if (memcmp(buf + i, needle, n) == 0) c++;
-    }
-    return c;
-}
+#include "example.h"
 
 /* ---- the content both examples write --------------------------------------- */
 
@@ -236,11 +189,9 @@ static int read_file(const char *path, const uint8_t *key, size_t key_len) {
 }
 
 int main(int argc, char **argv) {
-    uint32_t v = 0;
-    if (!OK(pf_version(&v), 0)) {
+    if (!print_version()) {
         return 1;
     }
-    printf("libpolyfmt %u.%u.%u\n", (unsigned)(v >> 16), (unsigned)(v >> 8 & 0xff), (unsigned)(v & 0xff));
 
     uint8_t seed[32], *key = NULL;
     size_t key_len = 0;
@@ -263,9 +214,5 @@ int main(int argc, char **argv) {
         rc = 2;
     }
     OK(pf_free(key), 0);
-    if (failures) {
-        fprintf(stderr, "%d unexpected result(s)\n", failures);
-        return 1;
-    }
-    return rc;
+    return finish(rc);
 }

@@ -14,18 +14,9 @@
 #include <string>
 #include <vector>
 
-#include "polyfmt.hpp"
+#include "example.hpp"
 
 namespace {
-
-int failures = 0;
-
-void expect(bool ok, const std::string &what) {
-    if (!ok) {
-        std::cerr << "FAIL " << what << "\n";
-        ++failures;
-    }
-}
 
 // printable shows content as text, escaping bytes outside printable ASCII.
 std::string printable(const std::vector<uint8_t> &b) {
@@ -145,7 +136,7 @@ void write_and_read(const std::string &path) {
 } // namespace
 
 int main(int argc, char **argv) {
-    try {
+    return run([&] {
         std::cout << "libpolyfmt " << polyfmt::version() << "\n";
         if (argc == 3 && std::string(argv[1]) == "read") {
             dump(polyfmt::Mem8File::open(argv[2]));
@@ -156,13 +147,6 @@ int main(int argc, char **argv) {
                       << "       " << argv[0] << " read <path.m8>   read only\n";
             return 2;
         }
-    } catch (const polyfmt::Error &e) {
-        std::cerr << "FAIL polyfmt error " << e.code() << ": " << e.what() << "\n";
-        return 1;
-    }
-    if (failures) {
-        std::cerr << failures << " unexpected result(s)\n";
-        return 1;
-    }
-    return 0;
+        return 0;
+    });
 }

@@ -28,18 +28,9 @@
 #include <string>
 #include <vector>
 
-#include "polyfmt.hpp"
+#include "example.hpp"
 
 namespace {
-
-int failures = 0;
-
-void expect(bool ok, const std::string &what) {
-    if (!ok) {
-        std::cerr << "FAIL " << what << "\n";
-        ++failures;
-    }
-}
 
 // ---- a minimal JSON reader, enough for the library's replies --------------
 
@@ -274,15 +265,6 @@ void expect_tensor(const polyfmt::MmxFile &f, const std::string &name, const std
     expect(c.borrowed() == borrowed, what + ": borrowed " + std::to_string(c.borrowed()));
 }
 
-template <typename F> void expect_throw(int32_t code, const std::string &what, F &&f) {
-    try {
-        f();
-        expect(false, what + " should throw");
-    } catch (const polyfmt::Error &e) {
-        expect(e.code() == code, what + ": code " + std::to_string(e.code()));
-    }
-}
-
 void write_and_read(const std::string &path) {
     std::vector<uint8_t> tensor, mesh;
     for (int i = 0; i < 12; ++i) put_f32(tensor, float(i) / 2);
@@ -301,7 +283,7 @@ void write_and_read(const std::string &path) {
                 mesh.data(), mesh.size());
         w.write("notes/readme", R"({"chunk_type":"Text","value":{"content":"h\u00e9llo from C++","language":"en"}})");
         w.write("meta/run", R"({"chunk_type":"Meta","value":{"version":1,"data":{"step":7}}})");
-        expect_throw(PF_EBADARG, "a tensor whose data is short",
+        expect_code(PF_EBADARG, "a tensor whose data is short",
                      [&] { w.write_tensor("frames/bad", tensor.data(), tensor.size(), "float32", {5, 3}); });
         w.commit();
 
@@ -314,7 +296,7 @@ void write_and_read(const std::string &path) {
         // Overwriting a chunk leaves its old bytes dead until compact.
         w.write_tensor("frames/lz4", tensor.data(), tensor.size(), "float32", {4, 3}, lz4);
         w.commit();
-        expect_throw(PF_ENOTFOUND, "delete of a missing chunk", [&] { w.remove("nope"); });
+        expect_code(PF_ENOTFOUND, "delete of a missing chunk", [&] { w.remove("nope"); });
         Json info = Json::parse(w.info_json());
         dead = info["dead_bytes"].u64();
         expect(info["generation"].u64() == 3 && dead > 0, "generation 3 with dead bytes after an overwrite");
@@ -351,12 +333,12 @@ void write_and_read(const std::string &path) {
         polyfmt::Chunk t = r.read("notes/readme");
         expect(Json::parse(t.json())["value"]["content"].text == "h\xc3\xa9llo from C++" && t.size() == 0,
                "notes/readme reads back");
-        expect_throw(PF_ENOTFOUND, "read of a missing chunk", [&] { (void)r.read("nope"); });
+        expect_code(PF_ENOTFOUND, "read of a missing chunk", [&] { (void)r.read("nope"); });
         expect(r.verify().ok(), "verify");
-        expect_throw(PF_EBADARG, "write to a read-only file",
+        expect_code(PF_EBADARG, "write to a read-only file",
                      [&] { r.write_tensor("x", tensor.data(), tensor.size(), "float32", {4, 3}); });
         r.close();
-        expect_throw(PF_EBADHANDLE, "read on a closed file", [&] { (void)r.read("frames/raw"); });
+        expect_code(PF_EBADHANDLE, "read on a closed file", [&] { (void)r.read("frames/raw"); });
     }
 
     {
@@ -396,7 +378,7 @@ void write_and_read(const std::string &path) {
 } // namespace
 
 int main(int argc, char **argv) {
-    try {
+    return run([&] {
         std::cout << "libpolyfmt " << polyfmt::version() << "\n";
         if (argc == 3 && std::string(argv[1]) == "read") {
             dump(polyfmt::MmxFile::open(argv[2]));
@@ -409,16 +391,6 @@ int main(int argc, char **argv) {
                       << "       " << argv[0] << " read <path.mmx>   list and summarize\n";
             return 2;
         }
-    } catch (const polyfmt::Error &e) {
-        std::cerr << "FAIL polyfmt error " << e.code() << ": " << e.what() << "\n";
-        return 1;
-    } catch (const std::exception &e) {
-        std::cerr << "FAIL " << e.what() << "\n";
-        return 1;
-    }
-    if (failures) {
-        std::cerr << failures << " unexpected result(s)\n";
-        return 1;
-    }
-    return 0;
+        return 0;
+    });
 }

@@ -23,42 +23,9 @@
 #include <string>
 #include <vector>
 
-#include "polyfmt.hpp"
+#include "example.hpp"
 
 namespace {
-
-int failures = 0;
-
-void expect(bool ok, const std::string &what) {
-    if (!ok) {
-        std::cerr << "FAIL " << what << "\n";
-        ++failures;
-    }
-}
-
-// expect_code runs f and checks that it throws polyfmt::Error with code;
-// it returns the error's message.
-template <class F>
-std::string expect_code(int32_t code, const std::string &what, F f) {
-    try {
-        f();
-        expect(false, what + ": no error");
-    } catch (const polyfmt::Error &e) {
-        expect(e.code() == code, what + ": " + e.what());
-        return e.what();
-    }
-    return "";
-}
-
-// has: the library writes compact JSON with its keys in a fixed order, so a
-// fragment is enough to check a value.
-bool has(const std::string &s, const std::string &fragment) { return s.find(fragment) != std::string::npos; }
-
-int count(const std::string &s, const std::string &needle) {
-    int n = 0;
-    for (size_t i = s.find(needle); i != std::string::npos; i = s.find(needle, i + 1)) ++n;
-    return n;
-}
 
 // ---- the content both examples write ----------------------------------------
 
@@ -165,7 +132,7 @@ void check_encoding() {
 } // namespace
 
 int main(int argc, char **argv) {
-    try {
+    return run([&] {
         std::cout << "libpolyfmt " << polyfmt::version() << "\n";
         check_encoding();
         if (argc == 3 && std::strcmp(argv[1], "read") == 0) {
@@ -178,13 +145,6 @@ int main(int argc, char **argv) {
                       << "       " << argv[0] << " read <path.mtts>   read and check, verify\n";
             return 2;
         }
-    } catch (const std::exception &e) {
-        std::cerr << "FAIL " << e.what() << "\n";
-        return 1;
-    }
-    if (failures) {
-        std::cerr << failures << " unexpected result(s)\n";
-        return 1;
-    }
-    return 0;
+        return 0;
+    });
 }

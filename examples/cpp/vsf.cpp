@@ -22,39 +22,9 @@
 #include <string>
 #include <vector>
 
-#include "polyfmt.hpp"
+#include "example.hpp"
 
 namespace {
-
-int failures = 0;
-
-void expect(bool ok, const std::string &what) {
-    if (!ok) {
-        std::cerr << "FAIL " << what << "\n";
-        ++failures;
-    }
-}
-
-// expect_code runs f and checks that it throws polyfmt::Error with code.
-template <class F>
-void expect_code(int32_t code, const std::string &what, F f) {
-    try {
-        f();
-        expect(false, what + ": no error");
-    } catch (const polyfmt::Error &e) {
-        expect(e.code() == code, what + ": " + e.what());
-    }
-}
-
-// has: the library writes compact JSON with its keys in a fixed order, so a
-// fragment is enough to check a value.
-bool has(const std::string &json, const std::string &fragment) { return json.find(fragment) != std::string::npos; }
-
-int count(const std::string &s, const std::string &needle) {
-    int n = 0;
-    for (size_t i = s.find(needle); i != std::string::npos; i = s.find(needle, i + 1)) ++n;
-    return n;
-}
 
 // ---- the content both examples write ----------------------------------------
 
@@ -164,7 +134,7 @@ void read_file(const std::string &path, const std::vector<uint8_t> &key) {
 } // namespace
 
 int main(int argc, char **argv) {
-    try {
+    return run([&] {
         std::cout << "libpolyfmt " << polyfmt::version() << "\n";
         std::vector<uint8_t> key = polyfmt::VSF::keygen(seed());
         expect(key.size() == 64, "a 64-byte private key");
@@ -178,13 +148,6 @@ int main(int argc, char **argv) {
                       << "       " << argv[0] << " read <path.vsf>   read and check, verify\n";
             return 2;
         }
-    } catch (const std::exception &e) {
-        std::cerr << "FAIL " << e.what() << "\n";
-        return 1;
-    }
-    if (failures) {
-        std::cerr << failures << " unexpected result(s)\n";
-        return 1;
-    }
-    return 0;
+        return 0;
+    });
 }
