@@ -307,13 +307,14 @@ func listPaths(w io.Writer, f *mork.File, n int, total uint64) error {
 	if n == 0 {
 		return nil
 	}
+	kind := f.Kind()
 	shown := 0
-	return f.Walk(nil, func(p []byte, v uint64) error {
+	return f.Scan(nil, func(m *mork.Match) error {
 		if shown == n {
 			return mork.Stop
 		}
 		shown++
-		fmt.Fprintf(w, "    %s\n", pathLine(f, p, v))
+		fmt.Fprintf(w, "    %s\n", pathLine(kind, m))
 		return nil
 	})
 }
@@ -335,10 +336,10 @@ func listSymbols(w io.Writer, f *mork.File, n, total int) error {
 // pathText is a path as MeTTa text, or, for bytes that are no expression
 // (a path file may hold any), their hex. What is printed on a terminal goes
 // through safeText (pathLine); JSON carries the text as it is.
-func pathText(f *mork.File, p []byte) string {
-	t, err := f.AppendText(nil, p)
+func pathText(m *mork.Match) string {
+	t, err := m.AppendText(nil)
 	if err != nil {
-		return "#x" + hex.EncodeToString(p) + " (not an expression)"
+		return "#x" + hex.EncodeToString(m.Path) + " (not an expression)"
 	}
 	return string(t)
 }
@@ -346,14 +347,14 @@ func pathText(f *mork.File, p []byte) string {
 // pathLine is how inspect and query print a path: an expression, with its
 // value where the container keeps values (an ACT); a multiplicities key
 // and its count, tab-separated.
-func pathLine(f *mork.File, p []byte, v uint64) string {
-	switch f.Kind() {
+func pathLine(kind mork.Kind, m *mork.Match) string {
+	switch kind {
 	case mork.KindMult:
-		return safeName(string(p)) + "\t" + strconv.FormatUint(v, 10)
+		return safeName(string(m.Path)) + "\t" + strconv.FormatUint(m.Value, 10)
 	case mork.KindACT:
-		return safeText(pathText(f, p)) + "\t" + strconv.FormatUint(v, 10)
+		return safeText(pathText(m)) + "\t" + strconv.FormatUint(m.Value, 10)
 	}
-	return safeText(pathText(f, p))
+	return safeText(pathText(m))
 }
 
 // ---- verify --------------------------------------------------------------------
@@ -651,19 +652,8 @@ func morkConvert(fs *flag.FlagSet) func(c *call) error {
 
 // ---- query ---------------------------------------------------------------------
 
-// queryMatch and queryResult are query -json's: pf_mork_query's JSON.
-type queryMatch struct {
-	Text     string   `json:"text"`
-	Path     string   `json:"path"`
-	Value    string   `json:"value"`
-	Bindings []string `json:"bindings"`
-}
-
-type queryResult struct {
-	Matches   []queryMatch `json:"matches"`
-	Truncated bool         `json:"truncated"`
-}
-
+// morkQuery prints the matches of a pattern, or a prefix's paths; -json
+// prints them as pf_mork_query does (mork.QueryResult).
 func morkQuery(fs *flag.FlagSet) func(c *call) error {
 	prefix := fs.Bool("prefix", false, "query: PATTERN is a byte prefix (\\xHH escapes), not a MeTTa pattern")
 	asJSON := fs.Bool("json", false, morkJSONHelp)
@@ -677,31 +667,24 @@ func morkQuery(fs *flag.FlagSet) func(c *call) error {
 		if kind == mork.KindMult && !*prefix {
 			return fmt.Errorf("%s: a multiplicities file's keys are text, not expressions: use -prefix", path)
 		}
-		res := queryResult{Matches: []queryMatch{}}
+		res := mork.QueryResult{Matches: []mork.PrintedMatch{}}
 		bw := bufio.NewWriterSize(c.stdout, 1<<16)
 		var n uint64
-		emit := func(p []byte, v uint64, bs []expr.Span) error {
+		emit := func(m *mork.Match) error {
 			if *limit != 0 && n == *limit {
 				res.Truncated = true
 				return mork.Stop
 			}
 			n++
 			if !*asJSON {
-				_, err := fmt.Fprintln(bw, pathLine(f, p, v))
+				_, err := fmt.Fprintln(bw, pathLine(kind, m))
 				return err
 			}
-			m := queryMatch{Text: pathText(f, p), Path: hex.EncodeToString(p), Value: strconv.FormatUint(v, 10), Bindings: []string{}}
-			if kind == mork.KindMult {
-				m.Text = string(p)
+			pm, err := m.Printed()
+			if err != nil { // a path file may hold bytes that are no expression
+				pm = mork.PrintedMatch{Text: pathText(m), Path: hex.EncodeToString(m.Path), Value: strconv.FormatUint(m.Value, 10), Bindings: []string{}}
 			}
-			for _, b := range bs {
-				t, err := f.AppendSpan(nil, p, b)
-				if err != nil {
-					return err
-				}
-				m.Bindings = append(m.Bindings, string(t))
-			}
-			res.Matches = append(res.Matches, m)
+			res.Matches = append(res.Matches, pm)
 			return nil
 		}
 		var err error
@@ -710,7 +693,7 @@ func morkQuery(fs *flag.FlagSet) func(c *call) error {
 			if perr != nil {
 				return fmt.Errorf("%w: -prefix %q: %v", errUsage, pattern, perr)
 			}
-			err = f.Walk(pre, func(p []byte, v uint64) error { return emit(p, v, nil) })
+			err = f.Scan(pre, emit)
 		} else {
 			err = f.QueryText(pattern, emit)
 		}

@@ -67,10 +67,10 @@ func mustRun(t *testing.T, args ...string) (string, string) {
 }
 
 // queryJSON runs query -json and decodes it.
-func queryJSON(t *testing.T, args ...string) queryResult {
+func queryJSON(t *testing.T, args ...string) mork.QueryResult {
 	t.Helper()
 	out, _ := mustRun(t, append([]string{"query", "-json"}, args...)...)
-	var r queryResult
+	var r mork.QueryResult
 	if err := json.Unmarshal([]byte(out), &r); err != nil {
 		t.Fatalf("query -json: %v\n%s", err, out)
 	}

@@ -3,7 +3,6 @@ package ffi
 import (
 	"bytes"
 	"encoding/binary"
-	"encoding/hex"
 	"strconv"
 	"unsafe"
 
@@ -141,13 +140,6 @@ func MORKPaths(a *ABI, h uint32, prefix unsafe.Pointer, prefixLen uint64, limit 
 	})
 }
 
-type queryMatch struct {
-	Text     string   `json:"text"`
-	Path     string   `json:"path"`
-	Value    string   `json:"value"`
-	Bindings []string `json:"bindings"`
-}
-
 // MORKQuery is pf_mork_query: the paths matching a MeTTa pattern, as JSON.
 func MORKQuery(a *ABI, h uint32, pattern unsafe.Pointer, patternLen uint64, limit uint64, out, outLen unsafe.Pointer) int32 {
 	return onMORK(a, h, []unsafe.Pointer{out, outLen}, func(f *mork.File) error {
@@ -155,30 +147,15 @@ func MORKQuery(a *ABI, h uint32, pattern unsafe.Pointer, patternLen uint64, limi
 		if err != nil {
 			return err
 		}
-		res := struct {
-			Matches   []queryMatch `json:"matches"`
-			Truncated bool         `json:"truncated"`
-		}{Matches: []queryMatch{}}
-		err = f.QueryText(string(pat), func(q *mork.Match) error {
+		res := mork.QueryResult{Matches: []mork.PrintedMatch{}}
+		err = f.QueryText(string(pat), func(m *mork.Match) error {
 			if limit != 0 && uint64(len(res.Matches)) == limit {
 				res.Truncated = true
 				return mork.Stop
 			}
-			m := queryMatch{Path: hex.EncodeToString(q.Path), Value: strconv.FormatUint(q.Value, 10), Bindings: make([]string, len(q.Bindings))}
-			t, err := q.AppendText(nil)
-			if err != nil {
-				return err
-			}
-			m.Text = string(t)
-			for i := range q.Bindings {
-				t, err := q.AppendBinding(nil, i)
-				if err != nil {
-					return err
-				}
-				m.Bindings[i] = string(t)
-			}
-			res.Matches = append(res.Matches, m)
-			return nil
+			pm, err := m.Printed()
+			res.Matches = append(res.Matches, pm)
+			return err
 		})
 		if err != nil {
 			return err

@@ -319,7 +319,7 @@ var Stop = errors.New("mork: stop")
 // its value. path is reused between calls: copy it to keep it. fn may
 // return Stop to end the walk. fn runs under the file's read lock: it
 // must not call the File's methods (a writer waiting for the lock would
-// deadlock them); to print paths, Query with the pattern $x.
+// deadlock them); to print paths, Scan.
 func (f *File) Walk(prefix []byte, fn func(path []byte, value uint64) error) error {
 	f.mu.RLock()
 	defer f.mu.RUnlock()

@@ -1,7 +1,9 @@
 package mork
 
 import (
+	"encoding/hex"
 	"io"
+	"strconv"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
 	"github.com/polyfmt/polyfmt/core/mork/expr"
@@ -135,22 +137,64 @@ func (f *File) resolver() expr.Resolver {
 	return nil
 }
 
-// Match is one path a query matched, handed to the query's callback and
+// Match is one path a Query or Scan found, handed to its callback and
 // valid during the call only.
 type Match struct {
 	// Path is the path, Value its value.
 	Path  []byte
 	Value uint64
 	// Bindings are what the pattern's variables matched, in order of
-	// first appearance: Path[s.Start:s.End] is a binding's bytes.
+	// first appearance: Path[s.Start:s.End] is a binding's bytes (none
+	// in a Scan).
 	Bindings []expr.Span
 
-	res expr.Resolver
+	res  expr.Resolver
+	mult bool
 }
 
-// AppendText prints the matched path as MeTTa, resolving interned
-// symbols through the file's table (read under the lock the query holds).
-func (m *Match) AppendText(dst []byte) ([]byte, error) { return expr.AppendText(dst, m.Path, m.res) }
+// AppendText prints the path as MeTTa, resolving interned symbols through
+// the file's table (read under the lock the query holds); a
+// multiplicities key is appended as it is.
+func (m *Match) AppendText(dst []byte) ([]byte, error) {
+	if m.mult {
+		return append(dst, m.Path...), nil
+	}
+	return expr.AppendText(dst, m.Path, m.res)
+}
+
+// Printed is the match as pf_mork_query and `polyfmt query -json` give
+// it: the path printed and in hex, the value and each binding as text.
+func (m *Match) Printed() (PrintedMatch, error) {
+	t, err := m.AppendText(nil)
+	if err != nil {
+		return PrintedMatch{}, err
+	}
+	pm := PrintedMatch{Text: string(t), Path: hex.EncodeToString(m.Path), Value: strconv.FormatUint(m.Value, 10),
+		Bindings: make([]string, len(m.Bindings))}
+	for i := range m.Bindings {
+		b, err := m.AppendBinding(nil, i)
+		if err != nil {
+			return PrintedMatch{}, err
+		}
+		pm.Bindings[i] = string(b)
+	}
+	return pm, nil
+}
+
+// PrintedMatch is one match in a QueryResult.
+type PrintedMatch struct {
+	Text     string   `json:"text"`
+	Path     string   `json:"path"`  // hex
+	Value    string   `json:"value"` // decimal: u64 does not fit a JS number
+	Bindings []string `json:"bindings"`
+}
+
+// QueryResult is the JSON of a query's matches (pf_mork_query, `polyfmt
+// query -json`): Truncated when a limit stopped it.
+type QueryResult struct {
+	Matches   []PrintedMatch `json:"matches"`
+	Truncated bool           `json:"truncated"`
+}
 
 // AppendBinding prints binding i, its variables named as the whole path
 // names them.
@@ -174,7 +218,7 @@ func (f *File) Query(pattern []byte, fn func(m *Match) error) error {
 	if err := expr.Check(pattern); err != nil {
 		return errcode.Wrap("mork", errcode.ErrBadArg, err, "query pattern")
 	}
-	m := Match{res: f.resolver()}
+	m := f.match()
 	return noStop(f.walk(expr.Prefix(pattern), func(p []byte, v uint64) error {
 		b, ok := expr.MatchSpans(pattern, p)
 		if !ok {
@@ -184,6 +228,24 @@ func (f *File) Query(pattern []byte, fn func(m *Match) error) error {
 		return fn(&m)
 	}))
 }
+
+// Scan is Walk handing each path as a Match (no bindings), whose methods
+// print it without calling the File.
+func (f *File) Scan(prefix []byte, fn func(m *Match) error) error {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	if err := f.readable(); err != nil {
+		return err
+	}
+	m := f.match()
+	return noStop(f.walk(prefix, func(p []byte, v uint64) error {
+		m.Path, m.Value = p, v
+		return fn(&m)
+	}))
+}
+
+// match is the Match a Query or Scan fills in, printing as the file does.
+func (f *File) match() Match { return Match{res: f.resolver(), mult: f.kind == KindMult} }
 
 // QueryText is Query with the pattern written in MeTTa ("(edge $x b)").
 // A pattern naming a symbol the file's table lacks matches nothing.
