@@ -98,3 +98,33 @@ func TestConcurrentReads(t *testing.T) {
 		wg.Wait()
 	}
 }
+
+// TestWalkPrefixAgreesWithGet: Walk from a prefix reports the prefix's own
+// path exactly when Get finds it, on malformed seed trees too. Walk once
+// descended by its own linear search, and read the children run of a leaf
+// (failing on a stray offset Get ignores).
+func TestWalkPrefixAgreesWithGet(t *testing.T) {
+	files := map[string][]byte{
+		// Root → 'a', a leaf (value 1) with a stray, unaligned children offset.
+		"stray children offset": seedFile(1, 1, []seedNode{sn('a', 5, 1, 0), sn(0, -24, 0, 1)}, nil),
+		// Root → [2, 1]: children out of order.
+		"tags unsorted": seedFile(0, 2, []seedNode{sn(0, 24, 0, 2), sn(2, 0, 1, 0), sn(1, 0, 2, 0)}, nil),
+	}
+	for name, data := range files {
+		tr, err := NewTree(data, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for _, p := range [][]byte{{1}, {2}, {'a'}, {'a', 0}, {'a', 5}, {1, 1}} {
+			_, ok, gerr := tr.Get(p)
+			found := false
+			werr := tr.Walk(p, func(q []byte, _ uint64) error {
+				found = found || bytes.Equal(q, p)
+				return nil
+			})
+			if gerr != nil || werr != nil || found != ok {
+				t.Errorf("%s: %x: Get found %v (%v), Walk found %v (%v)", name, p, ok, gerr, found, werr)
+			}
+		}
+	}
+}
