@@ -2,6 +2,7 @@ package act
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"sync"
@@ -125,6 +126,31 @@ func TestWalkPrefixAgreesWithGet(t *testing.T) {
 			if gerr != nil || werr != nil || found != ok {
 				t.Errorf("%s: %x: Get found %v (%v), Walk found %v (%v)", name, p, ok, gerr, found, werr)
 			}
+		}
+	}
+}
+
+// TestCountOnce: Count walks the tree on its first call only; later calls,
+// concurrent ones included, return its count or its error.
+func TestCountOnce(t *testing.T) {
+	rs := genPaths(13, 300)
+	for _, layout := range layouts {
+		tr, _ := NewTree(build(t, layout, rs), nil)
+		if n, err := tr.Count(); err != nil || n != uint64(len(rs)) {
+			t.Fatalf("%v: Count = %d, %v", layout, n, err)
+		}
+		if allocs := testing.AllocsPerRun(100, func() { tr.Count() }); allocs != 0 {
+			t.Errorf("%v: a second Count allocates %.1f times: it walks again", layout, allocs)
+		}
+		tr.Close()
+		if _, err := tr.Count(); !errors.Is(err, errcode.ErrClosed) {
+			t.Errorf("%v: Count after Close: %v", layout, err)
+		}
+	}
+	cycle, _ := NewTree(seedFile(0, 0, []seedNode{sn(0, 0, 0, 1)}, nil), nil)
+	for range 2 {
+		if _, err := cycle.Count(); !errors.Is(err, errcode.ErrFormat) {
+			t.Fatalf("seed cycle: Count = %v, want ErrFormat", err)
 		}
 	}
 }
