@@ -51,6 +51,14 @@
 // for zstd, at most 128 MiB (the reference decoder's default limit; frames
 // needing more, which Compress never writes, are decoded whole).
 //
+// # Streams of unknown length
+//
+// NewZlibReader, NewZstdReader and NewZlibWriter hand out the pooled
+// library readers and writers behind the functions above (the zstd decoder
+// with DecompressTo's options), for formats whose streams state no size
+// (MORK's PATHMAP1 and .paths). They bound nothing: the caller bounds what
+// it reads, and classifies the library's errors itself.
+//
 // What each codec accepts beyond what Compress writes:
 //
 //	LZ4   any valid block; for size 0 only the one-byte block 00, as in the

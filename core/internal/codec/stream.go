@@ -249,11 +249,34 @@ var zstdStreams = sync.Pool{New: func() any {
 	return d
 }}
 
-// plainReader hides bytes.Reader's methods, so the decoder streams it
-// instead of decoding it whole.
-type plainReader struct{ r *bytes.Reader }
+// plainReader hides its reader's methods (bytes.Reader's Len, Bytes and
+// WriteTo), so the decoder streams from it instead of decoding it whole.
+type plainReader struct{ r io.Reader }
 
 func (p plainReader) Read(b []byte) (int, error) { return p.r.Read(b) }
+
+// NewZstdReader returns a pooled streaming zstd decoder of the frames in
+// src, for a caller that streams: synchronous (no goroutines), its window
+// and the history a single-segment frame keeps bounded to StreamMaxWindow
+// (beyond it reads fail with zstd.ErrWindowSizeExceeded or
+// zstd.ErrDecoderSizeExceeded). It bounds nothing else: the caller bounds
+// what it reads. An error starting the stream is the library's, as it is.
+// release returns the decoder to the pool; do not use it after.
+func NewZstdReader(src io.Reader) (d *zstd.Decoder, release func(), err error) {
+	d, _ = zstdStreams.Get().(*zstd.Decoder)
+	if d == nil {
+		return nil, nil, errcode.New(pkg, errcode.ErrInternal, "zstd decoder")
+	}
+	release = func() {
+		d.Reset(nil)
+		zstdStreams.Put(d)
+	}
+	if err := d.Reset(plainReader{src}); err != nil {
+		release()
+		return nil, nil, err
+	}
+	return d, release, nil
+}
 
 func streamZstd(sw *sizedWriter, src []byte) error {
 	size := sw.size
@@ -273,17 +296,14 @@ func streamZstd(sw *sizedWriter, src []byte) error {
 		_, err = sw.Write(out)
 		return err
 	}
-	d, _ := zstdStreams.Get().(*zstd.Decoder)
-	if d == nil {
-		return errcode.New(pkg, errcode.ErrInternal, "zstd decoder")
-	}
-	defer func() {
-		d.Reset(nil)
-		zstdStreams.Put(d)
-	}()
-	if err := d.Reset(plainReader{bytes.NewReader(src)}); err != nil {
+	d, release, err := NewZstdReader(bytes.NewReader(src))
+	if err != nil {
+		if _, ok := err.(*errcode.Error); ok { // no decoder
+			return err
+		}
 		return formatErr(err, "zstd frame")
 	}
+	defer release()
 	if _, err := d.WriteTo(sw); err != nil {
 		return formatErr(err, "zstd frame")
 	}

@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"io"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/klauspost/compress/zstd"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
 
@@ -194,5 +197,33 @@ func TestCheckBeforeAllocating(t *testing.T) {
 		if err := Check(c, z, 1<<32); !errors.Is(err, errcode.ErrFormat) {
 			t.Fatalf("%v: a 4 GiB declaration for %d bytes: %v", c, len(z), err)
 		}
+	}
+}
+
+// TestZstdStream reads what Compress writes through NewZstdReader, from a
+// pooled decoder, and refuses a window above StreamMaxWindow.
+func TestZstdStream(t *testing.T) {
+	src := cat(floatData(300000), textData(100000))
+	z := mustCompress(t, Zstd, src)
+	for range 2 {
+		d, release, err := NewZstdReader(bytes.NewReader(z))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := io.ReadAll(d)
+		release()
+		if err != nil || !bytes.Equal(out, src) {
+			t.Fatalf("read back %d bytes, %v", len(out), err)
+		}
+	}
+	// A frame asking for a 256 MiB window (descriptor exponent 18).
+	big := append(binary.LittleEndian.AppendUint32(nil, 0xFD2FB528), 0x00, 18<<3, 1, 0, 0)
+	d, release, err := NewZstdReader(bytes.NewReader(big))
+	if err == nil {
+		_, err = io.ReadAll(d)
+		release()
+	}
+	if !errors.Is(err, zstd.ErrWindowSizeExceeded) {
+		t.Fatalf("a 256 MiB window: %v, want zstd.ErrWindowSizeExceeded", err)
 	}
 }

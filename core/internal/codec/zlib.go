@@ -56,30 +56,63 @@ func (w *appendWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func compressZlib(dst, src []byte, level int) ([]byte, error) {
+// NewZlibWriter returns a pooled zlib writer compressing into w at level
+// (0 is the default, 6; else 1..9, or [errcode.ErrBadArg]), for a caller
+// that streams. Close ends the stream and does not close w. release
+// returns the writer to the pool: call it after Close, or instead of it on
+// failure, and do not use the writer after.
+func NewZlibWriter(w io.Writer, level int) (zw *zlib.Writer, release func(), err error) {
 	if level == 0 {
 		level = zlibDefaultLevel
 	}
 	if level < 1 || level > 9 {
-		return dst, errcode.New(pkg, errcode.ErrBadArg, "zlib level %d (want 0..9)", level)
+		return nil, nil, errcode.New(pkg, errcode.ErrBadArg, "zlib level %d (want 0..9)", level)
 	}
-	aw := &appendWriter{b: dst}
-	var zw *zlib.Writer
 	if v := zlibWriters[level].Get(); v != nil {
 		zw = v.(*zlib.Writer)
-		zw.Reset(aw)
-	} else {
-		var err error
-		if zw, err = zlib.NewWriterLevel(aw, level); err != nil {
-			return dst, errcode.Wrap(pkg, errcode.ErrInternal, err, "zlib writer")
-		}
+		zw.Reset(w)
+	} else if zw, err = zlib.NewWriterLevel(w, level); err != nil {
+		return nil, nil, errcode.Wrap(pkg, errcode.ErrInternal, err, "zlib writer")
 	}
-	_, err := zw.Write(src)
+	return zw, func() {
+		zw.Reset(io.Discard) // drop the reference to w
+		zlibWriters[level].Put(zw)
+	}, nil
+}
+
+// NewZlibReader returns a pooled zlib reader of the stream in src, for a
+// caller that streams a stream of unknown length: it bounds nothing, the
+// caller bounds what it reads. src should be an io.ByteReader
+// (bytes.Reader, bufio.Reader), so that the reader takes no byte past the
+// stream. An error reading the header is the library's, as it is.
+// release returns the reader to the pool; do not use it after.
+func NewZlibReader(src io.Reader) (r io.Reader, release func(), err error) {
+	z := zlibReaders.Get().(*zlibReader)
+	if err := z.res.Reset(src, nil); err != nil {
+		z.release()
+		return nil, nil, err
+	}
+	return z.rc, z.release, nil
+}
+
+// release drops the reader's reference to its source and pools it.
+func (z *zlibReader) release() {
+	z.src.Reset(zlibEmpty)
+	z.res.Reset(&z.src, nil) // cannot fail: zlibEmpty has a valid header
+	zlibReaders.Put(z)
+}
+
+func compressZlib(dst, src []byte, level int) ([]byte, error) {
+	aw := &appendWriter{b: dst}
+	zw, release, err := NewZlibWriter(aw, level)
+	if err != nil {
+		return dst, err
+	}
+	_, err = zw.Write(src)
 	if err == nil {
 		err = zw.Close()
 	}
-	zw.Reset(io.Discard) // drop the reference to dst
-	zlibWriters[level].Put(zw)
+	release()
 	if err != nil {
 		// appendWriter never fails, so neither should the compressor.
 		return dst, errcode.Wrap(pkg, errcode.ErrInternal, err, "zlib compress")

@@ -193,3 +193,50 @@ func TestZlibBomb(t *testing.T) {
 		t.Errorf("ratio check allocated %d bytes", n)
 	}
 }
+
+// TestZlibStreams round-trips NewZlibWriter and NewZlibReader over every
+// level, reusing pooled readers and writers, and checks that a reader
+// takes no byte past its stream from an io.ByteReader.
+func TestZlibStreams(t *testing.T) {
+	src := cat(floatData(70000), textData(30000))
+	for level := 0; level <= 9; level++ {
+		for range 2 { // the second round takes pooled ones
+			var b bytes.Buffer
+			zw, release, err := NewZlibWriter(&b, level)
+			if err != nil {
+				t.Fatal(err)
+			}
+			zw.Write(src)
+			if err := zw.Close(); err != nil {
+				t.Fatal(err)
+			}
+			release()
+			if want, _ := Compress(Zlib, nil, src, level); !bytes.Equal(b.Bytes(), want) {
+				t.Fatalf("level %d: the stream differs from Compress's", level)
+			}
+			in := bytes.NewReader(append(b.Bytes(), "after"...))
+			r, release, err := NewZlibReader(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, err := io.ReadAll(r)
+			release()
+			if err != nil || !bytes.Equal(out, src) {
+				t.Fatalf("level %d: read back %d bytes, %v", level, len(out), err)
+			}
+			if in.Len() != len("after") {
+				t.Fatalf("level %d: the reader left %d bytes after the stream, want 5", level, in.Len())
+			}
+		}
+	}
+	for _, level := range []int{-1, 10} {
+		_, _, err := NewZlibWriter(io.Discard, level)
+		wantKind(t, err, errcode.ErrBadArg)
+	}
+	if _, _, err := NewZlibReader(bytes.NewReader([]byte{0x78})); err == nil {
+		t.Fatal("NewZlibReader of a cut header: no error")
+	}
+	if _, _, err := NewZlibReader(bytes.NewReader([]byte{0x78, 0x9d})); err == nil {
+		t.Fatal("NewZlibReader of a bad header: no error")
+	}
+}

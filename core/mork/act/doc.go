@@ -120,8 +120,9 @@
 //
 // Open maps the file and NewTree takes caller bytes; both check only the
 // header (O(1)). Get reads in place, bounds-checks every offset and
-// allocates nothing. Walk, Count and Verify traverse; their node visits are
-// bounded (Limits.MaxVisits) so a hostile file cannot make them run long.
+// allocates nothing. Walk, Count and Verify traverse (Count on its first
+// call only: it keeps its result); their node visits are bounded
+// (Limits.MaxVisits) so a hostile file cannot make them run long.
 // Verify also checks what readers tolerate: ordering, canonical counts,
 // reserved bits, the seed header's counts and that each seed node is reached
 // once.

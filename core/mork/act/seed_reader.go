@@ -35,11 +35,12 @@ func (t *Tree) seedRun(off int64, n *seedNode) (int64, error) {
 	return start, nil
 }
 
-// seedGet descends one node per path byte, searching each run of children
-// by tag.
-func (t *Tree) seedGet(path []byte) (uint64, bool, error) {
+// seedFind descends one node per path byte from the root, searching each
+// run of children by tag, and returns the offset of the node path leads
+// to; ok is false when the tree has no such node.
+func (t *Tree) seedFind(path []byte) (off int64, ok bool, err error) {
 	d := t.data
-	off := t.root
+	off = t.root
 	for _, b := range path {
 		n, err := t.seedNodeAt(off)
 		if err != nil {
@@ -67,6 +68,15 @@ func (t *Tree) seedGet(path []byte) (uint64, bool, error) {
 		}
 		off = start + int64(lo)*seedNodeSize
 	}
+	return off, true, nil
+}
+
+// seedGet returns the value of the node path leads to.
+func (t *Tree) seedGet(path []byte) (uint64, bool, error) {
+	off, ok, err := t.seedFind(path)
+	if !ok {
+		return 0, false, err
+	}
 	n, err := t.seedNodeAt(off)
 	if err != nil {
 		return 0, false, err
@@ -88,27 +98,9 @@ type seedFrame struct {
 // also runs Verify's checks.
 func (t *Tree) seedWalk(prefix []byte, fn func([]byte, uint64) error, v *seedVerifier) error {
 	d := t.data
-	off := t.root
-	for _, b := range prefix {
-		n, err := t.seedNodeAt(off)
-		if err != nil {
-			return err
-		}
-		start, err := t.seedRun(off, n)
-		if err != nil {
-			return err
-		}
-		found := false
-		for i := 0; i < n.count(); i++ {
-			c := start + int64(i)*seedNodeSize
-			if d[c] == b {
-				off, found = c, true
-				break
-			}
-		}
-		if !found {
-			return nil
-		}
+	off, ok, err := t.seedFind(prefix)
+	if !ok {
+		return err
 	}
 	nodes := (int64(len(d)) - seedHeaderSize) / seedNodeSize
 	maxVisits, visitsKind := nodes, errcode.ErrFormat

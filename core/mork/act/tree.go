@@ -3,6 +3,7 @@ package act
 import (
 	"bytes"
 	"encoding/binary"
+	"sync"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
 	"github.com/polyfmt/polyfmt/core/internal/mmap"
@@ -17,6 +18,13 @@ type Tree struct {
 	root   int64
 	region *mmap.Region // nil for NewTree
 	closed bool
+
+	// count is Count's walk, run once: the bytes do not change.
+	count struct {
+		once sync.Once
+		n    uint64
+		err  error
+	}
 }
 
 // Open maps the file at path read-only (reading it whole where the
@@ -184,21 +192,24 @@ func (t *Tree) Walk(prefix []byte, fn func(path []byte, value uint64) error) err
 	return t.pmWalk(prefix, fn, nil)
 }
 
-// Count returns the number of paths that hold a value, by one pass over
-// every reachable node.
+// Count returns the number of paths that hold a value. The first call
+// makes one pass over every reachable node; the others return what it
+// found (the count, and the error that stopped it), as the bytes do not
+// change.
 func (t *Tree) Count() (uint64, error) {
-	var n uint64
-	count := func([]byte, uint64) error { n++; return nil }
-	var err error
 	if t.closed {
 		return 0, errClosed
 	}
-	if t.layout == LayoutSeed {
-		err = t.seedWalk(nil, count, nil)
-	} else {
-		err = t.pmWalk(nil, count, nil)
-	}
-	return n, err
+	c := &t.count
+	c.once.Do(func() {
+		count := func([]byte, uint64) error { c.n++; return nil }
+		if t.layout == LayoutSeed {
+			c.err = t.seedWalk(nil, count, nil)
+		} else {
+			c.err = t.pmWalk(nil, count, nil)
+		}
+	})
+	return c.n, c.err
 }
 
 // Verify checks every reachable node in one pass, including what Get and

@@ -2,6 +2,7 @@ package act
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"sync"
@@ -96,5 +97,60 @@ func TestConcurrentReads(t *testing.T) {
 			}()
 		}
 		wg.Wait()
+	}
+}
+
+// TestWalkPrefixAgreesWithGet: Walk from a prefix reports the prefix's own
+// path exactly when Get finds it, on malformed seed trees too. Walk once
+// descended by its own linear search, and read the children run of a leaf
+// (failing on a stray offset Get ignores).
+func TestWalkPrefixAgreesWithGet(t *testing.T) {
+	files := map[string][]byte{
+		// Root → 'a', a leaf (value 1) with a stray, unaligned children offset.
+		"stray children offset": seedFile(1, 1, []seedNode{sn('a', 5, 1, 0), sn(0, -24, 0, 1)}, nil),
+		// Root → [2, 1]: children out of order.
+		"tags unsorted": seedFile(0, 2, []seedNode{sn(0, 24, 0, 2), sn(2, 0, 1, 0), sn(1, 0, 2, 0)}, nil),
+	}
+	for name, data := range files {
+		tr, err := NewTree(data, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for _, p := range [][]byte{{1}, {2}, {'a'}, {'a', 0}, {'a', 5}, {1, 1}} {
+			_, ok, gerr := tr.Get(p)
+			found := false
+			werr := tr.Walk(p, func(q []byte, _ uint64) error {
+				found = found || bytes.Equal(q, p)
+				return nil
+			})
+			if gerr != nil || werr != nil || found != ok {
+				t.Errorf("%s: %x: Get found %v (%v), Walk found %v (%v)", name, p, ok, gerr, found, werr)
+			}
+		}
+	}
+}
+
+// TestCountOnce: Count walks the tree on its first call only; later calls,
+// concurrent ones included, return its count or its error.
+func TestCountOnce(t *testing.T) {
+	rs := genPaths(13, 300)
+	for _, layout := range layouts {
+		tr, _ := NewTree(build(t, layout, rs), nil)
+		if n, err := tr.Count(); err != nil || n != uint64(len(rs)) {
+			t.Fatalf("%v: Count = %d, %v", layout, n, err)
+		}
+		if allocs := testing.AllocsPerRun(100, func() { tr.Count() }); allocs != 0 {
+			t.Errorf("%v: a second Count allocates %.1f times: it walks again", layout, allocs)
+		}
+		tr.Close()
+		if _, err := tr.Count(); !errors.Is(err, errcode.ErrClosed) {
+			t.Errorf("%v: Count after Close: %v", layout, err)
+		}
+	}
+	cycle, _ := NewTree(seedFile(0, 0, []seedNode{sn(0, 0, 0, 1)}, nil), nil)
+	for range 2 {
+		if _, err := cycle.Count(); !errors.Is(err, errcode.ErrFormat) {
+			t.Fatalf("seed cycle: Count = %v, want ErrFormat", err)
+		}
 	}
 }

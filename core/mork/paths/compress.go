@@ -11,34 +11,22 @@ import (
 	"github.com/pierrec/lz4/v4"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
+	"github.com/polyfmt/polyfmt/core/internal/codec"
 )
 
 // Neither PATHMAP1 nor .paths declares its uncompressed size, so the
 // bounded whole-buffer codecs of core/internal/codec (which decode to a
 // size the caller states) do not apply, and LZ4 here is the frame format,
 // not codec's block format. Payloads are decompressed as streams instead,
-// with the same libraries, through boundedReader, which stops at a budget
-// computed from the Limits, and straight into the record parser, so no
-// decompressed buffer is ever held whole.
-
-// zstdMaxWindow is the largest zstd window a reader accepts: 128 MiB, the
-// reference decoder's default limit (ZSTD_WINDOWLOG_LIMIT_DEFAULT 27).
-// zstd at level 6 writes 8 MiB windows.
-const zstdMaxWindow = 128 << 20
+// with codec's pooled zlib and zstd streams (NewZlibReader, NewZstdReader,
+// NewZlibWriter) and pierrec/lz4's frame reader and writer, through
+// boundedReader, which stops at a budget computed from the Limits, and
+// straight into the record parser, so no decompressed buffer is ever held
+// whole.
 
 // lz4BlockSize is the LZ4 frame block size written: 64 KiB, liblz4's
 // default, which the seed's lz4::EncoderBuilder uses.
 const lz4BlockSize = lz4.Block64Kb
-
-var zstdDecoders = sync.Pool{New: func() any {
-	d, _ := zstd.NewReader(nil,
-		zstd.WithDecoderConcurrency(1), // synchronous: no goroutines
-		zstd.WithDecoderLowmem(true),
-		zstd.WithDecoderMaxWindow(zstdMaxWindow),
-		zstd.WithDecoderMaxMemory(zstdMaxWindow),
-	)
-	return d
-}}
 
 var zstdEncoders = sync.Pool{New: func() any {
 	e, _ := zstd.NewWriter(nil,
@@ -48,15 +36,6 @@ var zstdEncoders = sync.Pool{New: func() any {
 	)
 	return e
 }}
-
-// zlibWriters pools zlib writers by level (6 for PATHMAP1, 7 for .paths).
-var zlibWriters [10]sync.Pool
-
-// plainReader hides its reader's methods (Len, Bytes, WriteTo), so that a
-// decoder streams from it instead of taking a shortcut that decodes whole.
-type plainReader struct{ r io.Reader }
-
-func (p plainReader) Read(b []byte) (int, error) { return p.r.Read(b) }
 
 // decoder is an opened decompression stream.
 type decoder struct {
@@ -69,35 +48,28 @@ type decoder struct {
 // io.ByteReader (bytes.Reader, bufio.Reader), so that zlib reads no byte
 // past its stream.
 func openDecoder(c Compression, src io.Reader) (*decoder, error) {
+	var r io.Reader
+	release := func() {}
+	var err error
 	switch c {
 	case Zlib:
-		zr, err := zlib.NewReader(src)
-		if err != nil {
-			return nil, codecErr(c, err)
-		}
-		return &decoder{c: c, r: zr, release: func() { zr.Close() }}, nil
+		r, release, err = codec.NewZlibReader(src)
 	case LZ4:
-		return &decoder{c: c, r: lz4.NewReader(src), release: func() {}}, nil
+		r = lz4.NewReader(src)
 	case Zstd:
-		d, _ := zstdDecoders.Get().(*zstd.Decoder)
-		if d == nil {
-			return nil, errcode.New(pkg, errcode.ErrInternal, "zstd decoder")
-		}
-		if err := d.Reset(plainReader{src}); err != nil {
-			zstdDecoders.Put(d)
-			return nil, codecErr(c, err)
-		}
-		return &decoder{c: c, r: d, release: func() {
-			d.Reset(nil)
-			zstdDecoders.Put(d)
-		}}, nil
+		r, release, err = codec.NewZstdReader(src)
+	default:
+		return nil, errcode.New(pkg, errcode.ErrUnsupported, "compression %s", c)
 	}
-	return nil, errcode.New(pkg, errcode.ErrUnsupported, "compression %s", c)
+	if err != nil {
+		return nil, codecErr(c, err)
+	}
+	return &decoder{c: c, r: r, release: release}, nil
 }
 
 // codecErr classifies an error from a decompressor: a checksum in the
 // stream that does not match is ErrChecksum, a stream that needs a preset
-// dictionary ErrUnsupported, a zstd window above zstdMaxWindow ErrLimit,
+// dictionary ErrUnsupported, a zstd window above codec.StreamMaxWindow ErrLimit,
 // anything else (a corrupt or truncated stream) ErrFormat. Errors already
 // classified pass as they are.
 func codecErr(c Compression, err error) error {
@@ -112,7 +84,7 @@ func codecErr(c Compression, err error) error {
 	case errors.Is(err, zlib.ErrDictionary), errors.Is(err, zstd.ErrUnknownDictionary):
 		return errcode.Wrap(pkg, errcode.ErrUnsupported, err, "%s stream needs a preset dictionary", c)
 	case errors.Is(err, zstd.ErrWindowSizeExceeded), errors.Is(err, zstd.ErrDecoderSizeExceeded):
-		return errcode.Wrap(pkg, errcode.ErrLimit, err, "zstd window above %d bytes", zstdMaxWindow)
+		return errcode.Wrap(pkg, errcode.ErrLimit, err, "zstd window above %d bytes", codec.StreamMaxWindow)
 	case err == io.ErrUnexpectedEOF || err == io.EOF:
 		return errcode.Wrap(pkg, errcode.ErrFormat, err, "%s stream truncated", c)
 	}
@@ -195,20 +167,7 @@ func openEncoder(c Compression, w io.Writer, zlibLevel int) (io.WriteCloser, fun
 	case None:
 		return nopCloser{w}, func() {}, nil
 	case Zlib:
-		var zw *zlib.Writer
-		if v := zlibWriters[zlibLevel].Get(); v != nil {
-			zw = v.(*zlib.Writer)
-			zw.Reset(w)
-		} else {
-			var err error
-			if zw, err = zlib.NewWriterLevel(w, zlibLevel); err != nil {
-				return nil, nil, errcode.Wrap(pkg, errcode.ErrInternal, err, "zlib writer")
-			}
-		}
-		return zw, func() {
-			zw.Reset(io.Discard)
-			zlibWriters[zlibLevel].Put(zw)
-		}, nil
+		return codec.NewZlibWriter(w, zlibLevel)
 	case LZ4:
 		lw := lz4.NewWriter(w)
 		if err := lw.Apply(lz4.BlockSizeOption(lz4BlockSize), lz4.ChecksumOption(true),

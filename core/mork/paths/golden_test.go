@@ -13,6 +13,7 @@ import (
 	"golang.org/x/crypto/blake2b"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
+	"github.com/polyfmt/polyfmt/core/internal/hostile"
 )
 
 var update = flag.Bool("update", false, "rewrite the vectors and manifest.json in core/testdata/mork/paths")
@@ -68,7 +69,7 @@ func vectors() []vector {
 		{"pathmap1_trailing_bytes.pathmap1", "stored payload with one byte after the last record", "pathmap1", fixed(pm1(1, 0, None, zero, append(bytes.Clone(small), 0))), nil, errcode.ErrFormat},
 		{"pathmap1_count_2p60.pathmap1", "stored count of 2^60 paths", "pathmap1", fixed(pm1(1, 0, None, zero, rec(1<<60, symFoo))), nil, errcode.ErrLimit},
 		{"pathmap1_len_4gib.pathmap1", "stored record of length 2^32-1 with 3 bytes behind it", "pathmap1", fixed(pm1(1, 0, None, zero, append(rec(1), 0xff, 0xff, 0xff, 0xff, 1, 2, 3))), nil, errcode.ErrLimit},
-		{"pathmap1_zstd_bomb_1gib.pathmap1", "zstd frame of RLE blocks: 1024 paths of 1 MiB of zeros (1 GiB) in 40 KiB", "pathmap1", fixed(pm1(1, 0, Zstd, zero, zstdRecordsBomb(1024, 1<<20))), nil, errcode.ErrLimit},
+		{"pathmap1_zstd_bomb_1gib.pathmap1", "zstd frame of RLE blocks: 1024 paths of 1 MiB of zeros (1 GiB) in 40 KiB", "pathmap1", fixed(pm1(1, 0, Zstd, zero, hostile.ZstdZeroRecords(1024, 1<<20))), nil, errcode.ErrLimit},
 		{"empty.paths", "PathMap .paths of no paths: exactly 78 DA 03 00 00 00 00 01", "paths", func(t testing.TB) []byte { return writePaths(t, NewSet()) }, nil, nil},
 		{"single.paths", "(foo $x (bar $x)): inflates to 0C 00 00 00 03 C3 66 6F 6F C0 02 C3 62 61 72 80", "paths", func(t testing.TB) []byte { return writePaths(t, setOf(exprFooBar)) }, [][]byte{exprFooBar}, nil},
 		{"small.paths", "the four reference paths, zlib level 7", "paths", func(t testing.TB) []byte { return writePaths(t, smallSet) }, smallPaths, nil},
@@ -82,7 +83,7 @@ func vectors() []vector {
 			b := writePaths(t, smallSet)
 			return b[:len(b)-6]
 		}, nil, errcode.ErrFormat},
-		{"zlib_bomb_16mib.paths", "deflate segments repeated: 16 MiB of zero bytes (empty paths) in 17 KiB", "paths", fixed(zlibZeros(16)), nil, errcode.ErrLimit},
+		{"zlib_bomb_16mib.paths", "deflate segments repeated: 16 MiB of zero bytes (empty paths) in 17 KiB", "paths", fixed(hostile.ZlibZeros(16)), nil, errcode.ErrLimit},
 		{"records_small.bin", "a record section (as in MTTS): the four reference paths", "records", fixed(small), smallPaths, nil},
 		{"ext_pathmap1_lz4_linked.pathmap1", extNote + "lz4 CLI 1.9.4 -B4 -BD (liblz4: linked 64 KiB blocks, content checksum, as lz4::EncoderBuilder's defaults)", "pathmap1", nil, big, nil},
 		{"ext_pathmap1_lz4_two_frames.pathmap1", extNote + "two LZ4 frames by the lz4 CLI (linked 64 KiB blocks with checksum; independent 256 KiB blocks without)", "pathmap1", nil, big, nil},

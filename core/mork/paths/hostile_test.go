@@ -10,81 +10,8 @@ import (
 	"github.com/pierrec/lz4/v4"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
+	"github.com/polyfmt/polyfmt/core/internal/hostile"
 )
-
-// zlibZeros is a zlib stream that inflates to mib MiB of zero bytes — to
-// records of empty paths — from about 1 KiB per MiB: one deflate segment
-// for a MiB of zeros (ending in a sync flush, so it is byte-aligned and
-// refers only to zeros) repeated. Its Adler-32 is not right: the stream is
-// meant to be stopped long before it.
-func zlibZeros(mib int) []byte {
-	var buf bytes.Buffer
-	fw, _ := flate.NewWriter(&buf, flate.BestCompression)
-	zeros := make([]byte, 1<<20)
-	fw.Write(zeros)
-	fw.Flush()
-	first := buf.Len()
-	fw.Write(zeros)
-	fw.Flush()
-	seg := bytes.Clone(buf.Bytes()[first:])
-	out := append([]byte{0x78, 0xDA}, buf.Bytes()[:first]...)
-	for range mib - 1 {
-		out = append(out, seg...)
-	}
-	return append(out, 0x03, 0x00, 0, 0, 0, 1) // empty final block, Adler-32
-}
-
-// zstdBlock is one zstd block: raw (typ 0) or RLE (typ 1, data one byte, n repeats).
-type zstdBlock struct {
-	typ  int
-	data []byte
-	n    int
-}
-
-// zstdFrame builds a zstd frame (RFC 8878) with an 8-byte Frame_Content_Size,
-// a 128 KiB window and no checksum, from raw and RLE blocks.
-func zstdFrame(blocks []zstdBlock) []byte {
-	var size uint64
-	for _, b := range blocks {
-		if b.typ == 0 {
-			size += uint64(len(b.data))
-		} else {
-			size += uint64(b.n)
-		}
-	}
-	out := binary.LittleEndian.AppendUint32(nil, 0xFD2FB528)
-	out = append(out, 0xC0, 7<<3) // FCS 8 bytes; window 2^(10+7)
-	out = binary.LittleEndian.AppendUint64(out, size)
-	for i, b := range blocks {
-		n := len(b.data)
-		if b.typ == 1 {
-			n = b.n
-		}
-		h := uint32(n)<<3 | uint32(b.typ)<<1
-		if i == len(blocks)-1 {
-			h |= 1
-		}
-		out = append(out, byte(h), byte(h>>8), byte(h>>16))
-		out = append(out, b.data...)
-	}
-	return out
-}
-
-// zstdRecordsBomb is a zstd frame of a record section of count records of
-// pathLen zero bytes each: 4 bytes of frame per 128 KiB of output.
-func zstdRecordsBomb(count uint64, pathLen int64) []byte {
-	var blocks []zstdBlock
-	head := binary.LittleEndian.AppendUint64(nil, count)
-	for range count {
-		head = binary.LittleEndian.AppendUint32(head, uint32(pathLen))
-		blocks = append(blocks, zstdBlock{typ: 0, data: head})
-		head = nil
-		for left := pathLen; left > 0; left -= 128 << 10 {
-			blocks = append(blocks, zstdBlock{typ: 1, data: []byte{0}, n: int(min(left, 128<<10))})
-		}
-	}
-	return zstdFrame(blocks)
-}
 
 // lz4RecordsBomb is an LZ4 frame of a record section of count records of
 // 4 MiB of zeros each: independent 4 MiB blocks, one stored block per
@@ -118,7 +45,7 @@ func lz4RecordsBomb(count uint64) []byte {
 
 // TestZlibZerosBuilder checks the bomb builder itself: it inflates to what it says.
 func TestZlibZerosBuilder(t *testing.T) {
-	b := zlibZeros(3)
+	b := hostile.ZlibZeros(3)
 	zr, err := flate.NewReader(bytes.NewReader(b[2:])), error(nil)
 	n, err := io.Copy(io.Discard, zr)
 	if n != 3<<20 || err != nil {
@@ -130,7 +57,7 @@ func TestZlibZerosBuilder(t *testing.T) {
 }
 
 func TestZstdBombBuilder(t *testing.T) {
-	s, _, err := ReadPathMap1(pm1(1, 0, Zstd, [4]byte{}, zstdRecordsBomb(3, 300<<10)), nil)
+	s, _, err := ReadPathMap1(pm1(1, 0, Zstd, [4]byte{}, hostile.ZstdZeroRecords(3, 300<<10)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,19 +91,19 @@ func TestHostile(t *testing.T) {
 	var zero [4]byte
 
 	t.Run("zlib .paths inflating to 4 GiB, MaxDecompressed 16 MiB", func(t *testing.T) {
-		bomb := zlibZeros(4096) // about 4 MiB
+		bomb := hostile.ZlibZeros(4096) // about 4 MiB
 		for _, r := range []io.Reader{bytes.NewReader(bomb), plain{bytes.NewReader(bomb)}} {
 			bounded(t, 4<<20, errcode.ErrLimit, readPaths(r, &Limits{MaxDecompressed: 16 << 20}))
 		}
 	})
 	t.Run("zlib .paths inflating to 64 MiB, default limits (ratio)", func(t *testing.T) {
-		bomb := zlibZeros(64)
+		bomb := hostile.ZlibZeros(64)
 		for _, r := range []io.Reader{bytes.NewReader(bomb), plain{bytes.NewReader(bomb)}} {
 			bounded(t, 2<<20, errcode.ErrLimit, readPaths(r, nil))
 		}
 	})
 	t.Run("zlib .paths of empty paths past MaxPaths", func(t *testing.T) {
-		bounded(t, 2<<20, errcode.ErrLimit, readPaths(bytes.NewReader(zlibZeros(64)), &Limits{MaxPaths: 1000}))
+		bounded(t, 2<<20, errcode.ErrLimit, readPaths(bytes.NewReader(hostile.ZlibZeros(64)), &Limits{MaxPaths: 1000}))
 	})
 	t.Run("zlib .paths: 4 GiB length then zeros", func(t *testing.T) {
 		// The length is allowed; its bytes come from a bomb, and the path
@@ -187,13 +114,13 @@ func TestHostile(t *testing.T) {
 		fw.Write([]byte{0xff, 0xff, 0xff, 0xff})
 		fw.Flush()
 		lenThenZeros := append([]byte{0x78, 0xDA}, buf.Bytes()...)
-		lenThenZeros = append(lenThenZeros, zlibZeros(8)[2:]...)
+		lenThenZeros = append(lenThenZeros, hostile.ZlibZeros(8)[2:]...)
 		for _, r := range []io.Reader{bytes.NewReader(lenThenZeros), plain{bytes.NewReader(lenThenZeros)}} {
 			bounded(t, 12<<20, errcode.ErrLimit, readPaths(r, &Limits{MaxPathLen: 1 << 33}))
 		}
 	})
 	t.Run("zstd PATHMAP1 of 1 GiB of paths, default limits", func(t *testing.T) {
-		bomb := pm1(1, 0, Zstd, zero, zstdRecordsBomb(1024, 1<<20))
+		bomb := pm1(1, 0, Zstd, zero, hostile.ZstdZeroRecords(1024, 1<<20))
 		if len(bomb) > 64<<10 {
 			t.Fatalf("bomb of %d bytes", len(bomb))
 		}
@@ -201,7 +128,7 @@ func TestHostile(t *testing.T) {
 	})
 	t.Run("zstd PATHMAP1 of 8 GiB, MaxRatio lifted", func(t *testing.T) {
 		// Eight 1 GiB paths of zeros; MaxDecompressed stops the first.
-		bomb := pm1(1, 0, Zstd, zero, zstdRecordsBomb(8, 1<<30))
+		bomb := pm1(1, 0, Zstd, zero, hostile.ZstdZeroRecords(8, 1<<30))
 		bounded(t, 8<<20, errcode.ErrLimit, readPM1(bomb, &Limits{MaxRatio: 1 << 40, MaxPathLen: 1 << 31, MaxDecompressed: 16 << 20}))
 	})
 	t.Run("lz4 PATHMAP1 of 1 GiB of paths, MaxDecompressed 32 MiB", func(t *testing.T) {
@@ -212,7 +139,7 @@ func TestHostile(t *testing.T) {
 		bounded(t, 1<<20, errcode.ErrLimit, readPM1(pm1(1, 0, None, zero, rec(1<<60)), nil))
 	})
 	t.Run("count of 2^60, zstd, MaxPaths lifted", func(t *testing.T) {
-		bounded(t, 1<<20, errcode.ErrLimit, readPM1(pm1(1, 0, Zstd, zero, zstdFrame([]zstdBlock{{data: rec(1 << 60)}})), &Limits{MaxPaths: 1 << 62}))
+		bounded(t, 1<<20, errcode.ErrLimit, readPM1(pm1(1, 0, Zstd, zero, hostile.ZstdFrame(7, hostile.ZstdBlock{Data: rec(1 << 60)})), &Limits{MaxPaths: 1 << 62}))
 	})
 	t.Run("count of 2^60, stored, MaxPaths lifted", func(t *testing.T) {
 		bounded(t, 1<<20, errcode.ErrFormat, readPM1(pm1(1, 0, None, zero, rec(1<<60, symFoo)), &Limits{MaxPaths: 1 << 62}))
@@ -224,7 +151,7 @@ func TestHostile(t *testing.T) {
 		bounded(t, 1<<20, errcode.ErrFormat, readPM1(pm1(1, 0, None, zero, in), &Limits{MaxPathLen: 1 << 33}))
 	})
 	t.Run("4 GiB path length, zstd zeros behind it", func(t *testing.T) {
-		bomb := pm1(1, 0, Zstd, zero, zstdRecordsBomb(1, 1<<32-1))
+		bomb := pm1(1, 0, Zstd, zero, hostile.ZstdZeroRecords(1, 1<<32-1))
 		bounded(t, 1<<20, errcode.ErrLimit, readPM1(bomb, &Limits{MaxPathLen: 1 << 33}))
 	})
 }

@@ -181,19 +181,8 @@ func readMORK(files map[string][]byte, lim *Limits) (*Table, error) {
 		if !listed[slot] {
 			continue
 		}
-		name, b := morkDataName(slot), data[slot]
-		str := string(b) // one copy; every symbol is a substring of it
-		err := morkWalk(name, slot, b, lim, func(id uint64, off, end, at int) error {
-			s := str[off:end]
-			switch dupID, dupSym := t.load(id, s); {
-			case dupID:
-				return badAt(name, at, "id %#x again", id)
-			case dupSym:
-				return badAt(name, at, "%q again", s)
-			}
-			return nil
-		})
-		if err != nil {
+		name := morkDataName(slot)
+		if err := morkWalk(name, slot, data[slot], lim, t.loader(name, data[slot])); err != nil {
 			return nil, err
 		}
 	}

@@ -210,18 +210,7 @@ func readSeed(files map[string][]byte, lim *Limits) (*Table, error) {
 	t := newSized(int(total))
 	for _, name := range []string{seedSymToStrName, seedSymToShortStrName} {
 		data := files[name]
-		str := string(data) // one copy; every symbol is a substring of it
-		err := walkSeed(name, data, name == seedSymToShortStrName, lim, func(id uint64, off, end, at int) error {
-			s := str[off:end]
-			switch dupID, dupSym := t.load(id, s); {
-			case dupID:
-				return badAt(name, at, "id %#x again", id)
-			case dupSym:
-				return badAt(name, at, "%q again", s)
-			}
-			return nil
-		})
-		if err != nil {
+		if err := walkSeed(name, data, name == seedSymToShortStrName, lim, t.loader(name, data)); err != nil {
 			return nil, err
 		}
 	}

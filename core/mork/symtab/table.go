@@ -234,3 +234,20 @@ func (t *Table) load(id uint64, s string) (dupID, dupSym bool) {
 	t.push(id, s)
 	return false, false
 }
+
+// loader returns the callback with which a layout's walk loads the records
+// of the entry name holding data: each symbol a substring of one copy of
+// data, an id or a symbol met again malformed.
+func (t *Table) loader(name string, data []byte) func(id uint64, off, end, at int) error {
+	str := string(data)
+	return func(id uint64, off, end, at int) error {
+		s := str[off:end]
+		switch dupID, dupSym := t.load(id, s); {
+		case dupID:
+			return badAt(name, at, "id %#x again", id)
+		case dupSym:
+			return badAt(name, at, "%q again", s)
+		}
+		return nil
+	}
+}

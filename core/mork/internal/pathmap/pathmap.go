@@ -95,7 +95,6 @@ var harness struct {
 	bin  string
 	skip string // why the harness cannot be built here
 	err  error
-	took time.Duration
 }
 
 // Bin returns the path of the built harness, building it on first use.
@@ -103,11 +102,7 @@ var harness struct {
 // (and the crates are not in cargo's cache); any other failure fails tb.
 func Bin(tb testing.TB) string {
 	tb.Helper()
-	harness.once.Do(func() {
-		start := time.Now()
-		harness.bin, harness.skip, harness.err = build()
-		harness.took = time.Since(start)
-	})
+	harness.once.Do(func() { harness.bin, harness.skip, harness.err = build() })
 	if harness.skip != "" {
 		tb.Skip("pathmap interop skipped: " + harness.skip)
 	}
@@ -161,10 +156,6 @@ const noCargo = "cargo not found (not on PATH, nor in $CARGO_HOME/bin or ~/.carg
 
 // build returns the binary, or a reason to skip, or an error.
 func build() (bin, skip string, err error) {
-	cargo := cargobuild.FindCargo()
-	if cargo == "" {
-		return "", noCargo, nil
-	}
 	src, err := sourceDir()
 	if err != nil {
 		return "", "", err
@@ -180,7 +171,6 @@ func build() (bin, skip string, err error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	proj := cargobuild.Project{
-		Cargo:     cargo,
 		Files:     files,
 		CacheEnv:  "POLYFMT_PATHMAP_HARNESS_CACHE",
 		CacheName: "polyfmt-pathmap-harness",

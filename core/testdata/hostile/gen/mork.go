@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/crypto/blake2b"
 
+	"github.com/polyfmt/polyfmt/core/internal/hostile"
 	corpus "github.com/polyfmt/polyfmt/core/testdata/hostile"
 )
 
@@ -42,14 +43,14 @@ func morkCases() []built {
 	add("mork_pathmap1_zstd_2gib", ".pathmap",
 		"a 66 KB PATHMAP1 (zstd, checksum right) whose frame of RLE blocks decodes to 128 paths of 16 MiB of zeros: 2 GiB of records. "+
 			"The payload states no size, so decoding streams and stops at Limits.Paths.MaxRatio (256× the payload, 16 MiB): PF_ELIMIT at open, in bounded memory",
-		refused("PF_ELIMIT"), pathmap1(3, zstdRecords(128, 16<<20)))
+		refused("PF_ELIMIT"), pathmap1(3, hostile.ZstdZeroRecords(128, 16<<20)))
 	add("mork_pathmap1_count_2p60", ".pathmap",
 		"a stored PATHMAP1 whose record count says 2^60 paths over one 3-byte path: nothing is sized by the count; over Limits.Paths.MaxPaths (2^27): PF_ELIMIT at open",
 		refused("PF_ELIMIT"), pathmap1(0, append(binary.LittleEndian.AppendUint64(nil, 1<<60), record([]byte{0xC2, 'h', 'i'})...)))
 	add("mork_paths_zlib_bomb_16mib", ".paths",
 		"a 17 KB PathMap .paths: one zlib stream of repeated deflate segments inflating to 16 MiB of zero bytes (4 M records of the empty path); "+
 			"the stream is stopped at 256× the compressed bytes read: PF_ELIMIT at open",
-		refused("PF_ELIMIT"), zlibZeros(16))
+		refused("PF_ELIMIT"), hostile.ZlibZeros(16))
 
 	// ---- space files -------------------------------------------------------
 	empty := morkZip(zipEntry{name: "FileSizes.meta", data: []byte{}})
@@ -89,7 +90,7 @@ func morkCases() []built {
 		b = append(b, empty...)
 		raw := pathsSection(nil, fooBar)
 		b = binary.LittleEndian.AppendUint64(b, 1<<40)
-		b = append(b, zstdFrame([]zstdBlock{{data: raw}})...)
+		b = append(b, hostile.ZstdFrame(7, hostile.ZstdBlock{Data: raw})...)
 		add("mork_space_paths_declared_1tib", ".mtts",
 			"a space file with compressed paths (flag bit 1) whose section declares 1 TiB uncompressed over a 30-byte zstd frame: "+
 				"over Limits.Paths.MaxDecompressed (4 GiB), nothing allocated by the declaration: PF_ELIMIT at open",
@@ -323,79 +324,4 @@ func seedZip(strToSym, symToStr, shortToSym, symToShort []byte, maxID, total uin
 	return morkZip(zipEntry{name: "metadata.bin", data: meta}, zipEntry{name: "str_to_sym.bin", data: strToSym},
 		zipEntry{name: "sym_to_str.bin", data: symToStr}, zipEntry{name: "short_str_to_sym.bin", data: shortToSym},
 		zipEntry{name: "sym_to_short_str.bin", data: symToShort})
-}
-
-// ---- compression bombs -----------------------------------------------------------
-
-// zlibZeros is a zlib stream of mib MiB of zero bytes from about 1 KiB per
-// MiB: one deflate segment for a MiB of zeros, ending in a sync flush (so
-// it is byte-aligned and refers only to zeros), repeated. Its Adler-32 is
-// left wrong: the stream is meant to be stopped long before it.
-func zlibZeros(mib int) []byte {
-	var buf bytes.Buffer
-	fw, _ := flate.NewWriter(&buf, flate.BestCompression)
-	zeros := make([]byte, 1<<20)
-	fw.Write(zeros)
-	fw.Flush()
-	first := buf.Len()
-	fw.Write(zeros)
-	fw.Flush()
-	seg := bytes.Clone(buf.Bytes()[first:])
-	out := append([]byte{0x78, 0xDA}, buf.Bytes()[:first]...)
-	for range mib - 1 {
-		out = append(out, seg...)
-	}
-	return append(out, 0x03, 0x00, 0, 0, 0, 1) // an empty final block, an Adler-32
-}
-
-// zstdBlock is one zstd block: raw (rle false: data as is) or RLE (data[0]
-// repeated n times).
-type zstdBlock struct {
-	data []byte
-	rle  bool
-	n    int
-}
-
-// zstdFrame is one zstd frame (RFC 8878): an 8-byte Frame_Content_Size, a
-// 128 KiB window, no checksum, the blocks.
-func zstdFrame(blocks []zstdBlock) []byte {
-	var size uint64
-	for _, b := range blocks {
-		if b.rle {
-			size += uint64(b.n)
-		} else {
-			size += uint64(len(b.data))
-		}
-	}
-	out := binary.LittleEndian.AppendUint32(nil, 0xFD2FB528)
-	out = append(out, 0xC0, 7<<3)
-	out = binary.LittleEndian.AppendUint64(out, size)
-	for i, b := range blocks {
-		h := uint32(len(b.data)) << 3
-		if b.rle {
-			h = uint32(b.n)<<3 | 1<<1
-		}
-		if i == len(blocks)-1 {
-			h |= 1
-		}
-		out = append(out, byte(h), byte(h>>8), byte(h>>16))
-		out = append(out, b.data...)
-	}
-	return out
-}
-
-// zstdRecords is a zstd frame of a record section of count paths of
-// pathLen zero bytes: each record's length a raw block, its bytes RLE
-// blocks of 128 KiB (4 bytes of frame each).
-func zstdRecords(count uint64, pathLen int) []byte {
-	var blocks []zstdBlock
-	head := binary.LittleEndian.AppendUint64(nil, count)
-	for range count {
-		blocks = append(blocks, zstdBlock{data: binary.LittleEndian.AppendUint32(head, uint32(pathLen))})
-		head = nil
-		for left := pathLen; left > 0; left -= 128 << 10 {
-			blocks = append(blocks, zstdBlock{data: []byte{0}, rle: true, n: min(left, 128<<10)})
-		}
-	}
-	return zstdFrame(blocks)
 }
