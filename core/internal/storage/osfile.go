@@ -131,7 +131,12 @@ func OpenPath(path string, flag int) (o OSFile, size int64, data []byte, err err
 	if writable {
 		mode = os.O_RDWR
 	}
-	if o.File, err = os.OpenFile(path, mode, 0); err != nil {
+	if writable {
+		o.File, err = os.OpenFile(path, mode, 0)
+	} else {
+		o.File, err = OpenReadOnly(path) // to be mapped: not the poller's
+	}
+	if err != nil {
 		return OSFile{}, 0, nil, err
 	}
 	fail := func(e error) (OSFile, int64, []byte, error) {

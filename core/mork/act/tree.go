@@ -7,6 +7,7 @@ import (
 
 	"github.com/polyfmt/polyfmt/core/errcode"
 	"github.com/polyfmt/polyfmt/core/internal/mmap"
+	"github.com/polyfmt/polyfmt/core/internal/storage"
 )
 
 // Tree is an ArenaCompactTree read in place. Its methods are safe for
@@ -35,7 +36,7 @@ func Open(path string, lim *Limits) (*Tree, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := openFile(path)
+	f, err := storage.OpenReadOnly(path)
 	if err != nil {
 		return nil, err
 	}

@@ -1,16 +1,16 @@
 //go:build unix
 
-package act
+package storage
 
 import (
 	"os"
 	"syscall"
 )
 
-// openFile opens path read-only as a plain blocking file: os.Open would
+// OpenReadOnly opens path read-only as a plain blocking file: os.Open would
 // also try to register it with the network poller, two more system calls
 // on every Open for a file that is only mapped.
-func openFile(path string) (*os.File, error) {
+func OpenReadOnly(path string) (*os.File, error) {
 	for {
 		fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
 		if err == syscall.EINTR {
