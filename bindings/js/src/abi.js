@@ -285,6 +285,23 @@ export class Abi {
     }
   }
 
+  /**
+   * Stages values (see withStaged), calls fn(e, ...ptrLen, outPtrSlot,
+   * outLenSlot), throws the error of its status on handle h (0: none), and
+   * returns a copy of the one buffer it wrote (freed).
+   * @param {number} h
+   * @param {Array<Uint8Array | string | null | undefined>} values
+   * @param {(e: object, ...args: number[]) => number} fn
+   * @returns {Uint8Array}
+   */
+  callOut(h, values, fn) {
+    return this.withStaged(values, (...args) => {
+      const [op, ol] = this.slots(2);
+      this.check(fn(this.e, ...args, op, ol), h);
+      return this.take([op, ol])[0];
+    });
+  }
+
   /** The buffer of one (pointer, length) pair, decoded as UTF-8 JSON. */
   takeJSON(ptrSlot, lenSlot) {
     const [b] = this.take([ptrSlot, lenSlot]);

@@ -13,8 +13,7 @@
 
 import { optionsJSON, toBytes, utf8 } from './abi.js';
 import { PF_EINTERNAL, PF_ENOTFOUND, PolyfmtError } from './errors.js';
-import { ABI, HandleFile } from './handlefile.js';
-import { runtimeOf } from './internal.js';
+import { ABI, fileless, HandleFile } from './handlefile.js';
 
 const encoder = new TextEncoder();
 
@@ -89,19 +88,6 @@ function records(buf) {
   return out;
 }
 
-/**
- * Runs a handle-less export of pf's live instance that writes one (ptr,
- * len) buffer; returns a copy of it.
- */
-function fileless(pf, values, call) {
-  const abi = runtimeOf.get(pf).abi;
-  return abi.withStaged(values, (...args) => {
-    const [op, ol] = abi.slots(2);
-    abi.check(call(abi.e, ...args, op, ol), 0);
-    return abi.take([op, ol])[0];
-  });
-}
-
 /** An open MORK container, on disk or in memory. Close it (or `using` it) when done. */
 export class MorkFile extends HandleFile {
   static format = 'mork';
@@ -109,20 +95,10 @@ export class MorkFile extends HandleFile {
   /** The container kind, read once (a file keeps its kind). */
   #kind = null;
 
-  /** Calls fn with each value staged as (ptr, len), then frees them. */
-  #staged(values, fn) {
-    return this[ABI].withStaged(values, fn);
-  }
-
-  /** Runs an export writing one (ptr, len) buffer; returns a copy of it. */
+  /** Runs an export writing one (ptr, len) buffer (Abi.callOut); returns a copy of it. */
   #buffer(values, call) {
-    const abi = this[ABI];
     const h = this.handle;
-    return this.#staged(values, (...args) => {
-      const [op, ol] = abi.slots(2);
-      abi.check(call(abi.e, h, ...args, op, ol), h);
-      return abi.take([op, ol])[0];
-    });
+    return this[ABI].callOut(h, values, (e, ...args) => call(e, h, ...args));
   }
 
   /**
@@ -184,7 +160,7 @@ export class MorkFile extends HandleFile {
     if (o.value !== undefined) o.value = u64Of(o.value, 'value').toString();
     const abi = this[ABI];
     const h = this.handle;
-    return this.#staged([textOf(text, 'text'), optionsJSON(o)], (tp, tl, op, ol) => {
+    return abi.withStaged([textOf(text, 'text'), optionsJSON(o)], (tp, tl, op, ol) => {
       const [out] = abi.slots(1);
       const rc = abi.e.pf_mork_import(h, tp, tl, op, ol, out);
       if (rc !== 0) throw abi.error(rc, h, { imported: Number(abi.u64(out)) });
@@ -204,7 +180,7 @@ export class MorkFile extends HandleFile {
     const v = BigInt.asIntN(64, u64Of(value, 'value'));
     const abi = this[ABI];
     const h = this.handle;
-    this.#staged([this.#path(path)], (pp, pl) => abi.check(abi.e.pf_mork_add(h, pp, pl, v), h));
+    abi.withStaged([this.#path(path)], (pp, pl) => abi.check(abi.e.pf_mork_add(h, pp, pl, v), h));
   }
 
   /**
@@ -216,7 +192,7 @@ export class MorkFile extends HandleFile {
     const h = this.handle;
     const p = this.#lookupPath(path);
     if (p === null) return false;
-    return this.#staged([p], (pp, pl) => {
+    return abi.withStaged([p], (pp, pl) => {
       const [out] = abi.slots(1);
       abi.check(abi.e.pf_mork_remove(h, pp, pl, out), h);
       return abi.i32(out) !== 0;
@@ -234,7 +210,7 @@ export class MorkFile extends HandleFile {
     const h = this.handle;
     const p = this.#lookupPath(path);
     if (p === null) return undefined;
-    return this.#staged([p], (pp, pl) => {
+    return abi.withStaged([p], (pp, pl) => {
       const [vp, fp] = abi.slots(2);
       abi.check(abi.e.pf_mork_get(h, pp, pl, vp, fp), h);
       return abi.i32(fp) !== 0 ? abi.u64(vp) : undefined;
@@ -343,7 +319,7 @@ export class MorkFile extends HandleFile {
   intern(symbol) {
     const abi = this[ABI];
     const h = this.handle;
-    return this.#staged([bytesOf(symbol, 'a symbol')], (sp, sl) => {
+    return abi.withStaged([bytesOf(symbol, 'a symbol')], (sp, sl) => {
       const out = abi.slot0();
       abi.check(abi.e.pf_mork_intern(h, sp, sl, out), h);
       return abi.u64(out);

@@ -15,8 +15,7 @@
 
 import { toBytes, utf8 } from './abi.js';
 import { codes, PF_EBADARG, PolyfmtError } from './errors.js';
-import { ABI, HandleFile } from './handlefile.js';
-import { runtimeOf } from './internal.js';
+import { ABI, fileless, HandleFile } from './handlefile.js';
 import { swapBytes } from './mmx.js';
 
 /** True on the (rare) big-endian host: TypedArrays then need byte swapping. */
@@ -427,27 +426,17 @@ function bitpacked(samples, bits, shape) {
 export class VsfFile extends HandleFile {
   static format = 'vsf';
 
-  /** Calls fn with each string or bytes staged as (ptr, len), then frees them. */
-  #staged(values, fn) {
-    return this[ABI].withStaged(values, fn);
-  }
-
-  /** Runs an export writing one JSON (ptr, len) pair; returns it parsed. */
+  /** Runs an export writing one JSON (ptr, len) pair (Abi.callOut); returns it parsed. */
   #json(values, call) {
-    const abi = this[ABI];
     const h = this.handle;
-    return this.#staged(values, (...args) => {
-      const [op, ol] = abi.slots(2);
-      abi.check(call(abi.e, h, ...args, op, ol), h);
-      return abi.takeJSON(op, ol);
-    });
+    return JSON.parse(utf8(this[ABI].callOut(h, values, (e, ...args) => call(e, h, ...args))));
   }
 
   /** Runs an export that returns only a status. */
   #call(values, call) {
     const abi = this[ABI];
     const h = this.handle;
-    this.#staged(values, (...args) => abi.check(call(abi.e, h, ...args), h));
+    abi.withStaged(values, (...args) => abi.check(call(abi.e, h, ...args), h));
   }
 
   static #name(name, what = 'a section name') {
@@ -501,7 +490,7 @@ export class VsfFile extends HandleFile {
   tensor(path) {
     const abi = this[ABI];
     const h = this.handle;
-    return this.#staged([VsfFile.#name(path, 'a path')], (pp, pl) => {
+    return abi.withStaged([VsfFile.#name(path, 'a path')], (pp, pl) => {
       const [jp, jl, dp, dl] = abi.slots(4);
       abi.check(abi.e.pf_vsf_tensor(h, pp, pl, jp, jl, dp, dl), h);
       const [js, bytes] = abi.take([jp, jl], [dp, dl]);
@@ -527,7 +516,7 @@ export class VsfFile extends HandleFile {
   raw(name) {
     const abi = this[ABI];
     const h = this.handle;
-    return this.#staged([VsfFile.#name(name)], (np, nl) => {
+    return abi.withStaged([VsfFile.#name(name)], (np, nl) => {
       const [dp, dl, bp] = abi.slots(3);
       abi.check(abi.e.pf_vsf_raw(h, np, nl, dp, dl, bp), h);
       if (abi.i32(bp) === 0) return abi.take([dp, dl])[0];
@@ -706,19 +695,6 @@ export class VsfFile extends HandleFile {
   static decodeValueJSON(bytes) {
     return JSON.parse(utf8(fileless(this.polyfmt, [toBytes(bytes)], (e, dp, dl, op, ol) => e.pf_vsf_decode_value(dp, dl, op, ol))));
   }
-}
-
-/**
- * Runs a handle-less export of pf's live instance that writes one (ptr,
- * len) buffer; returns a copy of it.
- */
-function fileless(pf, values, call) {
-  const abi = runtimeOf.get(pf).abi;
-  return abi.withStaged(values, (...args) => {
-    const [op, ol] = abi.slots(2);
-    abi.check(call(abi.e, ...args, op, ol), 0);
-    return abi.take([op, ol])[0];
-  });
 }
 
 /**
