@@ -357,6 +357,20 @@ export function utf8(bytes) {
   return decoder.decode(bytes);
 }
 
+/** Lowercase hex of bytes, as the library's JSON carries bytes. */
+export function hexOf(bytes) {
+  let s = '';
+  for (const b of bytes) s += b.toString(16).padStart(2, '0');
+  return s;
+}
+
+/** The bytes of the library's JSON hex (a fresh Uint8Array). */
+export function bytesOfHex(hex) {
+  const out = new Uint8Array(hex.length >>> 1);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
 /** camelCase option names to the library's snake_case JSON keys; "" for none. */
 export function optionsJSON(opts) {
   const out = {};

@@ -11,7 +11,7 @@
 // Every Uint8Array a read returns is a copy with its own ArrayBuffer, cut
 // from a buffer copied out of linear memory right after the call.
 
-import { optionsJSON, toBytes, utf8 } from './abi.js';
+import { bytesOfHex, optionsJSON, toBytes, utf8 } from './abi.js';
 import { PF_EINTERNAL, PF_ENOTFOUND, PolyfmtError } from './errors.js';
 import { ABI, fileless, HandleFile } from './handlefile.js';
 
@@ -62,12 +62,6 @@ function bytesOf(v, what) {
 function textOf(v, what) {
   if (typeof v !== 'string') throw new TypeError(`polyfmt: ${what} is a string of MeTTa text`);
   return v;
-}
-
-function bytesOfHex(hex) {
-  const out = new Uint8Array(hex.length >>> 1);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return out;
 }
 
 /**

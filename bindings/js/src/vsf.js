@@ -13,7 +13,7 @@
 // linear memory can grow and detach every view of it at the next call, so
 // those bytes are copied out at once and never passed to pf_free.
 
-import { toBytes, utf8 } from './abi.js';
+import { bytesOfHex, hexOf, toBytes, utf8 } from './abi.js';
 import { codes, PF_EBADARG, PolyfmtError } from './errors.js';
 import { ABI, fileless, HandleFile } from './handlefile.js';
 import { swapBytes } from './mmx.js';
@@ -60,18 +60,6 @@ function badArg(msg) {
 /** The TypedArray's kind ("Float32Array"), or undefined for anything else. */
 function typedKind(v) {
   return ArrayBuffer.isView(v) && !(v instanceof DataView) ? v[Symbol.toStringTag] : undefined;
-}
-
-function hexOf(bytes) {
-  let s = '';
-  for (const b of bytes) s += b.toString(16).padStart(2, '0');
-  return s;
-}
-
-function bytesOfHex(hex) {
-  const out = new Uint8Array(hex.length >>> 1);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return out;
 }
 
 /** A float from the JSON form: a number, or "NaN", "Infinity", "-Infinity". */
