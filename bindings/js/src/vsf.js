@@ -15,11 +15,8 @@
 
 import { bytesOfHex, hexOf, toBytes, utf8 } from './abi.js';
 import { codes, PF_EBADARG, PolyfmtError } from './errors.js';
+import { dimsJSON, leBytes, typedKind, typedOf } from './arrays.js';
 import { ABI, fileless, HandleFile } from './handlefile.js';
-import { swapBytes } from './mmx.js';
-
-/** True on the (rare) big-endian host: TypedArrays then need byte swapping. */
-const bigEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 0;
 
 /** The Eagle epoch (1969-07-20 20:17:40 UTC) in Unix seconds. */
 const EAGLE_UNIX = -14182940n;
@@ -57,11 +54,6 @@ function badArg(msg) {
   return new PolyfmtError(PF_EBADARG, `polyfmt: ${msg}`);
 }
 
-/** The TypedArray's kind ("Float32Array"), or undefined for anything else. */
-function typedKind(v) {
-  return ArrayBuffer.isView(v) && !(v instanceof DataView) ? v[Symbol.toStringTag] : undefined;
-}
-
 /** A float from the JSON form: a number, or "NaN", "Infinity", "-Infinity". */
 function floatOf(v) {
   return typeof v === 'string' ? Number(v) : v;
@@ -80,22 +72,6 @@ function intJSON(v) {
   if (typeof v === 'number' && Number.isSafeInteger(v)) return String(v);
   if (typeof v === 'string' && /^-?\d+$/.test(v)) return v;
   throw new TypeError(`polyfmt: ${String(v)} is not an exact integer (pass a BigInt, a safe integer or a decimal string)`);
-}
-
-/** A shape or strides as the description's array of non-negative integers. */
-function dimsJSON(dims, what) {
-  if (!Array.isArray(dims) && !ArrayBuffer.isView(dims)) throw new TypeError(`polyfmt: ${what} must be an array of integers`);
-  return Array.from(dims, (s) => {
-    const n = typeof s === 'bigint' ? Number(s) : s;
-    if (!Number.isSafeInteger(n) || n < 0) throw badArg(`${what} ${String(dims)}: entries are non-negative integers`);
-    return n;
-  });
-}
-
-/** The little-endian bytes of a TypedArray (a view where the host is little-endian). */
-function leBytes(v, width) {
-  const b = toBytes(v);
-  return bigEndian && width > 1 ? swapBytes(b.slice(), width) : b;
 }
 
 /** A VSF name value (type d): ASCII, as distinct from text (x), which is a plain string. */
@@ -378,8 +354,7 @@ function tensorArgs(value, opts) {
     if (kind === undefined || d.type !== undefined) throw badArg('a tensor given with a type needs its shape');
     d.shape = [data.length];
   }
-  const width = READ_ARRAYS[d.dtype]?.[1] ?? data.BYTES_PER_ELEMENT ?? 1;
-  return [d, kind === undefined ? toBytes(data) : leBytes(data, width)];
+  return [d, leBytes(data)];
 }
 
 /**
@@ -487,11 +462,7 @@ export class VsfFile extends HandleFile {
       if (d.strides) out.strides = d.strides;
       if (d.bits) out.bits = d.bits;
       const arr = READ_ARRAYS[d.dtype];
-      if (arr !== undefined) {
-        const [Kind, width] = arr;
-        if (bigEndian && width > 1) swapBytes(bytes, width);
-        if (Kind !== Uint8Array) out.data = new Kind(bytes.buffer, bytes.byteOffset, bytes.byteLength / width);
-      }
+      if (arr !== undefined) out.data = typedOf(arr[0], arr[1], bytes);
       return out;
     });
   }

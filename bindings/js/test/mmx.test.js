@@ -9,7 +9,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { load, MmxFile, PolyfmtError } from '../src/index.js';
-import { swapBytes } from '../src/mmx.js';
+import { swapBytes } from '../src/arrays.js';
 import { tempDir } from './helpers.js';
 
 const pf = await load();
