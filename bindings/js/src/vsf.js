@@ -13,7 +13,7 @@
 // linear memory can grow and detach every view of it at the next call, so
 // those bytes are copied out at once and never passed to pf_free.
 
-import { bytesOfHex, hexOf, toBytes, utf8 } from './abi.js';
+import { bytesOfHex, hexOf, optionsJSON, toBytes, utf8 } from './abi.js';
 import { codes, PF_EBADARG, PolyfmtError } from './errors.js';
 import { dimsJSON, leBytes, typedKind, typedOf } from './arrays.js';
 import { ABI, fileless, HandleFile } from './handlefile.js';
@@ -559,7 +559,7 @@ export class VsfFile extends HandleFile {
    */
   sectionOptions(name, opts = {}) {
     if (VsfFile.#name(name) === '') throw badArg('a section name is not empty (fileOptions() sets the whole file\'s)');
-    this.#options(name, opts, ['compress', 'hash']);
+    this.#options(name, opts);
   }
 
   /**
@@ -568,17 +568,18 @@ export class VsfFile extends HandleFile {
    * @param {{hash?: string[], noFileHash?: boolean}} opts
    */
   fileOptions(opts = {}) {
-    this.#options('', opts, ['hash', 'noFileHash']);
+    this.#options('', opts);
   }
 
-  #options(name, opts, allowed) {
-    const o = {};
-    for (const [k, v] of Object.entries(opts ?? {})) {
-      if (v === undefined) continue;
-      if (!allowed.includes(k)) throw badArg(`unknown option ${JSON.stringify(k)}`);
-      o[k === 'noFileHash' ? 'no_file_hash' : k] = k === 'hash' ? Array.from(v) : v;
-    }
-    this.#call([name, JSON.stringify(o)], (e, h, np, nl, op, ol) => e.pf_vsf_section_options(h, np, nl, op, ol));
+  /**
+   * pf_vsf_section_options for section name ('': the file). The library
+   * refuses an unknown option, or one of a section given for the file or
+   * the other way round (PF_EBADARG).
+   */
+  #options(name, opts) {
+    const o = { ...opts };
+    if (o.hash != null) o.hash = Array.from(o.hash);
+    this.#call([name, optionsJSON(o)], (e, h, np, nl, op, ol) => e.pf_vsf_section_options(h, np, nl, op, ol));
   }
 
   /**
