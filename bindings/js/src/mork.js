@@ -258,12 +258,28 @@ export class MorkFile extends HandleFile {
 
   /** Every path as text (see text()), in byte order. */
   *[Symbol.iterator]() {
-    for (const { path } of this.paths()) yield this.text(path);
+    yield* this.#texts(null);
   }
 
   /** Every [text, value] pair, in byte order. */
   *entries() {
-    for (const { path, value } of this.paths()) yield [this.text(path), value];
+    const records = this.paths();
+    const texts = this.#texts(records);
+    if (texts.length !== records.length) {
+      throw new PolyfmtError(PF_EINTERNAL, `polyfmt: the file printed ${texts.length} paths of ${records.length}`);
+    }
+    for (let i = 0; i < records.length; i++) yield [texts[i], records[i].value];
+  }
+
+  /**
+   * Every path as text, in byte order, in one call rather than one a path:
+   * the lines of export("metta") (a printed path holds no newline); a
+   * multiplicities file's keys (records: its paths(), or null to read
+   * them), whose "metta" lines carry counts and whose keys may hold one.
+   */
+  #texts(records) {
+    if (this.kind === 'mult') return (records ?? this.paths()).map(({ path }) => utf8(path));
+    return this.export('metta').split('\n').slice(0, -1);
   }
 
   /**
