@@ -249,11 +249,12 @@ export class MorkFile extends HandleFile {
 
   /**
    * A path as text: a multiplicities file's UTF-8 key, any other's path
-   * printed as MeTTa.
+   * printed as MeTTa (the same as print(), whose library call gives a
+   * multiplicities file's key as it is).
    * @param {Uint8Array} path
    */
   text(path) {
-    return this.kind === 'mult' ? utf8(bytesOf(path, 'a path')) : this.print(path);
+    return this.print(path);
   }
 
   /** Every path as text (see text()), in byte order. */
