@@ -6,11 +6,14 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -148,6 +151,61 @@ func (g *guest) cstr(p uint32) string {
 
 func (g *guest) errmsg(h uint32) string { return g.cstr(uint32(g.call("pf_errmsg", uint64(h)))) }
 
+// callStaged calls export name with handle h (0 for a handle-less call's
+// first argument), then each of in staged as its (ptr, len) pair ("" as
+// (0, 0)), then extra.
+func (g *guest) callStaged(name string, h uint32, in []string, extra ...uint64) int32 {
+	args := []uint64{uint64(h)}
+	for _, s := range in {
+		p, n := g.put([]byte(s))
+		args = append(args, p, n)
+	}
+	return g.rc(name, append(args, extra...)...)
+}
+
+// callBuf is callStaged for an export whose last two arguments are a
+// buffer's out-slots (slots and slots+4): it returns that buffer.
+func (g *guest) callBuf(name string, h uint32, in []string, extra []uint64, slots uint32) ([]byte, int32) {
+	if rc := g.callStaged(name, h, in, append(extra[:len(extra):len(extra)], uint64(slots), uint64(slots+4))...); rc != 0 {
+		return nil, rc
+	}
+	return g.take(slots, slots+4), 0
+}
+
+// codeName is the PF_* name of a status.
+func codeName(rc int32) string { return errcode.Code(rc).Name() }
+
+// readJSON decodes the JSON file at path into v.
+func readJSON(t testing.TB, path string, v any) {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+}
+
+// equalJSON reports whether a and b hold the same JSON value.
+func equalJSON(t testing.TB, a, b []byte) bool {
+	t.Helper()
+	var x, y any
+	if err := json.Unmarshal(a, &x); err != nil {
+		t.Fatalf("%v: %s", err, a)
+	}
+	if err := json.Unmarshal(b, &y); err != nil {
+		t.Fatalf("%v: %s", err, b)
+	}
+	return reflect.DeepEqual(x, y)
+}
+
+// sha256Hex is the lowercase hex SHA-256 of b, as the manifests give it.
+func sha256Hex(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}
+
 // The module exports exactly the export spec's functions (the C library's
 // plus pf_alloc), each with the wasm parameter and result types its C
 // types have on wasm32: a shim whose Go signature drifted from the spec
@@ -234,10 +292,15 @@ func (g *guest) openPath(path string) (uint32, int32) {
 	return g.u32(out), rc
 }
 
-func (g *guest) openBytes(data []byte) (uint32, int32) {
+// openBytesWith opens data through a format's open-bytes export
+// (pf_mem8_open_bytes, pf_mmx_open_bytes, …: data, writable, out) and
+// returns the handle and status. The staged data is freed: the module keeps
+// its own copy.
+func (g *guest) openBytesWith(export string, data []byte, writable int) (uint32, int32) {
 	p, n := g.put(data)
 	out := g.alloc(4)
-	rc := g.rc("pf_mem8_open_bytes", p, n, 0, uint64(out))
+	rc := g.rc(export, p, n, uint64(writable), uint64(out))
+	g.rc("pf_free", p)
 	return g.u32(out), rc
 }
 
@@ -260,7 +323,7 @@ func TestVectors(t *testing.T) {
 				var h uint32
 				var rc int32
 				if how == "bytes" {
-					h, rc = g.openBytes(data)
+					h, rc = g.openBytesWith("pf_mem8_open_bytes", data, 0)
 				} else {
 					h, rc = g.openPath("/vectors/" + c.File)
 				}
@@ -374,7 +437,7 @@ func TestWriteReadAndErrors(t *testing.T) {
 	if err != nil || len(data) != 30+4*4096 {
 		t.Fatalf("file on host: %d bytes, %v", len(data), err)
 	}
-	h2, rc := g.openBytes(data)
+	h2, rc := g.openBytesWith("pf_mem8_open_bytes", data, 0)
 	if rc != 0 {
 		t.Fatal(rc)
 	}

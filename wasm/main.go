@@ -8,6 +8,7 @@
 package main
 
 import (
+	"slices"
 	"unsafe"
 
 	"github.com/polyfmt/polyfmt/core/ffi"
@@ -23,7 +24,10 @@ var pinned = map[unsafe.Pointer][]byte{}
 // most spareMax buffers, spareBytes in all, are kept; linear memory never
 // shrinks anyway, so keeping them costs no memory the instance would give
 // back. Reused buffers are not zeroed: like malloc's, a result buffer is
-// written whole before the host sees it.
+// written whole before the host sees it. Entries leave the list through
+// slices.Delete, which clears the slots it vacates: a slice expression or
+// append would leave the list's array holding an evicted buffer, which the
+// collector then could not reuse for anything else.
 var (
 	spare      [][]byte
 	spareTotal int
@@ -60,7 +64,7 @@ var abi = &ffi.ABI{
 			spareTotal += cap(b)
 			for len(spare) > spareMax || spareTotal > spareBytes {
 				spareTotal -= cap(spare[0])
-				spare = spare[1:]
+				spare = slices.Delete(spare, 0, 1)
 			}
 		}
 	},
@@ -74,7 +78,7 @@ func reuse(n int) []byte {
 	}
 	for i, b := range spare {
 		if cap(b) >= n && cap(b) <= 2*n {
-			spare = append(spare[:i], spare[i+1:]...)
+			spare = slices.Delete(spare, i, i+1)
 			spareTotal -= cap(b)
 			return b[:n]
 		}

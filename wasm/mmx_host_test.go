@@ -6,14 +6,11 @@ package main
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/binary"
-	"encoding/hex"
 	"encoding/json"
 	"math"
 	"os"
 	"path/filepath"
-	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -70,31 +67,6 @@ type mmxChunk struct {
 	desc     mmxReadJSON
 	data     []byte
 	borrowed int32
-}
-
-func mmxSum256(b []byte) string {
-	s := sha256.Sum256(b)
-	return hex.EncodeToString(s[:])
-}
-
-func mmxEqualJSON(t testing.TB, a, b []byte) bool {
-	t.Helper()
-	var x, y any
-	if err := json.Unmarshal(a, &x); err != nil {
-		t.Fatalf("%v: %s", err, a)
-	}
-	if err := json.Unmarshal(b, &y); err != nil {
-		t.Fatalf("%v: %s", err, b)
-	}
-	return reflect.DeepEqual(x, y)
-}
-
-func (g *guest) mmxOpenBytes(data []byte, writable int) (uint32, int32) {
-	p, n := g.put(data)
-	out := g.alloc(4)
-	rc := g.rc("pf_mmx_open_bytes", p, n, uint64(writable), uint64(out))
-	g.rc("pf_free", p) // the module keeps its own copy
-	return g.u32(out), rc
 }
 
 func (g *guest) mmxOpenPath(path string, writable int) (uint32, int32) {
@@ -200,14 +172,8 @@ func TestMMXVectors(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(root, "mmx")
-	raw, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var m mmxVectors
-	if err := json.Unmarshal(raw, &m); err != nil {
-		t.Fatal(err)
-	}
+	readJSON(t, filepath.Join(dir, "manifest.json"), &m)
 	if len(m.Cases) == 0 {
 		t.Fatal("mmx manifest has no cases")
 	}
@@ -223,7 +189,7 @@ func TestMMXVectors(t *testing.T) {
 				var h uint32
 				var rc int32
 				if how == "bytes" {
-					h, rc = g.mmxOpenBytes(data, 0)
+					h, rc = g.openBytesWith("pf_mmx_open_bytes", data, 0)
 				} else {
 					h, rc = g.mmxOpenPath("/vectors/"+c.File, 0)
 				}
@@ -294,7 +260,7 @@ func checkMMXChunk(t *testing.T, g *guest, h uint32, w mmxWantChunk, morphnet bo
 			t.Errorf("read %s: array %s %+v outside %d data bytes", w.Name, k, a, len(c.data))
 			continue
 		}
-		if string(a.DType) != want.DType || !slices.Equal(a.Shape, want.Shape) || mmxSum256(c.data[a.Offset:a.Offset+a.NBytes]) != want.SHA256 {
+		if string(a.DType) != want.DType || !slices.Equal(a.Shape, want.Shape) || sha256Hex(c.data[a.Offset:a.Offset+a.NBytes]) != want.SHA256 {
 			t.Errorf("read %s: array %s %+v, want %+v", w.Name, k, a, want)
 		}
 	}
@@ -302,7 +268,7 @@ func checkMMXChunk(t *testing.T, g *guest, h uint32, w mmxWantChunk, morphnet bo
 	if len(value) == 0 {
 		value = json.RawMessage("null")
 	}
-	if !mmxEqualJSON(t, value, w.Value) {
+	if !equalJSON(t, value, w.Value) {
 		t.Errorf("read %s: value %s, want %s", w.Name, value, w.Value)
 	}
 	// Raw chunks of a polyfmt file open read-only are lent in place;
@@ -415,7 +381,7 @@ func TestMMXWriteRead(t *testing.T) {
 		}
 		v, f := c.desc.Arrays["vertices"], c.desc.Arrays["faces"]
 		if c.borrowed != 0 || !bytes.Equal(c.data[v.Offset:v.Offset+v.NBytes], verts) || !bytes.Equal(c.data[f.Offset:f.Offset+f.NBytes], faces) ||
-			!mmxEqualJSON(t, c.desc.Value, []byte(`{"materials": {"skin": "red"}}`)) || c.desc.Entry.Compression != "Zstd" {
+			!equalJSON(t, c.desc.Value, []byte(`{"materials": {"skin": "red"}}`)) || c.desc.Entry.Compression != "Zstd" {
 			t.Fatalf("mesh: %+v", c)
 		}
 	}
@@ -460,7 +426,7 @@ func TestMMXWriteRead(t *testing.T) {
 		var r uint32
 		var rc int32
 		if how == "bytes" {
-			r, rc = g.mmxOpenBytes(img, 0)
+			r, rc = g.openBytesWith("pf_mmx_open_bytes", img, 0)
 		} else {
 			r, rc = g.mmxOpenPath("/work/rt.mmx", 0)
 		}
@@ -479,7 +445,7 @@ func TestMMXWriteRead(t *testing.T) {
 	}
 
 	// Writable in memory: delete, compact, and the image reopens.
-	w, rc := g.mmxOpenBytes(img, 1)
+	w, rc := g.openBytesWith("pf_mmx_open_bytes", img, 1)
 	if rc != 0 {
 		t.Fatalf("open_bytes writable: %d %s", rc, g.errmsg(0))
 	}
@@ -495,7 +461,7 @@ func TestMMXWriteRead(t *testing.T) {
 	}
 	compacted := g.take(slot, slot+4)
 	g.rc("pf_close", uint64(w))
-	r, rc := g.mmxOpenBytes(compacted, 0)
+	r, rc := g.openBytesWith("pf_mmx_open_bytes", compacted, 0)
 	if rc != 0 {
 		t.Fatal(rc)
 	}

@@ -1,3 +1,5 @@
+//go:build !wasip1
+
 package main
 
 import (
@@ -47,39 +49,6 @@ type morkExpr struct {
 	} `json:"errors"`
 }
 
-func readJSON(t *testing.T, path string, v any) {
-	t.Helper()
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(raw, v); err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-}
-
-func (g *guest) morkOpenBytes(data []byte, writable int) (uint32, int32) {
-	p, n := g.put(data)
-	out := g.alloc(4)
-	rc := g.rc("pf_mork_open_bytes", p, n, uint64(writable), uint64(out))
-	return g.u32(out), rc
-}
-
-// morkBuf calls an export taking (handle, staged bytes…, extra…, out,
-// out_len) and returns the buffer it wrote.
-func (g *guest) morkBuf(name string, h uint32, in [][]byte, extra []uint64, slots uint32) ([]byte, int32) {
-	args := []uint64{uint64(h)}
-	for _, b := range in {
-		p, n := g.put(b)
-		args = append(args, p, n)
-	}
-	args = append(append(args, extra...), uint64(slots), uint64(slots+4))
-	if rc := g.rc(name, args...); rc != 0 {
-		return nil, rc
-	}
-	return g.take(slots, slots+4), 0
-}
-
 // morkRecords decodes pf_mork_paths' records: u32 LE length, the path,
 // u64 LE value, repeated.
 func morkRecords(t *testing.T, b []byte) (paths [][]byte, values []uint64) {
@@ -103,7 +72,7 @@ func morkRecords(t *testing.T, b []byte) (paths [][]byte, values []uint64) {
 // are), with its value in decimal.
 func (g *guest) morkTexts(t *testing.T, h uint32, kind string, slots uint32) ([]string, []string, [][]byte) {
 	t.Helper()
-	recs, rc := g.morkBuf("pf_mork_paths", h, [][]byte{nil}, []uint64{0}, slots)
+	recs, rc := g.callBuf("pf_mork_paths", h, []string{""}, []uint64{0}, slots)
 	if rc != 0 {
 		t.Fatalf("pf_mork_paths: %s %s", codeName(rc), g.errmsg(h))
 	}
@@ -115,7 +84,7 @@ func (g *guest) morkTexts(t *testing.T, h uint32, kind string, slots uint32) ([]
 			texts = append(texts, string(p))
 			continue
 		}
-		b, rc := g.morkBuf("pf_mork_print", h, [][]byte{p}, nil, slots)
+		b, rc := g.callBuf("pf_mork_print", h, []string{string(p)}, nil, slots)
 		if rc != 0 {
 			t.Fatalf("pf_mork_print % x: %s %s", p, codeName(rc), g.errmsg(h))
 		}
@@ -178,7 +147,7 @@ func TestMORKContainerVectors(t *testing.T) {
 				defer g.rc("pf_close", uint64(byPath))
 			}
 
-			h, rc := g.morkOpenBytes(img, 0)
+			h, rc := g.openBytesWith("pf_mork_open_bytes", img, 0)
 			if codeName(rc) != wantOpen {
 				t.Fatalf("pf_mork_open_bytes: %s (%s), want %s", codeName(rc), g.errmsg(0), wantOpen)
 			}
@@ -196,7 +165,7 @@ func TestMORKContainerVectors(t *testing.T) {
 			if rc := g.rc("pf_verify", uint64(h)); codeName(rc) != wantVerify {
 				t.Fatalf("verify: %s (%s), want %s", codeName(rc), g.errmsg(h), wantVerify)
 			}
-			info, rc := g.morkBuf("pf_mork_info", h, nil, nil, slots)
+			info, rc := g.callBuf("pf_mork_info", h, nil, nil, slots)
 			if rc != 0 {
 				t.Fatalf("pf_mork_info: %s", codeName(rc))
 			}
@@ -207,7 +176,7 @@ func TestMORKContainerVectors(t *testing.T) {
 			if in.Format != "mork" || in.Kind != c.Kind || in.Version != c.Version || in.Symbols != c.Symbols || in.Interned != c.Interned {
 				t.Fatalf("info %s, want kind %s version %q symbols %d interned %v", info, c.Kind, c.Version, c.Symbols, c.Interned)
 			}
-			syms, rc := g.morkBuf("pf_mork_symbols", h, nil, nil, slots)
+			syms, rc := g.callBuf("pf_mork_symbols", h, nil, nil, slots)
 			if rc != 0 {
 				t.Fatalf("pf_mork_symbols: %s", codeName(rc))
 			}
@@ -238,7 +207,7 @@ func TestMORKContainerVectors(t *testing.T) {
 						continue
 					}
 					// The printed path encodes back to its bytes through the file (interned ids included).
-					enc, rc := g.morkBuf("pf_mork_encode", hh, [][]byte{[]byte(texts[i])}, nil, slots)
+					enc, rc := g.callBuf("pf_mork_encode", hh, []string{texts[i]}, nil, slots)
 					if rc != 0 || !bytes.Equal(enc, p) {
 						t.Fatalf("pf_mork_encode %s: %s % x, want % x", texts[i], codeName(rc), enc, p)
 					}
@@ -260,19 +229,19 @@ func TestMORKExprVectors(t *testing.T) {
 	g := newGuest(t, nil)
 	slots := g.alloc(32)
 	for _, c := range e.Cases {
-		got, rc := g.morkBuf("pf_mork_encode", 0, [][]byte{[]byte(c.Text)}, nil, slots)
+		got, rc := g.callBuf("pf_mork_encode", 0, []string{c.Text}, nil, slots)
 		if rc != 0 || hex.EncodeToString(got) != c.Hex {
 			t.Errorf("encode %q: %s %x (%s), want %s", c.Text, codeName(rc), got, g.errmsg(0), c.Hex)
 			continue
 		}
-		printed, rc := g.morkBuf("pf_mork_print", 0, [][]byte{got}, nil, slots)
+		printed, rc := g.callBuf("pf_mork_print", 0, []string{string(got)}, nil, slots)
 		if rc != 0 || string(printed) != c.Printed {
 			t.Errorf("print %s: %s %q (%s), want %q", c.Hex, codeName(rc), printed, g.errmsg(0), c.Printed)
 		}
 	}
 	codes := map[string]errcode.Code{"format": errcode.Format, "limit": errcode.Limit}
 	for _, c := range e.Errors {
-		_, rc := g.morkBuf("pf_mork_encode", 0, [][]byte{[]byte(c.Text)}, nil, slots)
+		_, rc := g.callBuf("pf_mork_encode", 0, []string{c.Text}, nil, slots)
 		want, ok := codes[c.Code]
 		if !ok {
 			t.Fatalf("expr.json: unknown error class %q", c.Code)
@@ -307,7 +276,7 @@ func TestMORKInModule(t *testing.T) {
 		g.u64(slots) != 1 || !strings.Contains(g.errmsg(h), "line 2, column 3:") {
 		t.Fatalf("a syntax error: %s %q, %d imported", codeName(rc), g.errmsg(h), g.u64(slots))
 	}
-	q, rc := g.morkBuf("pf_mork_query", h, [][]byte{[]byte("(edge $x $y)")}, []uint64{2}, slots)
+	q, rc := g.callBuf("pf_mork_query", h, []string{"(edge $x $y)"}, []uint64{2}, slots)
 	if rc != 0 {
 		t.Fatalf("pf_mork_query: %s %s", codeName(rc), g.errmsg(h))
 	}
@@ -332,14 +301,14 @@ func TestMORKInModule(t *testing.T) {
 	if rc := g.rc("pf_mork_intern", uint64(h), ep, en, uint64(slots)); rc != 0 || g.u64(slots) != 1 {
 		t.Fatalf("pf_mork_intern edge: %s, id %d", codeName(rc), g.u64(slots))
 	}
-	if _, rc := g.morkBuf("pf_mork_encode", h, [][]byte{[]byte("(edge d a)")}, nil, slots); errcode.Code(rc) != errcode.NotFound {
+	if _, rc := g.callBuf("pf_mork_encode", h, []string{"(edge d a)"}, nil, slots); errcode.Code(rc) != errcode.NotFound {
 		t.Fatalf("encode with a symbol the table lacks: %s", codeName(rc))
 	}
 	sp, sn := g.put([]byte("d"))
 	if rc := g.rc("pf_mork_intern", uint64(h), sp, sn, uint64(slots)); rc != 0 {
 		t.Fatalf("pf_mork_intern d: %s", codeName(rc))
 	}
-	path, rc := g.morkBuf("pf_mork_encode", h, [][]byte{[]byte("(edge d a)")}, nil, slots)
+	path, rc := g.callBuf("pf_mork_encode", h, []string{"(edge d a)"}, nil, slots)
 	if rc != 0 {
 		t.Fatalf("pf_mork_encode: %s %s", codeName(rc), g.errmsg(h))
 	}
@@ -347,11 +316,11 @@ func TestMORKInModule(t *testing.T) {
 	if rc := g.rc("pf_mork_add", uint64(h), pp, pn, ^uint64(0)); rc != 0 {
 		t.Fatalf("pf_mork_add: %s %s", codeName(rc), g.errmsg(h))
 	}
-	act, rc := g.morkBuf("pf_mork_export", h, [][]byte{[]byte("act"), []byte(`{"act_layout":"seed"}`)}, nil, slots)
+	act, rc := g.callBuf("pf_mork_export", h, []string{"act", `{"act_layout":"seed"}`}, nil, slots)
 	if rc != 0 {
 		t.Fatalf("pf_mork_export act: %s %s", codeName(rc), g.errmsg(h))
 	}
-	metta, rc := g.morkBuf("pf_mork_export", h, [][]byte{[]byte("metta"), nil}, nil, slots)
+	metta, rc := g.callBuf("pf_mork_export", h, []string{"metta", ""}, nil, slots)
 	if rc != 0 {
 		t.Fatalf("pf_mork_export metta: %s %s", codeName(rc), g.errmsg(h))
 	}
@@ -363,7 +332,7 @@ func TestMORKInModule(t *testing.T) {
 	if rc := g.rc("pf_mork_commit", uint64(h)); rc != 0 {
 		t.Fatalf("pf_mork_commit: %s %s", codeName(rc), g.errmsg(h))
 	}
-	img, rc := g.morkBuf("pf_mork_bytes", h, nil, nil, slots)
+	img, rc := g.callBuf("pf_mork_bytes", h, nil, nil, slots)
 	if rc != 0 {
 		t.Fatalf("pf_mork_bytes: %s", codeName(rc))
 	}
@@ -373,11 +342,11 @@ func TestMORKInModule(t *testing.T) {
 	}
 
 	// The ACT keeps the values, interned ids and all (it has no table).
-	ah, rc := g.morkOpenBytes(act, 0)
+	ah, rc := g.openBytesWith("pf_mork_open_bytes", act, 0)
 	if rc != 0 {
 		t.Fatalf("open the ACT: %s %s", codeName(rc), g.errmsg(0))
 	}
-	recs, _ := g.morkBuf("pf_mork_paths", ah, [][]byte{nil}, []uint64{0}, slots)
+	recs, _ := g.callBuf("pf_mork_paths", ah, []string{""}, []uint64{0}, slots)
 	paths, values := morkRecords(t, recs)
 	if len(paths) != 6 || values[0] != 0 || values[1] != 7 || values[4] != ^uint64(0) || values[5] != 7 || !bytes.Equal(paths[4], path) {
 		t.Fatalf("the ACT: %d paths, values %v", len(paths), values)

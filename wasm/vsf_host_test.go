@@ -1,3 +1,5 @@
+//go:build !wasip1
+
 package main
 
 import (
@@ -9,17 +11,6 @@ import (
 	"github.com/polyfmt/polyfmt/core/errcode"
 	"github.com/polyfmt/polyfmt/core/vsf"
 )
-
-// vsfCall runs a text-arguments export: each string staged, then the
-// extra arguments.
-func (g *guest) vsfCall(name string, h uint32, texts []string, extra ...uint64) int32 {
-	args := []uint64{uint64(h)}
-	for _, s := range texts {
-		p, n := g.put([]byte(s))
-		args = append(args, p, n)
-	}
-	return g.rc(name, append(args, extra...)...)
-}
 
 // The builder calls inside the module: a file made field by field, signed,
 // committed in memory, then read back from its image.
@@ -36,7 +27,7 @@ func TestVSFInModule(t *testing.T) {
 		{"camera", "when", `{"type":"time","seconds":"1789000000"}`},
 		{"camera", "model", `{"type":"text","value":"Lumis ü"}`},
 	} {
-		if rc := g.vsfCall("pf_vsf_add", h, c[:]); rc != 0 {
+		if rc := g.callStaged("pf_vsf_add", h, c[:]); rc != 0 {
 			t.Fatalf("pf_vsf_add %v: %d %s", c, rc, g.errmsg(h))
 		}
 	}
@@ -50,11 +41,11 @@ func TestVSFInModule(t *testing.T) {
 		if bytes.Contains([]byte(d), []byte("bits")) {
 			name = "packed"
 		}
-		if rc := g.vsfCall("pf_vsf_add_tensor", h, []string{"image", name, d}, dp, dn); rc != 0 {
+		if rc := g.callStaged("pf_vsf_add_tensor", h, []string{"image", name, d}, dp, dn); rc != 0 {
 			t.Fatalf("pf_vsf_add_tensor %s: %d %s", d, rc, g.errmsg(h))
 		}
 	}
-	if rc := g.vsfCall("pf_vsf_put_unboxed", h, []string{"raw"}, dp, dn); rc != 0 {
+	if rc := g.callStaged("pf_vsf_put_unboxed", h, []string{"raw"}, dp, dn); rc != 0 {
 		t.Fatalf("pf_vsf_put_unboxed: %d %s", rc, g.errmsg(h))
 	}
 	sp, sn := g.put(bytes.Repeat([]byte{7}, 32))
@@ -63,10 +54,10 @@ func TestVSFInModule(t *testing.T) {
 	}
 	key := g.take(slots, slots+4)
 	kp, kn := g.put(key)
-	if rc := g.vsfCall("pf_vsf_sign", h, []string{"camera"}, kp, kn, 1); rc != 0 {
+	if rc := g.callStaged("pf_vsf_sign", h, []string{"camera"}, kp, kn, 1); rc != 0 {
 		t.Fatalf("pf_vsf_sign: %d %s", rc, g.errmsg(h))
 	}
-	if rc := g.vsfCall("pf_vsf_commit", h, nil); rc != 0 {
+	if rc := g.callStaged("pf_vsf_commit", h, nil); rc != 0 {
 		t.Fatalf("pf_vsf_commit: %d %s", rc, g.errmsg(h))
 	}
 	if rc := g.rc("pf_vsf_bytes", uint64(h), uint64(slots), uint64(slots+4)); rc != 0 {
@@ -85,11 +76,11 @@ func TestVSFInModule(t *testing.T) {
 	}
 	f.Close()
 
-	h2, rc := g.vsfOpenBytes(img)
+	h2, rc := g.openBytesWith("pf_vsf_open_bytes", img, 0)
 	if rc != 0 {
 		t.Fatalf("pf_vsf_open_bytes %d", rc)
 	}
-	if rc := g.vsfCall("pf_vsf_section", h2, []string{"camera"}, uint64(slots), uint64(slots+4)); rc != 0 {
+	if rc := g.callStaged("pf_vsf_section", h2, []string{"camera"}, uint64(slots), uint64(slots+4)); rc != 0 {
 		t.Fatalf("pf_vsf_section %d %s", rc, g.errmsg(h2))
 	}
 	var sec struct {
@@ -103,7 +94,7 @@ func TestVSFInModule(t *testing.T) {
 		t.Fatalf("section %+v %v", sec, err)
 	}
 	for _, path := range []string{"image.pixels", "image.packed"} {
-		if rc := g.vsfCall("pf_vsf_tensor", h2, []string{path}, uint64(slots), uint64(slots+4), uint64(slots+8), uint64(slots+12)); rc != 0 {
+		if rc := g.callStaged("pf_vsf_tensor", h2, []string{path}, uint64(slots), uint64(slots+4), uint64(slots+8), uint64(slots+12)); rc != 0 {
 			t.Fatalf("pf_vsf_tensor %s: %d %s", path, rc, g.errmsg(h2))
 		}
 		var d struct {
@@ -117,7 +108,7 @@ func TestVSFInModule(t *testing.T) {
 			t.Fatalf("%s: data % X", path, data)
 		}
 	}
-	if rc := g.vsfCall("pf_vsf_raw", h2, []string{"raw"}, uint64(slots), uint64(slots+4), uint64(slots+8)); rc != 0 {
+	if rc := g.callStaged("pf_vsf_raw", h2, []string{"raw"}, uint64(slots), uint64(slots+4), uint64(slots+8)); rc != 0 {
 		t.Fatalf("pf_vsf_raw %d", rc)
 	}
 	if g.u32(slots+8) != 1 {
@@ -141,13 +132,6 @@ func TestVSFInModule(t *testing.T) {
 	if rc := g.rc("pf_close", uint64(h2)); rc != int32(errcode.BadHandle) {
 		t.Fatalf("second close %d", rc)
 	}
-}
-
-func (g *guest) vsfOpenBytes(data []byte) (uint32, int32) {
-	p, n := g.put(data)
-	out := g.alloc(4)
-	rc := g.rc("pf_vsf_open_bytes", p, n, 0, uint64(out))
-	return g.u32(out), rc
 }
 
 // unpack12 is a file holding the seed's 12-bit 4096×3072 image.
@@ -178,7 +162,7 @@ func unpack12(b testing.TB) []byte {
 // core/ffi's BenchmarkVSFUnpack12Native is the same call natively.
 func BenchmarkVSFUnpack12(b *testing.B) {
 	g := newGuest(b, nil)
-	h, rc := g.vsfOpenBytes(unpack12(b))
+	h, rc := g.openBytesWith("pf_vsf_open_bytes", unpack12(b), 0)
 	if rc != 0 {
 		b.Fatal(rc)
 	}

@@ -1,15 +1,14 @@
+//go:build !wasip1
+
 package main
 
 import (
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
-
-	"github.com/polyfmt/polyfmt/core/errcode"
 )
 
 const vsfVectors = "../core/testdata/vsf"
@@ -36,35 +35,20 @@ type vsfCase struct {
 	} `json:"expect"`
 }
 
-func codeName(rc int32) string { return errcode.Code(rc).Name() }
-
 func sameJSON(t *testing.T, what string, got []byte, want json.RawMessage) {
 	t.Helper()
-	var a, b any
-	if err := json.Unmarshal(got, &a); err != nil {
-		t.Fatalf("%s: %v in %s", what, err, got)
-	}
-	json.Unmarshal(want, &b)
-	if !reflect.DeepEqual(a, b) {
+	if !equalJSON(t, got, want) {
 		t.Fatalf("%s:\n got %s\nwant %s", what, got, want)
 	}
 }
 
-func sha(b []byte) string { s := sha256.Sum256(b); return hex.EncodeToString(s[:]) }
-
 // The VSF shared vectors inside the module: every case of
 // core/testdata/vsf/manifest.json, and every value of ewe.json.
 func TestVSFVectors(t *testing.T) {
-	raw, err := os.ReadFile(filepath.Join(vsfVectors, "manifest.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var m struct {
 		Cases []vsfCase `json:"cases"`
 	}
-	if err := json.Unmarshal(raw, &m); err != nil {
-		t.Fatal(err)
-	}
+	readJSON(t, filepath.Join(vsfVectors, "manifest.json"), &m)
 	g := newGuest(t, nil)
 	slots := g.alloc(32)
 	for _, c := range m.Cases {
@@ -73,7 +57,7 @@ func TestVSFVectors(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			h, rc := g.vsfOpenBytes(img)
+			h, rc := g.openBytesWith("pf_vsf_open_bytes", img, 0)
 			if codeName(rc) != c.Expect.Open {
 				t.Fatalf("open: %s (%s), want %s", codeName(rc), g.errmsg(0), c.Expect.Open)
 			}
@@ -103,33 +87,33 @@ func TestVSFVectors(t *testing.T) {
 				}
 			}
 			for name, want := range c.Expect.Sections {
-				if rc := g.vsfCall("pf_vsf_section", h, []string{name}, uint64(slots), uint64(slots+4)); rc != 0 {
+				if rc := g.callStaged("pf_vsf_section", h, []string{name}, uint64(slots), uint64(slots+4)); rc != 0 {
 					t.Fatalf("section %s: %d %s", name, rc, g.errmsg(h))
 				}
 				sameJSON(t, "section "+name, g.take(slots, slots+4), want)
 			}
 			for path, want := range c.Expect.Lookups {
-				if rc := g.vsfCall("pf_vsf_get", h, []string{path}, uint64(slots), uint64(slots+4)); rc != 0 {
+				if rc := g.callStaged("pf_vsf_get", h, []string{path}, uint64(slots), uint64(slots+4)); rc != 0 {
 					t.Fatalf("get %s: %d %s", path, rc, g.errmsg(h))
 				}
 				sameJSON(t, "get "+path, g.take(slots, slots+4), want)
 			}
 			for _, te := range c.Expect.Tensors {
-				if rc := g.vsfCall("pf_vsf_tensor", h, []string{te.Path}, uint64(slots), uint64(slots+4), uint64(slots+8), uint64(slots+12)); rc != 0 {
+				if rc := g.callStaged("pf_vsf_tensor", h, []string{te.Path}, uint64(slots), uint64(slots+4), uint64(slots+8), uint64(slots+12)); rc != 0 {
 					t.Fatalf("tensor %s: %d %s", te.Path, rc, g.errmsg(h))
 				}
 				g.take(slots, slots+4)
-				if got := sha(g.take(slots+8, slots+12)); got != te.Native {
+				if got := sha256Hex(g.take(slots+8, slots+12)); got != te.Native {
 					t.Fatalf("tensor %s: sha256 %s, want %s", te.Path, got, te.Native)
 				}
 			}
 			for _, u := range c.Expect.Unboxed {
-				if rc := g.vsfCall("pf_vsf_raw", h, []string{u.Name}, uint64(slots), uint64(slots+4), uint64(slots+8)); rc != 0 {
+				if rc := g.callStaged("pf_vsf_raw", h, []string{u.Name}, uint64(slots), uint64(slots+4), uint64(slots+8)); rc != 0 {
 					t.Fatalf("raw %s: %d", u.Name, rc)
 				}
 				b, _ := g.mod.Memory().Read(g.u32(slots), g.u32(slots+4))
-				if len(b) != u.Size || sha(b) != u.SHA256 {
-					t.Fatalf("raw %s: %d bytes, sha256 %s", u.Name, len(b), sha(b))
+				if len(b) != u.Size || sha256Hex(b) != u.SHA256 {
+					t.Fatalf("raw %s: %d bytes, sha256 %s", u.Name, len(b), sha256Hex(b))
 				}
 				if g.u32(slots+8) == 0 {
 					g.rc("pf_free", uint64(g.u32(slots)))
@@ -138,10 +122,6 @@ func TestVSFVectors(t *testing.T) {
 		})
 	}
 
-	raw, err = os.ReadFile(filepath.Join(vsfVectors, "ewe.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var e struct {
 		Values []struct {
 			Name  string          `json:"name"`
@@ -150,9 +130,7 @@ func TestVSFVectors(t *testing.T) {
 			Form  string          `json:"form"`
 		} `json:"values"`
 	}
-	if err := json.Unmarshal(raw, &e); err != nil {
-		t.Fatal(err)
-	}
+	readJSON(t, filepath.Join(vsfVectors, "ewe.json"), &e)
 	for _, v := range e.Values {
 		wire, _ := hex.DecodeString(v.Hex)
 		p, n := g.put(wire)

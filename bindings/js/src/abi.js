@@ -285,6 +285,23 @@ export class Abi {
     }
   }
 
+  /**
+   * Stages values (see withStaged), calls fn(e, ...ptrLen, outPtrSlot,
+   * outLenSlot), throws the error of its status on handle h (0: none), and
+   * returns a copy of the one buffer it wrote (freed).
+   * @param {number} h
+   * @param {Array<Uint8Array | string | null | undefined>} values
+   * @param {(e: object, ...args: number[]) => number} fn
+   * @returns {Uint8Array}
+   */
+  callOut(h, values, fn) {
+    return this.withStaged(values, (...args) => {
+      const [op, ol] = this.slots(2);
+      this.check(fn(this.e, ...args, op, ol), h);
+      return this.take([op, ol])[0];
+    });
+  }
+
   /** The buffer of one (pointer, length) pair, decoded as UTF-8 JSON. */
   takeJSON(ptrSlot, lenSlot) {
     const [b] = this.take([ptrSlot, lenSlot]);
@@ -338,6 +355,20 @@ export function toBytes(data) {
 
 export function utf8(bytes) {
   return decoder.decode(bytes);
+}
+
+/** Lowercase hex of bytes, as the library's JSON carries bytes. */
+export function hexOf(bytes) {
+  let s = '';
+  for (const b of bytes) s += b.toString(16).padStart(2, '0');
+  return s;
+}
+
+/** The bytes of the library's JSON hex (a fresh Uint8Array). */
+export function bytesOfHex(hex) {
+  const out = new Uint8Array(hex.length >>> 1);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
 }
 
 /** camelCase option names to the library's snake_case JSON keys; "" for none. */

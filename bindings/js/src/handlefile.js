@@ -307,6 +307,14 @@ export class HandleFile {
   }
 }
 
+/**
+ * Runs a handle-less export (for a file class's file-less statics) on pf's
+ * live instance: see Abi.callOut. Returns a copy of the one buffer it writes.
+ */
+export function fileless(pf, values, call) {
+  return runtimeOf.get(pf).abi.callOut(0, values, call);
+}
+
 /** A subclass of cls whose statics use pf (Polyfmt.Mem8File, Polyfmt.MmxFile). */
 export function bindStatics(cls, pf) {
   const bound = class extends cls {

@@ -15,10 +15,8 @@
 import { camel, toBytes, utf8 } from './abi.js';
 import { PF_EBADARG, PF_EINTERNAL, PolyfmtError } from './errors.js';
 import { DTYPES as DTYPE_TABLE } from './exports.gen.js';
+import { dimsJSON, leBytes, typedKind, typedOf } from './arrays.js';
 import { ABI, HandleFile } from './handlefile.js';
-
-/** True on the (rare) big-endian host: TypedArrays then need byte swapping. */
-const bigEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 0;
 
 /**
  * Every dtype (the library's table): its item size, the TypedArray a read
@@ -48,30 +46,6 @@ function badArg(msg) {
   return new PolyfmtError(PF_EBADARG, `polyfmt: ${msg}`);
 }
 
-/** The TypedArray's kind ("Float32Array"), or undefined for anything else. */
-function typedKind(v) {
-  return ArrayBuffer.isView(v) && !(v instanceof DataView) ? v[Symbol.toStringTag] : undefined;
-}
-
-/** Reverses the bytes of every width-byte element of b, in place. */
-function swapBytes(b, width) {
-  for (let i = 0; i + width <= b.length; i += width) {
-    for (let j = 0, k = width - 1; j < k; j++, k--) {
-      const t = b[i + j];
-      b[i + j] = b[i + k];
-      b[i + k] = t;
-    }
-  }
-  return b;
-}
-
-/** The little-endian bytes of a TypedArray (a view where the host is little-endian). */
-function leBytes(v) {
-  const b = toBytes(v);
-  const width = v.BYTES_PER_ELEMENT ?? 1;
-  return bigEndian && width > 1 ? swapBytes(b.slice(), width) : b;
-}
-
 /**
  * The array for dtype over bytes (a fresh copy the caller owns, byteOffset
  * 0): the matching TypedArray, or the bytes themselves when there is none.
@@ -79,19 +53,7 @@ function leBytes(v) {
 function arrayOf(dtype, bytes) {
   const d = DTYPES[dtype];
   if (d === undefined || d.array === null) return bytes;
-  if (bigEndian && d.size > 1) swapBytes(bytes, d.size);
-  if (d.array === Uint8Array) return bytes;
-  return new d.array(bytes.buffer, bytes.byteOffset, bytes.byteLength / d.size);
-}
-
-/** shape as the description's array of non-negative integers. */
-function shapeJSON(shape) {
-  if (!Array.isArray(shape) && !ArrayBuffer.isView(shape)) throw new TypeError('polyfmt: shape must be an array of integers');
-  return Array.from(shape, (s) => {
-    const n = typeof s === 'bigint' ? Number(s) : s;
-    if (!Number.isSafeInteger(n) || n < 0) throw badArg(`shape ${String(shape)}: dimensions are non-negative integers`);
-    return n;
-  });
+  return typedOf(d.array, d.size, bytes);
 }
 
 /** Splits write options into the description's keys and the rest, rejecting unknown keys. */
@@ -259,7 +221,7 @@ export class MmxFile extends HandleFile {
       if (bytes.byteLength % size !== 0) throw badArg(`${bytes.byteLength} bytes are not a whole number of ${dtype} elements`);
       shape = [bytes.byteLength / size];
     }
-    const desc = { chunk_type: type, dtype, shape: shapeJSON(shape), ...common };
+    const desc = { chunk_type: type, dtype, shape: dimsJSON(shape, 'shape'), ...common };
     if (type === 'Embedding' && (rest.method !== undefined || rest.labels !== undefined)) {
       desc.value = { method: rest.method ?? '', labels: rest.labels == null ? null : Array.from(rest.labels) };
     }
@@ -472,6 +434,3 @@ export class MmxFile extends HandleFile {
     abi.check(abi.e.pf_mmx_compact(this.handle), this.handle);
   }
 }
-
-// For the tests: byte swapping runs only on big-endian hosts.
-export { swapBytes };

@@ -11,10 +11,9 @@
 // Every Uint8Array a read returns is a copy with its own ArrayBuffer, cut
 // from a buffer copied out of linear memory right after the call.
 
-import { optionsJSON, toBytes, utf8 } from './abi.js';
+import { bytesOfHex, optionsJSON, toBytes, utf8 } from './abi.js';
 import { PF_EINTERNAL, PF_ENOTFOUND, PolyfmtError } from './errors.js';
-import { ABI, HandleFile } from './handlefile.js';
-import { runtimeOf } from './internal.js';
+import { ABI, fileless, HandleFile } from './handlefile.js';
 
 const encoder = new TextEncoder();
 
@@ -65,12 +64,6 @@ function textOf(v, what) {
   return v;
 }
 
-function bytesOfHex(hex) {
-  const out = new Uint8Array(hex.length >>> 1);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return out;
-}
-
 /**
  * The records pf_mork_paths writes (u32 LE length, the path, u64 LE value,
  * repeated), each path a copy of its own.
@@ -89,19 +82,6 @@ function records(buf) {
   return out;
 }
 
-/**
- * Runs a handle-less export of pf's live instance that writes one (ptr,
- * len) buffer; returns a copy of it.
- */
-function fileless(pf, values, call) {
-  const abi = runtimeOf.get(pf).abi;
-  return abi.withStaged(values, (...args) => {
-    const [op, ol] = abi.slots(2);
-    abi.check(call(abi.e, ...args, op, ol), 0);
-    return abi.take([op, ol])[0];
-  });
-}
-
 /** An open MORK container, on disk or in memory. Close it (or `using` it) when done. */
 export class MorkFile extends HandleFile {
   static format = 'mork';
@@ -109,20 +89,10 @@ export class MorkFile extends HandleFile {
   /** The container kind, read once (a file keeps its kind). */
   #kind = null;
 
-  /** Calls fn with each value staged as (ptr, len), then frees them. */
-  #staged(values, fn) {
-    return this[ABI].withStaged(values, fn);
-  }
-
-  /** Runs an export writing one (ptr, len) buffer; returns a copy of it. */
+  /** Runs an export writing one (ptr, len) buffer (Abi.callOut); returns a copy of it. */
   #buffer(values, call) {
-    const abi = this[ABI];
     const h = this.handle;
-    return this.#staged(values, (...args) => {
-      const [op, ol] = abi.slots(2);
-      abi.check(call(abi.e, h, ...args, op, ol), h);
-      return abi.take([op, ol])[0];
-    });
+    return this[ABI].callOut(h, values, (e, ...args) => call(e, h, ...args));
   }
 
   /**
@@ -184,7 +154,7 @@ export class MorkFile extends HandleFile {
     if (o.value !== undefined) o.value = u64Of(o.value, 'value').toString();
     const abi = this[ABI];
     const h = this.handle;
-    return this.#staged([textOf(text, 'text'), optionsJSON(o)], (tp, tl, op, ol) => {
+    return abi.withStaged([textOf(text, 'text'), optionsJSON(o)], (tp, tl, op, ol) => {
       const [out] = abi.slots(1);
       const rc = abi.e.pf_mork_import(h, tp, tl, op, ol, out);
       if (rc !== 0) throw abi.error(rc, h, { imported: Number(abi.u64(out)) });
@@ -204,7 +174,7 @@ export class MorkFile extends HandleFile {
     const v = BigInt.asIntN(64, u64Of(value, 'value'));
     const abi = this[ABI];
     const h = this.handle;
-    this.#staged([this.#path(path)], (pp, pl) => abi.check(abi.e.pf_mork_add(h, pp, pl, v), h));
+    abi.withStaged([this.#path(path)], (pp, pl) => abi.check(abi.e.pf_mork_add(h, pp, pl, v), h));
   }
 
   /**
@@ -216,7 +186,7 @@ export class MorkFile extends HandleFile {
     const h = this.handle;
     const p = this.#lookupPath(path);
     if (p === null) return false;
-    return this.#staged([p], (pp, pl) => {
+    return abi.withStaged([p], (pp, pl) => {
       const [out] = abi.slots(1);
       abi.check(abi.e.pf_mork_remove(h, pp, pl, out), h);
       return abi.i32(out) !== 0;
@@ -234,7 +204,7 @@ export class MorkFile extends HandleFile {
     const h = this.handle;
     const p = this.#lookupPath(path);
     if (p === null) return undefined;
-    return this.#staged([p], (pp, pl) => {
+    return abi.withStaged([p], (pp, pl) => {
       const [vp, fp] = abi.slots(2);
       abi.check(abi.e.pf_mork_get(h, pp, pl, vp, fp), h);
       return abi.i32(fp) !== 0 ? abi.u64(vp) : undefined;
@@ -279,21 +249,38 @@ export class MorkFile extends HandleFile {
 
   /**
    * A path as text: a multiplicities file's UTF-8 key, any other's path
-   * printed as MeTTa.
+   * printed as MeTTa (the same as print(), whose library call gives a
+   * multiplicities file's key as it is).
    * @param {Uint8Array} path
    */
   text(path) {
-    return this.kind === 'mult' ? utf8(bytesOf(path, 'a path')) : this.print(path);
+    return this.print(path);
   }
 
   /** Every path as text (see text()), in byte order. */
   *[Symbol.iterator]() {
-    for (const { path } of this.paths()) yield this.text(path);
+    yield* this.#texts(null);
   }
 
   /** Every [text, value] pair, in byte order. */
   *entries() {
-    for (const { path, value } of this.paths()) yield [this.text(path), value];
+    const records = this.paths();
+    const texts = this.#texts(records);
+    if (texts.length !== records.length) {
+      throw new PolyfmtError(PF_EINTERNAL, `polyfmt: the file printed ${texts.length} paths of ${records.length}`);
+    }
+    for (let i = 0; i < records.length; i++) yield [texts[i], records[i].value];
+  }
+
+  /**
+   * Every path as text, in byte order, in one call rather than one a path:
+   * the lines of export("metta") (a printed path holds no newline); a
+   * multiplicities file's keys (records: its paths(), or null to read
+   * them), whose "metta" lines carry counts and whose keys may hold one.
+   */
+  #texts(records) {
+    if (this.kind === 'mult') return (records ?? this.paths()).map(({ path }) => utf8(path));
+    return this.export('metta').split('\n').slice(0, -1);
   }
 
   /**
@@ -343,7 +330,7 @@ export class MorkFile extends HandleFile {
   intern(symbol) {
     const abi = this[ABI];
     const h = this.handle;
-    return this.#staged([bytesOf(symbol, 'a symbol')], (sp, sl) => {
+    return abi.withStaged([bytesOf(symbol, 'a symbol')], (sp, sl) => {
       const out = abi.slot0();
       abi.check(abi.e.pf_mork_intern(h, sp, sl, out), h);
       return abi.u64(out);

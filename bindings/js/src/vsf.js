@@ -13,14 +13,10 @@
 // linear memory can grow and detach every view of it at the next call, so
 // those bytes are copied out at once and never passed to pf_free.
 
-import { toBytes, utf8 } from './abi.js';
+import { bytesOfHex, hexOf, optionsJSON, toBytes, utf8 } from './abi.js';
 import { codes, PF_EBADARG, PolyfmtError } from './errors.js';
-import { ABI, HandleFile } from './handlefile.js';
-import { runtimeOf } from './internal.js';
-import { swapBytes } from './mmx.js';
-
-/** True on the (rare) big-endian host: TypedArrays then need byte swapping. */
-const bigEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 0;
+import { dimsJSON, leBytes, typedKind, typedOf } from './arrays.js';
+import { ABI, fileless, HandleFile } from './handlefile.js';
 
 /** The Eagle epoch (1969-07-20 20:17:40 UTC) in Unix seconds. */
 const EAGLE_UNIX = -14182940n;
@@ -58,23 +54,6 @@ function badArg(msg) {
   return new PolyfmtError(PF_EBADARG, `polyfmt: ${msg}`);
 }
 
-/** The TypedArray's kind ("Float32Array"), or undefined for anything else. */
-function typedKind(v) {
-  return ArrayBuffer.isView(v) && !(v instanceof DataView) ? v[Symbol.toStringTag] : undefined;
-}
-
-function hexOf(bytes) {
-  let s = '';
-  for (const b of bytes) s += b.toString(16).padStart(2, '0');
-  return s;
-}
-
-function bytesOfHex(hex) {
-  const out = new Uint8Array(hex.length >>> 1);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return out;
-}
-
 /** A float from the JSON form: a number, or "NaN", "Infinity", "-Infinity". */
 function floatOf(v) {
   return typeof v === 'string' ? Number(v) : v;
@@ -93,22 +72,6 @@ function intJSON(v) {
   if (typeof v === 'number' && Number.isSafeInteger(v)) return String(v);
   if (typeof v === 'string' && /^-?\d+$/.test(v)) return v;
   throw new TypeError(`polyfmt: ${String(v)} is not an exact integer (pass a BigInt, a safe integer or a decimal string)`);
-}
-
-/** A shape or strides as the description's array of non-negative integers. */
-function dimsJSON(dims, what) {
-  if (!Array.isArray(dims) && !ArrayBuffer.isView(dims)) throw new TypeError(`polyfmt: ${what} must be an array of integers`);
-  return Array.from(dims, (s) => {
-    const n = typeof s === 'bigint' ? Number(s) : s;
-    if (!Number.isSafeInteger(n) || n < 0) throw badArg(`${what} ${String(dims)}: entries are non-negative integers`);
-    return n;
-  });
-}
-
-/** The little-endian bytes of a TypedArray (a view where the host is little-endian). */
-function leBytes(v, width) {
-  const b = toBytes(v);
-  return bigEndian && width > 1 ? swapBytes(b.slice(), width) : b;
 }
 
 /** A VSF name value (type d): ASCII, as distinct from text (x), which is a plain string. */
@@ -391,8 +354,7 @@ function tensorArgs(value, opts) {
     if (kind === undefined || d.type !== undefined) throw badArg('a tensor given with a type needs its shape');
     d.shape = [data.length];
   }
-  const width = READ_ARRAYS[d.dtype]?.[1] ?? data.BYTES_PER_ELEMENT ?? 1;
-  return [d, kind === undefined ? toBytes(data) : leBytes(data, width)];
+  return [d, leBytes(data)];
 }
 
 /**
@@ -427,27 +389,17 @@ function bitpacked(samples, bits, shape) {
 export class VsfFile extends HandleFile {
   static format = 'vsf';
 
-  /** Calls fn with each string or bytes staged as (ptr, len), then frees them. */
-  #staged(values, fn) {
-    return this[ABI].withStaged(values, fn);
-  }
-
-  /** Runs an export writing one JSON (ptr, len) pair; returns it parsed. */
+  /** Runs an export writing one JSON (ptr, len) pair (Abi.callOut); returns it parsed. */
   #json(values, call) {
-    const abi = this[ABI];
     const h = this.handle;
-    return this.#staged(values, (...args) => {
-      const [op, ol] = abi.slots(2);
-      abi.check(call(abi.e, h, ...args, op, ol), h);
-      return abi.takeJSON(op, ol);
-    });
+    return JSON.parse(utf8(this[ABI].callOut(h, values, (e, ...args) => call(e, h, ...args))));
   }
 
   /** Runs an export that returns only a status. */
   #call(values, call) {
     const abi = this[ABI];
     const h = this.handle;
-    this.#staged(values, (...args) => abi.check(call(abi.e, h, ...args), h));
+    abi.withStaged(values, (...args) => abi.check(call(abi.e, h, ...args), h));
   }
 
   static #name(name, what = 'a section name') {
@@ -501,7 +453,7 @@ export class VsfFile extends HandleFile {
   tensor(path) {
     const abi = this[ABI];
     const h = this.handle;
-    return this.#staged([VsfFile.#name(path, 'a path')], (pp, pl) => {
+    return abi.withStaged([VsfFile.#name(path, 'a path')], (pp, pl) => {
       const [jp, jl, dp, dl] = abi.slots(4);
       abi.check(abi.e.pf_vsf_tensor(h, pp, pl, jp, jl, dp, dl), h);
       const [js, bytes] = abi.take([jp, jl], [dp, dl]);
@@ -510,11 +462,7 @@ export class VsfFile extends HandleFile {
       if (d.strides) out.strides = d.strides;
       if (d.bits) out.bits = d.bits;
       const arr = READ_ARRAYS[d.dtype];
-      if (arr !== undefined) {
-        const [Kind, width] = arr;
-        if (bigEndian && width > 1) swapBytes(bytes, width);
-        if (Kind !== Uint8Array) out.data = new Kind(bytes.buffer, bytes.byteOffset, bytes.byteLength / width);
-      }
+      if (arr !== undefined) out.data = typedOf(arr[0], arr[1], bytes);
       return out;
     });
   }
@@ -527,7 +475,7 @@ export class VsfFile extends HandleFile {
   raw(name) {
     const abi = this[ABI];
     const h = this.handle;
-    return this.#staged([VsfFile.#name(name)], (np, nl) => {
+    return abi.withStaged([VsfFile.#name(name)], (np, nl) => {
       const [dp, dl, bp] = abi.slots(3);
       abi.check(abi.e.pf_vsf_raw(h, np, nl, dp, dl, bp), h);
       if (abi.i32(bp) === 0) return abi.take([dp, dl])[0];
@@ -611,7 +559,7 @@ export class VsfFile extends HandleFile {
    */
   sectionOptions(name, opts = {}) {
     if (VsfFile.#name(name) === '') throw badArg('a section name is not empty (fileOptions() sets the whole file\'s)');
-    this.#options(name, opts, ['compress', 'hash']);
+    this.#options(name, opts);
   }
 
   /**
@@ -620,17 +568,18 @@ export class VsfFile extends HandleFile {
    * @param {{hash?: string[], noFileHash?: boolean}} opts
    */
   fileOptions(opts = {}) {
-    this.#options('', opts, ['hash', 'noFileHash']);
+    this.#options('', opts);
   }
 
-  #options(name, opts, allowed) {
-    const o = {};
-    for (const [k, v] of Object.entries(opts ?? {})) {
-      if (v === undefined) continue;
-      if (!allowed.includes(k)) throw badArg(`unknown option ${JSON.stringify(k)}`);
-      o[k === 'noFileHash' ? 'no_file_hash' : k] = k === 'hash' ? Array.from(v) : v;
-    }
-    this.#call([name, JSON.stringify(o)], (e, h, np, nl, op, ol) => e.pf_vsf_section_options(h, np, nl, op, ol));
+  /**
+   * pf_vsf_section_options for section name ('': the file). The library
+   * refuses an unknown option, or one of a section given for the file or
+   * the other way round (PF_EBADARG).
+   */
+  #options(name, opts) {
+    const o = { ...opts };
+    if (o.hash != null) o.hash = Array.from(o.hash);
+    this.#call([name, optionsJSON(o)], (e, h, np, nl, op, ol) => e.pf_vsf_section_options(h, np, nl, op, ol));
   }
 
   /**
@@ -706,19 +655,6 @@ export class VsfFile extends HandleFile {
   static decodeValueJSON(bytes) {
     return JSON.parse(utf8(fileless(this.polyfmt, [toBytes(bytes)], (e, dp, dl, op, ol) => e.pf_vsf_decode_value(dp, dl, op, ol))));
   }
-}
-
-/**
- * Runs a handle-less export of pf's live instance that writes one (ptr,
- * len) buffer; returns a copy of it.
- */
-function fileless(pf, values, call) {
-  const abi = runtimeOf.get(pf).abi;
-  return abi.withStaged(values, (...args) => {
-    const [op, ol] = abi.slots(2);
-    abi.check(call(abi.e, ...args, op, ol), 0);
-    return abi.take([op, ol])[0];
-  });
 }
 
 /**

@@ -1,8 +1,11 @@
 // Shared by the test files (not a test itself: npm test runs test/*.test.js).
+import assert from 'node:assert/strict';
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { PolyfmtError } from '../src/index.js';
 
 /** bindings/js */
 export const pkgDir = fileURLToPath(new URL('..', import.meta.url));
@@ -41,4 +44,20 @@ export function pattern(seed, n) {
   for (let j = 0; j < period; j++) a[j] = (j * 131 + seed * 17 + (j >> 7)) & 255;
   for (let k = period; k < n; k *= 2) a.copyWithin(k, 0, Math.min(k, n - k));
   return a;
+}
+
+/**
+ * Asserts fn throws a PolyfmtError with code name want (and a message
+ * matching re, if given); returns it.
+ */
+export function throwsCode(fn, want, re) {
+  let got;
+  assert.throws(fn, (err) => {
+    assert.ok(err instanceof PolyfmtError, String(err));
+    assert.equal(err.codeName, want, err.message);
+    if (re) assert.match(err.message, re);
+    got = err;
+    return true;
+  });
+  return got;
 }

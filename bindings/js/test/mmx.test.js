@@ -9,8 +9,8 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { load, MmxFile, PolyfmtError } from '../src/index.js';
-import { swapBytes } from '../src/mmx.js';
-import { tempDir } from './helpers.js';
+import { swapBytes } from '../src/arrays.js';
+import { tempDir, throwsCode } from './helpers.js';
 
 const pf = await load();
 const shim = await load(undefined, { wasi: 'shim' });
@@ -66,19 +66,6 @@ function sample(dtype, n) {
 
 function bytesOf(a) {
   return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-}
-
-/** Asserts fn throws a PolyfmtError with code name want; returns it. */
-function throwsCode(fn, want, re) {
-  let got;
-  assert.throws(fn, (err) => {
-    assert.ok(err instanceof PolyfmtError, String(err));
-    assert.equal(err.codeName, want, err.message);
-    if (re) assert.match(err.message, re);
-    got = err;
-    return true;
-  });
-  return got;
 }
 
 /** Asserts a read array is a copy with its own, exactly sized ArrayBuffer. */

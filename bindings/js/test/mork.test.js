@@ -10,8 +10,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
-import { encodeMeTTa, load, migrate, Mork, MorkFile, PF_EBADHANDLE, PolyfmtError, printPath } from '../src/index.js';
-import { hex, pkgDir, repoRoot, tempDir } from './helpers.js';
+import { encodeMeTTa, load, migrate, Mork, MorkFile, PF_EBADHANDLE, printPath } from '../src/index.js';
+import { hex, pkgDir, repoRoot, tempDir, throwsCode } from './helpers.js';
 
 const pf = await load();
 const M = pf.MorkFile;
@@ -28,15 +28,6 @@ const SAMPLE = `; a small graph
 
 /** The sample's expressions as the library prints them, in byte order. */
 const PRINTED = ['(foo $a (bar $a))', '(edge a b)', '(edge b c)', '(edge c a)', '(person (name "Ada Lovelace") (born 1815))'];
-
-function throwsCode(fn, name, re) {
-  return assert.throws(fn, (err) => {
-    assert.ok(err instanceof PolyfmtError, String(err));
-    assert.equal(err.codeName, name, err.message);
-    if (re) assert.match(err.message, re);
-    return true;
-  });
-}
 
 /** A new in-memory space holding SAMPLE (closed after the test). */
 function sample(t, opts) {

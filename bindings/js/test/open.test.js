@@ -7,11 +7,11 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import {
-  load, open, detect, Mem8File, MmxFile, Polyfmt, PolyfmtError, codes, codeName,
+  load, open, detect, Mem8File, MmxFile, Polyfmt, codes, codeName,
 } from '../src/index.js';
 import { checkExports } from '../src/abi.js';
 import { CODES, DTYPES, EXPORTS, FORMATS, VERSION } from '../src/exports.gen.js';
-import { repoRoot, tempDir } from './helpers.js';
+import { repoRoot, tempDir, throwsCode } from './helpers.js';
 
 const pf = await load();
 
@@ -71,15 +71,6 @@ function make(cls, path) {
     f.close();
   }
   return path;
-}
-
-function throwsCode(fn, name, re) {
-  return assert.throws(fn, (err) => {
-    assert.ok(err instanceof PolyfmtError, String(err));
-    assert.equal(err.codeName, name, err.message);
-    if (re) assert.match(err.message, re);
-    return true;
-  });
 }
 
 const titleOf = (name) => FORMATS.find((f) => f.name === name).title;
