@@ -101,7 +101,7 @@ export class MorkFile extends HandleFile {
    * file, whose paths are UTF-8 keys, the key itself.
    */
   #path(p) {
-    if (typeof p === 'string') return this.kind === 'mult' ? encoder.encode(p) : this.encode(p);
+    if (typeof p === 'string') return this.encode(p); // the library encodes a multiplicities key as its bytes
     return bytesOf(p, 'a path');
   }
 
