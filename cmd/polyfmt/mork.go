@@ -460,13 +460,12 @@ func importFile(c *call, src, out string, kind mork.Kind, replace, intern, quiet
 	if err != nil {
 		return fmt.Errorf("%s: %w (nothing written)", out, err)
 	}
-	distinct, _ := f.Len()
-	in := f.Summary()
+	in := f.Summary() // its paths: the distinct expressions read
 	extra := ""
 	if in.Interned {
 		extra = fmt.Sprintf(", interned (%d symbols)", in.Symbols)
 	}
-	fmt.Fprintf(c.stdout, "%s → %s: %d expressions read, %d distinct; written as %s%s, %d bytes\n", name, out, n, distinct,
+	fmt.Fprintf(c.stdout, "%s → %s: %d expressions read, %d distinct; written as %s%s, %d bytes\n", name, out, n, in.Paths,
 		kindTitles[kind], extra, written)
 	noteIDs(c, f, kind, out)
 	return nil
