@@ -17,37 +17,10 @@ import (
 
 	"github.com/polyfmt/polyfmt/core/errcode"
 	"github.com/polyfmt/polyfmt/core/mork"
+	"github.com/polyfmt/polyfmt/core/vectors"
 )
 
 const morkVectors = "../core/testdata/mork"
-
-// morkCase mirrors one case of core/testdata/mork/containers/manifest.json.
-type morkCase struct {
-	File        string   `json:"file"`
-	Kind        string   `json:"kind"`
-	Version     string   `json:"version"`
-	Paths       []string `json:"paths"`
-	Values      []string `json:"values"`
-	Symbols     int      `json:"symbols"`
-	Interned    bool     `json:"interned"`
-	OpenError   string   `json:"open_error"`
-	VerifyError string   `json:"verify_error"`
-}
-
-// morkExpr mirrors core/testdata/mork/expr.json.
-type morkExpr struct {
-	Cases []struct {
-		Text    string `json:"text"`
-		Hex     string `json:"hex"`
-		Printed string `json:"printed"`
-	} `json:"cases"`
-	Errors []struct {
-		Text   string `json:"text"`
-		Code   string `json:"code"`
-		Line   int    `json:"line"`
-		Column int    `json:"column"`
-	} `json:"errors"`
-}
 
 // morkRecords decodes pf_mork_paths' records: u32 LE length, the path,
 // u64 LE value, repeated.
@@ -103,10 +76,10 @@ func TestMORKContainerVectors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var m struct {
-		Cases []morkCase `json:"cases"`
+	m, err := vectors.LoadMorkContainers()
+	if err != nil {
+		t.Fatal(err)
 	}
-	readJSON(t, filepath.Join(dir, "manifest.json"), &m)
 	if len(m.Cases) < 17 {
 		t.Fatalf("the manifest has %d cases", len(m.Cases))
 	}
@@ -221,8 +194,10 @@ func TestMORKContainerVectors(t *testing.T) {
 // each hex printed back, each error its code and a message naming its line
 // and column.
 func TestMORKExprVectors(t *testing.T) {
-	var e morkExpr
-	readJSON(t, filepath.Join(morkVectors, "expr.json"), &e)
+	e, err := vectors.LoadMorkExpr()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(e.Cases) < 20 || len(e.Errors) < 10 {
 		t.Fatalf("expr.json has %d cases, %d errors", len(e.Cases), len(e.Errors))
 	}

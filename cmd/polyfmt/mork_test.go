@@ -13,11 +13,11 @@ import (
 
 	"github.com/polyfmt/polyfmt/core/errcode"
 	"github.com/polyfmt/polyfmt/core/mork"
+	"github.com/polyfmt/polyfmt/core/vectors"
 )
 
 const (
-	morkVec  = "../../core/testdata/mork/containers/"
-	morkExpr = "../../core/testdata/mork/expr.json"
+	morkVec = "../../core/testdata/mork/containers/"
 )
 
 // morkText is the sample MeTTa text the tests import: six expressions,
@@ -40,21 +40,6 @@ const morkSorted = `(age Ann 7)
 (parent Bob Pat)
 (parent Tom Bob)
 `
-
-// morkManifest is core/testdata/mork/containers/manifest.json.
-type morkManifest struct {
-	Cases []struct {
-		File        string   `json:"file"`
-		Kind        string   `json:"kind"`
-		Version     string   `json:"version"`
-		Paths       []string `json:"paths"`
-		Values      []string `json:"values"`
-		Symbols     int      `json:"symbols"`
-		Interned    bool     `json:"interned"`
-		OpenError   string   `json:"open_error"`
-		VerifyError string   `json:"verify_error"`
-	} `json:"cases"`
-}
 
 // mustRun runs the CLI and fails the test unless it exits 0.
 func mustRun(t *testing.T, args ...string) (string, string) {
@@ -103,12 +88,8 @@ func absent(t *testing.T, path string) {
 // The shared container vectors: inspect and verify each file; its kind,
 // version, counts, every path and value; the manifest's errors.
 func TestMORKContainers(t *testing.T) {
-	b, err := os.ReadFile(morkVec + "manifest.json")
+	m, err := vectors.LoadMorkContainers()
 	if err != nil {
-		t.Fatal(err)
-	}
-	var m morkManifest
-	if err := json.Unmarshal(b, &m); err != nil {
 		t.Fatal(err)
 	}
 	if len(m.Cases) < 17 {
@@ -230,20 +211,8 @@ func mustKind(t *testing.T, name string) mork.Kind {
 // is the path its hex gives and prints as its printed form; each error is
 // reported at its line and column with its code, and nothing is written.
 func TestMORKExprVectors(t *testing.T) {
-	b, err := os.ReadFile(morkExpr)
+	v, err := vectors.LoadMorkExpr()
 	if err != nil {
-		t.Fatal(err)
-	}
-	var v struct {
-		Cases []struct {
-			Text, Hex, Printed string
-		} `json:"cases"`
-		Errors []struct {
-			Text, Code   string
-			Line, Column int
-		} `json:"errors"`
-	}
-	if err := json.Unmarshal(b, &v); err != nil {
 		t.Fatal(err)
 	}
 	if len(v.Cases) == 0 || len(v.Errors) == 0 {

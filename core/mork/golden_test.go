@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
+	"github.com/polyfmt/polyfmt/core/vectors"
 )
 
 var update = flag.Bool("update", false, "rewrite the shared vectors in core/testdata/mork/containers")
@@ -20,24 +21,6 @@ var update = flag.Bool("update", false, "rewrite the shared vectors in core/test
 // sample space, and damaged ones, with what opening and verifying each
 // must give. Go, wazero, pytest, Node and Chromium read the same manifest.
 const containersDir = "../testdata/mork/containers"
-
-type manifestCase struct {
-	File        string   `json:"file"`
-	Kind        string   `json:"kind"`
-	Version     string   `json:"version,omitempty"`
-	Paths       []string `json:"paths,omitempty"`  // printed, in order
-	Values      []string `json:"values,omitempty"` // decimal, beside Paths
-	Symbols     int      `json:"symbols"`
-	Interned    bool     `json:"interned,omitempty"`
-	OpenError   string   `json:"open_error,omitempty"`   // PF_E… code of a failed open
-	VerifyError string   `json:"verify_error,omitempty"` // PF_E… code of a failed verify
-	About       string   `json:"about"`
-}
-
-type manifest struct {
-	About string         `json:"about"`
-	Cases []manifestCase `json:"cases"`
-}
 
 const goldenText = `(edge a b)
 (edge b c)
@@ -49,10 +32,10 @@ const goldenText = `(edge a b)
 `
 
 // goldenFiles writes every vector: name → bytes, and its manifest case.
-func goldenFiles(t *testing.T) (map[string][]byte, []manifestCase) {
+func goldenFiles(t *testing.T) (map[string][]byte, []vectors.MorkCase) {
 	files := map[string][]byte{}
-	var cases []manifestCase
-	add := func(name, about string, b []byte, c manifestCase) {
+	var cases []vectors.MorkCase
+	add := func(name, about string, b []byte, c vectors.MorkCase) {
 		files[name] = b
 		c.File, c.About = name, about
 		cases = append(cases, c)
@@ -76,20 +59,20 @@ func goldenFiles(t *testing.T) (map[string][]byte, []manifestCase) {
 	}
 	ts := &ExportOptions{Timestamp: 1_700_000_000}
 	add("space.mtts", "a space file, 1.1, checksum, the seed's symbol layout, no symbols", export(plain, KindSpace, ts),
-		manifestCase{Kind: "space", Version: "1.1", Paths: texts, Values: zeros})
+		vectors.MorkCase{Kind: "space", Version: "1.1", Paths: texts, Values: zeros})
 	add("space_zstd.mtts", "paths compressed (flag bit 1)", export(plain, KindSpace, &ExportOptions{Timestamp: 1_700_000_000, CompressSpace: true}),
-		manifestCase{Kind: "space", Version: "1.1", Paths: texts, Values: zeros})
+		vectors.MorkCase{Kind: "space", Version: "1.1", Paths: texts, Values: zeros})
 	v10 := must(AppendSpace(nil, &Space{Paths: plain.set}, &SpaceOptions{V10: true}))
 	add("space_v10.mtts", "version 1.0, as the seed writes (01 00, reserved zero)", v10,
-		manifestCase{Kind: "space", Version: "1.0", Paths: texts, Values: zeros})
+		vectors.MorkCase{Kind: "space", Version: "1.0", Paths: texts, Values: zeros})
 	add("space_interned.mtts", "interned: symbols are 8-byte ids of MORK's symbol layout", export(interned, KindSpace, &ExportOptions{Timestamp: 1_700_000_000, SymbolLayout: "mork"}),
-		manifestCase{Kind: "space", Version: "1.1", Paths: contents(t, interned), Values: zeros, Symbols: interned.Symbols().Len(), Interned: true})
+		vectors.MorkCase{Kind: "space", Version: "1.1", Paths: contents(t, interned), Values: zeros, Symbols: interned.Symbols().Len(), Interned: true})
 	for _, c := range []string{"none", "zlib", "lz4", "zstd"} {
 		add("sample_"+c+".pathmap", "PATHMAP1 compressed with "+c, export(plain, KindPathMap1, &ExportOptions{Compression: c}),
-			manifestCase{Kind: "pathmap1", Version: "1.0", Paths: texts, Values: index})
+			vectors.MorkCase{Kind: "pathmap1", Version: "1.0", Paths: texts, Values: index})
 	}
 	add("sample.paths", "PathMap's .paths: one zlib stream, level 7", export(plain, KindPaths, nil),
-		manifestCase{Kind: "paths", Paths: texts, Values: index})
+		vectors.MorkCase{Kind: "paths", Paths: texts, Values: index})
 	valued := must(Create("", &Options{Kind: KindACT}))
 	vals := []string{}
 	for i := 0; i < plain.set.Len(); i++ {
@@ -101,28 +84,28 @@ func goldenFiles(t *testing.T) (map[string][]byte, []manifestCase) {
 		vals = append(vals, strconv.FormatUint(v, 10))
 	}
 	add("sample_pathmap.act", "ACTree03 in PathMap's layout, with values", export(valued, KindACT, &ExportOptions{ACTLayout: "pathmap"}),
-		manifestCase{Kind: "act", Paths: texts, Values: vals})
+		vectors.MorkCase{Kind: "act", Paths: texts, Values: vals})
 	add("sample_seed.act", "ACTree03 in the seed's layout (64-byte header, 24-byte nodes)", export(valued, KindACT, &ExportOptions{ACTLayout: "seed"}),
-		manifestCase{Kind: "act", Paths: texts, Values: vals})
+		vectors.MorkCase{Kind: "act", Paths: texts, Values: vals})
 	add("symbols_seed.zip", "a symbol table in the seed's five-file layout", export(interned, KindSymbols, &ExportOptions{SymbolLayout: "seed"}),
-		manifestCase{Kind: "symbols", Symbols: interned.Symbols().Len()})
+		vectors.MorkCase{Kind: "symbols", Symbols: interned.Symbols().Len()})
 	add("symbols_mork.zip", "a symbol table in MORK's layout", export(interned, KindSymbols, &ExportOptions{SymbolLayout: "mork"}),
-		manifestCase{Kind: "symbols", Symbols: interned.Symbols().Len()})
+		vectors.MorkCase{Kind: "symbols", Symbols: interned.Symbols().Len()})
 	mult := must(Create("", &Options{Kind: KindMult}))
 	noErr(t, mult.Add([]byte("(edge a b)"), 3))
 	noErr(t, mult.Add([]byte("ünïcödé"), 1<<63))
 	add("counts.mttm", "multiplicities: UTF-8 keys with u64 counts", export(mult, KindMult, nil),
-		manifestCase{Kind: "mult", Version: "1.0", Paths: []string{"(edge a b)", "ünïcödé"}, Values: []string{"3", "9223372036854775808"}})
+		vectors.MorkCase{Kind: "mult", Version: "1.0", Paths: []string{"(edge a b)", "ünïcödé"}, Values: []string{"3", "9223372036854775808"}})
 	// Damaged files.
 	v2 := slices.Clone(files["space.mtts"])
 	v2[4] = 2
-	add("space_v2.mtts", "major version 2: refused, naming the version", v2, manifestCase{Kind: "space", OpenError: "PF_EUNSUPPORTED"})
+	add("space_v2.mtts", "major version 2: refused, naming the version", v2, vectors.MorkCase{Kind: "space", OpenError: "PF_EUNSUPPORTED"})
 	bad := slices.Clone(files["space.mtts"])
 	bad[len(bad)-33] ^= 0x01 // the last path's last byte: a variable reference, still valid
 	add("space_bad_checksum.mtts", "one bit flipped in the last path: opens, Verify fails", bad,
-		manifestCase{Kind: "space", Version: "1.1", Paths: nil, VerifyError: "PF_ECHECKSUM"})
+		vectors.MorkCase{Kind: "space", Version: "1.1", Paths: nil, VerifyError: "PF_ECHECKSUM"})
 	add("space_truncated.mtts", "cut inside the paths", files["space.mtts"][:len(files["space.mtts"])-45],
-		manifestCase{Kind: "space", OpenError: "PF_EFORMAT"})
+		vectors.MorkCase{Kind: "space", OpenError: "PF_EFORMAT"})
 	return files, cases
 }
 
@@ -133,13 +116,12 @@ func TestGolden(t *testing.T) {
 		for name, b := range files {
 			noErr(t, os.WriteFile(filepath.Join(containersDir, name), b, 0o644))
 		}
-		js, err := json.MarshalIndent(manifest{About: "MORK containers written by polyfmt from one sample space " +
+		js, err := json.MarshalIndent(vectors.MorkContainers{About: "MORK containers written by polyfmt from one sample space " +
 			"(regenerate: go test ./core/mork -run Golden -update); every surface opens each and compares", Cases: cases}, "", " ")
 		noErr(t, err)
 		noErr(t, os.WriteFile(filepath.Join(containersDir, "manifest.json"), append(js, '\n'), 0o644))
 	}
-	var m manifest
-	noErr(t, json.Unmarshal(must(os.ReadFile(filepath.Join(containersDir, "manifest.json"))), &m))
+	m := must(vectors.LoadMorkContainers())
 	if len(m.Cases) != len(cases) {
 		t.Fatalf("the manifest has %d cases, the generator %d: run -update", len(m.Cases), len(cases))
 	}

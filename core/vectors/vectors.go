@@ -103,3 +103,81 @@ func LoadMem8() (*Mem8, error) {
 	}
 	return m, nil
 }
+
+// MorkContainers mirrors core/testdata/mork/containers/manifest.json,
+// which core/mork's TestGolden writes.
+type MorkContainers struct {
+	Dir   string     `json:"-"`
+	About string     `json:"about"`
+	Cases []MorkCase `json:"cases"`
+}
+
+// MorkCase is one MORK container and what opening it must give.
+type MorkCase struct {
+	File        string   `json:"file"`
+	Kind        string   `json:"kind"`
+	Version     string   `json:"version,omitempty"`
+	Paths       []string `json:"paths,omitempty"`  // printed, in order
+	Values      []string `json:"values,omitempty"` // decimal, beside Paths
+	Symbols     int      `json:"symbols"`
+	Interned    bool     `json:"interned,omitempty"`
+	OpenError   string   `json:"open_error,omitempty"`   // PF_E… of a failed open
+	VerifyError string   `json:"verify_error,omitempty"` // PF_E… of a failed verify
+	About       string   `json:"about"`
+}
+
+// MorkExpr mirrors core/testdata/mork/expr.json, which core/mork/expr's
+// tests write: MeTTa text, its encoding and its printing, and texts that
+// must fail.
+type MorkExpr struct {
+	Cases []struct {
+		Text    string `json:"text"`
+		Hex     string `json:"hex"`
+		Printed string `json:"printed"`
+	} `json:"cases"`
+	Errors []struct {
+		Text   string `json:"text"`
+		Code   string `json:"code"` // "format" or "limit"
+		Line   int    `json:"line"`
+		Column int    `json:"column"`
+	} `json:"errors"`
+}
+
+// LoadMorkContainers reads the MORK container manifest.
+func LoadMorkContainers() (*MorkContainers, error) {
+	m := &MorkContainers{}
+	dir, err := load(filepath.Join("mork", "containers", "manifest.json"), m)
+	if err == nil && len(m.Cases) == 0 {
+		err = fmt.Errorf("vectors: the MORK container manifest has no cases")
+	}
+	m.Dir = dir
+	return m, err
+}
+
+// LoadMorkExpr reads the MORK expression vectors.
+func LoadMorkExpr() (*MorkExpr, error) {
+	m := &MorkExpr{}
+	_, err := load(filepath.Join("mork", "expr.json"), m)
+	if err == nil && (len(m.Cases) == 0 || len(m.Errors) == 0) {
+		err = fmt.Errorf("vectors: the MORK expression vectors are empty")
+	}
+	return m, err
+}
+
+// load decodes the JSON file rel (under core/testdata) into v and returns
+// its directory.
+func load(rel string, v any) (string, error) {
+	root, err := Root()
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(root, rel)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", err
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return "", fmt.Errorf("vectors: %s: %w", rel, err)
+	}
+	return filepath.Dir(path), nil
+}
