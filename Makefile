@@ -289,7 +289,13 @@ test-js: wasm lib
 	  node --disable-warning=ExperimentalWarning --test --test-reporter=./scripts/summary-reporter.mjs test/*.test.js
 
 # ---- benchmarks (not part of test) ----------------------------------------------
+# Every benchmark that compares polyfmt with a peer or a floor in the same run
+# appends a line to $(RATIOS) (core/internal/benchratio); the last step prints
+# them as one table.
+RATIOS := $(abspath $(BUILD))/ratios.jsonl
+bench: export POLYFMT_RATIOS = $(RATIOS)
 bench: all $(BUILD)/abi_c
+	@rm -f $(RATIOS)
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./core/mem8 ./wasm
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./core/mmx
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./core/mork
@@ -298,6 +304,7 @@ bench: all $(BUILD)/abi_c
 	$(BUILD)/abi_c
 	POLYFMT_LIB=$(abspath $(LIB)) $(PY) bench/abi_python.py
 	node bench/abi_node.mjs
+	@echo; echo '## polyfmt beside its peers, this run'; $(PY) bench/table.py $(RATIOS)
 
 clean:
 	rm -rf $(BUILD) bindings/js/polyfmt.wasm bindings/python/build

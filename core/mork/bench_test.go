@@ -3,12 +3,15 @@ package mork
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/polyfmt/polyfmt/core/internal/benchratio"
 	"github.com/polyfmt/polyfmt/core/mork/internal/pathmap"
 	"github.com/polyfmt/polyfmt/core/mork/paths"
 )
@@ -120,6 +123,9 @@ func peerJSON(b *testing.B, args ...string) map[string]float64 {
 // facts, in the same run, beside the benchmarks above: serialize_paths
 // and its reading (.paths write and read), building a PathMap from the
 // encoded paths, and ArenaCompactTree::from_zipper (the ACT write).
+//
+// polyfmt's side of each is timed here too, best of three, right after
+// PathMap's, and the ratios go to make bench's table (benchratio).
 func BenchmarkPathMapPeer(b *testing.B) {
 	rec := peerRecords(b)
 	p := peerJSON(b, "bench-paths", rec)
@@ -130,6 +136,43 @@ func BenchmarkPathMapPeer(b *testing.B) {
 	b.ReportMetric(p["deserialize_ns"]/1e6, "pathmap-paths-read-ms")
 	b.ReportMetric(w["build_map_ns"]/1e6, "pathmap-build-map-ms")
 	b.ReportMetric(w["from_zipper_ns"]/1e6, "pathmap-act-write-ms")
+
+	f := millionSpace()
+	var pathsFile bytes.Buffer
+	noErr(b, f.Export(&pathsFile, KindPaths, nil))
+	export := func(k Kind) func() {
+		return func() {
+			var buf bytes.Buffer
+			noErr(b, f.Export(&buf, k, nil))
+		}
+	}
+	each := func() {
+		noErr(b, paths.EachPath(bytes.NewReader(pathsFile.Bytes()), nil, func([]byte) error { return nil }))
+	}
+	for _, c := range []struct {
+		measure, peerName string
+		ours              func()
+		peerNs            float64
+	}{
+		{"MORK: write a million facts as .paths", "pathmap serialize_paths", export(KindPaths), p["serialize_ns"]},
+		{"MORK: read a .paths of a million facts, visit each path", "pathmap for_each_deserialized_path", each, p["deserialize_ns"]},
+		{"MORK: write a million facts as an ACT (PathMap layout)", "pathmap from_zipper", export(KindACT), w["from_zipper_ns"]},
+	} {
+		ours := bestOf(3, c.ours)
+		noErr(b, benchratio.Report(benchratio.Line{Measure: c.measure, Ours: ours.Seconds() * 1e3,
+			Peer: c.peerNs / 1e6, PeerName: c.peerName, Unit: "ms", Source: "core/mork BenchmarkPathMapPeer"}))
+	}
+}
+
+// bestOf runs fn n times and returns the shortest run.
+func bestOf(n int, fn func()) time.Duration {
+	best := time.Duration(math.MaxInt64)
+	for range n {
+		start := time.Now()
+		fn()
+		best = min(best, time.Since(start))
+	}
+	return best
 }
 
 // BenchmarkEachPathMillion reads a .paths of a million facts as PathMap's
