@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"testing"
+
+	"github.com/polyfmt/polyfmt/core/internal/benchratio"
 )
 
 // Each benchmark runs beside a baseline that bounds it from below: run them
@@ -251,5 +253,42 @@ func BenchmarkHashWrite100MBBaseline(b *testing.B) {
 		out := append([]byte(nil), blob...)
 		SumHash(AlgBLAKE3, 32, blob)
 		SumHash(AlgBLAKE3, 32, out)
+	}
+}
+
+// BenchmarkRatios runs each benchmark above beside its baseline as
+// sub-benchmarks, alternating three times, and reports the best of each as a
+// ratio for make bench's table (benchratio): the goals are the VSF issue's
+// (a section within 2× of a flat binary decode, verify within 10% of the
+// hashes alone); the others are for information.
+func BenchmarkRatios(b *testing.B) {
+	pairs := []struct {
+		name, measure, baseline, goal string
+		ours, base                    func(*testing.B)
+	}{
+		{"Unpack12", "VSF: unpack a 4096×3072 12-bit image to uint16", "copy of the 24 MiB output", "", BenchmarkUnpack12, BenchmarkUnpack12Baseline_Copy},
+		{"Section10k", "VSF: decode a section of 10,000 typed fields", "the same fields from a flat layout, encoding/binary", "<= 2.0", BenchmarkSection10k, BenchmarkDecodeStruct10kBaseline_Binary},
+		{"Verify100MB", "VSF: open and verify a 100 MB file (two BLAKE3 digests)", "the two BLAKE3 passes alone", "<= 1.1", BenchmarkVerify100MB, BenchmarkVerify100MBBaseline_BLAKE3},
+		{"HashWrite100MB", "VSF: build a 100 MB hashed file in memory", "one copy and two BLAKE3 passes", "", BenchmarkHashWrite100MB, BenchmarkHashWrite100MBBaseline},
+	}
+	// timed keeps the ns/op of the last (longest) run of f.
+	timed := func(f func(*testing.B), out *float64) func(*testing.B) {
+		return func(b *testing.B) {
+			f(b)
+			*out = float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+		}
+	}
+	for _, p := range pairs {
+		ours, base := math.Inf(1), math.Inf(1)
+		for range 3 {
+			var o, r float64
+			b.Run(p.name+"/ours", timed(p.ours, &o))
+			b.Run(p.name+"/baseline", timed(p.base, &r))
+			ours, base = min(ours, o), min(base, r)
+		}
+		if err := benchratio.Report(benchratio.Line{Measure: p.measure, Ours: ours / 1e6, Peer: base / 1e6,
+			PeerName: p.baseline, Unit: "ms", Goal: p.goal, Source: "core/vsf BenchmarkRatios"}); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
