@@ -299,6 +299,7 @@ bench: all $(BUILD)/abi_c
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./core/mem8 ./wasm
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./core/mmx
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./core/mork
+	$(GO) test -run '^$$' -bench Ratios -benchtime 0.5s ./core/vsf
 	$(GO) test -run '^$$' -bench 'Open|Get' -benchtime 100000x ./core/mork/act
 	$(PY) -m pip install -q safetensors h5py && $(PY_EX) bench/mmx_python.py
 	$(BUILD)/abi_c
