@@ -88,6 +88,9 @@ type File struct {
 	bufUsed    int
 	reserved   int64 // disk space preallocated up to here (files on disk)
 	bufTrailer bool
+	lazyHeader bool // NoSync on a file not held in memory: the header is rewritten every headerEvery appends
+	hdrStale   bool // the header on disk is behind f.hdr (lazyHeader)
+	tornAppend bool // open trusted the header and found only a torn append after the blocks it kept
 }
 
 // Create makes a new empty .m8 file at path (truncating any file there),
@@ -135,7 +138,7 @@ func build(opt *Options, open storage.Opener) (*File, error) {
 		return nil, err
 	}
 	return storage.Attach("mem8", open, func(b *storage.Backing) (*File, error) {
-		f := &File{store: b, lim: o.Limits.orDefault(), noSync: o.NoSync}
+		f := &File{store: b, lim: o.Limits.orDefault(), noSync: o.NoSync, lazyHeader: o.NoSync && b.W != nil && b.Mem == nil}
 		if b.New {
 			return f, f.create(o)
 		}
@@ -180,6 +183,9 @@ func (f *File) Close() error {
 		return err
 	}
 	var err error
+	if f.hdrStale && f.broken == nil {
+		err = f.writeHeader()
+	}
 	if f.reserved > 0 && f.broken == nil {
 		// Give back the space preallocated past the last block.
 		err = f.store.OS.File.Truncate(blockOffset(f.count))
@@ -266,7 +272,7 @@ func (f *File) Refresh() (uint64, error) {
 		if err := g.open(next.Size, false); err != nil {
 			return err
 		}
-		f.hdr, f.count, f.imp, f.tokens, f.lastHash, f.rec = g.hdr, g.count, g.imp, g.tokens, g.lastHash, g.rec
+		f.hdr, f.count, f.imp, f.tokens, f.lastHash, f.rec, f.tornAppend = g.hdr, g.count, g.imp, g.tokens, g.lastHash, g.rec, g.tornAppend
 		return nil
 	}); err != nil {
 		return 0, err
