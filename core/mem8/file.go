@@ -76,6 +76,7 @@ type File struct {
 	mu         sync.RWMutex
 	store      *storage.Backing // its bytes: path, memory, bytes or reader (guarded by mu)
 	hdr        header
+	nextHdr    header // an append's new header, until it is written
 	count      uint64
 	imp        []uint16 // importance per block, built at open
 	tokens     *TokenMap
@@ -86,7 +87,8 @@ type File struct {
 	broken     error  // set when an append failed part-way: no more appends
 	buf        []byte // append scratch, BlockSize, zero past bufUsed except a trailer
 	bufUsed    int
-	reserved   int64 // disk space preallocated up to here (files on disk)
+	sig        sigHasher // append's wave signatures (guarded by mu)
+	reserved   int64     // disk space preallocated up to here (files on disk)
 	bufTrailer bool
 	lazyHeader bool // NoSync on a file not held in memory: the header is rewritten every headerEvery appends
 	hdrStale   bool // the header on disk is behind f.hdr (lazyHeader)

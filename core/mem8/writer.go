@@ -71,7 +71,7 @@ func (f *File) AppendRecord(r Record) (uint64, error) {
 	f.bufUsed = blockHead + len(r.Content)
 	le := binary.LittleEndian
 	le.PutUint64(b[0:8], n)
-	sig := WaveSignature(r.Content, f.hdr.identityFreq())
+	sig := f.sig.sum(r.Content, f.hdr.identityFreq())
 	copy(b[8:24], sig[:])
 	le.PutUint64(b[24:32], ts)
 	le.PutUint16(b[32:34], Quantize(r.Importance))
@@ -98,7 +98,8 @@ func (f *File) AppendRecord(r Record) (uint64, error) {
 		f.broken = err
 		return 0, err
 	}
-	hdr := f.hdr
+	hdr := &f.nextHdr // a field, not a local: WriteAt would move a local to the heap
+	*hdr = f.hdr
 	hdr.setBlockCount(uint32(n + 1))
 	hdr.seal()
 	if !f.lazyHeader || (n+1)%headerEvery == 0 {
@@ -119,11 +120,15 @@ func (f *File) AppendRecord(r Record) (uint64, error) {
 		f.hdrStale = true
 	}
 
-	f.hdr = hdr
+	f.hdr = *hdr
 	f.count = n + 1
 	f.imp = append(f.imp, Quantize(r.Importance))
 	if flags&FlagHashChain != 0 {
-		f.lastHash = ChainDigest(b)
+		end := f.bufUsed
+		if define != "" {
+			end = BlockSize
+		}
+		f.lastHash = chainDigestTo(b, end)
 	}
 	if define != "" {
 		f.tokens.define(tokenID, define)
