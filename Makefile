@@ -290,7 +290,8 @@ test-js: wasm lib
 
 # ---- benchmarks (not part of test) ----------------------------------------------
 bench: all $(BUILD)/abi_c
-	$(GO) test -run '^$$' -bench . -benchtime 2s ./core/mem8 ./wasm
+	$(GO) test -run '^$$' -bench . -skip SeedAppend -benchtime 2s ./core/mem8 ./wasm
+	$(GO) test -run '^$$' -bench SeedAppend -benchtime 1x ./core/mem8
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./core/mmx
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./core/mork
 	$(GO) test -run '^$$' -bench 'Open|Get' -benchtime 100000x ./core/mork/act

@@ -22,9 +22,11 @@ type Options struct {
 	// Plain makes Create write flags 0: exactly the seed's file, without
 	// hash chain, header CRC or persisted tokens.
 	Plain bool
-	// NoSync skips fsync after each append (like bbolt's NoSync). A process
-	// crash still loses nothing committed; an OS crash may lose recent
-	// appends, and open then recovers the longest intact prefix.
+	// NoSync skips fsync after each append (like bbolt's NoSync); on a file
+	// on disk the header is then rewritten only every 256 appends, at Sync
+	// and at Close (open keeps the intact blocks past it). A process crash
+	// still loses no append that returned; an OS crash may lose the appends
+	// since the last Sync, and open then recovers the longest intact prefix.
 	NoSync bool
 	// Limits bounds what open accepts; nil means DefaultLimits.
 	Limits *Limits
