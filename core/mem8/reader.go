@@ -80,7 +80,7 @@ func (f *File) open(size int64, writable bool) error {
 		// Whole blocks past the header's count: a NoSync writer rewrites
 		// the header only now and then (or an append stopped before its
 		// header rewrite). Each one that is intact is kept.
-		if n, err = f.extend(n, min(full, f.lim.MaxBlocks)); err != nil {
+		if n, err = f.extend(n, full); err != nil {
 			return err
 		}
 	}
@@ -143,7 +143,8 @@ func (f *File) scan(count uint64, trusted bool) (uint64, error) {
 // so every byte of it is vouched for by a hash or a check, as Verify would.
 // f.lastHash is the digest of block n-1 on entry and of the last kept block
 // on return. It returns the new count; a block that is not intact ends the
-// kept blocks (open reports the bytes from it on as a torn tail).
+// kept blocks (open reports the bytes from it on as a torn tail). More intact
+// blocks than Limits.MaxBlocks is ErrLimit, as for any count open derives.
 func (f *File) extend(n, full uint64) (uint64, error) {
 	var buf []byte
 	if f.store.Data == nil {
@@ -156,6 +157,9 @@ func (f *File) extend(n, full uint64) (uint64, error) {
 		}
 		if !f.intact(n, b) {
 			break
+		}
+		if n >= f.lim.MaxBlocks {
+			return 0, errcode.New("mem8", errcode.ErrLimit, "at least %d blocks (intact past the header's count) exceed the limit of %d", n+1, f.lim.MaxBlocks)
 		}
 		f.imp = append(f.imp, blockHdr(b).importance())
 		if f.hdr.flags()&FlagHashChain != 0 {

@@ -2,6 +2,7 @@ package mem8
 
 import (
 	"encoding/binary"
+	"errors"
 	"math"
 	"path/filepath"
 	"strings"
@@ -123,6 +124,12 @@ func TestStaleHeaderKeepsIntactBlocks(t *testing.T) {
 		return img
 	}
 	at := func(i int) int { return int(blockOffset(uint64(i))) }
+	if _, err := OpenBytes(stale(nil), &Options{Limits: &Limits{MaxBlocks: 11}}); !errors.Is(err, errcode.ErrLimit) {
+		t.Fatalf("12 intact blocks with MaxBlocks 11: %v", err)
+	}
+	if r, err := OpenBytes(stale(nil), &Options{Limits: &Limits{MaxBlocks: 12}}); err != nil || r.Count() != 12 {
+		t.Fatalf("12 intact blocks with MaxBlocks 12: %v", err)
+	}
 	for _, c := range []struct {
 		name string
 		edit func(img []byte)
