@@ -42,16 +42,20 @@
 // # Writing
 //
 // An append writes the whole block at 30 + n·4096, syncs, then rewrites the
-// header with block_count n+1 (and its CRC), and syncs. A single writer holds
-// an advisory lock (flock) and the lock file path.lock (docs/spec/mmx.md
-// §5.1); readers take none.
+// header with block_count n+1 (and its CRC), and syncs. With NoSync on a file
+// on disk, the header is rewritten only every 256 appends, at Sync and at
+// Close, so an append is one pwrite. A single writer holds an advisory lock
+// (flock) and the lock file path.lock (docs/spec/mmx.md §5.1); readers take
+// none.
 //
 // # Opening and recovery
 //
 // Open checks the header (a NaN or infinite identity_freq or
 // temporal_phase is malformed) and decides how many blocks are committed: the
-// header's count when its CRC holds (or the file has no CRC); the number of
-// whole blocks when the CRC fails (a header write cut short) or the header
+// header's count when its CRC holds (or the file has no CRC), followed by
+// every whole block past it that is intact (index, content_len, tokens, zero
+// padding, wave signature, chain link: a NoSync writer's header lags); the
+// number of whole blocks when the CRC fails (a header write cut short) or the header
 // claims more blocks than the file holds. Each accepted block must carry its
 // own index and a content_len ≤ 4024; with FlagTokens its token id must be
 // known or defined in order. Bytes past the accepted blocks are a torn

@@ -22,9 +22,11 @@ type Options struct {
 	// Plain makes Create write flags 0: exactly the seed's file, without
 	// hash chain, header CRC or persisted tokens.
 	Plain bool
-	// NoSync skips fsync after each append (like bbolt's NoSync). A process
-	// crash still loses nothing committed; an OS crash may lose recent
-	// appends, and open then recovers the longest intact prefix.
+	// NoSync skips fsync after each append (like bbolt's NoSync); on a file
+	// on disk the header is then rewritten only every 256 appends, at Sync
+	// and at Close (open keeps the intact blocks past it). A process crash
+	// still loses no append that returned; an OS crash may lose the appends
+	// since the last Sync, and open then recovers the longest intact prefix.
 	NoSync bool
 	// Limits bounds what open accepts; nil means DefaultLimits.
 	Limits *Limits
@@ -76,6 +78,7 @@ type File struct {
 	mu         sync.RWMutex
 	store      *storage.Backing // its bytes: path, memory, bytes or reader (guarded by mu)
 	hdr        header
+	nextHdr    header // an append's new header, until it is written
 	count      uint64
 	imp        []uint16 // importance per block, built at open
 	tokens     *TokenMap
@@ -86,8 +89,12 @@ type File struct {
 	broken     error  // set when an append failed part-way: no more appends
 	buf        []byte // append scratch, BlockSize, zero past bufUsed except a trailer
 	bufUsed    int
-	reserved   int64 // disk space preallocated up to here (files on disk)
+	sig        sigHasher // append's wave signatures (guarded by mu)
+	reserved   int64     // disk space preallocated up to here (files on disk)
 	bufTrailer bool
+	lazyHeader bool // NoSync on a file not held in memory: the header is rewritten every headerEvery appends
+	hdrStale   bool // the header on disk is behind f.hdr (lazyHeader)
+	tornAppend bool // open trusted the header and found only a torn append after the blocks it kept
 }
 
 // Create makes a new empty .m8 file at path (truncating any file there),
@@ -135,7 +142,7 @@ func build(opt *Options, open storage.Opener) (*File, error) {
 		return nil, err
 	}
 	return storage.Attach("mem8", open, func(b *storage.Backing) (*File, error) {
-		f := &File{store: b, lim: o.Limits.orDefault(), noSync: o.NoSync}
+		f := &File{store: b, lim: o.Limits.orDefault(), noSync: o.NoSync, lazyHeader: o.NoSync && b.W != nil && b.Mem == nil}
 		if b.New {
 			return f, f.create(o)
 		}
@@ -180,6 +187,9 @@ func (f *File) Close() error {
 		return err
 	}
 	var err error
+	if f.hdrStale && f.broken == nil {
+		err = f.writeHeader()
+	}
 	if f.reserved > 0 && f.broken == nil {
 		// Give back the space preallocated past the last block.
 		err = f.store.OS.File.Truncate(blockOffset(f.count))
@@ -266,7 +276,7 @@ func (f *File) Refresh() (uint64, error) {
 		if err := g.open(next.Size, false); err != nil {
 			return err
 		}
-		f.hdr, f.count, f.imp, f.tokens, f.lastHash, f.rec = g.hdr, g.count, g.imp, g.tokens, g.lastHash, g.rec
+		f.hdr, f.count, f.imp, f.tokens, f.lastHash, f.rec, f.tornAppend = g.hdr, g.count, g.imp, g.tokens, g.lastHash, g.rec, g.tornAppend
 		return nil
 	}); err != nil {
 		return 0, err

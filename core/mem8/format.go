@@ -3,6 +3,7 @@ package mem8
 import (
 	"crypto/sha256"
 	"encoding/binary"
+	"hash"
 	"hash/crc32"
 	"math"
 )
@@ -131,16 +132,27 @@ func Dequantize(q uint16) float32 { return float32(q) / 65535.0 }
 
 // WaveSignature is SHA-256(content ‖ identity_freq as f64 LE), first 16 bytes.
 func WaveSignature(content []byte, identityFreq float64) [16]byte {
-	h := sha256.New()
-	h.Write(content)
-	var f [8]byte
-	binary.LittleEndian.PutUint64(f[:], math.Float64bits(identityFreq))
-	h.Write(f[:])
-	var sum [32]byte
-	h.Sum(sum[:0])
-	var sig [16]byte
-	copy(sig[:], sum[:16])
-	return sig
+	var s sigHasher
+	return s.sum(content, identityFreq)
+}
+
+// sigHasher computes wave signatures with one SHA-256 state, reused: an
+// append makes no allocation for its signature.
+type sigHasher struct {
+	h   hash.Hash
+	buf [sha256.Size]byte
+}
+
+func (s *sigHasher) sum(content []byte, identityFreq float64) [16]byte {
+	if s.h == nil {
+		s.h = sha256.New()
+	} else {
+		s.h.Reset()
+	}
+	s.h.Write(content)
+	binary.LittleEndian.PutUint64(s.buf[:8], math.Float64bits(identityFreq))
+	s.h.Write(s.buf[:8])
+	return [16]byte(s.h.Sum(s.buf[:0])[:16])
 }
 
 // ChainDigest is what the next block's prev_hash holds: SHA-256 of the
@@ -148,8 +160,11 @@ func WaveSignature(content []byte, identityFreq float64) [16]byte {
 // length, so distinct blocks never give the same input; leaving the zero
 // padding out makes the chain cost a hash of the content rather than of
 // 4 KiB (Verify checks separately that the padding is zero).
-func ChainDigest(block []byte) [32]byte {
-	end := len(block)
+func ChainDigest(block []byte) [32]byte { return chainDigestTo(block, len(block)) }
+
+// chainDigestTo is ChainDigest for a block known to hold only zeros from
+// end on (an append knows where its content or token definition ends).
+func chainDigestTo(block []byte, end int) [32]byte {
 	for end >= 8 && binary.LittleEndian.Uint64(block[end-8:end]) == 0 {
 		end -= 8
 	}

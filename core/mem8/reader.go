@@ -69,13 +69,6 @@ func (f *File) open(size int64, writable bool) error {
 	if n < count && reason == "" {
 		reason = fmt.Sprintf("block %d is not intact", n)
 	}
-	f.count = n
-	end := blockOffset(n)
-	if end < size && reason == "" {
-		reason = fmt.Sprintf("%d bytes past block %d (an append cut short)", size-end, n)
-	}
-	f.rec = Recovery{HeaderBlocks: hc, Blocks: n, DroppedBytes: size - end, Reason: reason}
-
 	if n > 0 && f.hdr.flags()&FlagHashChain != 0 {
 		b, err := f.rawBlock(n-1, nil)
 		if err != nil {
@@ -83,6 +76,21 @@ func (f *File) open(size int64, writable bool) error {
 		}
 		f.lastHash = ChainDigest(b)
 	}
+	if trusted && n == hc && hc < full {
+		// Whole blocks past the header's count: a NoSync writer rewrites
+		// the header only now and then (or an append stopped before its
+		// header rewrite). Each one that is intact is kept.
+		if n, err = f.extend(n, full); err != nil {
+			return err
+		}
+	}
+	f.count = n
+	end := blockOffset(n)
+	if end < size && reason == "" {
+		reason = fmt.Sprintf("%d bytes past block %d (an append cut short)", size-end, n)
+	}
+	f.rec = Recovery{HeaderBlocks: hc, Blocks: n, DroppedBytes: size - end, Reason: reason}
+	f.tornAppend = trusted && end < size
 	if writable {
 		f.buf = make([]byte, BlockSize)
 		if !f.rec.Clean() || hc != n {
@@ -127,6 +135,66 @@ func (f *File) scan(count uint64, trusted bool) (uint64, error) {
 		}
 	}
 	return count, nil
+}
+
+// extend checks the whole blocks [n, full) that follow the header's count
+// and keeps them while each is intact: its structure (checkBlock), zero
+// padding, wave signature and (FlagHashChain) its link to the block before,
+// so every byte of it is vouched for by a hash or a check, as Verify would.
+// f.lastHash is the digest of block n-1 on entry and of the last kept block
+// on return. It returns the new count; a block that is not intact ends the
+// kept blocks (open reports the bytes from it on as a torn tail). More intact
+// blocks than Limits.MaxBlocks is ErrLimit, as for any count open derives.
+func (f *File) extend(n, full uint64) (uint64, error) {
+	var buf []byte
+	if f.store.Data == nil {
+		buf = make([]byte, BlockSize)
+	}
+	for ; n < full; n++ {
+		b, err := f.rawBlock(n, buf)
+		if err != nil {
+			return 0, errcode.Wrap("mem8", errcode.ErrFormat, err, "read block %d", n)
+		}
+		if !f.intact(n, b) {
+			break
+		}
+		if n >= f.lim.MaxBlocks {
+			return 0, errcode.New("mem8", errcode.ErrLimit, "at least %d blocks (intact past the header's count) exceed the limit of %d", n+1, f.lim.MaxBlocks)
+		}
+		f.imp = append(f.imp, blockHdr(b).importance())
+		if f.hdr.flags()&FlagHashChain != 0 {
+			f.lastHash = ChainDigest(b)
+		}
+	}
+	return n, nil
+}
+
+// intact reports whether block i (b) passes every check Verify makes, given
+// the blocks before it; if so its token definition, if any, is added to
+// f.tokens (and only then).
+func (f *File) intact(i uint64, b []byte) bool {
+	flags := f.hdr.flags()
+	bh := blockHdr(b)
+	cl := bh.contentLen()
+	if bh.index() != i || cl > MaxContent {
+		return false
+	}
+	if flags&FlagHashChain != 0 && !bytes.Equal(b[36:68], f.lastHash[:]) {
+		return false
+	}
+	end, padEnd := blockHead+int(cl), BlockSize
+	if id := bh.tokenID(); flags&FlagTokens != 0 && id >= FirstDynamicID && id <= lastDynamicID {
+		if _, known := f.tokens.Decode(id); !known { // a definition: the padding stops at it
+			padEnd -= trailerSize(int(b[BlockSize-1]))
+		}
+	}
+	if padEnd < end || !allZero(b[end:padEnd]) {
+		return false
+	}
+	if sig := WaveSignature(b[blockHead:end], f.hdr.identityFreq()); !bytes.Equal(sig[:], b[8:24]) {
+		return false
+	}
+	return f.checkBlock(i, b, f.tokens) == nil
 }
 
 // checkHeaderFloats refuses a NaN or infinite identity_freq or

@@ -2,6 +2,7 @@ package mem8
 
 import (
 	"encoding/binary"
+	"errors"
 	"math"
 	"path/filepath"
 	"strings"
@@ -92,5 +93,85 @@ func TestVerifyCommitted(t *testing.T) {
 			t.Errorf("%s: VerifyCommitted %v, want ok %v", c.file, err, c.committed)
 		}
 		f.Close()
+	}
+}
+
+// TestStaleHeaderKeepsIntactBlocks: the blocks past a header's count (a
+// NoSync writer rewrites it only now and then) are kept while each is
+// intact — structure, padding, signature, chain link — and the first one
+// that is not ends the file, its token definition unused.
+func TestStaleHeaderKeepsIntactBlocks(t *testing.T) {
+	f, err := NewMem(nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 12 {
+		if _, err := f.AppendRecord(lazyRecord(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	full := f.Bytes()
+	stale := func(edit func(img []byte)) []byte {
+		img := append([]byte(nil), full...)
+		var h header
+		copy(h[:], img)
+		h.setBlockCount(4)
+		h.seal()
+		copy(img, h[:])
+		if edit != nil {
+			edit(img)
+		}
+		return img
+	}
+	at := func(i int) int { return int(blockOffset(uint64(i))) }
+	if _, err := OpenBytes(stale(nil), &Options{Limits: &Limits{MaxBlocks: 11}}); !errors.Is(err, errcode.ErrLimit) {
+		t.Fatalf("12 intact blocks with MaxBlocks 11: %v", err)
+	}
+	if r, err := OpenBytes(stale(nil), &Options{Limits: &Limits{MaxBlocks: 12}}); err != nil || r.Count() != 12 {
+		t.Fatalf("12 intact blocks with MaxBlocks 12: %v", err)
+	}
+	for _, c := range []struct {
+		name string
+		edit func(img []byte)
+		keep int
+	}{
+		{"intact", nil, 12},
+		{"content", func(img []byte) { img[at(7)+blockHead] ^= 1 }, 7},
+		{"prev_hash", func(img []byte) { img[at(7)+40] ^= 1 }, 7},
+		{"padding", func(img []byte) { img[at(9)+3000] = 1 }, 9},
+		{"index", func(img []byte) { img[at(5)] = 9 }, 5},
+		{"timestamp of the block before a link", func(img []byte) { img[at(6)+24] ^= 1 }, 7},
+		{"token definition's block", func(img []byte) { img[at(7)+blockHead+1] ^= 1 }, 7},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			img := stale(c.edit)
+			r, err := OpenBytes(img, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec := r.Recovery()
+			if int(r.Count()) != c.keep || rec.HeaderBlocks != 4 || rec.DroppedBytes != int64(len(img))-blockOffset(uint64(c.keep)) || rec.Clean() != (c.keep == 12) {
+				t.Fatalf("%d blocks, recovery %+v; want %d", r.Count(), rec, c.keep)
+			}
+			if err := r.VerifyCommitted(); err != nil {
+				t.Fatalf("verify committed: %v", err)
+			}
+			if err := r.Verify(); (err == nil) != (c.keep == 12) {
+				t.Fatalf("verify: %v", err)
+			}
+			if _, ok := r.Tokens().Lookup("t7"); ok != (c.keep > 7) {
+				t.Fatalf("token t7 known: %v, with %d blocks", ok, c.keep)
+			}
+			w, err := NewMem(img, nil)
+			if err != nil || int(w.Count()) != c.keep {
+				t.Fatalf("read-write open: %v, %d blocks", err, w.Count())
+			}
+			if _, err := w.AppendRecord(Record{Content: []byte("next"), Token: "t7"}); err != nil {
+				t.Fatal(err)
+			}
+			if err := w.Verify(); err != nil {
+				t.Fatalf("verify after repair and append: %v", err)
+			}
+		})
 	}
 }

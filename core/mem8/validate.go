@@ -33,10 +33,11 @@ func (e *VerifyError) Unwrap() error { return e.Err }
 func (f *File) Verify() error { return f.verify(false) }
 
 // VerifyCommitted checks the committed blocks as Verify does, but does not
-// fail because a torn append follows them: when the header agrees with the
-// blocks open kept, the bytes after them (Recovery.DroppedBytes) are an
-// append cut short, which a writable open drops. Any other recovery (a
-// header claiming blocks that are not there) still fails. It is what
+// fail because a torn append follows them: when open trusted the header's
+// count (and kept only intact blocks past it), the bytes after the blocks
+// it kept (Recovery.DroppedBytes) are an append cut short, which a writable
+// open drops. Any other recovery (a header claiming blocks that are not
+// there) still fails. It is what
 // "polyfmt verify" reports after a crash.
 func (f *File) VerifyCommitted() error { return f.verify(true) }
 
@@ -50,8 +51,7 @@ func (f *File) verify(committed bool) error {
 	if flags&FlagHeaderCRC != 0 && f.hdr.crc() != f.hdr.computeCRC() {
 		return &VerifyError{Block: -1, Reason: fmt.Sprintf("crc32 is %08x, header bytes give %08x", f.hdr.crc(), f.hdr.computeCRC()), Err: errcode.ErrChecksum}
 	}
-	tornAppend := f.rec.HeaderBlocks == f.rec.Blocks && f.rec.DroppedBytes > 0
-	if !f.rec.Clean() && !f.rec.Repaired && !(committed && tornAppend) {
+	if !f.rec.Clean() && !f.rec.Repaired && !(committed && f.tornAppend) {
 		return &VerifyError{Block: int64(f.rec.Blocks), Reason: "torn tail: " + f.rec.Reason, Err: errcode.ErrFormat}
 	}
 	freq := f.hdr.identityFreq()

@@ -2,6 +2,7 @@ package mem8
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
@@ -404,5 +405,63 @@ func TestQueryHugeMax(t *testing.T) {
 	}
 	if n := after.TotalAlloc - before.TotalAlloc; n > 1<<20 {
 		t.Fatalf("a query with Max 2^40 allocated %d bytes", n)
+	}
+}
+
+// TestNoSyncHeaderOnDisk: with NoSync a file on disk gets its header
+// rewritten every headerEvery appends, at Sync and at Close; meanwhile a
+// reader (and a copy, as a killed writer leaves the file) sees every block
+// appended, each checked.
+func TestNoSyncHeaderOnDisk(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "lazy.m8")
+	f, err := Create(path, &Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	onDisk := func() uint32 {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return binary.LittleEndian.Uint32(b[6:10])
+	}
+	r, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	const n = headerEvery + 7
+	for i := range n {
+		if _, err := f.AppendRecord(lazyRecord(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := onDisk(); got != headerEvery {
+		t.Fatalf("header on disk says %d blocks, want %d", got, headerEvery)
+	}
+	if c, err := r.Refresh(); err != nil || c != n || !r.Recovery().Clean() || r.Recovery().HeaderBlocks != headerEvery {
+		t.Fatalf("reader refresh: %d, %v, %+v", c, err, r.Recovery())
+	}
+	if err := r.Verify(); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := r.Block(n - 1); err != nil || !bytes.Equal(b.Content, lazyRecord(n-1).Content) {
+		t.Fatalf("last block: %v", err)
+	}
+	if err := f.Sync(); err != nil {
+		t.Fatal(err)
+	}
+	if got := onDisk(); got != n {
+		t.Fatalf("header on disk says %d blocks after Sync, want %d", got, n)
+	}
+	f.Append([]byte("one more"), 0.5)
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got := onDisk(); got != n+1 {
+		t.Fatalf("header on disk says %d blocks after Close, want %d", got, n+1)
+	}
+	if fi, _ := os.Stat(path); fi.Size() != blockOffset(n+1) {
+		t.Fatalf("file is %d bytes", fi.Size())
 	}
 }
