@@ -7,7 +7,6 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"unsafe"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
@@ -38,8 +37,8 @@ var table = struct {
 type entry struct {
 	obj     io.Closer
 	h       uint32        // the handle, which the hot slots are checked against
-	inUse   atomic.Int32  // calls between acquire and release
-	closing atomic.Bool   // set by Close once the handle left the table
+	inUse   counter       // calls between acquire and release (atomic but on wasm, see flight_wasm.go)
+	closing boolFlag      // set by Close once the handle left the table
 	drained chan struct{} // made by Close when calls are in flight, closed by the last release; guarded by table
 }
 
@@ -104,7 +103,7 @@ func register(obj io.Closer) uint32 {
 // spent in Go (bench/README.md, 2026-11-26).
 const hotSlots = 256
 
-var hot [hotSlots]atomic.Pointer[entry]
+var hot [hotSlots]slot
 
 // acquire finds handle h and holds it for a call: Close waits for the
 // matching release before it closes the object.
@@ -115,11 +114,22 @@ var hot [hotSlots]atomic.Pointer[entry]
 // release, or the call sees closing and backs out, as if the handle had
 // already left the table.
 func acquire(h uint32) (*entry, error) {
-	if e := hot[h%hotSlots].Load(); e != nil && e.h == h {
+	e := hot[h%hotSlots].Load()
+	mine := e != nil && e.h == h
+	if mine {
 		e.inUse.Add(1)
 		if !e.closing.Load() {
 			return e, nil
 		}
+	}
+	return acquireSlow(h, e, mine)
+}
+
+// acquireSlow is acquire's path when h's hot slot holds another handle
+// (or none), or when h is being closed: e, which acquire has just counted
+// in if mine, backs out, as if it had already left the table.
+func acquireSlow(h uint32, e *entry, mine bool) (*entry, error) {
+	if mine {
 		e.release()
 		return nil, notOpen(h)
 	}
@@ -146,9 +156,13 @@ func acquireLocked(h uint32) (*entry, error) {
 // release ends a call that acquire began; the last call out of a handle
 // being closed lets Close go on.
 func (e *entry) release() {
-	if e.inUse.Add(-1) != 0 || !e.closing.Load() {
-		return
+	if e.inUse.Add(-1) == 0 && e.closing.Load() {
+		e.drain()
 	}
+}
+
+// drain lets Close go on after the last call out of e.
+func (e *entry) drain() {
 	table.Lock()
 	defer table.Unlock()
 	if e.drained != nil {
@@ -163,7 +177,14 @@ func (e *entry) release() {
 func onHandle[T io.Closer](a *ABI, h uint32, kind string, outs []unsafe.Pointer, fn func(T) error) (code int32) {
 	var e *entry
 	code = running
-	defer settle(a, h, &e, &code)
+	defer func() {
+		if e != nil {
+			e.release()
+		}
+		if code == running {
+			code = recovered(a, h, recover())
+		}
+	}()
 	obj, e, err := hold[T](h, kind, outs...)
 	if err == nil {
 		err = fn(obj)
@@ -173,7 +194,7 @@ func onHandle[T io.Closer](a *ABI, h uint32, kind string, outs []unsafe.Pointer,
 
 // hold checks that the required out-parameters are not NULL, then finds
 // handle h, of type T, and holds it for the call. The caller releases the
-// entry (settle does, when the caller defers it with &e).
+// entry (see running).
 func hold[T any](h uint32, kind string, outs ...unsafe.Pointer) (T, *entry, error) {
 	var zero T
 	if err := needOut(outs...); err != nil {
@@ -191,31 +212,32 @@ func hold[T any](h uint32, kind string, outs ...unsafe.Pointer) (T, *entry, erro
 }
 
 // running is an export's status while it runs: every return replaces it,
-// so a deferred settle that still sees it knows the export is panicking.
+// so the deferred function that still sees it knows the export is
+// panicking. Every export defers
+//
+//	func() {
+//		if e != nil { e.release() } // the handle it holds, if any
+//		if code == running { code = recovered(a, h, recover()) }
+//	}()
+//
+// written out in the export rather than a call of a shared function: in
+// polyfmt.wasm every Go call is a measurable part of a trivial export, and
+// `defer f(args)` is a call of a wrapper that calls f. recover, a call of
+// its own, is only reached when the export panics.
 const running int32 = -1 << 31
 
-// settle is deferred by every export, with pointers to the entry the call
-// holds (nil for none) and to its status. It releases the entry and, if the
-// export is panicking, recovers: the panic becomes PF_EINTERNAL, recorded
-// on h. recover is only called on that path; it costs a call of its own,
-// which in polyfmt.wasm is a measurable part of a trivial export.
+// recovered records the panic value r as h's error, PF_EINTERNAL, which it
+// returns.
 //
 // A recovered panic's message is one line naming the panic value; the stack
 // goes to stderr only when POLYFMT_DEBUG=1, never into pf_errmsg, where it
 // would reach the user of an application.
-func settle(a *ABI, h uint32, e **entry, code *int32) {
-	if e != nil && *e != nil {
-		(*e).release()
-	}
-	if *code != running {
-		return
-	}
-	r := recover()
+func recovered(a *ABI, h uint32, r any) int32 {
 	if os.Getenv("POLYFMT_DEBUG") == "1" {
 		fmt.Fprintf(os.Stderr, "polyfmt: recovered panic: %v\n%s", r, debug.Stack())
 	}
 	setErr(a, h, errcode.New("ffi", errcode.ErrInternal, "internal error in polyfmt: %s (please report)", panicText(r)))
-	*code = int32(errcode.Internal)
+	return int32(errcode.Internal)
 }
 
 // status is an export's return code for err, which is recorded on h.
@@ -253,10 +275,14 @@ func setErr(a *ABI, h uint32, err error) {
 }
 
 // call runs fn for an export on handle h: a panic becomes PF_EINTERNAL, an
-// error is recorded on h and mapped to its pinned code (see settle).
+// error is recorded on h and mapped to its pinned code (see running).
 func call(a *ABI, h uint32, fn func() error) (code int32) {
 	code = running
-	defer settle(a, h, nil, &code)
+	defer func() {
+		if code == running {
+			code = recovered(a, h, recover())
+		}
+	}()
 	return status(a, h, fn())
 }
 
@@ -274,11 +300,15 @@ func panicText(r any) string {
 
 // Version writes the library version as major<<16 | minor<<8 | patch.
 //
-// The hot path of an export in its shortest form: no closure, one deferred
-// settle that calls nothing unless the export panics.
+// The hot path of an export in its shortest form: no closure but the
+// deferred one, which calls nothing unless the export panics.
 func Version(a *ABI, out unsafe.Pointer) (code int32) {
 	code = running
-	defer settle(a, 0, nil, &code)
+	defer func() {
+		if code == running {
+			code = recovered(a, 0, recover())
+		}
+	}()
 	if out == nil {
 		return status(a, 0, needOut(out))
 	}

@@ -49,11 +49,22 @@ func Mem8Append(a *ABI, h uint32, content unsafe.Pointer, n uint64, importance f
 func Mem8Count(a *ABI, h uint32, out unsafe.Pointer) (code int32) {
 	var e *entry
 	code = running
-	defer settle(a, h, &e, &code)
-	fh, e, err := hold[*fileHandle](h, "mem8", out)
+	defer func() {
+		if e != nil {
+			e.release()
+		}
+		if code == running {
+			code = recovered(a, h, recover())
+		}
+	}()
+	if out == nil {
+		return status(a, h, needOut(out))
+	}
+	e, err := acquire(h)
 	if err != nil {
 		return status(a, h, err)
 	}
+	fh, _ := e.obj.(*fileHandle)
 	f, ok := fh.f.(*mem8.File)
 	if !ok {
 		return status(a, h, notKind(h, "mem8", fh))
