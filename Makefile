@@ -289,8 +289,13 @@ test-js: wasm lib
 	  node --disable-warning=ExperimentalWarning --test --test-reporter=./scripts/summary-reporter.mjs test/*.test.js
 
 # ---- benchmarks (not part of test) ----------------------------------------------
+# Every ratio (ours beside a peer or floor, same run) goes to $(RATIOS) and is
+# printed as one table at the end (bench/table.py).
+RATIOS = $(abspath $(BUILD))/ratios.jsonl
+bench: export POLYFMT_RATIOS = $(RATIOS)
 bench: all $(BUILD)/abi_c
-	$(GO) test -run '^$$' -bench . -benchtime 2s ./core/mem8 ./wasm
+	@rm -f $(RATIOS)
+	POLYFMT_WASM=$(abspath $(WASM)) $(GO) test -run '^$$' -bench . -benchtime 2s ./core/mem8 ./wasm
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./core/mmx
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./core/mork
 	$(GO) test -run '^$$' -bench 'Open|Get' -benchtime 100000x ./core/mork/act
@@ -298,6 +303,7 @@ bench: all $(BUILD)/abi_c
 	$(BUILD)/abi_c
 	POLYFMT_LIB=$(abspath $(LIB)) $(PY) bench/abi_python.py
 	node bench/abi_node.mjs
+	@$(PY) bench/table.py $(RATIOS)
 
 clean:
 	rm -rf $(BUILD) bindings/js/polyfmt.wasm bindings/python/build
