@@ -296,7 +296,7 @@ RATIOS := $(abspath $(BUILD))/ratios.jsonl
 bench: export POLYFMT_RATIOS = $(RATIOS)
 bench: all $(BUILD)/abi_c
 	@rm -f $(RATIOS)
-	$(GO) test -run '^$$' -bench . -skip SeedAppend -benchtime 2s ./core/mem8 ./wasm
+	POLYFMT_WASM=$(abspath $(WASM)) $(GO) test -run '^$$' -bench . -skip SeedAppend -benchtime 2s ./core/mem8 ./wasm
 	$(GO) test -run '^$$' -bench SeedAppend -benchtime 1x ./core/mem8
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./core/mmx
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./core/mork

@@ -4,6 +4,7 @@
 // JS wrapper, and one block read for scale.
 //
 //	make wasm && (cd bindings/js && npm run wasm) && node bench/abi_node.mjs [ITERATIONS]
+import { appendFileSync } from 'node:fs';
 import { load } from '../bindings/js/src/index.js';
 
 const iterations = Number(process.argv[2] ?? 1_000_000);
@@ -55,9 +56,23 @@ const cases = [
 
 console.log(`polyfmt ${pf.version()} (wasm, WASI: ${pf.wasi}), Node ${process.version}, ${process.arch}`);
 console.log(`${'call'.padEnd(40)} ${'best'.padStart(10)} ${'median'.padStart(10)}   ns/call, ${ROUNDS} rounds`);
+const best = {};
 for (const [name, n, fn] of cases) {
-  const { best, median } = measure(n, fn);
-  console.log(`${name.padEnd(40)} ${best.toFixed(1).padStart(10)} ${median.toFixed(1).padStart(10)}   (${n} calls a round)`);
+  const { best: b, median } = measure(n, fn);
+  best[name] = b;
+  console.log(`${name.padEnd(40)} ${b.toFixed(1).padStart(10)} ${median.toFixed(1).padStart(10)}   (${n} calls a round)`);
+}
+
+// With POLYFMT_RATIOS set, the raw exports beside the export entry alone
+// (pf_close(0)), for information, as JSON lines for bench/table.py.
+if (process.env.POLYFMT_RATIOS) {
+  const entry = 'raw pf_close(0) (export entry only)';
+  for (const [name, measure] of [['raw pf_version(out)', 'Node: one raw pf_version call vs the export entry alone'],
+    ['raw pf_mem8_count(h, out)', 'Node: one raw pf_mem8_count call vs the export entry alone']]) {
+    const line = { measure, ours: best[name], peer: best[entry], peer_name: 'pf_close(0): Go export entry and exit',
+      unit: 'ns/call', goal: '', source: 'bench/abi_node.mjs' };
+    appendFileSync(process.env.POLYFMT_RATIOS, JSON.stringify(line) + '\n');
+  }
 }
 
 e.pf_free(out);

@@ -60,6 +60,7 @@ func TestMain(m *testing.M) {
 type guest struct {
 	t   testing.TB
 	ctx context.Context
+	rt  wazero.Runtime
 	mod api.Module
 }
 
@@ -78,7 +79,7 @@ func newGuest(t testing.TB, mounts map[string]string) *guest {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &guest{t: t, ctx: ctx, mod: mod}
+	return &guest{t: t, ctx: ctx, rt: r, mod: mod}
 }
 
 func (g *guest) call(name string, args ...uint64) uint64 {
@@ -468,35 +469,5 @@ func TestWriteReadAndErrors(t *testing.T) {
 	}
 	for _, hh := range []uint32{h2, h3} {
 		g.rc("pf_close", uint64(hh))
-	}
-}
-
-// BenchmarkCallVersion is the cost of one trivial call into the module under wazero.
-func BenchmarkCallVersion(b *testing.B) {
-	g := newGuest(b, nil)
-	out := uint64(g.alloc(4))
-	f := g.mod.ExportedFunction("pf_version")
-	ctx := context.Background()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if _, err := f.Call(ctx, out); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-// BenchmarkCallCount: a call that looks up a handle.
-func BenchmarkCallCount(b *testing.B) {
-	g := newGuest(b, nil)
-	slot := g.alloc(8)
-	g.rc("pf_mem8_create", 0, 0, 0, 0, uint64(slot))
-	h := uint64(g.u32(slot))
-	f := g.mod.ExportedFunction("pf_mem8_count")
-	ctx := context.Background()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if _, err := f.Call(ctx, h, uint64(slot)); err != nil {
-			b.Fatal(err)
-		}
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"unsafe"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
@@ -37,8 +36,9 @@ var table = struct {
 // closing and signals.
 type entry struct {
 	obj     io.Closer
-	inUse   atomic.Int32  // calls between acquire and release
-	closing atomic.Bool   // set by Close once the handle left the table
+	h       uint32        // the handle, which the hot slots are checked against
+	inUse   counter       // calls between acquire and release (atomic but on wasm, see flight_wasm.go)
+	closing boolFlag      // set by Close once the handle left the table
 	drained chan struct{} // made by Close when calls are in flight, closed by the last release; guarded by table
 }
 
@@ -87,20 +87,67 @@ func register(obj io.Closer) uint32 {
 			continue
 		}
 		if _, used := table.objs[h]; !used {
-			table.objs[h] = &entry{obj: obj}
+			e := &entry{obj: obj, h: h}
+			table.objs[h] = e
+			hot[h%hotSlots].Store(e) // the newest handle in its slot: calls on it take the lock-free path
 			return h
 		}
 	}
 }
 
+// hot holds open entries by handle, slot h%hotSlots, for acquire's
+// lock-free path: a slot holds the newest handle registered into it, until
+// that handle is closed. A handle whose slot holds another one (more than
+// hotSlots open at once) takes the locked path through the table. Measured
+// from C, the lock and the map lookup were 25 of the 32 ns pf_mem8_count
+// spent in Go (bench/README.md, 2026-11-26).
+const hotSlots = 256
+
+var hot [hotSlots]slot
+
 // acquire finds handle h and holds it for a call: Close waits for the
 // matching release before it closes the object.
+//
+// The lock-free path pairs with Close: acquire increments inUse, then
+// reads closing; Close sets closing, then reads inUse (both sequentially
+// consistent). So either Close sees the call in flight and waits for its
+// release, or the call sees closing and backs out, as if the handle had
+// already left the table.
 func acquire(h uint32) (*entry, error) {
+	e := hot[h%hotSlots].Load()
+	mine := e != nil && e.h == h
+	if mine {
+		e.inUse.Add(1)
+		if !e.closing.Load() {
+			return e, nil
+		}
+	}
+	return acquireSlow(h, e, mine)
+}
+
+// acquireSlow is acquire's path when h's hot slot holds another handle
+// (or none), or when h is being closed: e, which acquire has just counted
+// in if mine, backs out, as if it had already left the table.
+func acquireSlow(h uint32, e *entry, mine bool) (*entry, error) {
+	if mine {
+		e.release()
+		return nil, notOpen(h)
+	}
+	return acquireLocked(h)
+}
+
+// notOpen is the error for a call on a handle that is not open.
+func notOpen(h uint32) error {
+	return errcode.New("ffi", errcode.ErrClosed, "handle %d is not open", h)
+}
+
+// acquireLocked is acquire through the table, under its lock.
+func acquireLocked(h uint32) (*entry, error) {
 	table.Lock()
 	defer table.Unlock()
 	e, ok := table.objs[h]
 	if !ok || h == 0 {
-		return nil, errcode.New("ffi", errcode.ErrClosed, "handle %d is not open", h)
+		return nil, notOpen(h)
 	}
 	e.inUse.Add(1)
 	return e, nil
@@ -109,9 +156,13 @@ func acquire(h uint32) (*entry, error) {
 // release ends a call that acquire began; the last call out of a handle
 // being closed lets Close go on.
 func (e *entry) release() {
-	if e.inUse.Add(-1) != 0 || !e.closing.Load() {
-		return
+	if e.inUse.Add(-1) == 0 && e.closing.Load() {
+		e.drain()
 	}
+}
+
+// drain lets Close go on after the last call out of e.
+func (e *entry) drain() {
 	table.Lock()
 	defer table.Unlock()
 	if e.drained != nil {
@@ -123,22 +174,79 @@ func (e *entry) release() {
 // onHandle runs fn, as an export, on the object of type T behind handle h,
 // after checking that the required out-parameters are not NULL. The handle
 // is held while fn runs.
-func onHandle[T io.Closer](a *ABI, h uint32, kind string, outs []unsafe.Pointer, fn func(T) error) int32 {
-	return call(a, h, func() error {
-		if err := needOut(outs...); err != nil {
-			return err
+func onHandle[T io.Closer](a *ABI, h uint32, kind string, outs []unsafe.Pointer, fn func(T) error) (code int32) {
+	var e *entry
+	code = running
+	defer func() {
+		if e != nil {
+			e.release()
 		}
-		e, err := acquire(h)
-		if err != nil {
-			return err
+		if code == running {
+			code = recovered(a, h, recover())
 		}
-		defer e.release()
-		obj, ok := e.obj.(T)
-		if !ok {
-			return errcode.New("ffi", errcode.ErrClosed, "handle %d is not a %s handle", h, kind)
-		}
-		return fn(obj)
-	})
+	}()
+	obj, e, err := hold[T](h, kind, outs...)
+	if err == nil {
+		err = fn(obj)
+	}
+	return status(a, h, err)
+}
+
+// hold checks that the required out-parameters are not NULL, then finds
+// handle h, of type T, and holds it for the call. The caller releases the
+// entry (see running).
+func hold[T any](h uint32, kind string, outs ...unsafe.Pointer) (T, *entry, error) {
+	var zero T
+	if err := needOut(outs...); err != nil {
+		return zero, nil, err
+	}
+	e, err := acquire(h)
+	if err != nil {
+		return zero, nil, err
+	}
+	obj, ok := e.obj.(T)
+	if !ok {
+		return zero, e, errcode.New("ffi", errcode.ErrClosed, "handle %d is not a %s handle", h, kind)
+	}
+	return obj, e, nil
+}
+
+// running is an export's status while it runs: every return replaces it,
+// so the deferred function that still sees it knows the export is
+// panicking. Every export defers
+//
+//	func() {
+//		if e != nil { e.release() } // the handle it holds, if any
+//		if code == running { code = recovered(a, h, recover()) }
+//	}()
+//
+// written out in the export rather than a call of a shared function: in
+// polyfmt.wasm every Go call is a measurable part of a trivial export, and
+// `defer f(args)` is a call of a wrapper that calls f. recover, a call of
+// its own, is only reached when the export panics.
+const running int32 = -1 << 31
+
+// recovered records the panic value r as h's error, PF_EINTERNAL, which it
+// returns.
+//
+// A recovered panic's message is one line naming the panic value; the stack
+// goes to stderr only when POLYFMT_DEBUG=1, never into pf_errmsg, where it
+// would reach the user of an application.
+func recovered(a *ABI, h uint32, r any) int32 {
+	if os.Getenv("POLYFMT_DEBUG") == "1" {
+		fmt.Fprintf(os.Stderr, "polyfmt: recovered panic: %v\n%s", r, debug.Stack())
+	}
+	setErr(a, h, errcode.New("ffi", errcode.ErrInternal, "internal error in polyfmt: %s (please report)", panicText(r)))
+	return int32(errcode.Internal)
+}
+
+// status is an export's return code for err, which is recorded on h.
+func status(a *ABI, h uint32, err error) int32 {
+	if err == nil {
+		return 0
+	}
+	setErr(a, h, err)
+	return int32(errcode.Of(err))
 }
 
 // reply hands b to the host through (out, outLen) unless err is set.
@@ -167,26 +275,15 @@ func setErr(a *ABI, h uint32, err error) {
 }
 
 // call runs fn for an export on handle h: a panic becomes PF_EINTERNAL, an
-// error is recorded on h and mapped to its pinned code.
-//
-// A recovered panic's message is one line naming the panic value; the stack
-// goes to stderr only when POLYFMT_DEBUG=1, never into pf_errmsg, where it
-// would reach the user of an application.
+// error is recorded on h and mapped to its pinned code (see running).
 func call(a *ABI, h uint32, fn func() error) (code int32) {
+	code = running
 	defer func() {
-		if r := recover(); r != nil {
-			if os.Getenv("POLYFMT_DEBUG") == "1" {
-				fmt.Fprintf(os.Stderr, "polyfmt: recovered panic: %v\n%s", r, debug.Stack())
-			}
-			setErr(a, h, errcode.New("ffi", errcode.ErrInternal, "internal error in polyfmt: %s (please report)", panicText(r)))
-			code = int32(errcode.Internal)
+		if code == running {
+			code = recovered(a, h, recover())
 		}
 	}()
-	if err := fn(); err != nil {
-		setErr(a, h, err)
-		return int32(errcode.Of(err))
-	}
-	return 0
+	return status(a, h, fn())
 }
 
 // panicText is a panic value as one line of at most 200 bytes.
@@ -202,16 +299,23 @@ func panicText(r any) string {
 }
 
 // Version writes the library version as major<<16 | minor<<8 | patch.
-func Version(a *ABI, out unsafe.Pointer) int32 {
-	return call(a, 0, func() error {
-		if err := needOut(out); err != nil {
-			return err
+//
+// The hot path of an export in its shortest form: no closure but the
+// deferred one, which calls nothing unless the export panics.
+func Version(a *ABI, out unsafe.Pointer) (code int32) {
+	code = running
+	defer func() {
+		if code == running {
+			code = recovered(a, 0, recover())
 		}
-		// Constants, not version.Number(): in polyfmt.wasm that call measured
-		// 8 ns (15%) more per pf_version under Node (bench/abi_compare.sh).
-		putU32(out, VersionMajor<<16|VersionMinor<<8|VersionPatch)
-		return nil
-	})
+	}()
+	if out == nil {
+		return status(a, 0, needOut(out))
+	}
+	// Constants, not version.Number(): in polyfmt.wasm that call measured
+	// 8 ns (15%) more per pf_version under Node (bench/abi_compare.sh).
+	putU32(out, VersionMajor<<16|VersionMinor<<8|VersionPatch)
+	return 0
 }
 
 // The library version (core/version).
@@ -283,6 +387,9 @@ func Close(a *ABI, h uint32) int32 {
 		table.Lock()
 		e, ok := table.objs[h]
 		delete(table.objs, h)
+		if ok {
+			hot[h%hotSlots].CompareAndSwap(e, nil)
+		}
 		if m, hasMsg := table.msgs[h]; hasMsg && m.ptr != nil {
 			bury(m)
 		}
