@@ -52,9 +52,24 @@ func Fill(t uint32, dst []float32) {
 }
 
 // Sum adds x in 8 float32 lanes (element i into lane i % 8), then the
-// lanes pairwise, and returns the result as a float64.
+// lanes pairwise, and returns the result as a float64. On amd64 the lanes
+// are two SSE registers (sum_amd64.s), as in the harness's sum8 compiled by
+// rustc: the same additions in the same order at the same speed, so a
+// benchmark's read times differ by the formats' work, not the compilers'.
 func Sum(x []float32) float64 {
-	var a0, a1, a2, a3, a4, a5, a6, a7 float32
+	var a [8]float32
+	n := len(x) &^ 7
+	sumLanes(x[:n], &a)
+	for j, v := range x[n:] {
+		a[j] += v
+	}
+	return float64(((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7])))
+}
+
+// sumLanesGo is sumLanes in Go (8 scalar accumulators): the fallback off
+// amd64, and the reference the assembly is tested against.
+func sumLanesGo(x []float32, lanes *[8]float32) {
+	a0, a1, a2, a3, a4, a5, a6, a7 := lanes[0], lanes[1], lanes[2], lanes[3], lanes[4], lanes[5], lanes[6], lanes[7]
 	for len(x) >= 8 {
 		c := x[:8:8]
 		a0 += c[0]
@@ -67,11 +82,7 @@ func Sum(x []float32) float64 {
 		a7 += c[7]
 		x = x[8:]
 	}
-	tail := [8]*float32{&a0, &a1, &a2, &a3, &a4, &a5, &a6, &a7}
-	for j, v := range x {
-		*tail[j] += v
-	}
-	return float64(((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7)))
+	*lanes = [8]float32{a0, a1, a2, a3, a4, a5, a6, a7}
 }
 
 // Floats returns b as little-endian float32 values in place (no copy).
