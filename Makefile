@@ -289,6 +289,9 @@ test-js: wasm lib
 	  node --disable-warning=ExperimentalWarning --test --test-reporter=./scripts/summary-reporter.mjs test/*.test.js
 
 # ---- benchmarks (not part of test) ----------------------------------------------
+# -bench . in ./core/mmx includes BenchmarkPeerSafetensors: MMX beside the Rust
+# safetensors crate (its harness is built with cargo on first use, ~30 s, then
+# cached); at 1x it runs its 3 alternating rounds, 15 – 25 s.
 bench: all $(BUILD)/abi_c
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./core/mem8 ./wasm
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./core/mmx

@@ -63,7 +63,9 @@ func peerDropCache(b *testing.B, path string) {
 //   - cold read of those files after posix_fadvise(DONTNEED), then warm read:
 //     Open at defaults (VerifyOnRead: SHA-256 of each chunk on its first
 //     read), TensorView and Sum of every tensor, Close vs open, mmap,
-//     SafeTensors::deserialize and the same sum of every tensor;
+//     SafeTensors::deserialize and the same sum of every tensor; and once
+//     more warm with VerifyNever (for information: the read without the
+//     check, beside another warm read of the peer's);
 //   - the sum alone over the tensors in memory (Go's Sum: 8 scalar lanes;
 //     the harness's sum8: the same lanes, which rustc vectorizes): the part
 //     of each read that is not the format's.
@@ -83,13 +85,13 @@ func BenchmarkPeerSafetensors(b *testing.B) {
 	}
 	safetensors.Bin(b) // build (or skip) before any timing
 
-	type side struct{ pcWrite, durWrite, cold, warm, sum time.Duration }
+	type side struct{ pcWrite, durWrite, cold, warm, warmNever, sum time.Duration }
 	best := func(s *side, d side) {
 		for _, p := range []struct {
 			dst *time.Duration
 			d   time.Duration
 		}{
-			{&s.pcWrite, d.pcWrite}, {&s.durWrite, d.durWrite}, {&s.cold, d.cold}, {&s.warm, d.warm}, {&s.sum, d.sum},
+			{&s.pcWrite, d.pcWrite}, {&s.durWrite, d.durWrite}, {&s.cold, d.cold}, {&s.warm, d.warm}, {&s.warmNever, d.warmNever}, {&s.sum, d.sum},
 		} {
 			if *p.dst == 0 || p.d < *p.dst {
 				*p.dst = p.d
@@ -110,10 +112,10 @@ func BenchmarkPeerSafetensors(b *testing.B) {
 		benchMust(b, f.Close())
 		return time.Since(t0)
 	}
-	readMMX := func(path string) time.Duration {
+	readMMX := func(path string, opt *Options) time.Duration {
 		peerTouchFree(b, peerPrefault)
 		t0 := time.Now()
-		got, err := peerReadMMX(path, peerTensors)
+		got, err := peerReadMMX(path, peerTensors, opt)
 		d := time.Since(t0)
 		benchMust(b, err)
 		if math.Float64bits(got) != math.Float64bits(want) {
@@ -167,9 +169,10 @@ func BenchmarkPeerSafetensors(b *testing.B) {
 			})
 			both(func() { o.durWrite = writeMMX(durM, nil) },
 				func() { p.durWrite = safetensors.Write(b, durS, peerTensors, peerBytes, true, peerPrefault).Duration() })
-			both(func() { peerDropCache(b, durM); o.cold = readMMX(durM) },
+			both(func() { peerDropCache(b, durM); o.cold = readMMX(durM, nil) },
 				func() { peerDropCache(b, durS); p.cold = readPeer(durS) })
-			both(func() { o.warm = readMMX(durM) }, func() { p.warm = readPeer(durS) })
+			both(func() { o.warm = readMMX(durM, nil) }, func() { p.warm = readPeer(durS) })
+			both(func() { o.warmNever = readMMX(durM, &Options{Verify: VerifyNever}) }, func() { p.warmNever = readPeer(durS) })
 			both(func() { o.sum = sumGo() }, func() { p.sum = safetensors.SumOnly(b, peerTensors, peerBytes).Duration() })
 			benchMust(b, os.Remove(durM))
 			benchMust(b, os.Remove(durS))
@@ -190,6 +193,7 @@ func BenchmarkPeerSafetensors(b *testing.B) {
 		{"write-durable", "Go: MMX write, durable (default: commit fsyncs), " + what, crate + " serialize_to_file + fsync of file and directory", ours.durWrite, peer.durWrite, ">= 1.0"},
 		{"read-cold", "Go: MMX cold read at defaults (VerifyOnRead), " + what + ", every element summed", crate + " mmap + deserialize, same sum", ours.cold, peer.cold, ">= 1.0"},
 		{"read-warm", "Go: MMX warm read at defaults (VerifyOnRead), " + what + ", every element summed", crate + " mmap + deserialize, same sum", ours.warm, peer.warm, ">= 1.0"},
+		{"read-warm-never", "Go: MMX warm read, VerifyNever (no checksum; not the default), " + what + ", every element summed", crate + " mmap + deserialize, same sum", ours.warmNever, peer.warmNever, ""},
 		{"sum", "Go: float32 sum alone (8 lanes), " + what + " in memory", "the same sum in Rust (rustc vectorizes it)", ours.sum, peer.sum, ""},
 	} {
 		b.ReportMetric(mbs(m.ours), m.metric+"-MB/s")

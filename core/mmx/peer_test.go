@@ -3,6 +3,7 @@ package mmx
 import (
 	"errors"
 	"math"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -40,7 +41,7 @@ func TestPeerSafetensorsSameWork(t *testing.T) {
 		if err := f.Close(); err != nil {
 			t.Fatal(err)
 		}
-		got, err := peerReadMMX(path, c.n)
+		got, err := peerReadMMX(path, c.n, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -57,11 +58,11 @@ func TestPeerSafetensorsSameWork(t *testing.T) {
 	}
 }
 
-// peerReadMMX is the MMX side of the benchmark's read: Open at defaults,
-// TensorView of tensors Name(0)…Name(n-1), each summed, Close. It fails if
-// a view is a copy.
-func peerReadMMX(path string, n int) (float64, error) {
-	f, err := Open(path)
+// peerReadMMX is the MMX side of the benchmark's read: open read-only with
+// opt (nil: the defaults), TensorView of tensors Name(0)…Name(n-1), each
+// summed, Close. It fails if a view is a copy.
+func peerReadMMX(path string, n int, opt *Options) (float64, error) {
+	f, err := OpenFile(path, os.O_RDONLY, opt)
 	if err != nil {
 		return 0, err
 	}

@@ -195,7 +195,7 @@ func TestHarnessSameWork(t *testing.T) {
 
 // BenchmarkSum compares Sum (assembly on amd64) with the same lanes in Go.
 func BenchmarkSum(b *testing.B) {
-	x := make([]float32, 4<<20) // 16 MiB
+	x := make([]float32, 32<<20) // 128 MiB, as BenchmarkPeerSafetensors
 	Fill(0, x)
 	b.Run("Sum", func(b *testing.B) {
 		b.SetBytes(int64(4 * len(x)))
