@@ -66,9 +66,9 @@ func peerDropCache(b *testing.B, path string) {
 //     SafeTensors::deserialize and the same sum of every tensor; and once
 //     more warm with VerifyNever (for information: the read without the
 //     check, beside another warm read of the peer's);
-//   - the sum alone over the tensors in memory (Go's Sum: 8 scalar lanes;
-//     the harness's sum8: the same lanes, which rustc vectorizes): the part
-//     of each read that is not the format's.
+//   - the sum alone over the tensors in memory (safetensors.Sum: 8 float32
+//     lanes in SSE assembly, the instructions rustc makes of the harness's
+//     sum8): the part of each read that is not the format's.
 //
 // Before every timed write and read each side touches and frees 384 MiB
 // (peerTouchFree; the harness likewise in its process, untimed). Every read
@@ -194,7 +194,7 @@ func BenchmarkPeerSafetensors(b *testing.B) {
 		{"read-cold", "Go: MMX cold read at defaults (VerifyOnRead), " + what + ", every element summed", crate + " mmap + deserialize, same sum", ours.cold, peer.cold, ">= 1.0"},
 		{"read-warm", "Go: MMX warm read at defaults (VerifyOnRead), " + what + ", every element summed", crate + " mmap + deserialize, same sum", ours.warm, peer.warm, ">= 1.0"},
 		{"read-warm-never", "Go: MMX warm read, VerifyNever (no checksum; not the default), " + what + ", every element summed", crate + " mmap + deserialize, same sum", ours.warmNever, peer.warmNever, ""},
-		{"sum", "Go: float32 sum alone (8 lanes), " + what + " in memory", "the same sum in Rust (rustc vectorizes it)", ours.sum, peer.sum, ""},
+		{"sum", "Go: float32 sum alone (8 lanes), " + what + " in memory", "the same sum in Rust (the harness)", ours.sum, peer.sum, ""},
 	} {
 		b.ReportMetric(mbs(m.ours), m.metric+"-MB/s")
 		b.ReportMetric(mbs(m.peer), m.metric+"-st-MB/s")
