@@ -294,6 +294,9 @@ test-js: wasm lib
 # them as one table.
 RATIOS := $(abspath $(BUILD))/ratios.jsonl
 bench: export POLYFMT_RATIOS = $(RATIOS)
+# -bench . in ./core/mmx includes BenchmarkPeerSafetensors: MMX beside the Rust
+# safetensors crate (its harness is built with cargo on first use, ~30 s, then
+# cached); at 1x it runs its 3 alternating rounds, 15 – 25 s.
 bench: all $(BUILD)/abi_c
 	@rm -f $(RATIOS)
 	POLYFMT_WASM=$(abspath $(WASM)) $(GO) test -run '^$$' -bench . -skip SeedAppend -benchtime 2s ./core/mem8 ./wasm
