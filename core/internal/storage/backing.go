@@ -249,6 +249,7 @@ func (b *Backing) Refresh(load func(next *Backing) error) (bool, error) {
 	if err != nil {
 		return fail(err)
 	}
+	next.OS.stamp(fi)
 	next.R, next.Data, next.Size = Bytes(data), data, fi.Size()
 	if err := load(next); err != nil {
 		return fail(err)
@@ -265,5 +266,6 @@ func (b *Backing) Refresh(load func(next *Backing) error) (bool, error) {
 		}
 	}
 	b.OS.Region, b.Data, b.R, b.Size = next.OS.Region, next.Data, next.R, next.Size
+	b.OS.Version, b.OS.versioned = next.OS.Version, next.OS.versioned
 	return true, nil
 }

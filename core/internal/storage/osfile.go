@@ -15,6 +15,9 @@ type OSFile struct {
 	Region  *mmap.Region
 	Unlock  func()   // drops the flock (LockWriter)
 	Sidecar *Sidecar // the lock file every surface honours (sidecar.go)
+	// Version is the mapped file's version (verified.go), when versioned.
+	Version   FileVersion
+	versioned bool
 }
 
 // lockCurrent takes the writer lock of path: flock on the file where the
@@ -156,6 +159,7 @@ func OpenPath(path string, flag int) (o OSFile, size int64, data []byte, err err
 		if data, err = o.Map(fi.Size()); err != nil {
 			return fail(err)
 		}
+		o.stamp(fi)
 	}
 	return o, fi.Size(), data, nil
 }

@@ -1,0 +1,110 @@
+package storage
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+func TestVerifiedRecord(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "f")
+	data := make([]byte, 1<<20)
+	for i := range data {
+		data[i] = byte(i * 7)
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	open := func() *Backing {
+		t.Helper()
+		b, err := Open(path, false)()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { b.Close() })
+		return b
+	}
+	b1 := open()
+	k1, ok := b1.ChunkKey(4096, 8192, "sum")
+	if !ok {
+		t.Fatal("a mapped file has no chunk key")
+	}
+	rng := b1.Data[4096 : 4096+8192]
+	sum := 0
+	for _, c := range rng { // fault the pages in
+		sum += int(c)
+	}
+	if WasVerified(k1, rng) {
+		t.Fatal("verified before it was marked")
+	}
+	MarkVerified(k1)
+	if !WasVerified(k1, rng) {
+		t.Fatal("marked, resident, but not verified")
+	}
+
+	// A second open of the same file: the same key, and the record holds.
+	b2 := open()
+	k2, _ := b2.ChunkKey(4096, 8192, "sum")
+	if k2 != k1 || !WasVerified(k2, b2.Data[4096:4096+8192]) {
+		t.Fatalf("second open: key %+v, first %+v", k2, k1)
+	}
+	// Another range, or another expected checksum, is not verified.
+	if k, _ := b2.ChunkKey(0, 8192, "sum"); WasVerified(k, b2.Data[:8192]) {
+		t.Fatal("a range never marked counts as verified")
+	}
+	if k, _ := b2.ChunkKey(4096, 8192, "other"); WasVerified(k, rng) {
+		t.Fatal("another checksum counts as verified")
+	}
+
+	// Pages dropped from memory (the file synced, so they are clean, and no
+	// longer mapped): not verified until hashed again.
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	b1.Close()
+	b2.Close()
+	if err := f.Sync(); err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.Fadvise(int(f.Fd()), 0, 0, unix.FADV_DONTNEED); err != nil {
+		t.Fatal(err)
+	}
+	b3 := open()
+	k3, _ := b3.ChunkKey(4096, 8192, "sum")
+	if k3 != k1 {
+		t.Fatal("the same file, a different key")
+	}
+	if WasVerified(k3, b3.Data[4096:4096+8192]) {
+		t.Fatal("pages not in memory count as verified")
+	}
+
+	// The file changed: a new version, a new key.
+	time.Sleep(10 * time.Millisecond)
+	data[5000] ^= 1
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b4 := open()
+	k4, _ := b4.ChunkKey(4096, 8192, "sum")
+	if k4.V == k1.V {
+		t.Fatal("a rewritten file has the same version")
+	}
+
+	// Writable and in-memory backings have no key.
+	if _, ok := memory(nil).ChunkKey(0, 1, "sum"); ok {
+		t.Fatal("memory backing has a key")
+	}
+	w, err := Open(path, true)()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if _, ok := w.ChunkKey(0, 1, "sum"); ok {
+		t.Fatal("writable backing has a key")
+	}
+}
