@@ -291,10 +291,12 @@ test-js: wasm lib
 # ---- benchmarks (not part of test) ----------------------------------------------
 bench: all $(BUILD)/abi_c
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./core/mem8 ./wasm
-	$(GO) test -run '^$$' -bench . -benchtime 1x ./core/mmx
+	$(GO) test -run '^$$' -bench . -skip Compressed -benchtime 1x ./core/mmx
+	$(GO) test -run '^$$' -bench Compressed -benchtime 3x ./core/mmx
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./core/mork
 	$(GO) test -run '^$$' -bench 'Open|Get' -benchtime 100000x ./core/mork/act
 	$(PY) -m pip install -q safetensors h5py && $(PY_EX) bench/mmx_python.py
+	$(PY) -m pip install -q lz4 zstandard && $(PY_EX) bench/mmx_compressed.py
 	$(BUILD)/abi_c
 	POLYFMT_LIB=$(abspath $(LIB)) $(PY) bench/abi_python.py
 	node bench/abi_node.mjs
