@@ -38,6 +38,7 @@ import os
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 from typing import Callable, Dict, List, Tuple
 
@@ -79,87 +80,90 @@ def timed(fn: Callable[[], None]) -> float:
     return TOTAL / (time.perf_counter() - t0) / 1e6
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--reps", type=int, default=5)
-    args = ap.parse_args()
-
+def bench_codec(codec: str, tmp: Path, data: np.ndarray, reps: int) -> None:
+    """Writes data as one MMX file with codec, then times ours and the peers."""
     import lz4
     import lz4.block
     import zstandard
 
     from polyfmt import mmx
 
-    data = quantized()
     names = [f"z{i:02d}" for i in range(CHUNKS)]
     out = np.empty((1024, 1024), np.float32)
+    path = tmp / f"{codec}.mmx"
+    with mmx.File.create(path, no_sync=True) as f:
+        for n, a in zip(names, data):
+            f.write_tensor(n, a, compression=codec)
+    stored: List[bytes] = []
+    with mmx.File.open(path) as f, open(path, "rb") as raw:
+        for n in names:
+            e = f.entry(n)
+            raw.seek(e.offset)
+            stored.append(raw.read(e.size))
+    print(f"{codec}: {TOTAL >> 20} MiB stored as {sum(map(len, stored)) / 2**20:.1f} MiB")
+
+    def ours(verify: str) -> None:
+        with mmx.File.open(path, verify=verify) as f:
+            for n in names:
+                f.read_into(n, out)
+
+    def lz4_alloc() -> None:
+        for s in stored:
+            np.frombuffer(lz4.block.decompress(s), np.float32)
+
+    dctx = zstandard.ZstdDecompressor()
+    view = memoryview(out).cast("B")
+
+    def zstd_into() -> None:
+        for s in stored:
+            with dctx.stream_reader(s) as r:
+                got = 0
+                while got < CHUNK:
+                    k = r.readinto(view[got:])
+                    if k <= 0:
+                        raise RuntimeError("zstd stream ended early")
+                    got += k
+
+    def zstd_alloc() -> None:
+        for s in stored:
+            np.frombuffer(dctx.decompress(s), np.float32)
+
+    peers: Dict[str, Callable[[], None]] = {}
+    if codec == "lz4":
+        peers[f"python-lz4 {lz4.__version__} lz4.block.decompress"] = lz4_alloc
+    else:
+        peers[f"zstandard {zstandard.__version__} stream_reader.readinto"] = zstd_into
+        peers[f"zstandard {zstandard.__version__} decompress"] = zstd_alloc
+
+    # polyfmt decodes what was written, once.
+    ours("on_read")
+    np.testing.assert_array_equal(out, data[-1])
+    runs: Dict[str, List[float]] = {"on_read": [], "never": [], **{p: [] for p in peers}}
+    for _ in range(reps):
+        for verify in ("on_read", "never"):
+            runs[verify].append(timed(partial(ours, verify)))
+        for p, fn in peers.items():
+            runs[p].append(timed(fn))
+    for k, v in runs.items():
+        print(f"  {k}: best {max(v):,.0f} MB/s (range {min(v):,.0f} – {max(v):,.0f})")
+    best_peer: Tuple[str, float] = max(((p, max(runs[p])) for p in peers), key=lambda t: t[1])
+    for verify, what in (("on_read", "SHA-256 checked"), ("never", "unchecked")):
+        report(
+            f"MMX {codec} read_into a preallocated numpy array, {what}, 16×4 MiB float32 (Python)",
+            max(runs[verify]),
+            best_peer[1],
+            best_peer[0] + " (same run)",
+        )
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--reps", type=int, default=5)
+    args = ap.parse_args()
+    data = quantized()
     with tempfile.TemporaryDirectory() as tmp:
         for codec in ("lz4", "zstd"):
-            path = Path(tmp) / f"{codec}.mmx"
-            with mmx.File.create(path, no_sync=True) as f:
-                for n, a in zip(names, data):
-                    f.write_tensor(n, a, compression=codec)
-            stored: List[bytes] = []
-            with mmx.File.open(path) as f, open(path, "rb") as raw:
-                for n in names:
-                    e = f.entry(n)
-                    raw.seek(e.offset)
-                    stored.append(raw.read(e.size))
-            print(f"{codec}: {TOTAL >> 20} MiB stored as {sum(map(len, stored)) / 2**20:.1f} MiB")
-
-            def ours(verify: str) -> None:
-                with mmx.File.open(path, verify=verify) as f:
-                    for n in names:
-                        f.read_into(n, out)
-
-            peers: Dict[str, Callable[[], None]] = {}
-            if codec == "lz4":
-
-                def lz4_alloc() -> None:
-                    for s in stored:
-                        np.frombuffer(lz4.block.decompress(s), np.float32)
-
-                peers[f"python-lz4 {lz4.__version__} lz4.block.decompress"] = lz4_alloc
-            else:
-                dctx = zstandard.ZstdDecompressor()
-                view = memoryview(out).cast("B")
-
-                def zstd_into() -> None:
-                    for s in stored:
-                        with dctx.stream_reader(s) as r:
-                            got = 0
-                            while got < CHUNK:
-                                k = r.readinto(view[got:])
-                                if k <= 0:
-                                    raise RuntimeError("zstd stream ended early")
-                                got += k
-
-                def zstd_alloc() -> None:
-                    for s in stored:
-                        np.frombuffer(dctx.decompress(s), np.float32)
-
-                peers[f"zstandard {zstandard.__version__} stream_reader.readinto"] = zstd_into
-                peers[f"zstandard {zstandard.__version__} decompress"] = zstd_alloc
-
-            # Check the peers decode what polyfmt does, once.
-            ours("on_read")
-            np.testing.assert_array_equal(out, data[-1])
-            runs: Dict[str, List[float]] = {"on_read": [], "never": [], **{p: [] for p in peers}}
-            for _ in range(args.reps):
-                for verify in ("on_read", "never"):
-                    runs[verify].append(timed(lambda: ours(verify)))
-                for p, fn in peers.items():
-                    runs[p].append(timed(fn))
-            for k, v in runs.items():
-                print(f"  {k}: best {max(v):,.0f} MB/s (range {min(v):,.0f} – {max(v):,.0f})")
-            best_peer: Tuple[str, float] = max(((p, max(runs[p])) for p in peers), key=lambda t: t[1])
-            for verify, what in (("on_read", "SHA-256 checked"), ("never", "unchecked")):
-                report(
-                    f"MMX {codec} read_into a preallocated numpy array, {what}, 16×4 MiB float32 (Python)",
-                    max(runs[verify]),
-                    best_peer[1],
-                    best_peer[0] + " (same run)",
-                )
+            bench_codec(codec, Path(tmp), data, args.reps)
     return 0
 
 
