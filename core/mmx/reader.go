@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
 	"github.com/polyfmt/polyfmt/core/internal/codec"
@@ -112,7 +113,27 @@ func (f *File) check(e *Entry, stored []byte) error {
 // JS). An error from it is returned as it is.
 type Alloc func(n int) ([]byte, error)
 
-func heapAlloc(n int) ([]byte, error) { return make([]byte, n), nil }
+// heapAlloc is the Alloc of reads that return a buffer of their own
+// (ReadChunk, ReadTensor, …). The buffer is not zeroed first: every read
+// fills all n bytes before it returns the buffer (a decoder produces
+// exactly the declared size or fails, a raw read fills it or fails) and
+// drops it on any error. Zeroing a fresh 4 MiB cost more than half of
+// what LZ4 takes to decode into it (bench/README.md, 2026-11-26).
+func heapAlloc(n int) ([]byte, error) { return unzeroed(n), nil }
+
+// unzeroed returns a slice of n bytes of Go heap whose contents are not
+// cleared: what strings.Builder allocates its buffer with. Grow promises
+// room for n bytes, so the slice lies within the allocation whatever the
+// Builder does; the string is dropped, so nothing else sees the bytes.
+func unzeroed(n int) []byte {
+	if n <= 0 {
+		return nil
+	}
+	var sb strings.Builder
+	sb.Grow(n)
+	sb.WriteByte(0)
+	return unsafe.Slice(unsafe.StringData(sb.String()), n)[:n:n]
+}
 
 // payload returns name's entry and its payload (decompressed). view is true
 // when the bytes are the mapping itself (raw chunk, mapped file): valid only

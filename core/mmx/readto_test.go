@@ -153,3 +153,22 @@ func TestReadToChecksum(t *testing.T) {
 	}
 	g.Close()
 }
+
+// unzeroed hands out exactly n bytes that a read may fill, within one
+// allocation; empty for n ≤ 0.
+func TestUnzeroed(t *testing.T) {
+	for _, n := range []int{-1, 0, 1, 7, 4096, 3<<20 + 5} {
+		b := unzeroed(n)
+		if len(b) != max(n, 0) || cap(b) != max(n, 0) {
+			t.Fatalf("unzeroed(%d): len %d cap %d", n, len(b), cap(b))
+		}
+		for i := range b {
+			b[i] = byte(i)
+		}
+		for i := range b {
+			if b[i] != byte(i) {
+				t.Fatalf("unzeroed(%d): byte %d", n, i)
+			}
+		}
+	}
+}
