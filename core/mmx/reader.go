@@ -373,9 +373,11 @@ func (f *File) ReadChunkInto(name string, alloc Alloc) (Entry, []byte, error) {
 // zstd, zlib) or copied into it from the mapping or the file (a raw chunk),
 // with no buffer of its own in between, and n is its length (dst[:n] holds
 // it). The checksum is checked, as the file's Verify says, before it
-// returns. A dst shorter than the payload is [errcode.ErrLimit], naming the
-// size needed (the entry's UncompressedSize; a MorphNet chunk's decoded
-// size), and nothing is read. On any error dst holds nothing useful.
+// returns. A dst shorter than the payload is a [ShortBufferError] (an
+// [errcode.ErrLimit]) naming the size needed, the entry's UncompressedSize,
+// found before the chunk is hashed or decoded (a MorphNet chunk, whose size
+// is its decoded form's, after it is decoded). On any error dst holds
+// nothing useful.
 func (f *File) ReadChunkTo(name string, dst []byte) (e Entry, n int, err error) {
 	ent, b, err := f.readTo(name, "", dst)
 	if err != nil {
