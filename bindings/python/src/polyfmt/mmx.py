@@ -33,6 +33,10 @@ with exported buffers. Delete the arrays, or keep ``.copy()`` of them.
 Everything else is returned in buffers the library allocated, wrapped
 without a copy and freed when the last array over them is collected.
 
+Into your own memory: :meth:`File.read_into` decompresses (or copies) a
+Tensor or Embedding straight into an array the caller allocated once, so a
+loop over many chunks allocates nothing per read.
+
 dtypes are numpy's names. ``bfloat16`` arrays are read as
 ``ml_dtypes.bfloat16`` when the optional ``ml_dtypes`` package is
 installed, else as ``uint16`` holding the raw bits; for writing, an array
