@@ -301,11 +301,13 @@ bench: all $(BUILD)/abi_c
 	@rm -f $(RATIOS)
 	POLYFMT_WASM=$(abspath $(WASM)) $(GO) test -run '^$$' -bench . -skip SeedAppend -benchtime 2s ./core/mem8 ./wasm
 	$(GO) test -run '^$$' -bench SeedAppend -benchtime 1x ./core/mem8
-	$(GO) test -run '^$$' -bench . -benchtime 1x ./core/mmx
+	$(GO) test -run '^$$' -bench . -skip Compressed -benchtime 1x ./core/mmx
+	$(GO) test -run '^$$' -bench Compressed -benchtime 3x ./core/mmx
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./core/mork
 	$(GO) test -run '^$$' -bench Ratios -benchtime 0.5s ./core/vsf
 	$(GO) test -run '^$$' -bench 'Open|Get' -benchtime 100000x ./core/mork/act
 	$(PY) -m pip install -q safetensors h5py && $(PY_EX) bench/mmx_python.py
+	$(PY) -m pip install -q lz4 zstandard && $(PY_EX) bench/mmx_compressed.py
 	$(BUILD)/abi_c
 	POLYFMT_LIB=$(abspath $(LIB)) $(PY) bench/abi_python.py
 	node bench/abi_node.mjs

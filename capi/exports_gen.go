@@ -176,6 +176,11 @@ func pf_mmx_read(handle C.uint32_t, name *C.char, nameLen C.size_t, outJSON **C.
 	return C.int32_t(ffi.MMXRead(abi, uint32(handle), unsafe.Pointer(name), uint64(nameLen), unsafe.Pointer(outJSON), unsafe.Pointer(outJSONLen), unsafe.Pointer(outData), unsafe.Pointer(outDataLen), unsafe.Pointer(outBorrowed)))
 }
 
+//export pf_mmx_read_into
+func pf_mmx_read_into(handle C.uint32_t, name *C.char, nameLen C.size_t, dst *C.uint8_t, dstLen C.size_t, outWritten *C.uint64_t) C.int32_t {
+	return C.int32_t(ffi.MMXReadInto(abi, uint32(handle), unsafe.Pointer(name), uint64(nameLen), unsafe.Pointer(dst), uint64(dstLen), unsafe.Pointer(outWritten)))
+}
+
 //export pf_mmx_read_rows
 func pf_mmx_read_rows(handle C.uint32_t, name *C.char, nameLen C.size_t, start C.uint64_t, end C.uint64_t, outJSON **C.uint8_t, outJSONLen *C.size_t, outData **C.uint8_t, outDataLen *C.size_t, outBorrowed *C.int32_t) C.int32_t {
 	return C.int32_t(ffi.MMXReadRows(abi, uint32(handle), unsafe.Pointer(name), uint64(nameLen), uint64(start), uint64(end), unsafe.Pointer(outJSON), unsafe.Pointer(outJSONLen), unsafe.Pointer(outData), unsafe.Pointer(outDataLen), unsafe.Pointer(outBorrowed)))

@@ -177,6 +177,11 @@ func pf_mmx_read(handle uint32, name unsafe.Pointer, nameLen uint32, outJSON uns
 	return ffi.MMXRead(abi, handle, name, uint64(nameLen), outJSON, outJSONLen, outData, outDataLen, outBorrowed)
 }
 
+//go:wasmexport pf_mmx_read_into
+func pf_mmx_read_into(handle uint32, name unsafe.Pointer, nameLen uint32, dst unsafe.Pointer, dstLen uint32, outWritten unsafe.Pointer) int32 {
+	return ffi.MMXReadInto(abi, handle, name, uint64(nameLen), dst, uint64(dstLen), outWritten)
+}
+
 //go:wasmexport pf_mmx_read_rows
 func pf_mmx_read_rows(handle uint32, name unsafe.Pointer, nameLen uint32, start uint64, end uint64, outJSON unsafe.Pointer, outJSONLen unsafe.Pointer, outData unsafe.Pointer, outDataLen unsafe.Pointer, outBorrowed unsafe.Pointer) int32 {
 	return ffi.MMXReadRows(abi, handle, name, uint64(nameLen), start, end, outJSON, outJSONLen, outData, outDataLen, outBorrowed)

@@ -477,3 +477,38 @@ func TestMMXWriteRead(t *testing.T) {
 	}
 	g.rc("pf_close", uint64(r))
 }
+
+// pf_mmx_read_into fills a buffer in guest memory (as the JS wrapper's
+// kept scratch buffer), raw or compressed; a short one is PF_ELIMIT with
+// the size needed.
+func TestMMXReadIntoGuestMemory(t *testing.T) {
+	g := newGuest(t, nil)
+	slot := g.alloc(8)
+	if rc := g.rc("pf_mmx_create", 0, 0, 0, 0, uint64(slot)); rc != 0 {
+		t.Fatalf("create: %d %s", rc, g.errmsg(0))
+	}
+	h := g.u32(slot)
+	tensor := mmxF32Bytes(1, 2, 3, 4, 5, 6)
+	for _, c := range []string{"None", "Lz4", "Zlib", "Zstd"} {
+		if rc := g.mmxWrite(h, "t/"+c, `{"chunk_type": "Tensor", "dtype": "float32", "shape": [2, 3], "compression": "`+c+`"}`, tensor); rc != 0 {
+			t.Fatalf("write %s: %d %s", c, rc, g.errmsg(h))
+		}
+	}
+	if rc := g.rc("pf_mmx_commit", uint64(h)); rc != 0 {
+		t.Fatal(rc)
+	}
+	dst := g.alloc(64)
+	for _, c := range []string{"None", "Lz4", "Zlib", "Zstd"} {
+		np, nn := g.put([]byte("t/" + c))
+		if rc := g.rc("pf_mmx_read_into", uint64(h), np, nn, uint64(dst), 64, uint64(slot)); rc != 0 || g.u64(slot) != 24 {
+			t.Fatalf("%s: rc %d, %d bytes, %s", c, rc, g.u64(slot), g.errmsg(h))
+		}
+		if got, _ := g.mod.Memory().Read(dst, 24); !bytes.Equal(got, tensor) {
+			t.Fatalf("%s: %v", c, got)
+		}
+		if rc := g.rc("pf_mmx_read_into", uint64(h), np, nn, uint64(dst), 20, uint64(slot)); rc != int32(errcode.Limit) || g.u64(slot) != 24 {
+			t.Fatalf("%s short: rc %d, needed %d", c, rc, g.u64(slot))
+		}
+		g.rc("pf_free", np)
+	}
+}

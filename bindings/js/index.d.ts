@@ -942,6 +942,18 @@ export class MmxFile implements Disposable {
    */
   readRows(name: string, start: number | bigint, end: number | bigint): MmxRows;
 
+  /**
+   * Reads a Tensor or Embedding's elements into `out`, an array the caller
+   * owns and may reuse, and returns the part written (`out` itself when it
+   * fits exactly, else `out.subarray(0, elements)`). Decoded inside the
+   * module into a scratch buffer it keeps, then copied once into `out`: no
+   * array is allocated per read. `out` is a TypedArray of the chunk's dtype
+   * (one `read` returns or a write accepts; `TypeError` otherwise) or a
+   * `Uint8Array` of its raw little-endian bytes; too small: `PF_ELIMIT`,
+   * naming the size needed. Checksums are checked as `verify` says.
+   */
+  readInto<T extends ArrayBufferView>(name: string, out: T): T;
+
   /** name's directory entry, without reading the chunk (`PF_ENOTFOUND` if there is none). */
   entry(name: string): MmxEntry;
 

@@ -327,6 +327,17 @@ int32_t pf_mmx_write(uint32_t handle, const char *name, size_t name_len, const c
  * the "verify" option says. */
 int32_t pf_mmx_read(uint32_t handle, const char *name, size_t name_len, uint8_t **out_json, size_t *out_json_len, uint8_t **out_data, size_t *out_data_len, int32_t *out_borrowed);
 
+/* Reads a Tensor or Embedding's elements (little-endian, row-major; the
+ * dtype and shape are its pf_mmx_entry) into dst, memory the caller owns
+ * and may reuse from read to read: a compressed chunk is decompressed
+ * straight into it, a raw one copied into it, with no buffer in between.
+ * *out_written is the number of bytes written (the entry's
+ * uncompressed_size). A dst shorter than that is PF_ELIMIT, *out_written
+ * then the size needed, and nothing is read. Checksums are checked, as the
+ * "verify" option says, before it returns; on any error dst holds nothing
+ * useful. Another chunk type is PF_EBADARG. */
+int32_t pf_mmx_read_into(uint32_t handle, const char *name, size_t name_len, uint8_t *dst, size_t dst_len, uint64_t *out_written);
+
 /* Rows [start, end) of a Tensor or Embedding along its first axis. Only
  * those rows of a raw chunk are read (without its whole-chunk checksum). */
 int32_t pf_mmx_read_rows(uint32_t handle, const char *name, size_t name_len, uint64_t start, uint64_t end, uint8_t **out_json, size_t *out_json_len, uint8_t **out_data, size_t *out_data_len, int32_t *out_borrowed);

@@ -2,6 +2,7 @@ package ffi
 
 import (
 	"encoding/json"
+	"errors"
 	"unsafe"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
@@ -139,6 +140,34 @@ func MMXRead(a *ABI, h uint32, name unsafe.Pointer, nameLen uint64, out, outLen,
 			return err
 		}
 		return a.putFlat(fl, hb.p, out, outLen, data, dataLen, borrowed)
+	})
+}
+
+// MMXReadInto is pf_mmx_read_into: a Tensor or Embedding's elements
+// decompressed (or copied) straight into dst, memory the host lends for
+// the call; *outWritten the bytes written, or on PF_ELIMIT the bytes
+// needed.
+func MMXReadInto(a *ABI, h uint32, name unsafe.Pointer, nameLen uint64, dst unsafe.Pointer, dstLen uint64, outWritten unsafe.Pointer) int32 {
+	return onMMX(a, h, []unsafe.Pointer{outWritten}, func(f *mmx.File) error {
+		putU64(outWritten, 0)
+		nm, err := in(name, nameLen)
+		if err != nil {
+			return err
+		}
+		buf, err := in(dst, dstLen)
+		if err != nil {
+			return err
+		}
+		t, err := f.ReadTensorTo(string(nm), buf)
+		var short *mmx.ShortBufferError
+		if errors.As(err, &short) {
+			putU64(outWritten, uint64(short.Need))
+		}
+		if err != nil {
+			return err
+		}
+		putU64(outWritten, uint64(len(t.Data)))
+		return nil
 	})
 }
 

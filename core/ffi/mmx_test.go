@@ -307,3 +307,63 @@ func TestMMXEntry(t *testing.T) {
 		t.Fatalf("missing entry: %d", rc)
 	}
 }
+
+// pf_mmx_read_into fills the caller's buffer, raw or compressed, reports a
+// short buffer as PF_ELIMIT with the size needed, and refuses non-arrays.
+func TestMMXReadInto(t *testing.T) {
+	a := goABI()
+	var h uint32
+	if rc := MMXCreate(a, nil, 0, nil, 0, unsafe.Pointer(&h)); rc != 0 {
+		t.Fatalf("create: %d", rc)
+	}
+	defer Close(a, h)
+	want := f32bytes(1, 2, 3, 4, 5, 6)
+	for _, c := range []string{"None", "Lz4", "Zlib", "Zstd"} {
+		np, nn := str("t/" + c)
+		dp, dn := str(`{"chunk_type":"Tensor","dtype":"float32","shape":[2,3],"compression":"` + c + `"}`)
+		bp, bn := ptrOf(want)
+		if rc := MMXWrite(a, h, np, nn, dp, dn, bp, bn); rc != 0 {
+			t.Fatalf("write %s: %d %s", c, rc, cstr(ErrMsg(a, h)))
+		}
+	}
+	np, nn := str("text")
+	dp, dn := str(`{"chunk_type":"Text","value":{"content":"hi"}}`)
+	if rc := MMXWrite(a, h, np, nn, dp, dn, nil, 0); rc != 0 {
+		t.Fatalf("text: %d", rc)
+	}
+	if rc := MMXCommit(a, h); rc != 0 {
+		t.Fatal(rc)
+	}
+	readInto := func(name string, dst []byte) (int32, uint64) {
+		np, nn := str(name)
+		written := uint64(12345)
+		dp, dn := ptrOf(dst)
+		return MMXReadInto(a, h, np, nn, dp, dn, unsafe.Pointer(&written)), written
+	}
+	for _, c := range []string{"None", "Lz4", "Zlib", "Zstd"} {
+		dst := make([]byte, 64)
+		if rc, n := readInto("t/"+c, dst); rc != 0 || n != 24 || string(dst[:24]) != string(want) {
+			t.Fatalf("%s: rc %d, %d bytes: %v", c, rc, n, dst[:n])
+		}
+		if rc, n := readInto("t/"+c, dst[:23]); rc != int32(errcode.Limit) || n != 24 || !strings.Contains(cstr(ErrMsg(a, h)), "needs a buffer of 24 bytes, got 23") {
+			t.Fatalf("%s short: rc %d, needed %d, %s", c, rc, n, cstr(ErrMsg(a, h)))
+		}
+		if rc, n := readInto("t/"+c, nil); rc != int32(errcode.Limit) || n != 24 {
+			t.Fatalf("%s no buffer: rc %d, needed %d", c, rc, n)
+		}
+	}
+	if rc, n := readInto("text", make([]byte, 64)); rc != int32(errcode.BadArg) || n != 0 {
+		t.Fatalf("text: rc %d, %d", rc, n)
+	}
+	if rc, _ := readInto("nope", make([]byte, 64)); rc != int32(errcode.NotFound) {
+		t.Fatalf("missing: rc %d", rc)
+	}
+	np, nn = str("t/Lz4")
+	dst := make([]byte, 64)
+	if rc := MMXReadInto(a, h, np, nn, unsafe.Pointer(&dst[0]), 64, nil); rc != int32(errcode.BadArg) {
+		t.Fatalf("NULL out_written: rc %d", rc)
+	}
+	if rc := MMXReadInto(a, h, np, nn, nil, 64, unsafe.Pointer(&dst[0])); rc != int32(errcode.BadArg) {
+		t.Fatalf("NULL dst with a length: rc %d", rc)
+	}
+}

@@ -50,6 +50,7 @@ const (
 	OutU32                    // uint32_t *
 	OutU64                    // uint64_t *
 	OutI64                    // int64_t *
+	OutBulk                   // uint8_t *, size_t: memory the caller lends for the library to fill, for the call (Python passes any writable buffer's address)
 )
 
 // kindInfo is a kind's types: C types of its one or two C parameters, the
@@ -78,6 +79,7 @@ var kinds = map[Kind]kindInfo{
 	OutU32:    {[]string{"uint32_t *"}, []string{"unsafe.Pointer"}},
 	OutU64:    {[]string{"uint64_t *"}, []string{"unsafe.Pointer"}},
 	OutI64:    {[]string{"int64_t *"}, []string{"unsafe.Pointer"}},
+	OutBulk:   {[]string{"uint8_t *", "size_t"}, []string{"unsafe.Pointer", "uint64"}},
 }
 
 // Result is what an export returns.
@@ -484,6 +486,17 @@ arrays point into. *out_borrowed 1: the data is the file's mapping itself
 returns (see "Borrowed views" above), not to be freed or written; 0: a
 buffer to pf_free (PF_ENOMEM if it cannot be allocated). Checksums are checked as
 the "verify" option says.`},
+	{Name: "pf_mmx_read_into", Section: "mmx", Go: "MMXReadInto",
+		Params: ps(p("handle", Handle), p("name", InText), p("dst", OutBulk), p("out_written", OutU64)),
+		Doc: `Reads a Tensor or Embedding's elements (little-endian, row-major; the
+dtype and shape are its pf_mmx_entry) into dst, memory the caller owns
+and may reuse from read to read: a compressed chunk is decompressed
+straight into it, a raw one copied into it, with no buffer in between.
+*out_written is the number of bytes written (the entry's
+uncompressed_size). A dst shorter than that is PF_ELIMIT, *out_written
+then the size needed, and nothing is read. Checksums are checked, as the
+"verify" option says, before it returns; on any error dst holds nothing
+useful. Another chunk type is PF_EBADARG.`},
 	{Name: "pf_mmx_read_rows", Section: "mmx", Go: "MMXReadRows",
 		Params: ps(p("handle", Handle), p("name", InText), p("start", U64), p("end", U64), p("out_json", OutBuf), p("out_data", OutBuf), p("out_borrowed", OutFlag)),
 		Doc: `Rows [start, end) of a Tensor or Embedding along its first axis. Only

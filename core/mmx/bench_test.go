@@ -10,10 +10,12 @@ package mmx
 // Reads are from the page cache: the files were just written.
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
 	"github.com/polyfmt/polyfmt/core/internal/storage"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -22,9 +24,11 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/klauspost/compress/zlib"
 	"github.com/klauspost/compress/zstd"
 	"github.com/pierrec/lz4/v4"
 
+	"github.com/polyfmt/polyfmt/core/internal/benchratio"
 	"github.com/polyfmt/polyfmt/core/internal/codec"
 	"github.com/polyfmt/polyfmt/core/internal/jsonx"
 )
@@ -316,15 +320,19 @@ func BenchmarkOpen10k(b *testing.B) {
 }
 
 // BenchmarkCompressed writes and reads 16 × 4 MiB of compressible float32
-// tensors with LZ4 and zstd (default levels). Write: create, 16 WriteTensor,
-// commit (NoSync), close. Read: open (mmap) and 16 ReadTensor, with the
-// SHA-256 check (default) or without (VerifyNever).
+// tensors with LZ4, zstd and zlib (default levels). Write: create, 16
+// WriteTensor, commit (NoSync), close. Read: open (mmap) and 16 ReadTensor
+// (a new buffer per tensor), with the SHA-256 check (default) or without
+// (VerifyNever). ReadTo: the same reads with ReadTensorTo into one buffer
+// the caller reuses.
 //
 // Beside each, untimed, the codec library is called directly on the same
-// 4 MiB chunks with the codec package's BenchmarkRaw settings (output into
-// one reused buffer), alternating with the timed op so that both see the
-// same machine load: codec-MB/s is its throughput and x-codec ours divided
-// by it (the goal is ≥ 0.8). codec/* are the library alone, timed, and
+// 4 MiB chunks (output into one reused buffer), alternating with the timed
+// op so that both see the same machine load: codec-MB/s is its throughput
+// and x-codec ours divided by it (the goal is ≥ 0.8), also reported through
+// benchratio. cpu-x-codec is the codec's CPU time over ours (process user +
+// system time): the work each costs, which a loaded machine does not skew
+// (a checked read's hash on a second core counts in full). codec/* are the library alone, timed, and
 // codec/DecompressAlloc a new output buffer per chunk, as ReadTensor needs.
 func BenchmarkCompressed(b *testing.B) {
 	dir := b.TempDir()
@@ -335,7 +343,7 @@ func BenchmarkCompressed(b *testing.B) {
 	for i := range names {
 		names[i] = fmt.Sprintf("z%02d", i)
 	}
-	for _, c := range []codec.Codec{codec.LZ4, codec.Zstd} {
+	for _, c := range []codec.Codec{codec.LZ4, codec.Zstd, codec.Zlib} {
 		wo := &WriteOptions{Compression: c}
 		// The file the reads use, and its stored chunks for the codec.
 		path := filepath.Join(dir, c.String()+".mmx")
@@ -357,78 +365,43 @@ func BenchmarkCompressed(b *testing.B) {
 		}
 		benchMust(b, g.Close())
 		b.Logf("%s: %d MiB stored as %.1f MiB (%.1f%%)", c, total>>20, float64(sz)/benchMiB, 100*float64(sz)/total)
-
-		// The codec library alone, over all chunks: compress and decompress.
-		var rawCompress, rawDecompress, rawDecompressAlloc func()
-		switch c {
-		case codec.LZ4:
-			var lc lz4.Compressor
-			zdst := make([]byte, lz4.CompressBlockBound(benchZChunk))
-			dst := make([]byte, benchZChunk)
-			rawCompress = func() {
-				for i := range benchZChunks {
-					n, err := lc.CompressBlock(chunk(i), zdst)
-					benchMust(b, err)
-					benchSink ^= uint64(n)
-				}
-			}
-			decode := func(alloc bool) {
-				for i := range benchZChunks {
-					d := dst
-					if alloc {
-						d = make([]byte, benchZChunk)
-					}
-					// stored = u32 length prefix + block
-					if _, err := lz4.UncompressBlock(stored[i][4:], d); err != nil {
-						b.Fatal(err)
-					}
-				}
-			}
-			rawDecompress = func() { decode(false) }
-			rawDecompressAlloc = func() { decode(true) }
-		case codec.Zstd:
-			enc, _ := zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1), zstd.WithSingleSegment(true))
-			dec, _ := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1))
-			zdst := make([]byte, 0, codec.Bound(codec.Zstd, benchZChunk))
-			dst := make([]byte, 0, benchZChunk)
-			rawCompress = func() {
-				for i := range benchZChunks {
-					benchSink ^= uint64(len(enc.EncodeAll(chunk(i), zdst[:0])))
-				}
-			}
-			decode := func(alloc bool) {
-				for i := range benchZChunks {
-					d := dst[:0]
-					if alloc {
-						d = make([]byte, 0, benchZChunk)
-					}
-					if _, err := dec.DecodeAll(stored[i], d); err != nil {
-						b.Fatal(err)
-					}
-				}
-			}
-			rawDecompress = func() { decode(false) }
-			rawDecompressAlloc = func() { decode(true) }
-		}
-		// paired runs op timed and raw untimed, alternately.
-		paired := func(name string, op, raw func()) {
+		rawCompress, rawDecompress, rawDecompressAlloc := benchCodecAlone(b, c, chunk, stored)
+		// paired runs op timed and raw untimed, alternately, and reports
+		// the ratio of their throughputs.
+		paired := func(name, what string, op, raw func()) {
 			b.Run(c.String()+"/"+name, func(b *testing.B) {
 				b.SetBytes(total)
-				var rawDur time.Duration
+				var rawDur, oursCPU, rawCPU time.Duration
 				for b.Loop() {
+					c0 := benchCPU()
 					op()
 					b.StopTimer()
+					c1 := benchCPU()
 					t0 := time.Now()
 					raw()
 					rawDur += time.Since(t0)
+					c2 := benchCPU()
+					oursCPU, rawCPU = oursCPU+c1-c0, rawCPU+c2-c1
 					b.StartTimer()
 				}
-				b.ReportMetric(float64(total)*float64(b.N)/rawDur.Seconds()/1e6, "codec-MB/s")
-				b.ReportMetric(rawDur.Seconds()/b.Elapsed().Seconds(), "x-codec")
+				codecMBs := float64(total) * float64(b.N) / rawDur.Seconds() / 1e6
+				oursMBs := float64(total) * float64(b.N) / b.Elapsed().Seconds() / 1e6
+				b.ReportMetric(codecMBs, "codec-MB/s")
+				b.ReportMetric(oursMBs/codecMBs, "x-codec")
+				if oursCPU > 0 {
+					// CPU time: the work, however loaded the machine (ours
+					// includes the hash on its second goroutine and the GC).
+					b.ReportMetric(rawCPU.Seconds()/oursCPU.Seconds(), "cpu-x-codec")
+				}
+				benchMust(b, benchratio.Report(benchratio.Line{
+					Measure: fmt.Sprintf("MMX %s %s, 16×4 MiB float32 (Go)", c, what),
+					Ours:    oursMBs, Peer: codecMBs, PeerName: "the codec library alone, same chunks, reused buffer",
+					Unit: "MB/s", Goal: ">= 0.8", Source: "core/mmx BenchmarkCompressed/" + c.String() + "/" + name,
+				}))
 			})
 		}
 		p := path + ".w"
-		paired("Write", func() {
+		paired("Write", "write (create, 16 WriteTensor, commit NoSync)", func() {
 			f, err := Create(p, &Options{NoSync: true})
 			benchMust(b, err)
 			for i, n := range names {
@@ -439,20 +412,28 @@ func BenchmarkCompressed(b *testing.B) {
 			benchMust(b, os.Remove(p))
 			b.StartTimer()
 		}, rawCompress)
-		read := func(verify VerifyMode) func() {
+		dst := make([]byte, benchZChunk)
+		read := func(verify VerifyMode, into bool) func() {
 			return func() {
 				f, err := OpenFile(path, os.O_RDONLY, &Options{Verify: verify})
 				benchMust(b, err)
 				for _, n := range names {
-					t, err := f.ReadTensor(n)
+					var t *Tensor
+					if into {
+						t, err = f.ReadTensorTo(n, dst)
+					} else {
+						t, err = f.ReadTensor(n)
+					}
 					benchMust(b, err)
 					benchSink ^= uint64(t.Data[0])
 				}
 				benchMust(b, f.Close())
 			}
 		}
-		paired("Read", read(VerifyOnRead), rawDecompress)
-		paired("ReadNever", read(VerifyNever), rawDecompress)
+		paired("Read", "read, SHA-256 checked, ReadTensor (new buffer each)", read(VerifyOnRead, false), rawDecompress)
+		paired("ReadNever", "read, unchecked, ReadTensor (new buffer each)", read(VerifyNever, false), rawDecompress)
+		paired("ReadTo", "read, SHA-256 checked, ReadTensorTo (caller's buffer)", read(VerifyOnRead, true), rawDecompress)
+		paired("ReadToNever", "read, unchecked, ReadTensorTo (caller's buffer)", read(VerifyNever, true), rawDecompress)
 		for _, r := range []struct {
 			name string
 			fn   func()
@@ -465,6 +446,83 @@ func BenchmarkCompressed(b *testing.B) {
 			})
 		}
 	}
+}
+
+// benchCodecAlone returns the codec library itself compressing every chunk
+// and decompressing every stored chunk (into one reused buffer, or a new
+// buffer per chunk), with the settings the codec package uses.
+func benchCodecAlone(b *testing.B, c codec.Codec, chunk func(int) []byte, stored [][]byte) (compress, decompress, decompressAlloc func()) {
+	dst := make([]byte, benchZChunk)
+	out := func(alloc bool) []byte {
+		if alloc {
+			return make([]byte, benchZChunk)
+		}
+		return dst
+	}
+	var dec func(alloc bool)
+	switch c {
+	case codec.LZ4:
+		var lc lz4.Compressor
+		zdst := make([]byte, lz4.CompressBlockBound(benchZChunk))
+		compress = func() {
+			for i := range benchZChunks {
+				n, err := lc.CompressBlock(chunk(i), zdst)
+				benchMust(b, err)
+				benchSink ^= uint64(n)
+			}
+		}
+		dec = func(alloc bool) {
+			for i := range benchZChunks {
+				// stored = u32 length prefix + block
+				if _, err := lz4.UncompressBlock(stored[i][4:], out(alloc)); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	case codec.Zstd:
+		enc, _ := zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1), zstd.WithSingleSegment(true))
+		zd, _ := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1))
+		zdst := make([]byte, 0, codec.Bound(codec.Zstd, benchZChunk))
+		compress = func() {
+			for i := range benchZChunks {
+				benchSink ^= uint64(len(enc.EncodeAll(chunk(i), zdst[:0])))
+			}
+		}
+		dec = func(alloc bool) {
+			for i := range benchZChunks {
+				if _, err := zd.DecodeAll(stored[i], out(alloc)[:0]); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	case codec.Zlib:
+		var zbuf bytes.Buffer
+		zbuf.Grow(codec.Bound(codec.Zlib, benchZChunk))
+		zw, err := zlib.NewWriterLevel(&zbuf, zlib.DefaultCompression)
+		benchMust(b, err)
+		var src bytes.Reader
+		zr, err := zlib.NewReader(bytes.NewReader(stored[0]))
+		benchMust(b, err)
+		compress = func() {
+			for i := range benchZChunks {
+				zbuf.Reset()
+				zw.Reset(&zbuf)
+				_, err := zw.Write(chunk(i))
+				benchMust(b, err)
+				benchMust(b, zw.Close())
+				benchSink ^= uint64(zbuf.Len())
+			}
+		}
+		dec = func(alloc bool) {
+			for i := range benchZChunks {
+				src.Reset(stored[i])
+				benchMust(b, zr.(zlib.Resetter).Reset(&src, nil))
+				_, err := io.ReadFull(zr, out(alloc))
+				benchMust(b, err)
+			}
+		}
+	}
+	return compress, func() { dec(false) }, func() { dec(true) }
 }
 
 // BenchmarkRows reads one row (16 KiB) of a 1 GiB float32 [65536, 4096]

@@ -8,7 +8,9 @@ import (
 	"math"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
 	"github.com/polyfmt/polyfmt/core/internal/codec"
@@ -111,7 +113,27 @@ func (f *File) check(e *Entry, stored []byte) error {
 // JS). An error from it is returned as it is.
 type Alloc func(n int) ([]byte, error)
 
-func heapAlloc(n int) ([]byte, error) { return make([]byte, n), nil }
+// heapAlloc is the Alloc of reads that return a buffer of their own
+// (ReadChunk, ReadTensor, …). The buffer is not zeroed first: every read
+// fills all n bytes before it returns the buffer (a decoder produces
+// exactly the declared size or fails, a raw read fills it or fails) and
+// drops it on any error. Zeroing a fresh 4 MiB cost more than half of
+// what LZ4 takes to decode into it (bench/README.md, 2026-11-26).
+func heapAlloc(n int) ([]byte, error) { return unzeroed(n), nil }
+
+// unzeroed returns a slice of n bytes of Go heap whose contents are not
+// cleared: what strings.Builder allocates its buffer with. Grow promises
+// room for n bytes, so the slice lies within the allocation whatever the
+// Builder does; the string is dropped, so nothing else sees the bytes.
+func unzeroed(n int) []byte {
+	if n <= 0 {
+		return nil
+	}
+	var sb strings.Builder
+	sb.Grow(n)
+	sb.WriteByte(0)
+	return unsafe.Slice(unsafe.StringData(sb.String()), n)[:n:n]
+}
 
 // payload returns name's entry and its payload (decompressed). view is true
 // when the bytes are the mapping itself (raw chunk, mapped file): valid only
@@ -183,6 +205,17 @@ func (f *File) payloadInto(name string, want ChunkType, alloc Alloc, lend bool) 
 	if err := codec.Check(c, st, n); err != nil {
 		return nil, nil, false, errcode.Wrap("mmx", errcode.ErrFormat, err, "chunk %q", name)
 	}
+	// The memory comes first, so a caller's buffer that is too small (or a
+	// host that cannot allocate) fails the read before any hashing.
+	var buf []byte
+	if n > 0 {
+		if buf, err = alloc(int(n)); err == nil && len(buf) != int(n) {
+			err = errcode.New("mmx", errcode.ErrInternal, "allocator gave %d bytes for %d", len(buf), n)
+		}
+		if err != nil {
+			return nil, nil, false, err
+		}
+	}
 	// The checksum covers the stored bytes. For a large compressed chunk it
 	// is computed while the chunk decompresses (the decoder is bounded and
 	// safe on any input; its output is dropped if the hash fails), so a
@@ -193,19 +226,10 @@ func (f *File) payloadInto(name string, want ChunkType, alloc Alloc, lend bool) 
 			return nil, nil, false, err
 		}
 	}
-	var buf []byte
-	if n > 0 {
-		if buf, err = alloc(int(n)); err == nil && len(buf) != int(n) {
-			err = errcode.New("mmx", errcode.ErrInternal, "allocator gave %d bytes for %d", len(buf), n)
-		}
-	}
-	var out []byte
-	if err == nil {
-		// Decompress writes into buf's room in place: its capacity is n.
-		out, err = codec.Decompress(c, buf[:0], st, n)
-		if err != nil {
-			err = errcode.Wrap("mmx", errcode.ErrFormat, err, "chunk %q", name)
-		}
+	// Decompress writes into buf's room in place: its capacity is n.
+	out, err := codec.Decompress(c, buf[:0], st, n)
+	if err != nil {
+		err = errcode.Wrap("mmx", errcode.ErrFormat, err, "chunk %q", name)
 	}
 	if cerr := checked(); cerr != nil {
 		return nil, nil, false, cerr
@@ -247,7 +271,19 @@ func (f *File) rawPayload(e *Entry, alloc Alloc, lend, checking bool) (*Entry, [
 		if b, err = alloc(int(e.Size)); err == nil && uint64(len(b)) != e.Size {
 			err = errcode.New("mmx", errcode.ErrInternal, "allocator gave %d bytes for %d", len(b), e.Size)
 		}
-		if err == nil {
+		if err == nil && mapped && checking {
+			// Hash the mapping beside the copy out of it (checkBeside:
+			// a large chunk on a second goroutine).
+			var st []byte
+			if st, _, err = f.stored(e, 0, e.Size); err == nil {
+				var wait func() error
+				if wait, err = f.checkBeside(e, st); err == nil {
+					copy(b, st)
+					err = wait()
+				}
+			}
+			checking = false
+		} else if err == nil {
 			err = f.readStored(e, b)
 		}
 		if err != nil {
@@ -330,6 +366,78 @@ func (f *File) ReadChunkInto(name string, alloc Alloc) (Entry, []byte, error) {
 		return Entry{}, nil, err
 	}
 	return *e, b, nil
+}
+
+// ReadChunkTo is ReadChunk into dst, memory the caller owns and may reuse
+// from read to read: the payload is decompressed straight into dst (LZ4,
+// zstd, zlib) or copied into it from the mapping or the file (a raw chunk),
+// with no buffer of its own in between, and n is its length (dst[:n] holds
+// it). The checksum is checked, as the file's Verify says, before it
+// returns. A dst shorter than the payload is a [ShortBufferError] (an
+// [errcode.ErrLimit]) naming the size needed, the entry's UncompressedSize,
+// found before the chunk is hashed or decoded (a MorphNet chunk, whose size
+// is its decoded form's, after it is decoded). On any error dst holds
+// nothing useful.
+func (f *File) ReadChunkTo(name string, dst []byte) (e Entry, n int, err error) {
+	ent, b, err := f.readTo(name, "", dst)
+	if err != nil {
+		return Entry{}, 0, err
+	}
+	return *ent, len(b), nil
+}
+
+// ReadTensorTo reads a Tensor or Embedding chunk's elements into dst, as
+// ReadChunkTo does, and returns the tensor with Data = dst[:n] (nil when it
+// has no elements). Another chunk type is [errcode.ErrBadArg].
+func (f *File) ReadTensorTo(name string, dst []byte) (*Tensor, error) {
+	e, err := f.Entry(name)
+	if err != nil {
+		return nil, err
+	}
+	if e.ChunkType != TypeTensor && e.ChunkType != TypeEmbedding {
+		return nil, badType(name, e.ChunkType, TypeTensor)
+	}
+	_, t, _, err := f.readArrayInto(name, e.ChunkType, true, toBuffer(name, dst))
+	return t, err
+}
+
+// readTo reads name's payload (of type want, "" for any) into dst.
+func (f *File) readTo(name string, want ChunkType, dst []byte) (*Entry, []byte, error) {
+	e, b, _, err := f.payloadInto(name, want, toBuffer(name, dst), false)
+	if err == nil && e.morphnet {
+		b, err = into(toBuffer(name, dst), b)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return e, b, nil
+}
+
+// ShortBufferError is the error of ReadChunkTo and ReadTensorTo when the
+// caller's buffer is shorter than the payload: Need bytes, of which the
+// buffer has Have. It is an [errcode.ErrLimit].
+type ShortBufferError struct {
+	Chunk      string
+	Need, Have int
+}
+
+func (e *ShortBufferError) Error() string {
+	return "mmx: chunk " + strconv.Quote(e.Chunk) + " needs a buffer of " + strconv.Itoa(e.Need) +
+		" bytes, got " + strconv.Itoa(e.Have)
+}
+
+// Unwrap makes it an errcode.ErrLimit.
+func (e *ShortBufferError) Unwrap() error { return errcode.ErrLimit }
+
+// toBuffer is an Alloc that hands out dst[:n], or a ShortBufferError when
+// dst is shorter than n.
+func toBuffer(name string, dst []byte) Alloc {
+	return func(n int) ([]byte, error) {
+		if n > len(dst) {
+			return nil, &ShortBufferError{Chunk: name, Need: n, Have: len(dst)}
+		}
+		return dst[:n:n], nil
+	}
 }
 
 func (f *File) readArray(name string, want ChunkType, copyOut bool) (*Entry, *Tensor, bool, error) {

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"runtime"
+	"sync"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
 	"github.com/polyfmt/polyfmt/core/internal/codec"
@@ -31,6 +32,12 @@ type WriteOptions struct {
 	Alignment     uint64      // power of two ≥ 8; 0 means DefaultAlignment
 }
 
+// compressBuffers pools the buffers chunks are compressed into (*[]byte),
+// each kept up to maxPooledCompress bytes.
+var compressBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+const maxPooledCompress = 64 << 20
+
 // put stores a chunk's payload in the append region and records it in the
 // open transaction. The chunk becomes visible to other readers at Commit.
 func (f *File) put(name string, e Entry, payload []byte, o *WriteOptions) error {
@@ -55,9 +62,21 @@ func (f *File) put(name string, e Entry, payload []byte, o *WriteOptions) error 
 	}
 	stored := payload
 	if o.Compression != codec.None {
+		// The compressed bytes live only until they are written (every
+		// store copies them), so their buffer is pooled: a fresh one per
+		// chunk cost a zeroed allocation (and its page faults) as large as
+		// the chunk.
+		zb := compressBuffers.Get().(*[]byte)
+		defer compressBuffers.Put(zb)
+		if bound := codec.Bound(o.Compression, len(payload)); bound > 0 && cap(*zb) < bound && bound <= maxPooledCompress {
+			*zb = make([]byte, 0, bound)
+		}
 		var err error
-		if stored, err = codec.Compress(o.Compression, nil, payload, o.Level); err != nil {
+		if stored, err = codec.Compress(o.Compression, (*zb)[:0], payload, o.Level); err != nil {
 			return err
+		}
+		if cap(stored) <= maxPooledCompress {
+			*zb = stored[:0]
 		}
 	}
 	e.Name = name

@@ -316,6 +316,18 @@ void write_and_read(const std::string &path) {
         expect_tensor(r, "frames/raw", tensor, true, true);
         expect_tensor(r, "frames/lz4", tensor, false, false);
         expect_tensor(r, "frames/lz4", tensor, true, false);
+        for (const char *name : {"frames/raw", "frames/lz4"}) {
+            std::vector<uint8_t> into(64, 0xff); // the caller's buffer, larger than needed
+            size_t n = r.read_into(name, into.data(), into.size());
+            expect(n == 48 && std::memcmp(into.data(), tensor.data(), 48) == 0, std::string("read_into ") + name);
+            std::string msg = expect_code(PF_ELIMIT, std::string("read_into a short buffer: ") + name,
+                                          [&] { r.read_into(name, into.data(), 47); });
+            expect(msg.find("needs a buffer of 48 bytes") != std::string::npos, "read_into names the size: " + msg);
+        }
+        expect_code(PF_EBADARG, "read_into a Text chunk", [&] {
+            uint8_t b[64];
+            r.read_into("notes/readme", b, sizeof b);
+        });
         {
             polyfmt::Chunk c = r.read("frames/raw");
             std::cout << "zero-copy read of frames/raw: " << c.size() << " bytes at "

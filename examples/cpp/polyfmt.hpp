@@ -425,6 +425,17 @@ public:
         return adopt_chunk(json, data, size, borrowed);
     }
 
+    // read_into reads a Tensor or Embedding's elements (little-endian,
+    // row-major) into dst, memory the caller owns and may reuse: a
+    // compressed chunk is decompressed straight into it. Returns the bytes
+    // written; a dst smaller than the chunk throws Error with PF_ELIMIT,
+    // whose message names the size needed.
+    size_t read_into(std::string_view name, void *dst, size_t size) const {
+        uint64_t written = 0;
+        check(pf_mmx_read_into(h_, name.data(), name.size(), static_cast<uint8_t *>(dst), size, &written), h_);
+        return static_cast<size_t>(written);
+    }
+
     // read_rows reads rows [start, end) of a Tensor or Embedding.
     Chunk read_rows(std::string_view name, uint64_t start, uint64_t end) const {
         detail::OutBuf json;

@@ -29,6 +29,9 @@ const decoder = new TextDecoder();
 /** Out-parameter slots: 8 slots of 8 bytes each. */
 const SLOTS = 8;
 
+// The most bulk output buffer (Abi.bulk) an instance keeps between calls.
+const BULK_KEEP = 64 << 20;
+
 /** What the Go runtime prints before it aborts for want of memory. */
 const OOM_TEXT = /out of memory/;
 
@@ -108,6 +111,9 @@ export class Abi {
     // the instance. Keeping its address is safe (Go's heap does not move);
     // keeping a view of it is not.
     this.scratch = this.alloc(SLOTS * 8);
+    /** The kept bulk output buffer (see bulk), grown on demand. */
+    this.bulkPtr = 0;
+    this.bulkLen = 0;
   }
 
   /** The exports wrapped: functions guarded, memory read through (see above). */
@@ -176,6 +182,26 @@ export class Abi {
     const p = this.e.pf_alloc(n) >>> 0;
     if (p === 0) throw new PolyfmtError(PF_ENOMEM, `pf_alloc: cannot allocate ${n} bytes`);
     return p;
+  }
+
+  /**
+   * Room for n bytes of bulk output in linear memory: [address, temporary].
+   * Up to BULK_KEEP bytes it is one buffer the instance keeps and grows
+   * (reused by every call that fills one, never held across calls);
+   * above, a fresh buffer the caller releases when temporary is true.
+   * n 0 is [0, false].
+   */
+  bulk(n) {
+    if (n === 0) return [0, false];
+    if (n > BULK_KEEP) return [this.alloc(n), true];
+    if (n > this.bulkLen) {
+      const size = Math.max(n, Math.min(BULK_KEEP, this.bulkLen * 2));
+      const p = this.alloc(size);
+      this.release(this.bulkPtr);
+      this.bulkPtr = p;
+      this.bulkLen = size;
+    }
+    return [this.bulkPtr, false];
   }
 
   /** The addresses of out-parameter slots 0…n-1, zeroed. */

@@ -240,6 +240,18 @@ export interface RawExports {
    */
   pf_mmx_read(handle: number, name: number, name_len: number, out_json: number, out_json_len: number, out_data: number, out_data_len: number, out_borrowed: number): number;
   /**
+   * Reads a Tensor or Embedding's elements (little-endian, row-major; the
+   * dtype and shape are its pf_mmx_entry) into dst, memory the caller owns
+   * and may reuse from read to read: a compressed chunk is decompressed
+   * straight into it, a raw one copied into it, with no buffer in between.
+   * *out_written is the number of bytes written (the entry's
+   * uncompressed_size). A dst shorter than that is PF_ELIMIT, *out_written
+   * then the size needed, and nothing is read. Checksums are checked, as the
+   * "verify" option says, before it returns; on any error dst holds nothing
+   * useful. Another chunk type is PF_EBADARG.
+   */
+  pf_mmx_read_into(handle: number, name: number, name_len: number, dst: number, dst_len: number, out_written: number): number;
+  /**
    * Rows [start, end) of a Tensor or Embedding along its first axis. Only
    * those rows of a raw chunk are read (without its whole-chunk checksum).
    */

@@ -112,6 +112,7 @@ export const EXPORTS = Object.freeze({
   pf_mmx_open_bytes: Object.freeze({ names: ['data', 'len', 'writable', 'out_handle'], params: ['i32', 'i32', 'i32', 'i32'], result: 'i32' }),
   pf_mmx_write: Object.freeze({ names: ['handle', 'name', 'name_len', 'desc_json', 'desc_len', 'data', 'data_len'], params: ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'], result: 'i32' }),
   pf_mmx_read: Object.freeze({ names: ['handle', 'name', 'name_len', 'out_json', 'out_json_len', 'out_data', 'out_data_len', 'out_borrowed'], params: ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'], result: 'i32' }),
+  pf_mmx_read_into: Object.freeze({ names: ['handle', 'name', 'name_len', 'dst', 'dst_len', 'out_written'], params: ['i32', 'i32', 'i32', 'i32', 'i32', 'i32'], result: 'i32' }),
   pf_mmx_read_rows: Object.freeze({ names: ['handle', 'name', 'name_len', 'start', 'end', 'out_json', 'out_json_len', 'out_data', 'out_data_len', 'out_borrowed'], params: ['i32', 'i32', 'i32', 'i64', 'i64', 'i32', 'i32', 'i32', 'i32', 'i32'], result: 'i32' }),
   pf_mmx_list: Object.freeze({ names: ['handle', 'prefix', 'prefix_len', 'out_json', 'out_len'], params: ['i32', 'i32', 'i32', 'i32', 'i32'], result: 'i32' }),
   pf_mmx_entry: Object.freeze({ names: ['handle', 'name', 'name_len', 'out_json', 'out_len'], params: ['i32', 'i32', 'i32', 'i32', 'i32'], result: 'i32' }),

@@ -15,7 +15,7 @@
 import { camel, toBytes, utf8 } from './abi.js';
 import { PF_EBADARG, PF_EINTERNAL, PolyfmtError } from './errors.js';
 import { DTYPES as DTYPE_TABLE } from './exports.gen.js';
-import { dimsJSON, leBytes, typedKind, typedOf } from './arrays.js';
+import { bigEndian, dimsJSON, leBytes, swapBytes, typedKind, typedOf } from './arrays.js';
 import { ABI, HandleFile } from './handlefile.js';
 
 /**
@@ -356,6 +356,57 @@ export class MmxFile extends HandleFile {
   readFlat(name) {
     const { desc, data } = this.#read(name, true);
     return { entry: entryOf(desc.entry), value: desc.value ?? null, arrays: desc.arrays ?? {}, data };
+  }
+
+  /**
+   * Reads a Tensor or Embedding's elements into out, an array the caller
+   * owns and may reuse from read to read, and returns the part of out
+   * written (out.subarray(0, elements); out itself when it fits exactly).
+   * The chunk is decompressed inside polyfmt.wasm into a scratch buffer
+   * the instance keeps (no allocation per read below 64 MiB), then copied
+   * once into out: no JS array is allocated per read. Checksums are checked
+   * as the file's verify option says, before out is touched.
+   *
+   * out is a TypedArray of the chunk's dtype (the one read() returns, or
+   * one its write accepts: Float32Array for float32, Uint16Array for
+   * float16 and bfloat16, …; else TypeError), or a Uint8Array for the raw
+   * little-endian bytes of any dtype. Too small: PolyfmtError PF_ELIMIT,
+   * naming the size needed.
+   * @param {string} name
+   * @param {ArrayBufferView} out
+   */
+  readInto(name, out) {
+    const kind = typedKind(out);
+    if (kind === undefined) throw new TypeError('polyfmt: readInto needs a TypedArray to fill');
+    const entry = this.entry(name);
+    if (entry.chunkType !== 'Tensor' && entry.chunkType !== 'Embedding') {
+      throw new TypeError(`polyfmt: ${JSON.stringify(name)} is a ${entry.chunkType} chunk; readInto reads Tensor and Embedding elements`);
+    }
+    const d = DTYPES[entry.dtype];
+    if (kind !== 'Uint8Array' && (d === undefined || !(d.array?.name === kind || d.accepts.includes(kind)))) {
+      throw new TypeError(`polyfmt: ${JSON.stringify(name)} holds ${entry.dtype}, which a ${kind} cannot (pass a Uint8Array for its raw bytes)`);
+    }
+    const width = out.BYTES_PER_ELEMENT;
+    const abi = this[ABI];
+    const h = this.handle;
+    const need = Number(entry.uncompressedSize);
+    // The library checks the size too; staging only what fits keeps its
+    // PF_ELIMIT (and the size it names) for a short out.
+    const room = Math.min(out.byteLength, need);
+    const [dst, temp] = abi.bulk(room);
+    try {
+      const n = this.#withName(name, (np, nl) => {
+        const [wp] = abi.slots(1);
+        abi.check(abi.e.pf_mmx_read_into(h, np, nl, dst, room, wp), h);
+        return Number(abi.u64(wp));
+      });
+      const bytes = new Uint8Array(out.buffer, out.byteOffset, n);
+      if (n > 0) bytes.set(new Uint8Array(abi.e.memory.buffer, dst, n));
+      if (bigEndian && width > 1) swapBytes(bytes, width);
+      return n === out.byteLength ? out : out.subarray(0, n / width);
+    } finally {
+      if (temp) abi.release(dst);
+    }
   }
 
   /**

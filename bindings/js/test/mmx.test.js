@@ -696,3 +696,56 @@ describe('limits', () => {
     assert.throws(() => M.open(path, { maxRatio: -1 }), (e) => e instanceof PolyfmtError && e.code === 21);
   });
 });
+
+describe('readInto: a caller array, filled without an allocation per read', () => {
+  for (const c of COMPRESSIONS) {
+    test(`compression ${c}`, () => {
+      const f = keep(M.create());
+      const big = Float32Array.from({ length: 1 << 18 }, (_, i) => (i % 4096) / 8); // 1 MiB: hashed beside the decode
+      const i16 = sample('int16', 24);
+      f.writeTensor('big', big, [512, 512], { compression: c });
+      f.writeTensor('i16', i16, [2, 3, 4], { compression: c });
+      f.writeTensor('empty', new Float32Array(0), [0, 3], { compression: c });
+      f.writeTensor('f16', sample('float16', 6), [6], { dtype: 'float16', compression: c });
+      f.writeText('text', 'hi', { compression: c });
+      f.commit();
+      const g = keep(M.fromBytes(f.toBytes()));
+      for (const file of [f, g]) {
+        const out = new Float32Array(1 << 18).fill(-1);
+        assert.equal(file.readInto('big', out), out); // exactly sized: out itself
+        assert.deepEqual(out, big);
+        const roomy = new Int16Array(100);
+        const got = file.readInto('i16', roomy);
+        assert.equal(got.buffer, roomy.buffer);
+        assert.deepEqual(got, i16);
+        const raw = new Uint8Array(48);
+        assert.deepEqual(file.readInto('i16', raw), bytesOf(i16)); // raw bytes of any dtype
+        assert.deepEqual(file.readInto('f16', new Uint16Array(6)), sample('float16', 6));
+        assert.equal(file.readInto('empty', new Float32Array(4)).length, 0);
+        throwsCode(() => file.readInto('big', new Float32Array(1000)), 'PF_ELIMIT', /needs a buffer of 1048576 bytes, got 4000/);
+        throwsCode(() => file.readInto('i16', new Int16Array(0)), 'PF_ELIMIT', /needs a buffer of 48 bytes/);
+        assert.throws(() => file.readInto('big', new Float64Array(1 << 18)), { name: 'TypeError', message: /float32.*Float64Array/ });
+        assert.throws(() => file.readInto('big', new ArrayBuffer(8)), { name: 'TypeError', message: /TypedArray/ });
+        assert.throws(() => file.readInto('big', new DataView(new ArrayBuffer(8))), { name: 'TypeError', message: /TypedArray/ });
+        assert.throws(() => file.readInto('text', new Uint8Array(64)), { name: 'TypeError', message: /Text chunk/ });
+        throwsCode(() => file.readInto('nope', out), 'PF_ENOTFOUND');
+      }
+    });
+  }
+
+  test('a chunk larger than the kept scratch buffer, and a corrupt one', () => {
+    const f = keep(M.create());
+    const a = new Float32Array((65 << 20) / 4); // above the 64 MiB the instance keeps
+    for (let i = 0; i < a.length; i++) a[i] = i % 1000;
+    f.writeTensor('huge', a, { compression: 'Lz4' });
+    f.writeTensor('z', a.subarray(0, 1 << 18), { compression: 'Zstd' });
+    f.commit();
+    const out = new Float32Array(a.length);
+    assert.deepEqual(f.readInto('huge', out), a);
+    const img = f.toBytes();
+    const e = f.entry('z');
+    img[Number(e.offset) + Math.floor(Number(e.size) / 2)] ^= 0x40;
+    const g = keep(M.fromBytes(img));
+    throwsCode(() => g.readInto('z', out), 'PF_ECHECKSUM');
+  });
+});

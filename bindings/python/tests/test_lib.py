@@ -41,7 +41,8 @@ def test_table_arity_matches_header(repo_root: Path) -> None:
 
 # The C types each ctypes type of the table may stand for. A buffer argument
 # may be c_char_p (bytes, passed without a copy) or c_void_p (any buffer's
-# address); both are a pointer to bytes in C. On LP64, c_size_t and c_uint64
+# address); both are a pointer to bytes in C. A buffer the library fills
+# (uint8_t *) is c_void_p. On LP64, c_size_t and c_uint64
 # are the same ctypes type (c_ulong), so their C names are merged.
 _C_OF: Dict[Any, Set[str]] = {}
 for _t, _c in [
@@ -54,6 +55,7 @@ for _t, _c in [
     (ctypes.c_char_p, "const uint8_t *"),
     (ctypes.c_void_p, "void *"),
     (ctypes.c_void_p, "const uint8_t *"),
+    (ctypes.c_void_p, "uint8_t *"),  # a buffer the caller lends for the library to fill
     (ctypes.POINTER(ctypes.c_void_p), "uint8_t **"),
     (ctypes.POINTER(ctypes.c_size_t), "size_t *"),
     (ctypes.POINTER(ctypes.c_uint32), "uint32_t *"),

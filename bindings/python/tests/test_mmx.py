@@ -16,7 +16,7 @@ import pytest
 from conftest import REPO_ROOT
 
 import polyfmt
-from polyfmt import _lib, mmx
+from polyfmt import _generated, _lib, mmx
 
 MMX_VECTORS = REPO_ROOT / "core" / "testdata" / "mmx"
 CODECS = [None, "lz4", "zlib", "zstd"]
@@ -969,3 +969,74 @@ def test_max_ratio_bounds_expansion_and_can_be_raised(tmp_path):
         np.testing.assert_array_equal(f.read("z"), zeros)
     with pytest.raises(polyfmt.errors.BadArgumentError):
         mmx.File.open(path, max_ratio=-1)
+
+
+@pytest.mark.parametrize("compression", CODECS)
+def test_read_into_a_callers_array(tmp_path: Path, compression: Any) -> None:
+    big = (np.arange(1 << 20, dtype=np.float32) % 4096).reshape(1024, 1024)  # 4 MiB: hashed beside the decode
+    small = sample("int16", (2, 3, 4))
+    path = tmp_path / "into.mmx"
+    with mmx.File.create(path, no_sync=True) as f:
+        f.write_tensor("big", big, compression=compression)
+        f.write_tensor("small", small, compression=compression)
+        f.write_tensor("empty", np.zeros((0, 3), np.float32), compression=compression)
+        f.write_embedding("emb", big[:2], method="pca", compression=compression)
+        f.write_text("text", "hi", compression=compression)
+    for opts in ({}, {"writable": True}, {"verify": "never"}):
+        with mmx.File.open(path, **opts) as f:  # type: ignore[arg-type]
+            out = np.full((1024, 1024), -1, np.float32)
+            assert f.read_into("big", out) is out
+            np.testing.assert_array_equal(out, big)
+            out16 = np.empty((2, 3, 4), np.int16)
+            np.testing.assert_array_equal(f.read_into("small", out16), small)
+            np.testing.assert_array_equal(f.read_into("emb", out[:2]), big[:2])  # a C-contiguous view works
+            assert f.read_into("empty", np.empty((0, 3), np.float32)).shape == (0, 3)
+            with pytest.raises(TypeError, match="float32"):
+                f.read_into("big", np.empty((1024, 1024), np.float64))
+            with pytest.raises(TypeError, match="float32"):
+                f.read_into("big", np.empty((1024, 1024), ">f4"))
+            with pytest.raises(ValueError, match="shape"):
+                f.read_into("big", np.empty((1024, 1023), np.float32))  # too small
+            with pytest.raises(ValueError, match="shape"):
+                f.read_into("big", np.empty(1 << 20, np.float32))
+            with pytest.raises(ValueError, match="C-contiguous"):
+                f.read_into("small", np.empty((4, 3, 2), np.int16).transpose(2, 1, 0))
+            ro = np.empty((2, 3, 4), np.int16)
+            ro.flags.writeable = False
+            with pytest.raises(ValueError, match="read-only"):
+                f.read_into("small", ro)
+            with pytest.raises(TypeError, match="ndarray"):
+                f.read_into("small", bytearray(48))  # type: ignore[arg-type]
+            with pytest.raises(TypeError, match="Text"):
+                f.read_into("text", np.empty(2, np.uint8))
+            with pytest.raises(polyfmt.errors.NotFoundError):
+                f.read_into("nope", out)
+
+
+def test_read_into_too_small_through_the_abi(tmp_path: Path) -> None:
+    """The library's own size check: PF_ELIMIT and the size needed."""
+    with mmx.File.create(None) as f:
+        f.write_tensor("t", np.arange(6, dtype=np.float32), compression="lz4")
+        f.commit()
+        nm = b"t"
+        buf = (ctypes.c_uint8 * 23)()
+        need = ctypes.c_uint64()
+        rc = _lib.lib().pf_mmx_read_into(f.handle, nm, 1, ctypes.addressof(buf), 23, ctypes.byref(need))
+        assert rc == _generated.CODES["PF_ELIMIT"]
+        assert need.value == 24
+        with pytest.raises(polyfmt.errors.LimitError, match="needs a buffer of 24 bytes"):
+            f._check(rc)
+
+
+def test_read_into_a_corrupt_chunk_raises_checksum_error(tmp_path: Path) -> None:
+    big = np.arange(1 << 20, dtype=np.float32) % 4096
+    with mmx.File.create(None) as f:
+        f.write_tensor("z", big, compression="zstd")
+        f.commit()
+        e = f.entry("z")
+        img = bytearray(f.to_bytes())
+    img[e.offset + e.size // 2] ^= 0x40
+    with mmx.File.from_bytes(bytes(img)) as g:
+        out = np.empty_like(big)
+        with pytest.raises(polyfmt.errors.ChecksumError):
+            g.read_into("z", out)

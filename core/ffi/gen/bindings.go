@@ -35,6 +35,8 @@ func ctypes(s ffi.Slot, k ffi.Kind) string {
 			return "c_void_p"
 		}
 		return "c_char_p"
+	case "uint8_t *": // OutBulk: any writable buffer's address
+		return "c_void_p"
 	case "uint8_t **":
 		return "_u8pp"
 	case "size_t *":

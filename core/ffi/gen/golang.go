@@ -108,6 +108,7 @@ var capiTypes = map[string]shimType{
 	"void *":          {"unsafe.Pointer", "%s"},
 	"const char *":    {"*C.char", "unsafe.Pointer(%s)"},
 	"const uint8_t *": {"*C.uint8_t", "unsafe.Pointer(%s)"},
+	"uint8_t *":       {"*C.uint8_t", "unsafe.Pointer(%s)"},
 	"uint8_t **":      {"**C.uint8_t", "unsafe.Pointer(%s)"},
 	"size_t *":        {"*C.size_t", "unsafe.Pointer(%s)"},
 	"uint32_t *":      {"*C.uint32_t", "unsafe.Pointer(%s)"},

@@ -72,10 +72,11 @@ async function mmx(bytes: Uint8Array): Promise<Uint8Array> {
       console.log(c.frames.length, c.fps);
     }
     const rows: MmxRows = f.readRows('frames/0', 1, 3n);
+    const into: Float32Array = f.readInto('frames/0', new Float32Array(12));
     const flat: MmxFlat = f.readFlat('mesh');
     const entries: MmxEntry[] = f.list('frames/');
     const info: MmxInfo = f.info();
-    console.log(rows.shape, flat.arrays['vertices']?.offset, entries[0]?.chunkType, info.header.totalChunks, info.recovery.clean);
+    console.log(into.length, rows.shape, flat.arrays['vertices']?.offset, entries[0]?.chunkType, info.header.totalChunks, info.recovery.clean);
     f.compact();
     f.verify();
   } catch (e) {

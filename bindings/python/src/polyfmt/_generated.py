@@ -116,6 +116,7 @@ FUNCTIONS = (
     ("pf_mmx_open_bytes", (c_void_p, c_size_t, c_int32, _u32p), c_int32),
     ("pf_mmx_write", (c_uint32, c_char_p, c_size_t, c_char_p, c_size_t, c_void_p, c_size_t), c_int32),
     ("pf_mmx_read", (c_uint32, c_char_p, c_size_t, _u8pp, _szp, _u8pp, _szp, _i32p), c_int32),
+    ("pf_mmx_read_into", (c_uint32, c_char_p, c_size_t, c_void_p, c_size_t, _u64p), c_int32),
     ("pf_mmx_read_rows", (c_uint32, c_char_p, c_size_t, c_uint64, c_uint64, _u8pp, _szp, _u8pp, _szp, _i32p), c_int32),
     ("pf_mmx_list", (c_uint32, c_char_p, c_size_t, _u8pp, _szp), c_int32),
     ("pf_mmx_entry", (c_uint32, c_char_p, c_size_t, _u8pp, _szp), c_int32),

@@ -33,6 +33,10 @@ with exported buffers. Delete the arrays, or keep ``.copy()`` of them.
 Everything else is returned in buffers the library allocated, wrapped
 without a copy and freed when the last array over them is collected.
 
+Into your own memory: :meth:`File.read_into` decompresses (or copies) a
+Tensor or Embedding straight into an array the caller allocated once, so a
+loop over many chunks allocates nothing per read.
+
 dtypes are numpy's names. ``bfloat16`` arrays are read as
 ``ml_dtypes.bfloat16`` when the optional ``ml_dtypes`` package is
 installed, else as ``uint16`` holding the raw bits; for writing, an array
@@ -48,7 +52,7 @@ from __future__ import annotations
 
 import json
 import operator
-from ctypes import byref, c_int32, c_size_t, c_void_p
+from ctypes import byref, c_int32, c_size_t, c_uint64, c_void_p
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence as SequenceT, Tuple, Union
@@ -694,6 +698,49 @@ class File(_file.File):
         if t == "Meta":
             return Meta(v["version"], v["timestamp"], v.get("data"))
         raise UnsupportedError(f"mmx: chunk {name!r} has type {t!r}")
+
+    def read_into(self, name: str, out: np.ndarray) -> np.ndarray:
+        """Reads a Tensor or Embedding's elements into ``out``, an array the caller owns, and returns ``out``.
+
+        A compressed chunk is decompressed straight into ``out``'s memory
+        and a raw one copied into it: no buffer is allocated per read, so a
+        loop reading chunk after chunk into one preallocated array costs
+        what the codec costs. Checksums are checked as the file's
+        ``verify`` option says before it returns; if anything fails,
+        ``out`` holds nothing useful.
+
+        ``out`` must be a ``numpy.ndarray`` of the chunk's dtype (as
+        :meth:`read` returns it: little-endian, ``ml_dtypes.bfloat16`` or
+        ``uint16`` for bfloat16) (else :class:`TypeError`), of its shape,
+        C-contiguous and writable (else :class:`ValueError`)::
+
+            out = np.empty(f.entry("w").shape, np.float32)
+            for name in names:
+                f.read_into(name, out)
+        """
+        if not isinstance(out, np.ndarray):
+            raise TypeError(f"mmx: read_into needs a numpy.ndarray to fill, not {type(out).__name__}")
+        e = self.entry(name)
+        if e.chunk_type not in ("Tensor", "Embedding"):
+            raise TypeError(f"mmx: {name!r} is a {e.chunk_type} chunk; read_into reads Tensor and Embedding elements")
+        dt = _read_dtype(e.dtype or "")
+        if out.dtype != dt:
+            raise TypeError(f"mmx: {name!r} holds {e.dtype} (numpy {dt.str}); out is {out.dtype.str}")
+        shape = tuple(e.shape or ())
+        if out.shape != shape:
+            raise ValueError(f"mmx: {name!r} has shape {shape}; out has shape {out.shape}")
+        if not out.flags.c_contiguous:
+            raise ValueError("mmx: out must be C-contiguous")
+        if not out.flags.writeable:
+            raise ValueError("mmx: out is read-only")
+        nm = encode_text(name)
+        written = c_uint64()
+        with self._reading():
+            rc = _lib.lib().pf_mmx_read_into(self._handle, nm, len(nm), out.ctypes.data, out.nbytes, byref(written))
+            self._check(rc)
+        if written.value != out.nbytes:  # the chunk changed between entry() and the read
+            raise InternalError(f"mmx: {name!r} gave {written.value} bytes for an out of {out.nbytes}")
+        return out
 
     def __getitem__(self, name: str) -> Any:
         """``read(name)``; KeyError when there is no such chunk."""
