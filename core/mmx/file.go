@@ -36,7 +36,11 @@ type Options struct {
 	// last intact directory).
 	NoSync bool
 	Verify VerifyMode
-	Limits *Limits
+	// Checksum is the algorithm new chunks are checksummed with: "" is
+	// DefaultChecksum (BLAKE3), ChecksumSHA256 the seed's SHA-256. Reads
+	// check each chunk by the algorithm its entry names, whatever this says.
+	Checksum ChecksumAlgorithm
+	Limits   *Limits
 	// AutoCompactMinDead and AutoCompactRatio bound the dead space every
 	// commit leaves (old directories above all: each commit appends the
 	// whole directory). When a commit leaves more than AutoCompactMinDead
@@ -113,6 +117,7 @@ type File struct {
 	repl           storage.Replacement // how Compact puts a new image in place (nil: it cannot)
 	moved          map[*Entry]*Entry   // entries the last compactions moved → their new copies
 	compactAt      uint64              // after a failed automatic compaction: dead bytes before the next try
+	alg            ChecksumAlgorithm   // new chunks' checksum (Options.Checksum resolved)
 }
 
 func newUUID() string {
@@ -190,6 +195,7 @@ func build(opt *Options, open storage.Opener) (*File, error) {
 	}
 	return storage.Attach("mmx", open, func(b *storage.Backing) (*File, error) {
 		f := &File{store: b, opt: o, lim: o.Limits.orDefault()}
+		f.alg, _ = writerChecksum(o.Checksum) // checked above
 		f.repl = storage.ReplacementFor(b, "compact")
 		b.KeepMaps = true // views of the mapping are lent until Close
 		if b.New {
@@ -204,6 +210,9 @@ func build(opt *Options, open storage.Opener) (*File, error) {
 func (o *Options) check() error {
 	if len(o.Creator) > 1024 {
 		return errcode.New("mmx", errcode.ErrBadArg, "creator is %d bytes, at most 1024", len(o.Creator))
+	}
+	if _, err := writerChecksum(o.Checksum); err != nil {
+		return err
 	}
 	if len(o.ModelUUID) > 64 {
 		return errcode.New("mmx", errcode.ErrBadArg, "model_uuid is %d bytes, at most 64", len(o.ModelUUID))

@@ -1,8 +1,6 @@
 package mmx
 
 import (
-	"bytes"
-	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -159,7 +157,7 @@ func (f *File) verifyChunk(name string) error {
 // hashStored checks e's checksum over its stored bytes, read (or viewed in
 // the mapping) a window at a time, passing each window to feed if set.
 func (f *File) hashStored(e *Entry, feed io.Writer) error {
-	h := sha256.New()
+	h := e.alg().stream()
 	var buf []byte
 	for off := uint64(0); off < e.Size; off += verifyWindow {
 		n := min(verifyWindow, e.Size-off)
@@ -192,9 +190,8 @@ func (f *File) hashStored(e *Entry, feed io.Writer) error {
 			return err
 		}
 	}
-	want, _ := e.sum()
-	if !bytes.Equal(h.Sum(nil), want[:]) {
-		return errcode.New("mmx", errcode.ErrChecksum, "chunk %q: SHA-256 of its %d stored bytes does not match the directory", e.Name, e.Size)
+	if err := verifySum(e, h.sum32(), e.Size); err != nil {
+		return err
 	}
 	f.verified.Store(e, true)
 	return nil

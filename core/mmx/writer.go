@@ -1,7 +1,6 @@
 package mmx
 
 import (
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"runtime"
@@ -76,15 +75,16 @@ func (f *File) put(name string, e Entry, payload []byte, o *WriteOptions) error 
 		return err
 	}
 	e.Offset = alignUp(f.end, align)
-	// Hash while the bytes are written: on a large chunk the two take about
-	// as long, so overlapping them nearly halves the write (not in wasm,
-	// where goroutines do not run in parallel).
+	// Hash while the bytes are written: overlapping the two nearly halves
+	// the write of a large chunk (not in wasm, where goroutines do not run
+	// in parallel). A large BLAKE3 chunk is itself hashed on every core.
 	var sum [32]byte
+	alg := f.alg
 	hashed := make(chan struct{})
 	if len(stored) >= 1<<20 && runtime.GOARCH != "wasm" {
-		go func() { sum = sha256.Sum256(stored); close(hashed) }()
+		go func() { sum = alg.sum(stored); close(hashed) }()
 	} else {
-		sum = sha256.Sum256(stored)
+		sum = alg.sum(stored)
 		close(hashed)
 	}
 	if len(stored) > 0 {
@@ -96,6 +96,7 @@ func (f *File) put(name string, e Entry, payload []byte, o *WriteOptions) error 
 	}
 	<-hashed
 	e.Checksum = hex.EncodeToString(sum[:])
+	e.ChecksumAlgorithm = ChecksumAlgorithm(alg.entryField())
 	f.end = e.Offset + e.Size
 	f.mu.Lock()
 	f.pending[name] = &e

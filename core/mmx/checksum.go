@@ -1,0 +1,298 @@
+package mmx
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"hash"
+	"math/bits"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"lukechampine.com/blake3/guts"
+
+	"github.com/polyfmt/polyfmt/core/errcode"
+)
+
+// ChecksumAlgorithm names the per-chunk checksum a writer computes over a
+// chunk's stored bytes. The directory entry names it in
+// "checksum_algorithm"; an entry without the field is SHA-256 (every file
+// written before the field existed, and MorphNet's).
+type ChecksumAlgorithm string
+
+// The chunk checksums. Both are 32 bytes (64 hex digits in the entry).
+const (
+	// ChecksumBLAKE3 is BLAKE3-256 (the default for new chunks): its tree
+	// lets one chunk be hashed on every core.
+	ChecksumBLAKE3 ChecksumAlgorithm = "blake3"
+	// ChecksumSHA256 is SHA-256, the seed's; written without the field.
+	ChecksumSHA256 ChecksumAlgorithm = "sha256"
+)
+
+// DefaultChecksum is what a writer uses when Options.Checksum is "".
+const DefaultChecksum = ChecksumBLAKE3
+
+// checksumSize is each algorithm's digest length in bytes: the table the
+// directory's "checksum" field is checked against.
+var checksumSize = map[ChecksumAlgorithm]int{ChecksumSHA256: sha256.Size, ChecksumBLAKE3: 32}
+
+// parseChecksum returns the algorithm an entry's "checksum_algorithm"
+// names ("" is SHA-256); another name is ErrUnsupported.
+func parseChecksum(name string) (ChecksumAlgorithm, error) {
+	a := ChecksumAlgorithm(name)
+	if name == "" {
+		return ChecksumSHA256, nil
+	}
+	if _, ok := checksumSize[a]; !ok {
+		return "", errcode.New("mmx", errcode.ErrUnsupported, "checksum_algorithm %q (known: \"blake3\", \"sha256\")", name)
+	}
+	return a, nil
+}
+
+// writerChecksum resolves Options.Checksum: "" is DefaultChecksum; an
+// unknown name is ErrBadArg.
+func writerChecksum(a ChecksumAlgorithm) (ChecksumAlgorithm, error) {
+	if a == "" {
+		return DefaultChecksum, nil
+	}
+	if _, ok := checksumSize[a]; !ok {
+		return "", errcode.New("mmx", errcode.ErrBadArg, "checksum %q: want \"blake3\" or \"sha256\"", a)
+	}
+	return a, nil
+}
+
+// entryField is what the entry records for a: nothing for SHA-256, so a
+// file written with it is byte-identical to one written before the field.
+func (a ChecksumAlgorithm) entryField() string {
+	if a == ChecksumSHA256 {
+		return ""
+	}
+	return string(a)
+}
+
+// label is the algorithm's name in messages.
+func (a ChecksumAlgorithm) label() string {
+	if a == ChecksumBLAKE3 {
+		return "BLAKE3"
+	}
+	return "SHA-256"
+}
+
+// sum is the checksum of b: BLAKE3 on every core for a large b, SHA-256 on
+// the caller's.
+func (a ChecksumAlgorithm) sum(b []byte) [32]byte {
+	if a == ChecksumBLAKE3 {
+		var h b3
+		h.Write(b)
+		return h.sum32()
+	}
+	return sha256.Sum256(b)
+}
+
+// stream is the algorithm's streaming form (Verify's windows).
+func (a ChecksumAlgorithm) stream() sum32Hash {
+	if a == ChecksumBLAKE3 {
+		return &b3{}
+	}
+	return shaStream{sha256.New()}
+}
+
+// sum32Hash is a streaming checksum with a 32-byte result.
+type sum32Hash interface {
+	Write(p []byte) (int, error)
+	sum32() [32]byte
+}
+
+type shaStream struct{ hash.Hash }
+
+func (s shaStream) sum32() (out [32]byte) {
+	s.Sum(out[:0])
+	return out
+}
+
+// alg is the entry's checksum algorithm (checked at open: unknown names
+// never get this far; "" is SHA-256).
+func (e *Entry) alg() ChecksumAlgorithm {
+	if e.ChecksumAlgorithm == "" {
+		return ChecksumSHA256
+	}
+	return e.ChecksumAlgorithm
+}
+
+// sum decodes the entry's checksum: 64 hex digits, the length of both
+// algorithms' digests.
+func (e *Entry) sum() ([32]byte, bool) {
+	var s [32]byte
+	if hex.DecodedLen(len(e.Checksum)) != checksumSize[e.alg()] {
+		return s, false
+	}
+	if _, err := hex.Decode(s[:], []byte(e.Checksum)); err != nil {
+		return s, false
+	}
+	return s, true
+}
+
+// verifySum checks got, the checksum of n stored bytes, against e's.
+func verifySum(e *Entry, got [32]byte, n uint64) error {
+	if want, ok := e.sum(); !ok || got != want {
+		return errcode.New("mmx", errcode.ErrChecksum, "chunk %q: %s of its %d stored bytes does not match the directory", e.Name, e.alg().label(), n)
+	}
+	return nil
+}
+
+// ---- BLAKE3 on every core --------------------------------------------------------
+//
+// BLAKE3 hashes 1 KiB chunks into a binary tree whose shape depends only on
+// the length: every aligned power-of-two run of chunks is a subtree whose
+// chaining value can be computed alone. b3 is lukechampine.com/blake3's
+// Hasher with its full chunks split into such subtrees of at most
+// b3TaskChunks chunks, compressed (16 chunks at a time, AVX-512/AVX2) by
+// GOMAXPROCS goroutines per Write; the library's own Write starts a
+// goroutine per 16 KiB, which on this project's 2-core machine hashed 8 MiB
+// at about half the speed of one core alone (bench/README.md). Small
+// writes stay on the caller's goroutine.
+
+const (
+	b3TaskChunks   = 256     // chunks (KiB) per parallel task: a 256 KiB subtree
+	b3ParallelFrom = 1 << 20 // bytes of full chunks in one Write before it goes parallel
+)
+
+// b3Workers is how many goroutines a large Write uses (tests set it).
+var b3Workers = func() int {
+	if runtime.GOARCH == "wasm" { // goroutines do not run in parallel there
+		return 1
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+// b3 is an unkeyed BLAKE3 hasher with a 32-byte output.
+type b3 struct {
+	stack   [64][8]uint32 // subtree chaining values, one per height at most
+	counter uint64        // chunks pushed so far; its bits say which stack slots are full
+	buf     [guts.ChunkSize]byte
+	buflen  int
+}
+
+// push adds the chaining value of the subtree of 2^height chunks that
+// starts at chunk counter, merging equal-height subtrees as it goes.
+func (h *b3) push(cv [8]uint32, height int) {
+	i := height
+	for h.counter&(1<<i) != 0 {
+		cv = guts.ChainingValue(guts.ParentNode(h.stack[i], cv, &guts.IV, 0))
+		i++
+	}
+	h.stack[i] = cv
+	h.counter += 1 << height
+}
+
+// Write hashes p. The last chunk is always kept back (it may be the root).
+func (h *b3) Write(p []byte) (int, error) {
+	n := len(p)
+	if h.buflen > 0 {
+		c := copy(h.buf[h.buflen:], p)
+		h.buflen += c
+		p = p[c:]
+	}
+	if h.buflen == len(h.buf) && len(p) > 0 {
+		h.push(guts.ChainingValue(guts.CompressChunk(h.buf[:], &guts.IV, h.counter, 0)), 0)
+		h.buflen = 0
+	}
+	if len(p) > guts.ChunkSize {
+		rem := len(p) % guts.ChunkSize
+		if rem == 0 {
+			rem = guts.ChunkSize
+		}
+		h.chunks(p[:len(p)-rem])
+		p = p[len(p)-rem:]
+	}
+	h.buflen += copy(h.buf[h.buflen:], p)
+	return n, nil
+}
+
+// b3task is one subtree: its chunks and its height.
+type b3task struct {
+	off    int // byte offset in the body
+	height int // 2^height chunks
+	cv     [8]uint32
+}
+
+// chunks hashes body (whole chunks, starting at chunk h.counter) as
+// aligned subtrees, in parallel when it is large, then pushes them in order.
+func (h *b3) chunks(body []byte) {
+	var few [64]b3task
+	tasks := few[:0]
+	counter, off := h.counter, 0
+	for left := uint64(len(body) / guts.ChunkSize); left > 0; {
+		// The largest aligned power of two that starts at counter and fits.
+		height := min(bits.TrailingZeros64(counter), bits.Len64(left)-1, bits.TrailingZeros64(b3TaskChunks))
+		tasks = append(tasks, b3task{off: off, height: height})
+		counter += 1 << height
+		left -= 1 << height
+		off += (1 << height) * guts.ChunkSize
+	}
+	base := h.counter
+	run := func(t *b3task) {
+		t.cv = b3subtree(body[t.off:t.off+(1<<t.height)*guts.ChunkSize], base+uint64(t.off/guts.ChunkSize))
+	}
+	workers := min(b3Workers(), len(tasks))
+	if len(body) < b3ParallelFrom || workers < 2 {
+		for i := range tasks {
+			run(&tasks[i])
+		}
+	} else {
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		work := func() {
+			for i := int(next.Add(1) - 1); i < len(tasks); i = int(next.Add(1) - 1) {
+				run(&tasks[i])
+			}
+		}
+		for range workers - 1 {
+			wg.Add(1)
+			go func() { defer wg.Done(); work() }()
+		}
+		work()
+		wg.Wait()
+	}
+	for _, t := range tasks {
+		h.push(t.cv, t.height)
+	}
+}
+
+// b3subtree is the chaining value of a subtree of a power of two of whole
+// chunks starting at chunk counter, on the caller's goroutine.
+func b3subtree(b []byte, counter uint64) [8]uint32 {
+	const group = guts.MaxSIMD * guts.ChunkSize // 16 chunks, one SIMD pass
+	if len(b) < group {
+		// Fewer than 16 chunks: the SIMD kernel reads a whole group, so
+		// give it a copy padded to one.
+		var g [group]byte
+		copy(g[:], b)
+		return guts.ChainingValue(guts.CompressBuffer(&g, len(b), &guts.IV, counter, 0))
+	}
+	var cvs [b3TaskChunks / guts.MaxSIMD][8]uint32
+	n := len(b) / group
+	for i := range n {
+		cvs[i] = guts.ChainingValue(guts.CompressBuffer((*[group]byte)(b[i*group:]), group, &guts.IV, counter+uint64(i*guts.MaxSIMD), 0))
+	}
+	for ; n > 1; n /= 2 {
+		for i := range n / 2 {
+			cvs[i] = guts.ChainingValue(guts.ParentNode(cvs[2*i], cvs[2*i+1], &guts.IV, 0))
+		}
+	}
+	return cvs[0]
+}
+
+// sum32 is the hash of everything written (the hasher stays usable).
+func (h *b3) sum32() (out [32]byte) {
+	n := guts.CompressChunk(h.buf[:h.buflen], &guts.IV, h.counter, 0)
+	for i := bits.TrailingZeros64(h.counter); i < bits.Len64(h.counter); i++ {
+		if h.counter&(1<<i) != 0 {
+			n = guts.ParentNode(h.stack[i], guts.ChainingValue(n), &guts.IV, 0)
+		}
+	}
+	n.Flags |= guts.FlagRoot
+	w := guts.WordsToBytes(guts.CompressNode(n))
+	copy(out[:], w[:32])
+	return out
+}
