@@ -218,7 +218,12 @@ type b3task struct {
 
 // chunks hashes body (whole chunks, starting at chunk h.counter) as
 // aligned subtrees, in parallel when it is large, then pushes them in order.
-func (h *b3) chunks(body []byte) {
+func (h *b3) chunks(body []byte) { h.chunksOn(body, false) }
+
+// chunksSerial is chunks on the caller's goroutine alone (benchmarks).
+func (h *b3) chunksSerial(body []byte) { h.chunksOn(body, true) }
+
+func (h *b3) chunksOn(body []byte, serial bool) {
 	var few [64]b3task
 	tasks := few[:0]
 	counter, off := h.counter, 0
@@ -235,7 +240,7 @@ func (h *b3) chunks(body []byte) {
 		t.cv = b3subtree(body[t.off:t.off+(1<<t.height)*guts.ChunkSize], base+uint64(t.off/guts.ChunkSize))
 	}
 	workers := min(b3Workers(), len(tasks))
-	if len(body) < b3ParallelFrom || workers < 2 {
+	if serial || len(body) < b3ParallelFrom || workers < 2 {
 		for i := range tasks {
 			run(&tasks[i])
 		}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
 	"github.com/polyfmt/polyfmt/core/internal/codec"
@@ -41,12 +43,35 @@ func (f *File) Verify() error {
 	return f.verifyChunks()
 }
 
+// verifyChunks checks every committed chunk, several at a time (one per
+// core: a file of many small chunks, or of SHA-256 chunks, which cannot be
+// split, is hashed on every core too), and reports the failure of the
+// first chunk by name, as a serial pass would.
 func (f *File) verifyChunks() error {
 	f.mu.RLock()
 	names := sortedNames(f.committed)
 	f.mu.RUnlock()
-	for _, name := range names {
-		if err := f.verifyChunk(name); err != nil {
+	errs := make([]error, len(names))
+	var next atomic.Int64
+	var firstBad atomic.Int64 // lowest failing index; chunks after it need no check
+	firstBad.Store(int64(len(names)))
+	work := func() {
+		for i := next.Add(1) - 1; i < int64(len(names)) && i < firstBad.Load(); i = next.Add(1) - 1 {
+			if errs[i] = f.verifyChunk(names[i]); errs[i] != nil {
+				for bad := firstBad.Load(); i < bad && !firstBad.CompareAndSwap(bad, i); bad = firstBad.Load() {
+				}
+			}
+		}
+	}
+	var wg sync.WaitGroup
+	for range min(b3Workers(), len(names)) - 1 {
+		wg.Add(1)
+		go func() { defer wg.Done(); work() }()
+	}
+	work()
+	wg.Wait()
+	for i, name := range names {
+		if err := errs[i]; err != nil {
 			var kind error = errcode.ErrFormat
 			switch errcode.Of(err) {
 			case errcode.Checksum:
