@@ -113,10 +113,7 @@ def load_mmx_module(force_ctypes: bool):
         mmx.File  # noqa: B018  (the module exists and has its class)
         return mmx
     except Exception as e:  # ImportError, LibraryError, an unfinished module
-        print(
-            f"# polyfmt.mmx not usable ({type(e).__name__}: {e}); using the C ABI through ctypes",
-            file=sys.stderr,
-        )
+        print(f"# polyfmt.mmx not usable ({type(e).__name__}: {e}); using the C ABI through ctypes", file=sys.stderr)
         return None
 
 
@@ -136,31 +133,17 @@ class CAbi:
             path = str(Path(__file__).resolve().parent.parent / "build" / "libpolyfmt.so")
         self.path = path
         L = ctypes.CDLL(path)
-        vp, sz, u32, i32 = (
-            ctypes.c_void_p,
-            ctypes.c_size_t,
-            ctypes.c_uint32,
-            ctypes.c_int32,
-        )
+        vp, sz, u32, i32 = ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint32, ctypes.c_int32
         P = ctypes.POINTER
         sig = {
             "pf_errmsg": ((u32,), ctypes.c_char_p),
             "pf_close": ((u32,), i32),
             "pf_free": ((vp,), i32),
             "pf_mmx_create": ((ctypes.c_char_p, sz, ctypes.c_char_p, sz, P(u32)), i32),
-            "pf_mmx_open": (
-                (ctypes.c_char_p, sz, i32, ctypes.c_char_p, sz, P(u32)),
-                i32,
-            ),
-            "pf_mmx_write": (
-                (u32, ctypes.c_char_p, sz, ctypes.c_char_p, sz, vp, sz),
-                i32,
-            ),
+            "pf_mmx_open": ((ctypes.c_char_p, sz, i32, ctypes.c_char_p, sz, P(u32)), i32),
+            "pf_mmx_write": ((u32, ctypes.c_char_p, sz, ctypes.c_char_p, sz, vp, sz), i32),
             "pf_mmx_commit": ((u32,), i32),
-            "pf_mmx_read": (
-                (u32, ctypes.c_char_p, sz, P(vp), P(sz), P(vp), P(sz), P(i32)),
-                i32,
-            ),
+            "pf_mmx_read": ((u32, ctypes.c_char_p, sz, P(vp), P(sz), P(vp), P(sz), P(i32)), i32),
         }
         for name, (args, res) in sig.items():
             fn = getattr(L, name)
@@ -259,20 +242,9 @@ class MMX(Format):
     ext = ".mmx"
 
     def __init__(
-        self,
-        mod,
-        abi: Optional[CAbi],
-        verify: str = "on_read",
-        own_sync: bool = False,
-        reopen: bool = False,
+        self, mod, abi: Optional[CAbi], verify: str = "on_read", own_sync: bool = False, reopen: bool = False
     ) -> None:
-        self.mod, self.abi, self.verify, self.own_sync, self.reopen = (
-            mod,
-            abi,
-            verify,
-            own_sync,
-            reopen,
-        )
+        self.mod, self.abi, self.verify, self.own_sync, self.reopen = mod, abi, verify, own_sync, reopen
         how = ", own fsync" if own_sync else ", reopen" if reopen else ""
         self.name = f"polyfmt MMX{how} (verify={verify})"
 
@@ -456,10 +428,7 @@ def issue_setup(args: argparse.Namespace) -> int:
         import polyfmt
         from polyfmt import mmx
     except ImportError as e:
-        print(
-            f"needs polyfmt and safetensors (pip install safetensors): {e}",
-            file=sys.stderr,
-        )
+        print(f"needs polyfmt and safetensors (pip install safetensors): {e}", file=sys.stderr)
         return 2
 
     per = args.size_mb * (1 << 20) // args.tensors // 4
@@ -567,13 +536,7 @@ def issue_setup(args: argparse.Namespace) -> int:
         "read warm": "warm read at defaults (File.open + f[name], BLAKE3 checked, vs safe_open + get_tensor), sum",
     }
     for c in cols:
-        report_ratio(
-            f"MMX Python {what[c]}, {size}",
-            best("MMX", c),
-            best("safetensors", c),
-            "safetensors",
-            ">= 1.0",
-        )
+        report_ratio(f"MMX Python {what[c]}, {size}", best("MMX", c), best("safetensors", c), "safetensors", ">= 1.0")
         report_ratio(
             f"MMX Python with checksum=sha256 (option): {c}, {size}",
             best("MMX SHA-256 (option)", c),
@@ -586,40 +549,14 @@ def issue_setup(args: argparse.Namespace) -> int:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument(
-        "--table",
-        action="store_true",
-        help="the 1 GiB table beside numpy, safetensors and h5py",
-    )
-    ap.add_argument(
-        "--size-mb",
-        type=int,
-        default=None,
-        help="total tensor data in MiB (default 128; --table 1024)",
-    )
+    ap.add_argument("--table", action="store_true", help="the 1 GiB table beside numpy, safetensors and h5py")
+    ap.add_argument("--size-mb", type=int, default=None, help="total tensor data in MiB (default 128; --table 1024)")
     ap.add_argument("--tensors", type=int, default=16, help="number of tensors (default 16)")
-    ap.add_argument(
-        "--reps",
-        type=int,
-        default=3,
-        help="rounds; each figure is the best (default 3)",
-    )
-    ap.add_argument(
-        "--dir",
-        default=None,
-        help="parent of the temporary directory (default: the system temp dir)",
-    )
-    ap.add_argument(
-        "--ctypes",
-        action="store_true",
-        help="use the C ABI through ctypes even if polyfmt.mmx imports",
-    )
+    ap.add_argument("--reps", type=int, default=3, help="rounds; each figure is the best (default 3)")
+    ap.add_argument("--dir", default=None, help="parent of the temporary directory (default: the system temp dir)")
+    ap.add_argument("--ctypes", action="store_true", help="use the C ABI through ctypes even if polyfmt.mmx imports")
     ap.add_argument("--no-cold", action="store_true", help="skip the cold reads")
-    ap.add_argument(
-        "--no-prefault",
-        action="store_true",
-        help="do not touch free memory before each timed step",
-    )
+    ap.add_argument("--no-prefault", action="store_true", help="do not touch free memory before each timed step")
     args = ap.parse_args()
     if args.size_mb is None:
         args.size_mb = 1024 if args.table else 128
@@ -644,10 +581,7 @@ def main() -> int:
 
         versions = f"safetensors {safetensors.__version__}, h5py {h5py.__version__} (HDF5 {h5py.version.hdf5_version})"
     except ImportError as e:
-        print(
-            f"needs safetensors and h5py (pip install safetensors h5py): {e}",
-            file=sys.stderr,
-        )
+        print(f"needs safetensors and h5py (pip install safetensors h5py): {e}", file=sys.stderr)
         return 2
 
     per = args.size_mb * (1 << 20) // args.tensors // 4  # float32 elements per tensor
