@@ -17,7 +17,7 @@ import (
 type VerifyMode int
 
 const (
-	// VerifyOnRead checks a chunk's SHA-256 the first time it is read in
+	// VerifyOnRead checks a chunk's checksum the first time it is read in
 	// full (the default). Partial reads of raw chunks skip it.
 	VerifyOnRead VerifyMode = iota
 	// VerifyOnOpen checks every chunk when the file is opened.
@@ -226,7 +226,13 @@ func (f *File) create(o Options) error {
 	f.committed, f.pending = map[string]*Entry{}, map[string]*Entry{}
 	f.end = HeaderSize
 	f.commitEnd = HeaderSize
-	return f.commit(true)
+	if err := f.commit(true); err != nil {
+		return err
+	}
+	if !o.NoSync && f.store.OnDisk() {
+		storage.SyncParent(f.store.Path()) // the new file's name, durable like its first commit
+	}
+	return nil
 }
 
 // Close commits pending writes (call Rollback first to discard them) and
@@ -303,7 +309,7 @@ func (f *File) Recovery() Recovery {
 }
 
 // VerifyCommitted checks the committed state as Verify does, every chunk's
-// SHA-256 and payload, but does not fail because open had to recover (a
+// checksum and payload, but does not fail because open had to recover (a
 // commit cut short after the last directory, a stale or torn header):
 // Recovery says what a writable open drops or rewrites. It is what
 // "polyfmt verify" reports after a crash.

@@ -28,7 +28,7 @@ func (e *VerifyError) Error() string {
 func (e *VerifyError) Unwrap() error { return e.Err }
 
 // Verify checks what open does not: that open needed no recovery, and for
-// every committed chunk its SHA-256, its decompression and its payload
+// every committed chunk its checksum, its decompression and its payload
 // decoding. It reads every chunk in full.
 func (f *File) Verify() error {
 	f.mu.RLock()
@@ -95,7 +95,7 @@ func (f *File) verifyChunks() error {
 const verifyWindow = 1 << 20
 
 // verifyChunk checks one committed chunk with memory independent of its
-// size: the SHA-256 over its stored bytes a window at a time, then its
+// size: the checksum over its stored bytes a window at a time, then its
 // payload decoded as a stream. Arrays are only counted (the decoder checks
 // the exact size); a mesh is checked as it streams by (counts, face
 // indices, materials JSON); JSON payloads, bounded by MaxJSONBytes, are

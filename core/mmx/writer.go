@@ -8,6 +8,7 @@ import (
 	"github.com/polyfmt/polyfmt/core/errcode"
 	"github.com/polyfmt/polyfmt/core/internal/codec"
 	"github.com/polyfmt/polyfmt/core/internal/jsonx"
+	"github.com/polyfmt/polyfmt/core/internal/storage"
 )
 
 // Compression is a chunk's codec (on disk: "None", "Lz4", "Zlib", "Zstd").
@@ -20,6 +21,10 @@ const (
 	Zlib Compression = codec.Zlib // RFC 1950
 	Zstd Compression = codec.Zstd // one zstd frame
 )
+
+// writeBehindFrom is the smallest chunk whose disk write starts as soon
+// as it is written (durable files, Linux): smaller ones wait for the commit.
+const writeBehindFrom = 256 << 10
 
 // WriteOptions configures one chunk write. nil means raw, default
 // alignment, no logical region.
@@ -92,6 +97,11 @@ func (f *File) put(name string, e Entry, payload []byte, o *WriteOptions) error 
 			<-hashed
 			f.broken = err
 			return err
+		}
+		if !f.opt.NoSync && len(stored) >= writeBehindFrom {
+			// A durable commit will fsync these bytes: start their disk
+			// write now, beside the hashing and copying of the next chunks.
+			storage.StartWriteback(f.store.W, int64(e.Offset), int64(len(stored)))
 		}
 	}
 	<-hashed
