@@ -144,17 +144,22 @@ func verifySum(e *Entry, got [32]byte, n uint64) error {
 //
 // BLAKE3 hashes 1 KiB chunks into a binary tree whose shape depends only on
 // the length: every aligned power-of-two run of chunks is a subtree whose
-// chaining value can be computed alone. b3 is lukechampine.com/blake3's
-// Hasher with its full chunks split into such subtrees of at most
-// b3TaskChunks chunks, compressed (16 chunks at a time, AVX-512/AVX2) by
-// GOMAXPROCS goroutines per Write; the library's own Write starts a
-// goroutine per 16 KiB, which on this project's 2-core machine hashed 8 MiB
-// at about half the speed of one core alone (bench/README.md). Small
-// writes stay on the caller's goroutine.
+// chaining value can be computed alone, and so is the tail of at most 16
+// chunks after the last multiple of 16 (the tree splits at powers of two).
+// b3 is lukechampine.com/blake3's Hasher reorganised around that: whole
+// 16-chunk groups only (one AVX-512/AVX2 pass each), the input split into
+// aligned subtrees of at most b3TaskChunks chunks that GOMAXPROCS goroutines
+// compress, and the last group (up to 16 KiB) kept back for the end, where
+// it is compressed in one pass as the rightmost subtree. The library's own
+// Write starts a goroutine per 16 KiB and keeps back one chunk, which its
+// Sum then compresses alone, block by block; on this project's 2-core
+// machine it hashed 8 MiB slower than one core alone does (bench/README.md).
+// Small writes stay on the caller's goroutine.
 
 const (
-	b3TaskChunks   = 256     // chunks (KiB) per parallel task: a 256 KiB subtree
-	b3ParallelFrom = 1 << 20 // bytes of full chunks in one Write before it goes parallel
+	b3Group        = guts.MaxSIMD * guts.ChunkSize // 16 chunks: one SIMD pass
+	b3TaskChunks   = 128                           // chunks (KiB) per parallel task: a 128 KiB subtree
+	b3ParallelFrom = 256 << 10                     // bytes in one Write before it goes parallel
 )
 
 // b3Workers is how many goroutines a large Write uses (tests set it).
@@ -168,8 +173,8 @@ var b3Workers = func() int {
 // b3 is an unkeyed BLAKE3 hasher with a 32-byte output.
 type b3 struct {
 	stack   [64][8]uint32 // subtree chaining values, one per height at most
-	counter uint64        // chunks pushed so far; its bits say which stack slots are full
-	buf     [guts.ChunkSize]byte
+	counter uint64        // chunks pushed so far (a multiple of 16); its bits say which stack slots are full
+	buf     [b3Group]byte // the last group, kept back: it may end the input
 	buflen  int
 }
 
@@ -185,8 +190,10 @@ func (h *b3) push(cv [8]uint32, height int) {
 	h.counter += 1 << height
 }
 
-// Write hashes p. The last chunk is always kept back (it may be the root).
-func (h *b3) Write(p []byte) (int, error) {
+// Write hashes p. The last group (1 to 16 KiB) is always kept back.
+func (h *b3) Write(p []byte) (int, error) { return h.write(p, false) }
+
+func (h *b3) write(p []byte, serial bool) (int, error) {
 	n := len(p)
 	if h.buflen > 0 {
 		c := copy(h.buf[h.buflen:], p)
@@ -194,91 +201,86 @@ func (h *b3) Write(p []byte) (int, error) {
 		p = p[c:]
 	}
 	if h.buflen == len(h.buf) && len(p) > 0 {
-		h.push(guts.ChainingValue(guts.CompressChunk(h.buf[:], &guts.IV, h.counter, 0)), 0)
+		h.push(guts.ChainingValue(guts.CompressBuffer(&h.buf, b3Group, &guts.IV, h.counter, 0)), 4)
 		h.buflen = 0
 	}
-	if len(p) > guts.ChunkSize {
-		rem := len(p) % guts.ChunkSize
+	if len(p) > b3Group {
+		rem := len(p) % b3Group
 		if rem == 0 {
-			rem = guts.ChunkSize
+			rem = b3Group
 		}
-		h.chunks(p[:len(p)-rem])
+		h.groups(p[:len(p)-rem], serial)
 		p = p[len(p)-rem:]
 	}
 	h.buflen += copy(h.buf[h.buflen:], p)
 	return n, nil
 }
 
-// b3task is one subtree: its chunks and its height.
+// b3task is one subtree: its bytes' offset in the body, its height.
 type b3task struct {
-	off    int // byte offset in the body
-	height int // 2^height chunks
+	off    int
+	height int
 	cv     [8]uint32
 }
 
-// chunks hashes body (whole chunks, starting at chunk h.counter) as
-// aligned subtrees, in parallel when it is large, then pushes them in order.
-func (h *b3) chunks(body []byte) { h.chunksOn(body, false) }
+// b3height is the height of the largest aligned subtree that starts at
+// chunk counter and fits in left chunks, at most maxHeight.
+func b3height(counter, left uint64, maxHeight int) int {
+	return min(bits.TrailingZeros64(counter), bits.Len64(left)-1, maxHeight)
+}
 
-// chunksSerial is chunks on the caller's goroutine alone (benchmarks).
-func (h *b3) chunksSerial(body []byte) { h.chunksOn(body, true) }
-
-func (h *b3) chunksOn(body []byte, serial bool) {
-	var few [64]b3task
-	tasks := few[:0]
-	counter, off := h.counter, 0
-	for left := uint64(len(body) / guts.ChunkSize); left > 0; {
-		// The largest aligned power of two that starts at counter and fits.
-		height := min(bits.TrailingZeros64(counter), bits.Len64(left)-1, bits.TrailingZeros64(b3TaskChunks))
+// groups hashes body (whole groups, starting at chunk h.counter, a
+// multiple of 16) as aligned subtrees, on several goroutines when it is
+// large, and pushes them in order.
+func (h *b3) groups(body []byte, serial bool) {
+	chunks := uint64(len(body) / guts.ChunkSize)
+	workers := b3Workers()
+	if serial || len(body) < b3ParallelFrom || workers < 2 {
+		for off, left := 0, chunks; left > 0; {
+			height := b3height(h.counter, left, bits.TrailingZeros64(b3TaskChunks))
+			size := (1 << height) * guts.ChunkSize
+			h.push(b3subtree(body[off:off+size], h.counter), height)
+			off += size
+			left -= 1 << height
+		}
+		return
+	}
+	tasks := make([]b3task, 0, chunks/b3TaskChunks+64)
+	for c, off, left := h.counter, 0, chunks; left > 0; {
+		height := b3height(c, left, bits.TrailingZeros64(b3TaskChunks))
 		tasks = append(tasks, b3task{off: off, height: height})
-		counter += 1 << height
+		c += 1 << height
 		left -= 1 << height
 		off += (1 << height) * guts.ChunkSize
 	}
 	base := h.counter
-	run := func(t *b3task) {
-		t.cv = b3subtree(body[t.off:t.off+(1<<t.height)*guts.ChunkSize], base+uint64(t.off/guts.ChunkSize))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	work := func() {
+		for i := next.Add(1) - 1; i < int64(len(tasks)); i = next.Add(1) - 1 {
+			t := &tasks[i]
+			t.cv = b3subtree(body[t.off:t.off+(1<<t.height)*guts.ChunkSize], base+uint64(t.off/guts.ChunkSize))
+		}
 	}
-	workers := min(b3Workers(), len(tasks))
-	if serial || len(body) < b3ParallelFrom || workers < 2 {
-		for i := range tasks {
-			run(&tasks[i])
-		}
-	} else {
-		var next atomic.Int64
-		var wg sync.WaitGroup
-		work := func() {
-			for i := int(next.Add(1) - 1); i < len(tasks); i = int(next.Add(1) - 1) {
-				run(&tasks[i])
-			}
-		}
-		for range workers - 1 {
-			wg.Add(1)
-			go func() { defer wg.Done(); work() }()
-		}
-		work()
-		wg.Wait()
+	for range min(workers, len(tasks)) - 1 {
+		wg.Add(1)
+		go func() { defer wg.Done(); work() }()
 	}
+	work()
+	wg.Wait()
 	for _, t := range tasks {
 		h.push(t.cv, t.height)
 	}
 }
 
 // b3subtree is the chaining value of a subtree of a power of two of whole
-// chunks starting at chunk counter, on the caller's goroutine.
+// groups (16 to b3TaskChunks chunks) starting at chunk counter, on the
+// caller's goroutine.
 func b3subtree(b []byte, counter uint64) [8]uint32 {
-	const group = guts.MaxSIMD * guts.ChunkSize // 16 chunks, one SIMD pass
-	if len(b) < group {
-		// Fewer than 16 chunks: the SIMD kernel reads a whole group, so
-		// give it a copy padded to one.
-		var g [group]byte
-		copy(g[:], b)
-		return guts.ChainingValue(guts.CompressBuffer(&g, len(b), &guts.IV, counter, 0))
-	}
 	var cvs [b3TaskChunks / guts.MaxSIMD][8]uint32
-	n := len(b) / group
+	n := len(b) / b3Group
 	for i := range n {
-		cvs[i] = guts.ChainingValue(guts.CompressBuffer((*[group]byte)(b[i*group:]), group, &guts.IV, counter+uint64(i*guts.MaxSIMD), 0))
+		cvs[i] = guts.ChainingValue(guts.CompressBuffer((*[b3Group]byte)(b[i*b3Group:]), b3Group, &guts.IV, counter+uint64(i*guts.MaxSIMD), 0))
 	}
 	for ; n > 1; n /= 2 {
 		for i := range n / 2 {
@@ -288,9 +290,11 @@ func b3subtree(b []byte, counter uint64) [8]uint32 {
 	return cvs[0]
 }
 
-// sum32 is the hash of everything written (the hasher stays usable).
+// sum32 is the hash of everything written (the hasher stays usable): the
+// kept-back group compressed in one pass, then merged with the subtrees on
+// the stack from the lowest up, the last merge flagged as the root.
 func (h *b3) sum32() (out [32]byte) {
-	n := guts.CompressChunk(h.buf[:h.buflen], &guts.IV, h.counter, 0)
+	n := guts.CompressBuffer(&h.buf, h.buflen, &guts.IV, h.counter, 0)
 	for i := bits.TrailingZeros64(h.counter); i < bits.Len64(h.counter); i++ {
 		if h.counter&(1<<i) != 0 {
 			n = guts.ParentNode(h.stack[i], guts.ChainingValue(n), &guts.IV, 0)

@@ -26,7 +26,7 @@ func TestB3MatchesBLAKE3(t *testing.T) {
 		data[i] = byte(rng.Uint32())
 	}
 	var lens []int
-	for _, base := range []int{0, 1024, 16 << 10, 256 << 10, 1 << 20, 2 << 20, 5 << 20} {
+	for _, base := range []int{0, 1024, 16 << 10, 32 << 10, 128 << 10, 256 << 10, 1 << 20, 2 << 20, 5 << 20} {
 		for _, d := range []int{-1025, -1024, -1, 0, 1, 1023, 1024, 1025} {
 			if n := base + d; n >= 0 && n <= len(data) {
 				lens = append(lens, n)

@@ -28,7 +28,7 @@
 // seed's, every file written before the field, MorphNet's), "blake3" is
 // BLAKE3-256; other names are ErrUnsupported at open. Writers default to
 // BLAKE3 (Options.Checksum: ChecksumSHA256 writes the seed's, omitting the
-// field): a large chunk is hashed as aligned 256 KiB subtrees on every core
+// field): a large chunk is hashed as aligned 128 KiB subtrees on every core
 // (checksum.go), on writes (beside the pwrite), first reads and Verify,
 // which also checks several chunks at once.
 //
