@@ -496,10 +496,11 @@ export type MmxVerifyMode = 'on_read' | 'on_open' | 'never';
 
 /**
  * The checksum a writer computes over each new chunk's stored bytes:
- * 'blake3' (default; hashed on every core natively) or 'sha256' (the seed's).
+ * 'blake3' (default; hashed on every core natively), 'sha256' (the seed's)
+ * or 'crc32c' (an error-detecting code, not a cryptographic hash; fastest).
  * Reads check every chunk by the algorithm its entry names, whatever this says.
  */
-export type MmxChecksum = 'blake3' | 'sha256';
+export type MmxChecksum = 'blake3' | 'sha256' | 'crc32c';
 
 /** Options of {@link MmxFile.create}. Unknown keys are PF_EBADARG. */
 export interface MmxCreateOptions {
@@ -651,7 +652,7 @@ export interface MmxEntry {
   /** Tensor and Embedding: the dtype; otherwise null. */
   dtype: MmxDType | null;
   logicalRegion: string | null;
-  /** The checksum of the stored bytes by checksumAlgorithm, 64 lowercase hex digits ("" in some MorphNet files). */
+  /** The checksum of the stored bytes by checksumAlgorithm, lowercase hex: 64 digits, 8 for crc32c ("" in some MorphNet files). */
   checksum: string;
   /** The algorithm of checksum: 'sha256' when the entry names none (files written before it existed, MorphNet's). */
   checksumAlgorithm: MmxChecksum;

@@ -432,14 +432,16 @@ func mmxConvert(fs *flag.FlagSet) func(c *call) error {
 	maxRatio := maxRatioFlag(fs)
 	quiet := quietFlag(fs)
 	comp := fs.String("compression", "keep", "the codec `C` of every chunk: keep (each chunk's own), None, Lz4,\nZlib or Zstd")
-	sum := fs.String("checksum", string(mmx.DefaultChecksum), "the chunk checksum `ALG` of the new file: blake3 or sha256")
+	sum := fs.String("checksum", string(mmx.DefaultChecksum), "the chunk checksum `ALG` of the new file: blake3, sha256 or crc32c")
 	return func(c *call) error {
 		in, out := c.args[0], c.args[1]
 		if _, ok := compressions[*comp]; !ok && *comp != "keep" {
 			return fmt.Errorf("%w: -compression %q: want keep, None, Lz4, Zlib or Zstd", errUsage, *comp)
 		}
-		if *sum != string(mmx.ChecksumBLAKE3) && *sum != string(mmx.ChecksumSHA256) {
-			return fmt.Errorf("%w: -checksum %q: want blake3 or sha256", errUsage, *sum)
+		switch mmx.ChecksumAlgorithm(*sum) {
+		case mmx.ChecksumBLAKE3, mmx.ChecksumSHA256, mmx.ChecksumCRC32C:
+		default:
+			return fmt.Errorf("%w: -checksum %q: want blake3, sha256 or crc32c", errUsage, *sum)
 		}
 		if err := mustNotExist(out, "(convert never overwrites)"); err != nil {
 			return err

@@ -661,8 +661,9 @@ func TestConvertMMX(t *testing.T) {
 	for _, sc := range []struct {
 		args []string
 		alg  mmx.ChecksumAlgorithm
-	}{{nil, mmx.ChecksumBLAKE3}, {[]string{"-checksum", "sha256"}, ""}, {[]string{"-checksum", "blake3"}, mmx.ChecksumBLAKE3}} {
-		o := filepath.Join(dir, fmt.Sprintf("sum%d.mmx", len(sc.args)+len(sc.alg)))
+	}{{nil, mmx.ChecksumBLAKE3}, {[]string{"-checksum", "sha256"}, ""}, {[]string{"-checksum", "blake3"}, mmx.ChecksumBLAKE3},
+		{[]string{"-checksum", "crc32c"}, mmx.ChecksumCRC32C}} {
+		o := filepath.Join(dir, fmt.Sprintf("sum%v.mmx", strings.Join(sc.args, "")))
 		if code, _, errs := runCLI(append(append([]string{"convert", "-q"}, sc.args...), mmxVec+"all_types.mmx", o)...); code != 0 {
 			t.Fatalf("convert %v: %d %q", sc.args, code, errs)
 		}

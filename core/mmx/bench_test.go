@@ -569,7 +569,7 @@ func benchTimed(fn func()) time.Duration {
 // (alternating, so all see the same load): ours (BLAKE3 split into 128 KiB
 // subtrees on GOMAXPROCS goroutines), the same on one goroutine,
 // lukechampine.com/blake3's Sum256 alone (its Write starts a goroutine per
-// 16 KiB) and SHA-256. MB/s of each is reported as a metric; the ratio of
+// 16 KiB), SHA-256 and CRC-32C. MB/s of each is reported as a metric; the ratio of
 // ours to blake3.Sum256 goes to the ratio table, for information.
 func BenchmarkChecksum(b *testing.B) {
 	for _, size := range []int{64 << 10, 1 << 20, 8 << 20} {
@@ -589,6 +589,7 @@ func BenchmarkChecksum(b *testing.B) {
 				},
 				func() { s := blake3.Sum256(d); benchSink ^= uint64(s[0]) },
 				func() { s := sha256.Sum256(d); benchSink ^= uint64(s[0]) },
+				func() { s := ChecksumCRC32C.sum(d); benchSink ^= uint64(s[0]) },
 			}
 			took := make([]time.Duration, len(ways))
 			round := 0
@@ -603,12 +604,13 @@ func BenchmarkChecksum(b *testing.B) {
 				}
 				round++
 			}
-			ours, one, lib, sha := took[0], took[1], took[2], took[3]
+			ours, one, lib, sha, crc := took[0], took[1], took[2], took[3], took[4]
 			mbs := func(t time.Duration) float64 { return float64(size*reps*b.N) / t.Seconds() / 1e6 }
 			b.ReportMetric(mbs(ours), "ours-MB/s")
 			b.ReportMetric(mbs(one), "one-core-MB/s")
 			b.ReportMetric(mbs(lib), "blake3.Sum256-MB/s")
 			b.ReportMetric(mbs(sha), "sha256-MB/s")
+			b.ReportMetric(mbs(crc), "crc32c-MB/s")
 			name := fmt.Sprintf("MMX chunk hash, %d KiB in memory: BLAKE3 on %d goroutines", size>>10, b3Workers())
 			benchRatio(b, benchratio.Line{Measure: name, Ours: mbs(ours), Peer: mbs(lib), PeerName: "lukechampine.com/blake3 Sum256", Unit: "MB/s"})
 			benchRatio(b, benchratio.Line{Measure: fmt.Sprintf("MMX chunk hash, %d KiB in memory: BLAKE3 (ours) vs SHA-256", size>>10), Ours: mbs(ours), Peer: mbs(sha), PeerName: "crypto/sha256", Unit: "MB/s"})

@@ -2,8 +2,10 @@ package mmx
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"hash"
+	"hash/crc32"
 	"math/bits"
 	"runtime"
 	"sync"
@@ -20,13 +22,18 @@ import (
 // written before the field existed, and MorphNet's).
 type ChecksumAlgorithm string
 
-// The chunk checksums. Both are 32 bytes (64 hex digits in the entry).
+// The chunk checksums.
 const (
-	// ChecksumBLAKE3 is BLAKE3-256 (the default for new chunks): its tree
-	// lets one chunk be hashed on every core.
+	// ChecksumBLAKE3 is BLAKE3-256 (the default for new chunks; 64 hex
+	// digits): its tree lets one chunk be hashed on every core.
 	ChecksumBLAKE3 ChecksumAlgorithm = "blake3"
-	// ChecksumSHA256 is SHA-256, the seed's; written without the field.
+	// ChecksumSHA256 is SHA-256, the seed's (64 hex digits); written
+	// without the field.
 	ChecksumSHA256 ChecksumAlgorithm = "sha256"
+	// ChecksumCRC32C is CRC-32C (Castagnoli; 8 hex digits, the value
+	// big-endian): not a cryptographic hash, an error-detecting code that
+	// the CPU computes about ten times faster than BLAKE3 on one core.
+	ChecksumCRC32C ChecksumAlgorithm = "crc32c"
 )
 
 // DefaultChecksum is what a writer uses when Options.Checksum is "".
@@ -34,7 +41,9 @@ const DefaultChecksum = ChecksumBLAKE3
 
 // checksumSize is each algorithm's digest length in bytes: the table the
 // directory's "checksum" field is checked against.
-var checksumSize = map[ChecksumAlgorithm]int{ChecksumSHA256: sha256.Size, ChecksumBLAKE3: 32}
+var checksumSize = map[ChecksumAlgorithm]int{ChecksumSHA256: sha256.Size, ChecksumBLAKE3: 32, ChecksumCRC32C: 4}
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // parseChecksum returns the algorithm an entry's "checksum_algorithm"
 // names ("" is SHA-256); another name is ErrUnsupported.
@@ -44,7 +53,7 @@ func parseChecksum(name string) (ChecksumAlgorithm, error) {
 		return ChecksumSHA256, nil
 	}
 	if _, ok := checksumSize[a]; !ok {
-		return "", errcode.New("mmx", errcode.ErrUnsupported, "checksum_algorithm %q (known: \"blake3\", \"sha256\")", name)
+		return "", errcode.New("mmx", errcode.ErrUnsupported, "checksum_algorithm %q (known: \"blake3\", \"sha256\", \"crc32c\")", name)
 	}
 	return a, nil
 }
@@ -56,7 +65,7 @@ func writerChecksum(a ChecksumAlgorithm) (ChecksumAlgorithm, error) {
 		return DefaultChecksum, nil
 	}
 	if _, ok := checksumSize[a]; !ok {
-		return "", errcode.New("mmx", errcode.ErrBadArg, "checksum %q: want \"blake3\" or \"sha256\"", a)
+		return "", errcode.New("mmx", errcode.ErrBadArg, "checksum %q: want \"blake3\", \"sha256\" or \"crc32c\"", a)
 	}
 	return a, nil
 }
@@ -72,40 +81,52 @@ func (a ChecksumAlgorithm) entryField() string {
 
 // label is the algorithm's name in messages.
 func (a ChecksumAlgorithm) label() string {
-	if a == ChecksumBLAKE3 {
+	switch a {
+	case ChecksumBLAKE3:
 		return "BLAKE3"
+	case ChecksumCRC32C:
+		return "CRC-32C"
 	}
 	return "SHA-256"
 }
 
-// sum is the checksum of b: BLAKE3 on every core for a large b, SHA-256 on
-// the caller's.
-func (a ChecksumAlgorithm) sum(b []byte) [32]byte {
-	if a == ChecksumBLAKE3 {
+// sum is the checksum of b in the first checksumSize[a] bytes (the rest
+// zero): BLAKE3 on every core for a large b, SHA-256 and CRC-32C on the
+// caller's.
+func (a ChecksumAlgorithm) sum(b []byte) (out [32]byte) {
+	switch a {
+	case ChecksumBLAKE3:
 		var h b3
 		h.Write(b)
 		return h.sum32()
+	case ChecksumCRC32C:
+		binary.BigEndian.PutUint32(out[:], crc32.Checksum(b, castagnoli))
+		return out
 	}
 	return sha256.Sum256(b)
 }
 
 // stream is the algorithm's streaming form (Verify's windows).
 func (a ChecksumAlgorithm) stream() sum32Hash {
-	if a == ChecksumBLAKE3 {
+	switch a {
+	case ChecksumBLAKE3:
 		return &b3{}
+	case ChecksumCRC32C:
+		return stdStream{crc32.New(castagnoli)}
 	}
-	return shaStream{sha256.New()}
+	return stdStream{sha256.New()}
 }
 
-// sum32Hash is a streaming checksum with a 32-byte result.
+// sum32Hash is a streaming checksum whose result is as sum's.
 type sum32Hash interface {
 	Write(p []byte) (int, error)
 	sum32() [32]byte
 }
 
-type shaStream struct{ hash.Hash }
+// stdStream is a hash.Hash whose Sum is the digest (big-endian for CRC-32C).
+type stdStream struct{ hash.Hash }
 
-func (s shaStream) sum32() (out [32]byte) {
+func (s stdStream) sum32() (out [32]byte) {
 	s.Sum(out[:0])
 	return out
 }
@@ -119,8 +140,8 @@ func (e *Entry) alg() ChecksumAlgorithm {
 	return e.ChecksumAlgorithm
 }
 
-// sum decodes the entry's checksum: 64 hex digits, the length of both
-// algorithms' digests.
+// sum decodes the entry's checksum, as sum returns it: twice its
+// algorithm's digest length in hex digits.
 func (e *Entry) sum() ([32]byte, bool) {
 	var s [32]byte
 	if hex.DecodedLen(len(e.Checksum)) != checksumSize[e.alg()] {

@@ -3,7 +3,9 @@ package mmx
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
+	"hash/crc32"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -74,6 +76,7 @@ func TestChecksumAlgorithms(t *testing.T) {
 		{"", ChecksumBLAKE3, blake3.Sum256(payload)},
 		{ChecksumBLAKE3, ChecksumBLAKE3, blake3.Sum256(payload)},
 		{ChecksumSHA256, "", sha256.Sum256(payload)},
+		{ChecksumCRC32C, ChecksumCRC32C, crcSum(payload)},
 	} {
 		path := filepath.Join(t.TempDir(), "c.mmx")
 		f, err := Create(path, &Options{NoSync: true, Checksum: c.opt})
@@ -99,7 +102,7 @@ func TestChecksumAlgorithms(t *testing.T) {
 			t.Fatal(err)
 		}
 		e, _ := r.Entry("raw")
-		if e.ChecksumAlgorithm != c.field || e.Checksum != hex.EncodeToString(c.sum[:]) {
+		if e.ChecksumAlgorithm != c.field || e.Checksum != hex.EncodeToString(c.sum[:checksumSize[c.field.orSHA()]]) {
 			t.Fatalf("option %q: entry %q %s", c.opt, e.ChecksumAlgorithm, e.Checksum)
 		}
 		if got, err := r.ReadTensor("raw"); err != nil || !bytes.Equal(got.Data, payload) {
@@ -139,6 +142,12 @@ func TestChecksumAlgorithms(t *testing.T) {
 	if o, err := ParseOptions([]byte(`{"checksum":"sha256"}`), false); err != nil || o.Checksum != ChecksumSHA256 {
 		t.Fatalf(`"checksum":"sha256": %+v %v`, o, err)
 	}
+}
+
+// crcSum is CRC-32C as sum returns it: big-endian in the first 4 bytes.
+func crcSum(b []byte) (out [32]byte) {
+	binary.BigEndian.PutUint32(out[:], crc32.Checksum(b, crc32.MakeTable(crc32.Castagnoli)))
+	return out
 }
 
 func (a ChecksumAlgorithm) orSHA() ChecksumAlgorithm {
@@ -195,5 +204,38 @@ func TestChecksumAlgorithmInDirectory(t *testing.T) {
 	// Through the decoder: a non-string algorithm is malformed.
 	if _, err := decodeDirectory([]byte(`{"chunks":{"a":{"checksum_algorithm":3}}}`), 64); errcode.Of(err) != errcode.Format {
 		t.Fatalf("numeric checksum_algorithm: %v", err)
+	}
+}
+
+// TestCRC32CKnownValue: the CRC-32C check value of "123456789" is
+// e3069283, written big-endian, 8 hex digits; a streamed one matches.
+func TestCRC32CKnownValue(t *testing.T) {
+	f, _ := NewMem(nil, &Options{Checksum: ChecksumCRC32C})
+	if err := f.WriteTensor("s", &Tensor{DType: Uint8, Shape: []uint64{9}, Data: []byte("123456789")}, nil); err != nil {
+		t.Fatal(err)
+	}
+	e, _ := f.Entry("s")
+	if e.Checksum != "e3069283" || e.ChecksumAlgorithm != ChecksumCRC32C {
+		t.Fatalf("%s %s", e.ChecksumAlgorithm, e.Checksum)
+	}
+	h := ChecksumCRC32C.stream()
+	h.Write([]byte("1234"))
+	h.Write([]byte("56789"))
+	if got := h.sum32(); got != ChecksumCRC32C.sum([]byte("123456789")) {
+		t.Fatalf("stream %x", got)
+	}
+	f.Commit()
+	if err := f.Verify(); err != nil {
+		t.Fatal(err)
+	}
+	// 64 hex digits under crc32c is malformed, as 8 under blake3 is.
+	d := &dirDoc{Version: Version, Chunks: map[string]*Entry{"s": &e}}
+	e.Checksum = strings.Repeat("ab", 32)
+	if err := checkDirectory(d, 1<<20, DefaultLimits); errcode.Of(err) != errcode.Format {
+		t.Fatalf("crc32c with 64 digits: %v", err)
+	}
+	e.Checksum, e.ChecksumAlgorithm = "e3069283", ChecksumBLAKE3
+	if err := checkDirectory(d, 1<<20, DefaultLimits); errcode.Of(err) != errcode.Format {
+		t.Fatalf("blake3 with 8 digits: %v", err)
 	}
 }

@@ -37,7 +37,8 @@ type Options struct {
 	NoSync bool
 	Verify VerifyMode
 	// Checksum is the algorithm new chunks are checksummed with: "" is
-	// DefaultChecksum (BLAKE3), ChecksumSHA256 the seed's SHA-256. Reads
+	// DefaultChecksum (BLAKE3), ChecksumSHA256 the seed's SHA-256,
+	// ChecksumCRC32C an error-detecting code, not a hash. Reads
 	// check each chunk by the algorithm its entry names, whatever this says.
 	Checksum ChecksumAlgorithm
 	Limits   *Limits

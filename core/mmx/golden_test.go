@@ -85,6 +85,7 @@ func TestGolden(t *testing.T) {
 	})
 	vectors := map[string][]byte{
 		"blake3.mmx":                     b3,
+		"crc32c.mmx":                     goldenAllWith(t, ChecksumCRC32C).Bytes(),
 		"bad_checksum_blake3.mmx":        badB3,
 		"unknown_checksum_algorithm.mmx": unknownAlg,
 		"short_checksum.mmx":             shortSum,
@@ -161,6 +162,7 @@ var vectorDescriptions = map[string]string{
 	"duplicate_key.mmx":              "all_types whose directory JSON repeats a key (record hash recomputed): strict parsing refuses it",
 	"short.mmx":                      "100 bytes",
 	"blake3.mmx":                     "all_types written with the default checksum: every entry says \"checksum_algorithm\":\"blake3\"",
+	"crc32c.mmx":                     "all_types written with checksum \"crc32c\": every entry says \"checksum_algorithm\":\"crc32c\", 8 hex digits",
 	"bad_checksum_blake3.mmx":        "blake3.mmx with one byte of frames/Lz4 flipped: that chunk fails its BLAKE3, the rest read",
 	"unknown_checksum_algorithm.mmx": "blake3.mmx whose first entry names checksum_algorithm \"blake9\" (record hash recomputed): unsupported",
 	"short_checksum.mmx":             "blake3.mmx whose first entry's checksum has 62 hex digits (record hash recomputed): malformed",

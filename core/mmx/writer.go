@@ -105,7 +105,7 @@ func (f *File) put(name string, e Entry, payload []byte, o *WriteOptions) error 
 		}
 	}
 	<-hashed
-	e.Checksum = hex.EncodeToString(sum[:])
+	e.Checksum = hex.EncodeToString(sum[:checksumSize[alg]])
 	e.ChecksumAlgorithm = ChecksumAlgorithm(alg.entryField())
 	f.end = e.Offset + e.Size
 	f.mu.Lock()

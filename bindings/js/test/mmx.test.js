@@ -191,7 +191,7 @@ describe('tensors: every dtype, every compression', () => {
     const { createHash } = await import('node:crypto');
     const data = new Float32Array(70_000).map((_, i) => i * 0.25);
     const bytes = new Uint8Array(data.buffer);
-    for (const [opts, alg] of [[{}, 'blake3'], [{ checksum: 'blake3' }, 'blake3'], [{ checksum: 'sha256' }, 'sha256']]) {
+    for (const [opts, alg] of [[{}, 'blake3'], [{ checksum: 'blake3' }, 'blake3'], [{ checksum: 'sha256' }, 'sha256'], [{ checksum: 'crc32c' }, 'crc32c']]) {
       const w = keep(M.create(opts));
       w.writeTensor('x', data, [data.length]);
       w.commit();
@@ -199,6 +199,7 @@ describe('tensors: every dtype, every compression', () => {
       const e = r.entry('x');
       assert.equal(e.checksumAlgorithm, alg);
       if (alg === 'sha256') assert.equal(e.checksum, createHash('sha256').update(bytes).digest('hex'));
+      assert.equal(e.checksum.length, alg === 'crc32c' ? 8 : 64);
       assert.deepEqual(r.read('x').data, data);
       r.verify();
     }

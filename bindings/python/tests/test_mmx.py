@@ -971,7 +971,7 @@ def test_max_ratio_bounds_expansion_and_can_be_raised(tmp_path):
         mmx.File.open(path, max_ratio=-1)
 
 
-@pytest.mark.parametrize("checksum", [None, "blake3", "sha256"])
+@pytest.mark.parametrize("checksum", [None, "blake3", "sha256", "crc32c"])
 def test_checksum_option(tmp_path: Path, checksum: Any) -> None:
     """New chunks are BLAKE3 unless asked for SHA-256; the entry says which; both read and verify."""
     import hashlib
@@ -985,6 +985,7 @@ def test_checksum_option(tmp_path: Path, checksum: Any) -> None:
         assert e.checksum_algorithm == (checksum or "blake3")
         if e.checksum_algorithm == "sha256":
             assert e.checksum == hashlib.sha256(a.tobytes()).hexdigest()
+        assert len(e.checksum) == (8 if checksum == "crc32c" else 64)
         np.testing.assert_array_equal(f["a"], a)
         f.verify()
     # A writable reopen of a SHA-256 file writes its new chunks with the option given there.
