@@ -31,7 +31,7 @@ type Entry struct {
 	Alignment        uint64         `json:"alignment"`
 	Attributes       map[string]any `json:"attributes,omitempty"` // Embedding: method, labels
 	// ChecksumAlgorithm names Checksum's algorithm: "" (absent) is SHA-256,
-	// "blake3" BLAKE3-256 (ChecksumAlgorithm constants).
+	// "blake3" BLAKE3-256, "crc32c" CRC-32C (ChecksumAlgorithm constants).
 	ChecksumAlgorithm ChecksumAlgorithm `json:"checksum_algorithm,omitempty"`
 
 	morphnet bool // payload in MorphNet's bincode encoding (imported files)
