@@ -1,7 +1,32 @@
 """Writing and reading float32 tensors from Python: polyfmt MMX beside numpy,
 safetensors and h5py, in one run.
 
-    python bench/mmx_python.py [--size-mb 1024] [--tensors 16] [--reps 3]
+    python bench/mmx_python.py [--size-mb 128] [--tensors 16] [--reps 3]
+    python bench/mmx_python.py --table [--size-mb 1024] [--tensors 16] [--reps 3]
+
+Without --table (what make bench runs): issue 10's setup, MMX at its
+defaults beside safetensors, 16 float32 tensors of 128 MiB in all, best of
+3 rounds, each round alternating the two (and MMX with checksum="sha256",
+for information, and with checksum="crc32c"):
+
+  durable write    MMX: File.create(path) (default: its commit fsyncs),
+                   write_tensor each, commit, close. safetensors: save_file,
+                   then os.fsync of the file and of its directory.
+  page-cache write MMX with no_sync=True; safetensors' save_file alone.
+  read cold        after posix_fadvise(DONTNEED) on the file: MMX
+                   File.open(path) (defaults: memory-mapped, verify="on_read",
+                   so each chunk's checksum is checked on this first read) and
+                   f[name] per tensor; safetensors safe_open(framework="np") and
+                   get_tensor per tensor; every element summed (arr.sum()).
+  read warm        the same again at once (file in the page cache; a new open,
+                   so MMX checks its checksums again).
+
+Each of the four ratios (MMX ÷ safetensors, MB/s) is printed and, when
+$POLYFMT_RATIOS names a file, appended to it as a JSON line with goal
+">= 1.0" (core/internal/benchratio; bench/table.py prints them); the
+SHA-256 and CRC-32C rows are appended with no goal.
+
+--table: the 1 GiB comparison with numpy and h5py below.
 
 The data: --tensors float32 tensors totalling --size-mb MiB (default 16 of
 64 MiB, [4096, 4096] each; standard normal, so nothing compresses). Every
@@ -69,7 +94,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 
@@ -375,9 +400,159 @@ def remove(path: str) -> None:
 COLUMNS = ("write", "write+fsync", "read cold", "read warm")
 
 
+def report_ratio(measure: str, ours: float, peer: float, peer_name: str, goal: str) -> None:
+    """Appends one benchratio line to $POLYFMT_RATIOS, if set."""
+    path = os.environ.get("POLYFMT_RATIOS")
+    if not path:
+        return
+    line = {
+        "measure": measure,
+        "ours": round(ours, 1),
+        "peer": round(peer, 1),
+        "peer_name": peer_name,
+        "unit": "MB/s",
+        "goal": goal,
+        "source": "bench/mmx_python.py",
+    }
+    with open(path, "a", encoding="utf-8") as f:
+        f.write(json.dumps(line, ensure_ascii=False) + "\n")
+
+
+def issue_setup(args: argparse.Namespace) -> int:
+    """Issue 10: MMX at its defaults beside safetensors (see the module doc)."""
+    try:
+        import safetensors
+        from safetensors import safe_open
+        from safetensors.numpy import save_file
+
+        import polyfmt
+        from polyfmt import mmx
+    except ImportError as e:
+        print(f"needs polyfmt and safetensors (pip install safetensors): {e}", file=sys.stderr)
+        return 2
+
+    per = args.size_mb * (1 << 20) // args.tensors // 4
+    cols = 1024 if per % 1024 == 0 else 1
+    rng = np.random.default_rng(1)
+    tensors: Tensors = {
+        f"layer{i:02d}": rng.standard_normal(per, dtype=np.float32).reshape(-1, cols) for i in range(args.tensors)
+    }
+    names = list(tensors)
+    total = sum(a.nbytes for a in tensors.values())
+    expect = sum(float(a.sum()) for a in tensors.values())
+    tmp = tempfile.mkdtemp(prefix="mmx_issue_", dir=args.dir)
+    print(
+        f"# issue 10 setup: {args.tensors} float32 tensors {tensors[names[0]].shape}, {total / 2**20:.0f} MiB; "
+        f"best of {args.reps}; temp dir {tmp}"
+    )
+    print(
+        f"# python {sys.version.split()[0]}, numpy {np.__version__}, safetensors {safetensors.__version__}, "
+        f"polyfmt {getattr(polyfmt, '__version__', '?')} ({polyfmt._lib.library_path()})"
+    )
+
+    def mmx_write(path: str, no_sync: bool, checksum: Optional[str]) -> None:
+        f = mmx.File.create(path, no_sync=no_sync, checksum=checksum)
+        for k, a in tensors.items():
+            f.write_tensor(k, a)
+        f.commit()
+        f.close()
+
+    def st_write(path: str, sync: bool) -> None:
+        save_file(tensors, path)
+        if sync:
+            fsync_all([path], tmp)
+
+    def mmx_read(path: str) -> float:
+        s = 0.0
+        f = mmx.File.open(path)
+        for k in names:
+            s += float(f[k].sum())
+        f.close()
+        return s
+
+    def st_read(path: str) -> float:
+        s = 0.0
+        with safe_open(path, framework="np") as f:
+            for k in names:
+                s += float(f.get_tensor(k).sum())
+        return s
+
+    # who: (label, write(path, durable), read(path))
+    who = [
+        ("MMX", lambda p, d: mmx_write(p, not d, None), mmx_read),
+        ("safetensors", lambda p, d: st_write(p, d), st_read),
+        ("MMX SHA-256 (option)", lambda p, d: mmx_write(p, not d, "sha256"), mmx_read),
+        ("MMX CRC-32C (option)", lambda p, d: mmx_write(p, not d, "crc32c"), mmx_read),
+    ]
+    cols = ("durable write", "page-cache write", "read cold", "read warm")
+    times: Dict[str, Dict[str, List[float]]] = {w[0]: {c: [] for c in cols} for w in who}
+
+    def timed(fn: Any, *a: Any) -> Tuple[float, Any]:
+        gc.collect()
+        if not args.no_prefault:
+            prefault(total + (256 << 20))
+        t0 = time.perf_counter()
+        out = fn(*a)
+        return time.perf_counter() - t0, out
+
+    try:
+        for rnd in range(args.reps):
+            for label, write, read in who:
+                path = os.path.join(tmp, f"w{label[:3]}")
+                times[label]["durable write"].append(timed(write, path, True)[0])
+                remove(path)
+                times[label]["page-cache write"].append(timed(write, path, False)[0])
+                for col in ("read cold", "read warm"):
+                    if col == "read cold":
+                        fsync_all([path], tmp)  # clean pages, so DONTNEED drops them
+                        drop_cache([path])
+                    t, got = timed(read, path)
+                    times[label][col].append(t)
+                    if not np.isclose(got, expect, rtol=1e-3, atol=1.0):
+                        raise SystemExit(f"{label}: read back sum {got}, wrote {expect}")
+                remove(path)
+            print(f"# round {rnd + 1} done", file=sys.stderr)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    def best(label: str, col: str) -> float:
+        return total / min(times[label][col]) / 1e6
+
+    def rng_(label: str, col: str) -> str:
+        r = sorted(total / t / 1e6 for t in times[label][col])
+        return f"{r[-1]:,.0f} ({r[0]:,.0f}–{r[-1]:,.0f})"
+
+    print()
+    print(f"MB/s, best of {args.reps} (range)")
+    print("| | " + " | ".join(cols) + " |")
+    print("|---|" + "---|" * len(cols))
+    for label, _, _ in who:
+        print(f"| {label} | " + " | ".join(rng_(label, c) for c in cols) + " |")
+    print("| MMX ÷ safetensors | " + " | ".join(f"{best('MMX', c) / best('safetensors', c):.2f}" for c in cols) + " |")
+    size = f"{args.tensors}×{total // args.tensors // 2**20} MiB float32"
+    what = {
+        "durable write": "durable write (default commit vs save_file + fsync of file and directory)",
+        "page-cache write": "page-cache write (no_sync=True vs save_file)",
+        "read cold": "cold read at defaults (File.open + f[name], BLAKE3 checked, vs safe_open + get_tensor), sum",
+        "read warm": "warm read at defaults (File.open + f[name], BLAKE3 checked, vs safe_open + get_tensor), sum",
+    }
+    for c in cols:
+        report_ratio(f"MMX Python {what[c]}, {size}", best("MMX", c), best("safetensors", c), "safetensors", ">= 1.0")
+        for alg in ("SHA-256", "CRC-32C"):
+            report_ratio(
+                f"MMX Python with checksum={alg.lower().replace('-', '')} (option): {c}, {size}",
+                best(f"MMX {alg} (option)", c),
+                best("safetensors", c),
+                "safetensors",
+                "",
+            )
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--size-mb", type=int, default=1024, help="total tensor data in MiB (default 1024)")
+    ap.add_argument("--table", action="store_true", help="the 1 GiB table beside numpy, safetensors and h5py")
+    ap.add_argument("--size-mb", type=int, default=None, help="total tensor data in MiB (default 128; --table 1024)")
     ap.add_argument("--tensors", type=int, default=16, help="number of tensors (default 16)")
     ap.add_argument("--reps", type=int, default=3, help="rounds; each figure is the best (default 3)")
     ap.add_argument("--dir", default=None, help="parent of the temporary directory (default: the system temp dir)")
@@ -385,6 +560,10 @@ def main() -> int:
     ap.add_argument("--no-cold", action="store_true", help="skip the cold reads")
     ap.add_argument("--no-prefault", action="store_true", help="do not touch free memory before each timed step")
     args = ap.parse_args()
+    if args.size_mb is None:
+        args.size_mb = 1024 if args.table else 128
+    if not args.table:
+        return issue_setup(args)
 
     mod = load_mmx_module(args.ctypes)
     abi = None if mod is not None else CAbi()

@@ -494,6 +494,14 @@ export type MmxCompression = 'None' | 'Lz4' | 'Zlib' | 'Zstd';
  */
 export type MmxVerifyMode = 'on_read' | 'on_open' | 'never';
 
+/**
+ * The checksum a writer computes over each new chunk's stored bytes:
+ * 'blake3' (default; hashed on every core natively), 'sha256' (the seed's)
+ * or 'crc32c' (an error-detecting code, not a cryptographic hash; fastest).
+ * Reads check every chunk by the algorithm its entry names, whatever this says.
+ */
+export type MmxChecksum = 'blake3' | 'sha256' | 'crc32c';
+
 /** Options of {@link MmxFile.create}. Unknown keys are PF_EBADARG. */
 export interface MmxCreateOptions {
   /** Written in the header (at most 1024 bytes). */
@@ -503,6 +511,8 @@ export interface MmxCreateOptions {
   /** Skip the fsyncs at commit. */
   noSync?: boolean;
   verify?: MmxVerifyMode;
+  /** The checksum of chunks this handle writes (default 'blake3'). */
+  checksum?: MmxChecksum;
   /** Refuse chunks larger than this when uncompressed (default 16 GiB). */
   maxChunkBytes?: number;
   /** Refuse directories with more chunks (default 4194304). */
@@ -537,6 +547,8 @@ export interface MmxOpenOptions {
   verify?: MmxVerifyMode;
   /** Skip the fsyncs at commit. */
   noSync?: boolean;
+  /** The checksum of chunks this handle writes (default 'blake3'). */
+  checksum?: MmxChecksum;
   /** Refuse chunks larger than this when uncompressed (default 16 GiB). */
   maxChunkBytes?: number;
   /** Refuse directories with more chunks (default 4194304). */
@@ -640,8 +652,10 @@ export interface MmxEntry {
   /** Tensor and Embedding: the dtype; otherwise null. */
   dtype: MmxDType | null;
   logicalRegion: string | null;
-  /** SHA-256 of the stored bytes, 64 lowercase hex digits ("" in some MorphNet files). */
+  /** The checksum of the stored bytes by checksumAlgorithm, lowercase hex: 64 digits, 8 for crc32c ("" in some MorphNet files). */
   checksum: string;
+  /** The algorithm of checksum: 'sha256' when the entry names none (files written before it existed, MorphNet's). */
+  checksumAlgorithm: MmxChecksum;
   uncompressedSize: number;
   alignment: number;
   /** Type-specific small metadata as stored (an Embedding's method and labels). */

@@ -23,7 +23,7 @@ func init() {
 		note: ", polyfmt's and MorphNet's (MorphNet's read-only)",
 		verbs: []verb{
 			{"inspect", "FILE", "show header, generation, dead bytes, chunks per type\nand recovery report", mmxInspect},
-			{"verify", "FILE", "check every chunk's SHA-256 and payload of the committed\n" +
+			{"verify", "FILE", "check every chunk's checksum and payload of the committed\n" +
 				"state; report what a writer would drop", mmxVerify},
 			{"convert", "IN OUT", "copy every chunk of an .mmx (MorphNet's too) into a\nnew polyfmt .mmx", mmxConvert},
 			{"ls", "FILE [PREFIX]", "chunk names (-l: type, dtype, shape, compression,\nsizes, region)", mmxLs},
@@ -432,10 +432,16 @@ func mmxConvert(fs *flag.FlagSet) func(c *call) error {
 	maxRatio := maxRatioFlag(fs)
 	quiet := quietFlag(fs)
 	comp := fs.String("compression", "keep", "the codec `C` of every chunk: keep (each chunk's own), None, Lz4,\nZlib or Zstd")
+	sum := fs.String("checksum", string(mmx.DefaultChecksum), "the chunk checksum `ALG` of the new file: blake3, sha256 or crc32c")
 	return func(c *call) error {
 		in, out := c.args[0], c.args[1]
 		if _, ok := compressions[*comp]; !ok && *comp != "keep" {
 			return fmt.Errorf("%w: -compression %q: want keep, None, Lz4, Zlib or Zstd", errUsage, *comp)
+		}
+		switch mmx.ChecksumAlgorithm(*sum) {
+		case mmx.ChecksumBLAKE3, mmx.ChecksumSHA256, mmx.ChecksumCRC32C:
+		default:
+			return fmt.Errorf("%w: -checksum %q: want blake3, sha256 or crc32c", errUsage, *sum)
 		}
 		if err := mustNotExist(out, "(convert never overwrites)"); err != nil {
 			return err
@@ -450,7 +456,7 @@ func mmxConvert(fs *flag.FlagSet) func(c *call) error {
 			return err
 		}
 		h := src.Header()
-		opt := &mmx.Options{Creator: h.Creator}
+		opt := &mmx.Options{Creator: h.Creator, Checksum: mmx.ChecksumAlgorithm(*sum)}
 		if len(opt.Creator) > 1024 {
 			opt.Creator = "polyfmt convert"
 		}

@@ -656,6 +656,35 @@ func TestConvertMMX(t *testing.T) {
 		ch.Compression = "Zstd"
 		checkMMXFlat(t, f, ch)
 	}
+	// The new file's checksum: BLAKE3 by default, SHA-256 on request
+	// (all_types.mmx itself is SHA-256).
+	for _, sc := range []struct {
+		args []string
+		alg  mmx.ChecksumAlgorithm
+	}{{nil, mmx.ChecksumBLAKE3}, {[]string{"-checksum", "sha256"}, ""}, {[]string{"-checksum", "blake3"}, mmx.ChecksumBLAKE3},
+		{[]string{"-checksum", "crc32c"}, mmx.ChecksumCRC32C}} {
+		o := filepath.Join(dir, fmt.Sprintf("sum%v.mmx", strings.Join(sc.args, "")))
+		if code, _, errs := runCLI(append(append([]string{"convert", "-q"}, sc.args...), mmxVec+"all_types.mmx", o)...); code != 0 {
+			t.Fatalf("convert %v: %d %q", sc.args, code, errs)
+		}
+		g, err := mmx.Open(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		es, _ := g.List("")
+		for _, e := range es {
+			if e.ChecksumAlgorithm != sc.alg {
+				t.Fatalf("convert %v: %s has checksum_algorithm %q, want %q", sc.args, e.Name, e.ChecksumAlgorithm, sc.alg)
+			}
+		}
+		if err := g.Verify(); err != nil {
+			t.Fatal(err)
+		}
+		g.Close()
+	}
+	if code, _, errs := runCLI("convert", "-checksum", "md5", mmxVec+"all_types.mmx", filepath.Join(dir, "md5.mmx")); code != 2 || !strings.Contains(errs, "sha256") {
+		t.Errorf("-checksum md5: %d %q", code, errs)
+	}
 	if code, _, errs := runCLI("convert", mmxVec+"all_types.mmx", out); code != 1 || !strings.Contains(errs, "exists") {
 		t.Errorf("overwrite: %d %q", code, errs)
 	}

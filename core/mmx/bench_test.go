@@ -27,6 +27,7 @@ import (
 	"github.com/klauspost/compress/zlib"
 	"github.com/klauspost/compress/zstd"
 	"github.com/pierrec/lz4/v4"
+	"lukechampine.com/blake3"
 
 	"github.com/polyfmt/polyfmt/core/internal/benchratio"
 	"github.com/polyfmt/polyfmt/core/internal/codec"
@@ -603,4 +604,126 @@ func BenchmarkRows(b *testing.B) {
 	whole("WholeViewNever", VerifyNever, false)
 	whole("WholeView", VerifyOnRead, false)
 	whole("WholeReadTensor", VerifyOnRead, true)
+}
+
+// benchRatio reports a measured ratio for make bench's closing table.
+func benchRatio(b *testing.B, l benchratio.Line) {
+	b.Helper()
+	l.Source = "core/mmx/bench_test.go"
+	if err := benchratio.Report(l); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// benchTimed runs fn and returns how long it took.
+func benchTimed(fn func()) time.Duration {
+	t0 := time.Now()
+	fn()
+	return time.Since(t0)
+}
+
+// BenchmarkChecksum hashes one chunk in memory, every way in the same loop
+// (alternating, so all see the same load): ours (BLAKE3 split into 128 KiB
+// subtrees on GOMAXPROCS goroutines), the same on one goroutine,
+// lukechampine.com/blake3's Sum256 alone (its Write starts a goroutine per
+// 16 KiB), SHA-256 and CRC-32C. MB/s of each is reported as a metric; the ratio of
+// ours to blake3.Sum256 goes to the ratio table, for information.
+func BenchmarkChecksum(b *testing.B) {
+	for _, size := range []int{64 << 10, 1 << 20, 8 << 20} {
+		b.Run(fmt.Sprintf("%dKiB", size>>10), func(b *testing.B) {
+			d := benchSine(size)
+			reps := max(1, (64<<20)/size) // about 64 MiB per way per op
+			ways := []func(){
+				func() { // ours
+					s := ChecksumBLAKE3.sum(d)
+					benchSink ^= uint64(s[0])
+				},
+				func() { // ours on one goroutine
+					var h b3
+					h.write(d, true)
+					s := h.sum32()
+					benchSink ^= uint64(s[0])
+				},
+				func() { s := blake3.Sum256(d); benchSink ^= uint64(s[0]) },
+				func() { s := sha256.Sum256(d); benchSink ^= uint64(s[0]) },
+				func() { s := ChecksumCRC32C.sum(d); benchSink ^= uint64(s[0]) },
+			}
+			took := make([]time.Duration, len(ways))
+			round := 0
+			for b.Loop() {
+				for k := range ways { // a different way first each round
+					w := (k + round) % len(ways)
+					took[w] += benchTimed(func() {
+						for range reps {
+							ways[w]()
+						}
+					})
+				}
+				round++
+			}
+			ours, one, lib, sha, crc := took[0], took[1], took[2], took[3], took[4]
+			mbs := func(t time.Duration) float64 { return float64(size*reps*b.N) / t.Seconds() / 1e6 }
+			b.ReportMetric(mbs(ours), "ours-MB/s")
+			b.ReportMetric(mbs(one), "one-core-MB/s")
+			b.ReportMetric(mbs(lib), "blake3.Sum256-MB/s")
+			b.ReportMetric(mbs(sha), "sha256-MB/s")
+			b.ReportMetric(mbs(crc), "crc32c-MB/s")
+			name := fmt.Sprintf("MMX chunk hash, %d KiB in memory: ours (BLAKE3 subtrees on %d goroutines from 256 KiB)", size>>10, b3Workers())
+			benchRatio(b, benchratio.Line{Measure: name, Ours: mbs(ours), Peer: mbs(lib), PeerName: "lukechampine.com/blake3 Sum256", Unit: "MB/s"})
+			benchRatio(b, benchratio.Line{Measure: fmt.Sprintf("MMX chunk hash, %d KiB in memory: BLAKE3 (ours) vs SHA-256", size>>10), Ours: mbs(ours), Peer: mbs(sha), PeerName: "crypto/sha256", Unit: "MB/s"})
+		})
+	}
+}
+
+// BenchmarkChecksumFile writes and reads 16 raw float32 tensors of 8 MiB
+// (128 MiB, the setup of issue 10) with each checksum, alternating in one
+// loop: Write is Create, 16 × WriteTensor, commit without fsync, Close;
+// Read is Open (mmap), TensorView of each (the default VerifyOnRead: the
+// checksum runs on this first read) touching every byte, Close. Metrics are
+// MB/s per algorithm; BLAKE3 ÷ SHA-256 goes to the ratio table for
+// information.
+func BenchmarkChecksumFile(b *testing.B) {
+	const n, size = 16, 8 << 20
+	dir := b.TempDir()
+	data := benchSine(size)
+	t := &Tensor{DType: Float32, Shape: []uint64{size / 4096, 1024}, Data: data}
+	algs := []ChecksumAlgorithm{ChecksumBLAKE3, ChecksumSHA256}
+	write := make([]time.Duration, len(algs))
+	read := make([]time.Duration, len(algs))
+	round := 0
+	for b.Loop() {
+		for k := range algs { // a different algorithm first each round
+			i := (k + round) % len(algs)
+			alg := algs[i]
+			path := filepath.Join(dir, string(alg)+".mmx")
+			write[i] += benchTimed(func() {
+				f, err := Create(path, &Options{NoSync: true, Checksum: alg})
+				benchMust(b, err)
+				for k := range n {
+					benchMust(b, f.WriteTensor(fmt.Sprintf("t%02d", k), t, nil))
+				}
+				benchMust(b, f.Close())
+			})
+			read[i] += benchTimed(func() {
+				f, err := Open(path)
+				benchMust(b, err)
+				for k := range n {
+					v, _, err := f.TensorView(fmt.Sprintf("t%02d", k))
+					benchMust(b, err)
+					benchSink ^= benchTouch(v.Data)
+				}
+				benchMust(b, f.Close())
+			})
+		}
+		round++
+	}
+	mbs := func(t time.Duration) float64 { return float64(n*size*b.N) / t.Seconds() / 1e6 }
+	for i, alg := range algs {
+		b.ReportMetric(mbs(write[i]), string(alg)+"-write-MB/s")
+		b.ReportMetric(mbs(read[i]), string(alg)+"-read-MB/s")
+	}
+	benchRatio(b, benchratio.Line{Measure: "MMX Go write, 16×8 MiB float32, no fsync: BLAKE3 (default) vs SHA-256 (option)",
+		Ours: mbs(write[0]), Peer: mbs(write[1]), PeerName: "MMX with SHA-256", Unit: "MB/s"})
+	benchRatio(b, benchratio.Line{Measure: "MMX Go checked view read (warm), 16×8 MiB float32: BLAKE3 (default) vs SHA-256 (option)",
+		Ours: mbs(read[0]), Peer: mbs(read[1]), PeerName: "MMX with SHA-256", Unit: "MB/s"})
 }

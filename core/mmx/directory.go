@@ -3,7 +3,6 @@ package mmx
 import (
 	"crypto/sha256"
 	"encoding/binary"
-	"encoding/hex"
 	"fmt"
 	"slices"
 	"sort"
@@ -27,10 +26,13 @@ type Entry struct {
 	Shape            []uint64       `json:"shape"`          // arrays (Tensor, Embedding), else null
 	DType            *DType         `json:"dtype"`          // arrays, else null
 	LogicalRegion    *string        `json:"logical_region"` // null when none
-	Checksum         string         `json:"checksum"`       // SHA-256 of the stored bytes, hex
+	Checksum         string         `json:"checksum"`       // of the stored bytes, hex, by ChecksumAlgorithm
 	UncompressedSize uint64         `json:"uncompressed_size"`
 	Alignment        uint64         `json:"alignment"`
 	Attributes       map[string]any `json:"attributes,omitempty"` // Embedding: method, labels
+	// ChecksumAlgorithm names Checksum's algorithm: "" (absent) is SHA-256,
+	// "blake3" BLAKE3-256, "crc32c" CRC-32C (ChecksumAlgorithm constants).
+	ChecksumAlgorithm ChecksumAlgorithm `json:"checksum_algorithm,omitempty"`
 
 	morphnet bool // payload in MorphNet's bincode encoding (imported files)
 }
@@ -39,16 +41,6 @@ type Entry struct {
 func (e *Entry) codec() codec.Codec {
 	c, _ := codec.Parse(e.Compression)
 	return c
-}
-
-func (e *Entry) sum() ([32]byte, bool) {
-	var s [32]byte
-	b, err := hex.DecodeString(e.Checksum)
-	if err != nil || len(b) != 32 {
-		return s, false
-	}
-	copy(s[:], b)
-	return s, true
 }
 
 // identity is the part of the header that never changes; each directory
@@ -144,8 +136,12 @@ func checkDirectory(doc *dirDoc, end uint64, lim Limits) error {
 		if e.Offset < HeaderSize || e.Size > end || e.Offset > end-e.Size {
 			return bad("bytes [%d, +%d) outside the data region [%d, %d)", e.Offset, e.Size, HeaderSize, end)
 		}
+		alg, err := parseChecksum(string(e.ChecksumAlgorithm))
+		if err != nil {
+			return errcode.Wrap("mmx", errcode.ErrUnsupported, err, "directory entry %q", key)
+		}
 		if _, ok := e.sum(); !ok {
-			return bad("checksum %q is not 64 hex digits", e.Checksum)
+			return bad("checksum %q is not %d hex digits (%s)", e.Checksum, 2*checksumSize[alg], alg.label())
 		}
 		if e.UncompressedSize > lim.MaxChunkBytes {
 			return errcode.New("mmx", errcode.ErrLimit, "directory entry %q: %d bytes uncompressed, limit %d", key, e.UncompressedSize, lim.MaxChunkBytes)

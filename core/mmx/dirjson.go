@@ -368,6 +368,10 @@ func (p *dparser) entry(e *Entry) error {
 			e.LogicalRegion, err = p.optStr()
 		case "checksum":
 			e.Checksum, err = p.reqStr()
+		case "checksum_algorithm":
+			var s string
+			s, err = p.reqStr()
+			e.ChecksumAlgorithm = ChecksumAlgorithm(s)
 		case "uncompressed_size":
 			e.UncompressedSize, err = p.uint()
 		case "alignment":

@@ -19,14 +19,27 @@
 // directory JSON, SHA-256 of all that, then the 16-byte trailer. The JSON
 // is the seed's: {"version", "generation", "file", "chunks": {name: entry}},
 // an entry carrying name, chunk_type, offset, size, compression, shape,
-// dtype, logical_region and checksum (SHA-256 of the stored bytes), plus
-// uncompressed_size, alignment and attributes.
+// dtype, logical_region and checksum (of the stored bytes), plus
+// uncompressed_size, alignment, attributes and checksum_algorithm.
+//
+// # Chunk checksums
+//
+// An entry's checksum_algorithm names its checksum: absent is SHA-256 (the
+// seed's, every file written before the field, MorphNet's), "blake3" is
+// BLAKE3-256; other names are ErrUnsupported at open. Writers default to
+// BLAKE3 (Options.Checksum: ChecksumSHA256 writes the seed's, omitting the
+// field): a large chunk is hashed as aligned 128 KiB subtrees on every core
+// (checksum.go), on writes (beside the pwrite), first reads and Verify,
+// which also checks several chunks at once.
 //
 // # Commits
 //
 // Writes append chunk bytes to the end of the file and are invisible until
 // Commit, which syncs them, appends a complete new directory, syncs, and
-// rewrites the header (a cache of the newest directory's summary). Open
+// rewrites the header (a cache of the newest directory's summary). On
+// Linux a durable writer starts each large chunk's disk write as soon as
+// it is written (sync_file_range), so the commit's sync mostly waits for
+// writes already under way; Create syncs the new file's directory. Open
 // takes the directory the file ends with; after a crash it scans back for
 // the newest record whose SHA-256 holds, so a torn tail loses only the
 // commit that was cut short; candidates are checked cheaply before they

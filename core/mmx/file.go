@@ -17,7 +17,7 @@ import (
 type VerifyMode int
 
 const (
-	// VerifyOnRead checks a chunk's SHA-256 the first time it is read in
+	// VerifyOnRead checks a chunk's checksum the first time it is read in
 	// full (the default). Partial reads of raw chunks skip it.
 	VerifyOnRead VerifyMode = iota
 	// VerifyOnOpen checks every chunk when the file is opened.
@@ -36,7 +36,12 @@ type Options struct {
 	// last intact directory).
 	NoSync bool
 	Verify VerifyMode
-	Limits *Limits
+	// Checksum is the algorithm new chunks are checksummed with: "" is
+	// DefaultChecksum (BLAKE3), ChecksumSHA256 the seed's SHA-256,
+	// ChecksumCRC32C an error-detecting code, not a hash. Reads
+	// check each chunk by the algorithm its entry names, whatever this says.
+	Checksum ChecksumAlgorithm
+	Limits   *Limits
 	// AutoCompactMinDead and AutoCompactRatio bound the dead space every
 	// commit leaves (old directories above all: each commit appends the
 	// whole directory). When a commit leaves more than AutoCompactMinDead
@@ -113,6 +118,7 @@ type File struct {
 	repl           storage.Replacement // how Compact puts a new image in place (nil: it cannot)
 	moved          map[*Entry]*Entry   // entries the last compactions moved → their new copies
 	compactAt      uint64              // after a failed automatic compaction: dead bytes before the next try
+	alg            ChecksumAlgorithm   // new chunks' checksum (Options.Checksum resolved)
 }
 
 func newUUID() string {
@@ -190,6 +196,7 @@ func build(opt *Options, open storage.Opener) (*File, error) {
 	}
 	return storage.Attach("mmx", open, func(b *storage.Backing) (*File, error) {
 		f := &File{store: b, opt: o, lim: o.Limits.orDefault()}
+		f.alg, _ = writerChecksum(o.Checksum) // checked above
 		f.repl = storage.ReplacementFor(b, "compact")
 		b.KeepMaps = true // views of the mapping are lent until Close
 		if b.New {
@@ -205,6 +212,9 @@ func (o *Options) check() error {
 	if len(o.Creator) > 1024 {
 		return errcode.New("mmx", errcode.ErrBadArg, "creator is %d bytes, at most 1024", len(o.Creator))
 	}
+	if _, err := writerChecksum(o.Checksum); err != nil {
+		return err
+	}
 	if len(o.ModelUUID) > 64 {
 		return errcode.New("mmx", errcode.ErrBadArg, "model_uuid is %d bytes, at most 64", len(o.ModelUUID))
 	}
@@ -217,7 +227,13 @@ func (f *File) create(o Options) error {
 	f.committed, f.pending = map[string]*Entry{}, map[string]*Entry{}
 	f.end = HeaderSize
 	f.commitEnd = HeaderSize
-	return f.commit(true)
+	if err := f.commit(true); err != nil {
+		return err
+	}
+	if !o.NoSync && f.store.OnDisk() {
+		storage.SyncParent(f.store.Path()) // the new file's name, durable like its first commit
+	}
+	return nil
 }
 
 // Close commits pending writes (call Rollback first to discard them) and
@@ -294,7 +310,7 @@ func (f *File) Recovery() Recovery {
 }
 
 // VerifyCommitted checks the committed state as Verify does, every chunk's
-// SHA-256 and payload, but does not fail because open had to recover (a
+// checksum and payload, but does not fail because open had to recover (a
 // commit cut short after the last directory, a stale or torn header):
 // Recovery says what a writable open drops or rewrites. It is what
 // "polyfmt verify" reports after a crash.

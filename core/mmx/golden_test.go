@@ -1,6 +1,7 @@
 package mmx
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -20,11 +21,15 @@ var update = flag.Bool("update", false, "rewrite the polyfmt-made MMX vectors an
 const vectorDir = "../testdata/mmx"
 
 // goldenAll is the recipe of all_types.mmx: every chunk type, every dtype,
-// every codec, with a fixed identity so the bytes are reproducible.
-func goldenAll(t *testing.T) *File {
+// every codec, with a fixed identity so the bytes are reproducible. The
+// vectors made before checksum_algorithm existed are SHA-256 (byte for
+// byte what they were); goldenAllWith(ChecksumBLAKE3) makes blake3.mmx.
+func goldenAll(t *testing.T) *File { return goldenAllWith(t, ChecksumSHA256) }
+
+func goldenAllWith(t *testing.T, alg ChecksumAlgorithm) *File {
 	fixedIdentity = &identity{FileID: "baf0db68-7ae2-4fd7-8991-01cce14b9d7b", Created: "2025-06-05T12:34:56Z"}
 	defer func() { fixedIdentity = nil }()
-	f, err := NewMem(nil, &Options{Creator: "polyfmt golden"})
+	f, err := NewMem(nil, &Options{Creator: "polyfmt golden", Checksum: alg})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,16 +72,32 @@ func TestGolden(t *testing.T) {
 		// a second "generation" key: strict parsing must refuse it
 		return append([]byte(`{"generation":1,`), js[1:]...)
 	})
+	b3 := goldenAllWith(t, ChecksumBLAKE3).Bytes()
+	b3e, _ := all.Entry("frames/Lz4")
+	badB3 := append([]byte(nil), b3...)
+	badB3[b3e.Offset+b3e.Size/2] ^= 1
+	unknownAlg := rewriteDirectory(t, b3, func(js []byte) []byte {
+		return bytes.Replace(js, []byte(`"checksum_algorithm":"blake3"`), []byte(`"checksum_algorithm":"blake9"`), 1)
+	})
+	shortSum := rewriteDirectory(t, b3, func(js []byte) []byte {
+		i := bytes.Index(js, []byte(`"checksum":"`)) + len(`"checksum":"`)
+		return append(js[:i:i], js[i+2:]...) // 62 hex digits
+	})
 	vectors := map[string][]byte{
-		"all_types.mmx":      img,
-		"torn_commit.mmx":    torn.Bytes(),
-		"compacted.mmx":      compacted.Bytes(),
-		"bad_checksum.mmx":   badSum,
-		"duplicate_key.mmx":  dup,
-		"short.mmx":          img[:100],
-		"bad_version.mmx":    append(append([]byte(nil), img[:4]...), append([]byte{2, 0, 0, 0}, img[8:]...)...),
-		"no_directory.mmx":   append(firstCommitHeader(t, img), make([]byte, 100)...),
-		"lost_directory.mmx": append(append([]byte(nil), img[:HeaderSize]...), make([]byte, 100)...),
+		"blake3.mmx":                     b3,
+		"crc32c.mmx":                     goldenAllWith(t, ChecksumCRC32C).Bytes(),
+		"bad_checksum_blake3.mmx":        badB3,
+		"unknown_checksum_algorithm.mmx": unknownAlg,
+		"short_checksum.mmx":             shortSum,
+		"all_types.mmx":                  img,
+		"torn_commit.mmx":                torn.Bytes(),
+		"compacted.mmx":                  compacted.Bytes(),
+		"bad_checksum.mmx":               badSum,
+		"duplicate_key.mmx":              dup,
+		"short.mmx":                      img[:100],
+		"bad_version.mmx":                append(append([]byte(nil), img[:4]...), append([]byte{2, 0, 0, 0}, img[8:]...)...),
+		"no_directory.mmx":               append(firstCommitHeader(t, img), make([]byte, 100)...),
+		"lost_directory.mmx":             append(append([]byte(nil), img[:HeaderSize]...), make([]byte, 100)...),
 	}
 	names := make([]string, 0, len(vectors))
 	for n := range vectors {
@@ -134,15 +155,20 @@ type manifestCase struct {
 }
 
 var vectorDescriptions = map[string]string{
-	"all_types.mmx":      "written by polyfmt: every chunk type, every dtype, every codec (None, Lz4, Zlib, Zstd), one commit",
-	"torn_commit.mmx":    "all_types plus the chunk bytes of a transaction that never committed: opens with the last commit, recovery not clean",
-	"compacted.mmx":      "all_types with one chunk overwritten, then compacted: directory right after the header and again at the end",
-	"bad_checksum.mmx":   "all_types with one byte of docs/readme flipped: that chunk fails its SHA-256, the rest read",
-	"duplicate_key.mmx":  "all_types whose directory JSON repeats a key (record hash recomputed): strict parsing refuses it",
-	"short.mmx":          "100 bytes",
-	"bad_version.mmx":    "header version 2",
-	"no_directory.mmx":   "a header that names no directory and 100 zero bytes (a first commit cut short): opens empty, recovery not clean",
-	"lost_directory.mmx": "all_types' header, which names its generation-2 directory, and 100 zero bytes: committed data is missing, so it is damaged (it does not open empty)",
+	"all_types.mmx":                  "written by polyfmt: every chunk type, every dtype, every codec (None, Lz4, Zlib, Zstd), one commit",
+	"torn_commit.mmx":                "all_types plus the chunk bytes of a transaction that never committed: opens with the last commit, recovery not clean",
+	"compacted.mmx":                  "all_types with one chunk overwritten, then compacted: directory right after the header and again at the end",
+	"bad_checksum.mmx":               "all_types with one byte of docs/readme flipped: that chunk fails its SHA-256, the rest read",
+	"duplicate_key.mmx":              "all_types whose directory JSON repeats a key (record hash recomputed): strict parsing refuses it",
+	"short.mmx":                      "100 bytes",
+	"blake3.mmx":                     "all_types written with the default checksum: every entry says \"checksum_algorithm\":\"blake3\"",
+	"crc32c.mmx":                     "all_types written with checksum \"crc32c\": every entry says \"checksum_algorithm\":\"crc32c\", 8 hex digits",
+	"bad_checksum_blake3.mmx":        "blake3.mmx with one byte of frames/Lz4 flipped: that chunk fails its BLAKE3, the rest read",
+	"unknown_checksum_algorithm.mmx": "blake3.mmx whose first entry names checksum_algorithm \"blake9\" (record hash recomputed): unsupported",
+	"short_checksum.mmx":             "blake3.mmx whose first entry's checksum has 62 hex digits (record hash recomputed): malformed",
+	"bad_version.mmx":                "header version 2",
+	"no_directory.mmx":               "a header that names no directory and 100 zero bytes (a first commit cut short): opens empty, recovery not clean",
+	"lost_directory.mmx":             "all_types' header, which names its generation-2 directory, and 100 zero bytes: committed data is missing, so it is damaged (it does not open empty)",
 }
 
 // firstCommitHeader is img's header as it is before the first commit of a

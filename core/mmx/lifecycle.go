@@ -22,7 +22,8 @@ type optionsJSON struct {
 	Creator            string  `json:"creator"`
 	ModelUUID          string  `json:"model_uuid"`
 	NoSync             bool    `json:"no_sync"`
-	Verify             string  `json:"verify"` // "on_read" (default), "on_open", "never"
+	Verify             string  `json:"verify"`   // "on_read" (default), "on_open", "never"
+	Checksum           string  `json:"checksum"` // new chunks: "blake3" (default), "sha256", "crc32c"
 	MaxChunkBytes      uint64  `json:"max_chunk_bytes"`
 	MaxChunks          int     `json:"max_chunks"`
 	MaxRatio           int64   `json:"max_ratio"`
@@ -33,6 +34,8 @@ type optionsJSON struct {
 
 // ParseOptions reads Options from their JSON form: {"creator",
 // "model_uuid", "no_sync", "verify" ("on_read", "on_open", "never"),
+// "checksum" (new chunks' checksum: "blake3", the default, "sha256" or
+// "crc32c"),
 // "max_chunk_bytes", "max_chunks", "max_ratio", "max_json_bytes",
 // "auto_compact_min_dead", "auto_compact_ratio"}, every key optional, an
 // unknown key ErrBadArg. creator and model_uuid shape a new file: with
@@ -56,9 +59,12 @@ func ParseOptions(b []byte, create bool) (*Options, error) {
 	if o.AutoCompactMinDead < -1 || o.AutoCompactRatio < 0 {
 		return nil, errcode.New("mmx", errcode.ErrBadArg, "auto_compact_min_dead is bytes (or -1: off) and auto_compact_ratio ≥ 0, got %d and %g", o.AutoCompactMinDead, o.AutoCompactRatio)
 	}
-	out := &Options{Creator: o.Creator, ModelUUID: o.ModelUUID, NoSync: o.NoSync,
+	out := &Options{Creator: o.Creator, ModelUUID: o.ModelUUID, NoSync: o.NoSync, Checksum: ChecksumAlgorithm(o.Checksum),
 		AutoCompactMinDead: o.AutoCompactMinDead, AutoCompactRatio: o.AutoCompactRatio,
 		Limits: &Limits{MaxChunkBytes: o.MaxChunkBytes, MaxChunks: o.MaxChunks, MaxRatio: o.MaxRatio, MaxJSONBytes: o.MaxJSONBytes}}
+	if _, err := writerChecksum(out.Checksum); err != nil {
+		return nil, err
+	}
 	switch o.Verify {
 	case "", "on_read":
 	case "on_open":

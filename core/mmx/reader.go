@@ -2,7 +2,6 @@ package mmx
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
 	"math"
@@ -99,9 +98,8 @@ func (f *File) check(e *Entry, stored []byte) error {
 	if _, ok := f.verified.Load(e); ok {
 		return nil
 	}
-	want, _ := e.sum()
-	if sha256.Sum256(stored) != want {
-		return errcode.New("mmx", errcode.ErrChecksum, "chunk %q: SHA-256 of its %d stored bytes does not match the directory", e.Name, len(stored))
+	if err := verifySum(e, e.alg().sum(stored), uint64(len(stored))); err != nil {
+		return err
 	}
 	f.verified.Store(e, true)
 	return nil

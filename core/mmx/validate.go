@@ -1,13 +1,13 @@
 package mmx
 
 import (
-	"bytes"
-	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
 	"github.com/polyfmt/polyfmt/core/internal/codec"
@@ -28,7 +28,7 @@ func (e *VerifyError) Error() string {
 func (e *VerifyError) Unwrap() error { return e.Err }
 
 // Verify checks what open does not: that open needed no recovery, and for
-// every committed chunk its SHA-256, its decompression and its payload
+// every committed chunk its checksum, its decompression and its payload
 // decoding. It reads every chunk in full.
 func (f *File) Verify() error {
 	f.mu.RLock()
@@ -43,12 +43,35 @@ func (f *File) Verify() error {
 	return f.verifyChunks()
 }
 
+// verifyChunks checks every committed chunk, several at a time (one per
+// core: a file of many small chunks, or of SHA-256 chunks, which cannot be
+// split, is hashed on every core too), and reports the failure of the
+// first chunk by name, as a serial pass would.
 func (f *File) verifyChunks() error {
 	f.mu.RLock()
 	names := sortedNames(f.committed)
 	f.mu.RUnlock()
-	for _, name := range names {
-		if err := f.verifyChunk(name); err != nil {
+	errs := make([]error, len(names))
+	var next atomic.Int64
+	var firstBad atomic.Int64 // lowest failing index; chunks after it need no check
+	firstBad.Store(int64(len(names)))
+	work := func() {
+		for i := next.Add(1) - 1; i < int64(len(names)) && i < firstBad.Load(); i = next.Add(1) - 1 {
+			if errs[i] = f.verifyChunk(names[i]); errs[i] != nil {
+				for bad := firstBad.Load(); i < bad && !firstBad.CompareAndSwap(bad, i); bad = firstBad.Load() {
+				}
+			}
+		}
+	}
+	var wg sync.WaitGroup
+	for range min(b3Workers(), len(names)) - 1 {
+		wg.Add(1)
+		go func() { defer wg.Done(); work() }()
+	}
+	work()
+	wg.Wait()
+	for i, name := range names {
+		if err := errs[i]; err != nil {
 			var kind error = errcode.ErrFormat
 			switch errcode.Of(err) {
 			case errcode.Checksum:
@@ -72,7 +95,7 @@ func (f *File) verifyChunks() error {
 const verifyWindow = 1 << 20
 
 // verifyChunk checks one committed chunk with memory independent of its
-// size: the SHA-256 over its stored bytes a window at a time, then its
+// size: the checksum over its stored bytes a window at a time, then its
 // payload decoded as a stream. Arrays are only counted (the decoder checks
 // the exact size); a mesh is checked as it streams by (counts, face
 // indices, materials JSON); JSON payloads, bounded by MaxJSONBytes, are
@@ -159,7 +182,7 @@ func (f *File) verifyChunk(name string) error {
 // hashStored checks e's checksum over its stored bytes, read (or viewed in
 // the mapping) a window at a time, passing each window to feed if set.
 func (f *File) hashStored(e *Entry, feed io.Writer) error {
-	h := sha256.New()
+	h := e.alg().stream()
 	var buf []byte
 	for off := uint64(0); off < e.Size; off += verifyWindow {
 		n := min(verifyWindow, e.Size-off)
@@ -192,9 +215,8 @@ func (f *File) hashStored(e *Entry, feed io.Writer) error {
 			return err
 		}
 	}
-	want, _ := e.sum()
-	if !bytes.Equal(h.Sum(nil), want[:]) {
-		return errcode.New("mmx", errcode.ErrChecksum, "chunk %q: SHA-256 of its %d stored bytes does not match the directory", e.Name, e.Size)
+	if err := verifySum(e, h.sum32(), e.Size); err != nil {
+		return err
 	}
 	f.verified.Store(e, true)
 	return nil

@@ -73,6 +73,7 @@ function writeOptions(opts, allowed = []) {
 function entryOf(raw) {
   const e = camel({ ...raw, attributes: undefined });
   delete e.attributes;
+  e.checksumAlgorithm ??= 'sha256'; // the library omits the field for SHA-256
   if (raw.attributes !== undefined) e.attributes = raw.attributes;
   return e;
 }

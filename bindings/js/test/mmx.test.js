@@ -184,6 +184,27 @@ describe('tensors: every dtype, every compression', () => {
     assert.equal(e.offset % 4096, 0);
     assert.match(e.checksum, /^[0-9a-f]{64}$/);
     assert.equal(e.attributes, undefined);
+    assert.equal(e.checksumAlgorithm, 'blake3');
+  });
+
+  test('checksum option: blake3 by default, sha256 on request; each entry read by its own', async () => {
+    const { createHash } = await import('node:crypto');
+    const data = new Float32Array(70_000).map((_, i) => i * 0.25);
+    const bytes = new Uint8Array(data.buffer);
+    for (const [opts, alg] of [[{}, 'blake3'], [{ checksum: 'blake3' }, 'blake3'], [{ checksum: 'sha256' }, 'sha256'], [{ checksum: 'crc32c' }, 'crc32c']]) {
+      const w = keep(M.create(opts));
+      w.writeTensor('x', data, [data.length]);
+      w.commit();
+      const r = keep(M.fromBytes(w.toBytes()));
+      const e = r.entry('x');
+      assert.equal(e.checksumAlgorithm, alg);
+      if (alg === 'sha256') assert.equal(e.checksum, createHash('sha256').update(bytes).digest('hex'));
+      assert.equal(e.checksum.length, alg === 'crc32c' ? 8 : 64);
+      assert.deepEqual(r.read('x').data, data);
+      r.verify();
+    }
+    throwsCode(() => M.create({ checksum: 'md5' }), 'PF_EBADARG', /checksum/);
+    throwsCode(() => M.fromBytes(readFileSync(join(mmxDir, 'unknown_checksum_algorithm.mmx'))), 'PF_EUNSUPPORTED', /blake9/);
   });
 });
 

@@ -1040,3 +1040,36 @@ def test_read_into_a_corrupt_chunk_raises_checksum_error(tmp_path: Path) -> None
         out = np.empty_like(big)
         with pytest.raises(polyfmt.errors.ChecksumError):
             g.read_into("z", out)
+
+
+@pytest.mark.parametrize("checksum", [None, "blake3", "sha256", "crc32c"])
+def test_checksum_option(tmp_path: Path, checksum: Any) -> None:
+    """New chunks are BLAKE3 unless asked for SHA-256; the entry says which; both read and verify."""
+    import hashlib
+
+    a = np.arange(300_000, dtype=np.float32).reshape(1000, 300)  # 1.2 MB: hashed on every core
+    p = tmp_path / "c.mmx"
+    with mmx.File.create(p, checksum=checksum, no_sync=True) as f:
+        f.write_tensor("a", a)
+    with mmx.File.open(p) as f:
+        e = f.entry("a")
+        assert e.checksum_algorithm == (checksum or "blake3")
+        if e.checksum_algorithm == "sha256":
+            assert e.checksum == hashlib.sha256(a.tobytes()).hexdigest()
+        assert len(e.checksum) == (8 if checksum == "crc32c" else 64)
+        np.testing.assert_array_equal(f["a"], a)
+        f.verify()
+    # A writable reopen of a SHA-256 file writes its new chunks with the option given there.
+    with mmx.File.open(p, writable=True, checksum="sha256" if checksum != "sha256" else "blake3") as f:
+        f.write_tensor("b", a[:2])
+    with mmx.File.open(p) as f:
+        assert f.entry("b").checksum_algorithm != f.entry("a").checksum_algorithm
+        np.testing.assert_array_equal(f["b"], a[:2])
+        f.verify()
+
+
+def test_checksum_option_errors() -> None:
+    with pytest.raises(polyfmt.errors.BadArgumentError, match="checksum"):
+        mmx.File.create(checksum="md5")
+    with pytest.raises(polyfmt.errors.UnsupportedError):
+        mmx.File.open(MMX_VECTORS / "unknown_checksum_algorithm.mmx")

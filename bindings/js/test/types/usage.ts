@@ -37,7 +37,7 @@ async function main(bytes: Uint8Array): Promise<number> {
 
 async function mmx(bytes: Uint8Array): Promise<Uint8Array> {
   const pf = await load();
-  const f: MmxFile = pf.MmxFile.create({ creator: 'usage.ts', verify: 'on_read' });
+  const f: MmxFile = pf.MmxFile.create({ creator: 'usage.ts', verify: 'on_read', checksum: 'sha256' });
   try {
     f.writeTensor('frames/0', new Float32Array(12), [4, 3], { compression: 'Lz4', logicalRegion: 'clip' });
     f.writeTensor('ids', new BigInt64Array([1n, 2n]));
@@ -88,7 +88,7 @@ async function mmx(bytes: Uint8Array): Promise<Uint8Array> {
   using r = MmxFile.fromBytes(bytes);
   const g: number = r.refresh();
   console.log(g, r.handle, r.closed);
-  const disk = MmxFile.open('x.mmx', { writable: true, noSync: true, maxChunks: 10 });
+  const disk = MmxFile.open('x.mmx', { writable: true, noSync: true, maxChunks: 10, checksum: 'blake3' });
   disk.close();
   return r.toBytes();
 }
