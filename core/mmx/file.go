@@ -18,9 +18,14 @@ type VerifyMode int
 
 const (
 	// VerifyOnRead checks a chunk's checksum the first time it is read in
-	// full (the default). Partial reads of raw chunks skip it.
+	// full (the default). Partial reads of raw chunks skip it. A file
+	// opened read-only from a path does not hash a chunk again that an
+	// earlier open in this process verified, while the file is unchanged
+	// (device, inode, size, modification and change time) and the chunk's
+	// pages are in memory (docs/spec/mmx.md §1.3).
 	VerifyOnRead VerifyMode = iota
-	// VerifyOnOpen checks every chunk when the file is opened.
+	// VerifyOnOpen checks every chunk when the file is opened, hashing
+	// each one whatever an earlier open verified.
 	VerifyOnOpen
 	// VerifyNever trusts the stored bytes (Verify still checks everything).
 	VerifyNever

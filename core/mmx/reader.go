@@ -9,10 +9,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
 	"github.com/polyfmt/polyfmt/core/internal/codec"
+	"github.com/polyfmt/polyfmt/core/internal/storage"
 )
 
 // lookupLocked finds name in the writer's view (pending, then committed).
@@ -94,15 +96,61 @@ func (f *File) stored(e *Entry, off, n uint64) ([]byte, bool, error) {
 }
 
 // check verifies e's checksum over its stored bytes, once per entry.
-func (f *File) check(e *Entry, stored []byte) error {
+//
+// A read (VerifyOnRead) also skips the hash when an earlier open of the same
+// unchanged file in this process verified the same bytes and they are still
+// in memory (storage.WasVerified: the file's device, inode, size and times,
+// the range, its checksum, and mincore); an explicit Verify always hashes
+// (fresh).
+func (f *File) check(e *Entry, stored []byte) error { return f.checkSum(e, stored, false) }
+
+// hashedChunks counts the chunks check has hashed (its tests watch it).
+var hashedChunks atomic.Int64
+
+// checkFresh is check without the process-wide record: Verify's.
+func (f *File) checkFresh(e *Entry, stored []byte) error { return f.checkSum(e, stored, true) }
+
+func (f *File) checkSum(e *Entry, stored []byte, fresh bool) error {
 	if _, ok := f.verified.Load(e); ok {
 		return nil
 	}
+	key, keyed := storage.ChunkKey{}, false
+	if !fresh {
+		if key, keyed = f.recordKey(e, stored); keyed && storage.WasVerified(key, stored) {
+			f.verified.Store(e, true)
+			return nil
+		}
+	}
+	hashedChunks.Add(1)
 	if err := verifySum(e, e.alg().sum(stored), uint64(len(stored))); err != nil {
 		return err
 	}
 	f.verified.Store(e, true)
+	if keyed {
+		storage.MarkVerified(key)
+	}
 	return nil
+}
+
+// recordKey is the process-wide record's key for stored, when stored is a
+// range of the file's mapping (not a copy) and the mapped file's version is
+// known.
+func (f *File) recordKey(e *Entry, stored []byte) (storage.ChunkKey, bool) {
+	if len(stored) == 0 {
+		return storage.ChunkKey{}, false
+	}
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	data := f.store.Data
+	if len(data) == 0 {
+		return storage.ChunkKey{}, false
+	}
+	base := uintptr(unsafe.Pointer(unsafe.SliceData(data)))
+	at := uintptr(unsafe.Pointer(unsafe.SliceData(stored)))
+	if at < base || at-base+uintptr(len(stored)) > uintptr(len(data)) {
+		return storage.ChunkKey{}, false // a copy, or a mapping Refresh replaced
+	}
+	return f.store.ChunkKey(uint64(at-base), uint64(len(stored)), string(e.alg())+":"+e.Checksum)
 }
 
 // Alloc gets memory for a payload: a slice of length n (n > 0), which the
@@ -242,12 +290,26 @@ func (f *File) payloadInto(name string, want ChunkType, alloc Alloc, lend bool) 
 // caller's decompression of them: a large chunk (1 MiB or more, where
 // goroutines run in parallel) is hashed on a goroutine and wait returns its
 // result; a small one is checked now (err) and wait returns nil.
+//
+// The process-wide record is consulted here, before the caller touches the
+// bytes: a copy or a decoder running beside the hash would page them in
+// and make them look resident.
 func (f *File) checkBeside(e *Entry, st []byte) (wait func() error, err error) {
+	if key, ok := f.recordKey(e, st); ok && storage.WasVerified(key, st) {
+		f.verified.Store(e, true)
+		return func() error { return nil }, nil
+	}
+	return f.checkBesideWith(f.check, e, st)
+}
+
+// checkBesideWith is checkBeside with check (f.check, or Verify's
+// f.checkFresh).
+func (f *File) checkBesideWith(check func(*Entry, []byte) error, e *Entry, st []byte) (wait func() error, err error) {
 	if len(st) < 1<<20 || runtime.GOARCH == "wasm" {
-		return func() error { return nil }, f.check(e, st)
+		return func() error { return nil }, check(e, st)
 	}
 	done := make(chan error, 1)
-	go func() { done <- f.check(e, st) }()
+	go func() { done <- check(e, st) }()
 	return func() error { return <-done }, nil
 }
 

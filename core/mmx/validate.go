@@ -158,7 +158,7 @@ func (f *File) verifyChunk(name string) error {
 		if err != nil {
 			return err
 		}
-		hashed, err := f.checkBeside(e, st)
+		hashed, err := f.checkBesideWith(f.checkFresh, e, st)
 		if err != nil {
 			return err
 		}
@@ -182,6 +182,7 @@ func (f *File) verifyChunk(name string) error {
 // hashStored checks e's checksum over its stored bytes, read (or viewed in
 // the mapping) a window at a time, passing each window to feed if set.
 func (f *File) hashStored(e *Entry, feed io.Writer) error {
+	hashedChunks.Add(1)
 	h := e.alg().stream()
 	var buf []byte
 	for off := uint64(0); off < e.Size; off += verifyWindow {
@@ -229,7 +230,7 @@ func (f *File) verifyMorphNet(e *Entry) error {
 		if err != nil {
 			return err
 		}
-		if err := f.check(e, st); err != nil {
+		if err := f.checkFresh(e, st); err != nil {
 			return err
 		}
 	}

@@ -3,6 +3,7 @@ package storage
 import (
 	"os"
 	"sync"
+	"time"
 )
 
 // Verified chunks: a process-wide record of byte ranges of mapped files whose
@@ -65,8 +66,15 @@ func WasVerified(k ChunkKey, data []byte) bool {
 	return ok && resident(data)
 }
 
-// MarkVerified records k.
+// MarkVerified records k, unless the file changed too recently for its
+// times to tell a later change apart (racy): within 100 ms of now, or of 2 s
+// when its times are whole seconds (a file system that keeps no finer
+// ones). A write in the same clock tick as the one the times show would
+// leave them as they are.
 func MarkVerified(k ChunkKey) {
+	if racy(k.V, time.Now().UnixNano()) {
+		return
+	}
 	verified.Lock()
 	defer verified.Unlock()
 	if verified.m == nil || len(verified.m) >= maxVerified {
@@ -78,4 +86,13 @@ func MarkVerified(k ChunkKey) {
 // stamp records fi as the version of the file o maps.
 func (o *OSFile) stamp(fi os.FileInfo) {
 	o.Version, o.versioned = versionOf(fi)
+}
+
+// racy reports whether v's times are too close to now (ns) to be trusted.
+func racy(v FileVersion, now int64) bool {
+	window := int64(100 * time.Millisecond)
+	if v.Mtime%int64(time.Second) == 0 && v.Ctime%int64(time.Second) == 0 {
+		window = int64(2 * time.Second)
+	}
+	return now-max(v.Mtime, v.Ctime) < window
 }

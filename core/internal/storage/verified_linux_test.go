@@ -27,6 +27,26 @@ func TestVerifiedRecord(t *testing.T) {
 		t.Cleanup(func() { b.Close() })
 		return b
 	}
+	// Times too close to now: not recorded (a change in the same clock
+	// tick would not show).
+	now := time.Now()
+	if err := os.Chtimes(path, now, now); err != nil {
+		t.Fatal(err)
+	}
+	b0 := open()
+	k0, _ := b0.ChunkKey(0, 4096, "sum")
+	MarkVerified(k0)
+	if WasVerified(k0, b0.Data[:4096]) {
+		t.Fatal("a file changed just now was recorded")
+	}
+	b0.Close()
+	// Old enough: recorded.
+	old := now.Add(-time.Minute)
+	if err := os.Chtimes(path, old, old); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(150 * time.Millisecond) // Chtimes set the change time to now
+
 	b1 := open()
 	k1, ok := b1.ChunkKey(4096, 8192, "sum")
 	if !ok {
@@ -84,7 +104,6 @@ func TestVerifiedRecord(t *testing.T) {
 	}
 
 	// The file changed: a new version, a new key.
-	time.Sleep(10 * time.Millisecond)
 	data[5000] ^= 1
 	if err := os.WriteFile(path, data, 0o644); err != nil {
 		t.Fatal(err)
@@ -106,5 +125,24 @@ func TestVerifiedRecord(t *testing.T) {
 	defer w.Close()
 	if _, ok := w.ChunkKey(0, 1, "sum"); ok {
 		t.Fatal("writable backing has a key")
+	}
+}
+
+func TestRacyTimes(t *testing.T) {
+	sec := int64(time.Second)
+	for _, c := range []struct {
+		v    FileVersion
+		now  int64
+		racy bool
+	}{
+		{FileVersion{Mtime: 100*sec + 5, Ctime: 100*sec + 5}, 100*sec + 5 + 50e6, true},
+		{FileVersion{Mtime: 100*sec + 5, Ctime: 100*sec + 5}, 100*sec + 5 + 150e6, false},
+		{FileVersion{Mtime: 100*sec + 5, Ctime: 200 * sec}, 200*sec + 50e6, true}, // the later of the two times counts
+		{FileVersion{Mtime: 100 * sec, Ctime: 100 * sec}, 101 * sec, true},        // whole seconds: 2 s
+		{FileVersion{Mtime: 100 * sec, Ctime: 100 * sec}, 102*sec + 1, false},
+	} {
+		if got := racy(c.v, c.now); got != c.racy {
+			t.Errorf("racy(%+v, %d) = %v", c.v, c.now, got)
+		}
 	}
 }
