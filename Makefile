@@ -35,11 +35,17 @@ $(LIB): $(GOSRC) capi/include/polyfmt.h
 	@cp capi/include/polyfmt.h $(BUILD)/polyfmt.h
 	@rm -f $(BUILD)/libpolyfmt.h
 
+# The module is served compressed to browsers, so its size is budgeted (issue 10;
+# `make bench` measures it with core/internal/wasmsize, which builds a copy with
+# names using WASM_GCFLAGS). -s drops the name section (function names for
+# debuggers; panics keep theirs, from pclntab); -trimpath shortens file names.
+WASM_GCFLAGS :=
+WASM_FLAGS   := -trimpath -ldflags=-s $(if $(WASM_GCFLAGS),-gcflags='$(WASM_GCFLAGS)')
 wasm: $(WASM)
 $(WASM): $(GOSRC)
 	@mkdir -p $(BUILD)
 	@echo "build $@"
-	@GOOS=wasip1 GOARCH=wasm $(GO) build -buildmode=c-shared -o $@ ./wasm
+	@GOOS=wasip1 GOARCH=wasm $(GO) build -buildmode=c-shared $(WASM_FLAGS) -o $@ ./wasm
 	@cp $@ bindings/js/polyfmt.wasm
 
 cli: $(CLI)
@@ -298,6 +304,7 @@ bench: all $(BUILD)/abi_c
 	$(BUILD)/abi_c
 	POLYFMT_LIB=$(abspath $(LIB)) $(PY) bench/abi_python.py
 	node bench/abi_node.mjs
+	$(GO) run ./core/internal/wasmsize -wasm $(WASM) -gcflags '$(WASM_GCFLAGS)'
 
 clean:
 	rm -rf $(BUILD) bindings/js/polyfmt.wasm bindings/python/build
