@@ -57,17 +57,17 @@ console.log(JSON.stringify(out));
 func main() {
 	wasm := flag.String("wasm", "build/polyfmt.wasm", "the shipped module to measure")
 	pkg := flag.String("pkg", "./wasm", "the package it is built from")
-	gcflags := flag.String("gcflags", "", "the -gcflags of the shipped build (its named copy is built the same way)")
+	buildflags := flag.String("buildflags", "", "the shipped build's compiler flags, e.g. -gcflags=fmt=-l (its named copy is built the same way)")
 	top := flag.Int("top", 25, "packages to list (the rest are summed in one row)")
 	node := flag.String("node", "node", "node, for brotli")
 	flag.Parse()
-	if err := run(os.Stdout, *wasm, *pkg, *gcflags, *node, *top); err != nil {
+	if err := run(os.Stdout, *wasm, *pkg, strings.Fields(*buildflags), *node, *top); err != nil {
 		fmt.Fprintln(os.Stderr, "wasmsize:", err)
 		os.Exit(1)
 	}
 }
 
-func run(w io.Writer, wasmPath, pkg, gcflags, node string, top int) error {
+func run(w io.Writer, wasmPath, pkg string, buildflags []string, node string, top int) error {
 	shipped, err := os.ReadFile(wasmPath)
 	if err != nil {
 		return err
@@ -79,9 +79,7 @@ func run(w io.Writer, wasmPath, pkg, gcflags, node string, top int) error {
 	defer os.RemoveAll(dir)
 	named := filepath.Join(dir, "named.wasm")
 	args := []string{"build", "-trimpath", "-buildmode=c-shared", "-o", named}
-	if gcflags != "" {
-		args = append(args, "-gcflags="+gcflags)
-	}
+	args = append(args, buildflags...)
 	if err := goCmd(nil, append(args, pkg)...); err != nil {
 		return err
 	}
