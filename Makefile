@@ -35,11 +35,28 @@ $(LIB): $(GOSRC) capi/include/polyfmt.h
 	@cp capi/include/polyfmt.h $(BUILD)/polyfmt.h
 	@rm -f $(BUILD)/libpolyfmt.h
 
+# The module is served compressed to browsers, so its size is budgeted (issue 10;
+# `make bench` measures it with core/internal/wasmsize, which builds a copy with
+# names with the same WASM_GCFLAGS). -s drops the name section (function names for
+# debuggers; panics keep theirs, from pclntab); -trimpath shortens file names.
+# WASM_NOINLINE are packages no hot path runs through, compiled without inlining
+# (-l): their inlined copies and inline tables cost 51 KB of brotli. A package
+# whose small functions our loops call (encoding/binary, math/bits, sync, the
+# hashes, the codecs, runtime) must not be listed: -l also stops exporting its
+# bodies for inlining into callers (VSF unpack ran 4x slower with all=-l).
+WASM_NOINLINE := fmt encoding/json reflect internal/reflectlite internal/fmtsort time \
+  math/big archive/zip compress/flate os syscall internal/poll internal/syscall/... \
+  io/fs path/filepath log flag context encoding/base64 internal/godebug internal/bisect \
+  crypto/ed25519 crypto/internal/fips140/ed25519 crypto/internal/fips140/edwards25519/... \
+  crypto/internal/fips140/aes/... crypto/internal/fips140/drbg crypto/internal/fips140/sha3 \
+  crypto/internal/fips140/hmac crypto/rand crypto/internal/sysrand slices sort
+WASM_GCFLAGS := $(foreach p,$(WASM_NOINLINE),-gcflags=$(p)=-l)
+WASM_FLAGS   := -trimpath -ldflags=-s $(WASM_GCFLAGS)
 wasm: $(WASM)
 $(WASM): $(GOSRC)
 	@mkdir -p $(BUILD)
 	@echo "build $@"
-	@GOOS=wasip1 GOARCH=wasm $(GO) build -buildmode=c-shared -o $@ ./wasm
+	@GOOS=wasip1 GOARCH=wasm $(GO) build -buildmode=c-shared $(WASM_FLAGS) -o $@ ./wasm
 	@cp $@ bindings/js/polyfmt.wasm
 
 cli: $(CLI)
@@ -311,6 +328,7 @@ bench: all $(BUILD)/abi_c
 	$(BUILD)/abi_c
 	POLYFMT_LIB=$(abspath $(LIB)) $(PY) bench/abi_python.py
 	node bench/abi_node.mjs
+	$(GO) run ./core/internal/wasmsize -wasm $(WASM) -buildflags '$(WASM_GCFLAGS)'
 	@echo; echo '## polyfmt beside its peers, this run'; $(PY) bench/table.py $(RATIOS)
 
 clean:

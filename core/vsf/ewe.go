@@ -2,6 +2,7 @@ package vsf
 
 import (
 	"encoding/binary"
+	"math"
 	"math/big"
 	"math/bits"
 	"strconv"
@@ -51,7 +52,7 @@ func (v U128) String() string {
 	if v.Hi == 0 {
 		return strconv.FormatUint(v.Lo, 10)
 	}
-	return v.Big().String()
+	return string(v.appendDecimal(nil))
 }
 
 // SignedString is v in decimal, read as a signed 128-bit integer.
@@ -59,16 +60,80 @@ func (v U128) SignedString() string {
 	if v.Hi == uint64(int64(v.Lo)>>63) {
 		return strconv.FormatInt(int64(v.Lo), 10)
 	}
-	return v.SignedBig().String()
+	if !v.Neg() {
+		return string(v.appendDecimal(nil))
+	}
+	return string(v.negate().appendDecimal([]byte{'-'}))
 }
 
-var maxU128 = new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 128), big.NewInt(1))
-var minI128 = new(big.Int).Neg(new(big.Int).Lsh(big.NewInt(1), 127))
-var maxI128 = new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 127), big.NewInt(1))
+// negate is −v modulo 2^128 (the magnitude of a negative signed v).
+func (v U128) negate() U128 {
+	n := U128{Hi: ^v.Hi, Lo: ^v.Lo}
+	n.Lo++
+	if n.Lo == 0 {
+		n.Hi++
+	}
+	return n
+}
+
+// appendDecimal appends v, unsigned, in decimal. The conversions here are
+// written by hand rather than through math/big, which would otherwise be
+// linked into polyfmt.wasm for them alone (core/RATIONALE.md).
+func (v U128) appendDecimal(b []byte) []byte {
+	const e19 = 10_000_000_000_000_000_000
+	// v = hi·e19² + mid·e19 + lo, each part below e19 (2^128 < 1e39).
+	var parts [3]uint64
+	n := 0
+	for v.Hi != 0 || v.Lo >= e19 {
+		q1, r1 := v.Hi/e19, v.Hi%e19
+		q0, r := bits.Div64(r1, v.Lo, e19)
+		parts[n] = r
+		n++
+		v = U128{Hi: q1, Lo: q0}
+	}
+	b = strconv.AppendUint(b, v.Lo, 10)
+	for i := n - 1; i >= 0; i-- {
+		var d [19]byte
+		x := parts[i]
+		for j := 18; j >= 0; j-- {
+			d[j] = byte('0' + x%10)
+			x /= 10
+		}
+		b = append(b, d[:]...)
+	}
+	return b
+}
+
+// float64 is v, unsigned, rounded to the nearest float64 (ties to even).
+func (v U128) float64() float64 {
+	if v.Hi == 0 {
+		return float64(v.Lo)
+	}
+	// The top 64 bits, with every bit shifted out folded into the lowest
+	// one (a sticky bit far below float64's 53-bit rounding point), round
+	// as the whole would.
+	s := 64 - bits.LeadingZeros64(v.Hi) // 1…64; a shift by 64 gives 0
+	top := v.Hi<<(64-s) | v.Lo>>s
+	if v.Lo<<(64-s) != 0 {
+		top |= 1
+	}
+	return math.Ldexp(float64(top), s)
+}
+
+// signedFloat64 is v, read as a signed 128-bit integer, rounded to the
+// nearest float64.
+func (v U128) signedFloat64() float64 {
+	if v.Neg() {
+		return -v.negate().float64()
+	}
+	return v.float64()
+}
 
 // U128FromBig converts b, which must lie in [−2^127, 2^128−1]; negative
 // values are stored as two's complement.
 func U128FromBig(b *big.Int) (U128, bool) {
+	maxU128 := new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 128), big.NewInt(1))
+	minI128 := new(big.Int).Neg(new(big.Int).Lsh(big.NewInt(1), 127))
 	if b.Cmp(minI128) < 0 || b.Cmp(maxU128) > 0 {
 		return U128{}, false
 	}
@@ -81,13 +146,45 @@ func U128FromBig(b *big.Int) (U128, bool) {
 	return U128{Hi: binary.BigEndian.Uint64(buf[:8]), Lo: binary.BigEndian.Uint64(buf[8:])}, true
 }
 
-// ParseU128 reads a decimal integer (a leading '-' for signed values).
+// ParseU128 reads a decimal integer in [−2^127, 2^128−1], with an optional
+// sign ('+' or '-'); negative values are stored as two's complement. It
+// accepts what big.Int's SetString(s, 10) does, within that range.
 func ParseU128(s string) (U128, bool) {
-	b, ok := new(big.Int).SetString(s, 10)
-	if !ok {
+	neg := false
+	if s != "" && (s[0] == '+' || s[0] == '-') {
+		neg = s[0] == '-'
+		s = s[1:]
+	}
+	if s == "" {
 		return U128{}, false
 	}
-	return U128FromBig(b)
+	var v U128
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return U128{}, false
+		}
+		// v = v·10 + c, failing past 2^128 − 1.
+		hiH, hiL := bits.Mul64(v.Hi, 10)
+		loH, loL := bits.Mul64(v.Lo, 10)
+		hi, carry := bits.Add64(hiL, loH, 0)
+		if hiH != 0 || carry != 0 {
+			return U128{}, false
+		}
+		lo, c2 := bits.Add64(loL, uint64(c-'0'), 0)
+		hi, carry = bits.Add64(hi, 0, c2)
+		if carry != 0 {
+			return U128{}, false
+		}
+		v = U128{Hi: hi, Lo: lo}
+	}
+	if neg {
+		if v.Hi > 1<<63 || v.Hi == 1<<63 && v.Lo != 0 { // below −2^127
+			return U128{}, false
+		}
+		return v.negate(), true
+	}
+	return v, true
 }
 
 // widthBytes is the number of value bytes after a size digit '3'…'7'.

@@ -54,8 +54,7 @@ func TimeOf(t time.Time) Time {
 	sec.Lo, c = bits.Add64(sec.Lo, eagleFromUnix, 0)
 	sec.Hi += c
 	if ns := t.Nanosecond(); ns != 0 {
-		f, _ := new(big.Float).SetInt(sec.SignedBig()).Float64()
-		return TimeFloat(f + float64(ns)/1e9)
+		return TimeFloat(sec.signedFloat64() + float64(ns)/1e9)
 	}
 	return Time{W: max('5', IntWidth(sec)), Sec: sec}
 }
@@ -129,8 +128,7 @@ func (t Time) Float() float64 {
 	if t.Sec.Hi == uint64(int64(t.Sec.Lo)>>63) {
 		return float64(int64(t.Sec.Lo))
 	}
-	f, _ := new(big.Float).SetInt(t.Sec.SignedBig()).Float64()
-	return f
+	return t.Sec.signedFloat64()
 }
 
 func (t Time) secString() string {

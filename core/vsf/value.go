@@ -2,7 +2,6 @@ package vsf
 
 import (
 	"math"
-	"math/big"
 )
 
 // Value is one typed value: a scalar, a name or text, a tensor, a
@@ -168,15 +167,14 @@ func (c Circle) Float64s() (re, im float64) {
 }
 
 func spirixFloat(frac U128, f byte, exp U128) float64 {
-	fr, _ := new(big.Float).SetInt(frac.SignedBig()).Float64()
-	e := exp.SignedBig()
-	if !e.IsInt64() {
-		if e.Sign() > 0 {
+	fr := frac.signedFloat64()
+	if exp.Hi != uint64(int64(exp.Lo)>>63) { // beyond int64
+		if !exp.Neg() {
 			return math.Copysign(math.Inf(1), fr)
 		}
 		return math.Copysign(0, fr)
 	}
-	x := e.Int64() - int64(widthBytes(f)*8-1)
+	x := int64(exp.Lo) - int64(widthBytes(f)*8-1)
 	if x > 1<<20 {
 		x = 1 << 20
 	} else if x < -(1 << 20) {
