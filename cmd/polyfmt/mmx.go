@@ -432,7 +432,7 @@ func mmxConvert(fs *flag.FlagSet) func(c *call) error {
 	maxRatio := maxRatioFlag(fs)
 	quiet := quietFlag(fs)
 	comp := fs.String("compression", "keep", "the codec `C` of every chunk: keep (each chunk's own), None, Lz4,\nZlib or Zstd")
-	sum := fs.String("checksum", string(mmx.DefaultChecksum), "the chunk checksum `ALG` of the new file: blake3, sha256 or crc32c")
+	sum := fs.String("checksum", string(mmx.DefaultChecksum), "the chunk checksum `ALG` of the new file: crc32c, blake3 or sha256")
 	return func(c *call) error {
 		in, out := c.args[0], c.args[1]
 		if _, ok := compressions[*comp]; !ok && *comp != "keep" {

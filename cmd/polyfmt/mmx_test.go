@@ -656,12 +656,12 @@ func TestConvertMMX(t *testing.T) {
 		ch.Compression = "Zstd"
 		checkMMXFlat(t, f, ch)
 	}
-	// The new file's checksum: BLAKE3 by default, SHA-256 on request
+	// The new file's checksum: CRC-32C by default, SHA-256 on request
 	// (all_types.mmx itself is SHA-256).
 	for _, sc := range []struct {
 		args []string
 		alg  mmx.ChecksumAlgorithm
-	}{{nil, mmx.ChecksumBLAKE3}, {[]string{"-checksum", "sha256"}, ""}, {[]string{"-checksum", "blake3"}, mmx.ChecksumBLAKE3},
+	}{{nil, mmx.ChecksumCRC32C}, {[]string{"-checksum", "sha256"}, ""}, {[]string{"-checksum", "blake3"}, mmx.ChecksumBLAKE3},
 		{[]string{"-checksum", "crc32c"}, mmx.ChecksumCRC32C}} {
 		o := filepath.Join(dir, fmt.Sprintf("sum%v.mmx", strings.Join(sc.args, "")))
 		if code, _, errs := runCLI(append(append([]string{"convert", "-q"}, sc.args...), mmxVec+"all_types.mmx", o)...); code != 0 {

@@ -24,20 +24,22 @@ type ChecksumAlgorithm string
 
 // The chunk checksums.
 const (
-	// ChecksumBLAKE3 is BLAKE3-256 (the default for new chunks; 64 hex
-	// digits): its tree lets one chunk be hashed on every core.
+	// ChecksumBLAKE3 is BLAKE3-256 (64 hex digits): a cryptographic
+	// hash whose tree lets one chunk be hashed on every core.
 	ChecksumBLAKE3 ChecksumAlgorithm = "blake3"
 	// ChecksumSHA256 is SHA-256, the seed's (64 hex digits); written
 	// without the field.
 	ChecksumSHA256 ChecksumAlgorithm = "sha256"
 	// ChecksumCRC32C is CRC-32C (Castagnoli; 8 hex digits, the value
-	// big-endian): not a cryptographic hash, an error-detecting code that
-	// the CPU computes about ten times faster than BLAKE3 on one core.
+	// big-endian), the default for new chunks: not a cryptographic hash,
+	// an error-detecting code that the CPU computes about ten times faster
+	// than BLAKE3 on one core (docs/spec/mmx.md §1.3 says why it is the
+	// default).
 	ChecksumCRC32C ChecksumAlgorithm = "crc32c"
 )
 
 // DefaultChecksum is what a writer uses when Options.Checksum is "".
-const DefaultChecksum = ChecksumBLAKE3
+const DefaultChecksum = ChecksumCRC32C
 
 // checksumSize is each algorithm's digest length in bytes: the table the
 // directory's "checksum" field is checked against.

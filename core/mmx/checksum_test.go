@@ -73,7 +73,7 @@ func TestChecksumAlgorithms(t *testing.T) {
 		field ChecksumAlgorithm
 		sum   [32]byte
 	}{
-		{"", ChecksumBLAKE3, blake3.Sum256(payload)},
+		{"", ChecksumCRC32C, crcSum(payload)},
 		{ChecksumBLAKE3, ChecksumBLAKE3, blake3.Sum256(payload)},
 		{ChecksumSHA256, "", sha256.Sum256(payload)},
 		{ChecksumCRC32C, ChecksumCRC32C, crcSum(payload)},

@@ -42,8 +42,9 @@ type Options struct {
 	NoSync bool
 	Verify VerifyMode
 	// Checksum is the algorithm new chunks are checksummed with: "" is
-	// DefaultChecksum (BLAKE3), ChecksumSHA256 the seed's SHA-256,
-	// ChecksumCRC32C an error-detecting code, not a hash. Reads
+	// DefaultChecksum (CRC-32C, an error-detecting code, not a hash),
+	// ChecksumSHA256 the seed's SHA-256, ChecksumBLAKE3 a faster
+	// cryptographic hash. Reads
 	// check each chunk by the algorithm its entry names, whatever this says.
 	Checksum ChecksumAlgorithm
 	Limits   *Limits

@@ -350,10 +350,10 @@ class File(_file.File):
 
         ``creator`` and ``model_uuid`` go into the header; ``no_sync`` skips
         the fsyncs at commit. ``checksum`` is the algorithm each written
-        chunk's stored bytes are checksummed with: ``"blake3"`` (the default:
-        hashed on every core), ``"sha256"`` (the seed's) or ``"crc32c"`` (an
-        error-detecting code, not a cryptographic hash, about ten times
-        faster per core than BLAKE3); reads check every chunk by the
+        chunk's stored bytes are checksummed with: ``"crc32c"`` (the default:
+        an error-detecting code, not a cryptographic hash, about ten times
+        faster per core than BLAKE3), ``"blake3"`` (a cryptographic hash,
+        computed on every core) or ``"sha256"`` (the seed's); reads check every chunk by the
         algorithm its entry names. ``options`` is passed to the library as further
         option keys (``"verify"``, ``"max_chunk_bytes"``, ``"max_chunks"``,
         ``"max_ratio"``, ``"max_json_bytes"``, and ``"auto_compact_min_dead"``
@@ -394,8 +394,8 @@ class File(_file.File):
         ``verify``: when chunk checksums are checked, ``"on_read"`` (a
         chunk's first full read), ``"on_open"`` or ``"never"``; each chunk
         is checked by the algorithm its entry names. ``checksum``: what a
-        writable handle checksums new chunks with, ``"blake3"`` (default),
-        ``"sha256"`` or ``"crc32c"``.
+        writable handle checksums new chunks with, ``"crc32c"`` (default),
+        ``"blake3"`` or ``"sha256"``.
         ``max_chunk_bytes`` and ``max_chunks`` bound what an untrusted file
         may claim; ``max_ratio`` (default 1024) bounds how far a compressed
         chunk may expand when read, and ``max_json_bytes`` (default 64 MiB)
