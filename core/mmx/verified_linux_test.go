@@ -61,7 +61,7 @@ func TestVerifiedAcrossOpens(t *testing.T) {
 	if err := os.Chtimes(path, old, old); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(150 * time.Millisecond) // past the change time Chtimes set
+	time.Sleep(30 * time.Millisecond) // past the change time Chtimes set
 	if n, err := read(); err != nil || n != 1 {
 		t.Fatalf("first open of the settled file: hashed %d, %v", n, err)
 	}

@@ -67,10 +67,11 @@ func WasVerified(k ChunkKey, data []byte) bool {
 }
 
 // MarkVerified records k, unless the file changed too recently for its
-// times to tell a later change apart (racy): within 100 ms of now, or of 2 s
-// when its times are whole seconds (a file system that keeps no finer
-// ones). A write in the same clock tick as the one the times show would
-// leave them as they are.
+// times to tell a later change apart (racy): within 20 ms of now, twice the
+// coarsest clock tick Linux file systems stamp times with (10 ms at
+// HZ=100), or 2 s when its times are whole seconds (a file system that
+// keeps no finer ones). A write in the same clock tick as the one the
+// times show would leave them as they are.
 func MarkVerified(k ChunkKey) {
 	if racy(k.V, time.Now().UnixNano()) {
 		return
@@ -90,7 +91,7 @@ func (o *OSFile) stamp(fi os.FileInfo) {
 
 // racy reports whether v's times are too close to now (ns) to be trusted.
 func racy(v FileVersion, now int64) bool {
-	window := int64(100 * time.Millisecond)
+	window := int64(20 * time.Millisecond)
 	if v.Mtime%int64(time.Second) == 0 && v.Ctime%int64(time.Second) == 0 {
 		window = int64(2 * time.Second)
 	}

@@ -45,7 +45,7 @@ func TestVerifiedRecord(t *testing.T) {
 	if err := os.Chtimes(path, old, old); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(150 * time.Millisecond) // Chtimes set the change time to now
+	time.Sleep(30 * time.Millisecond) // Chtimes set the change time to now
 
 	b1 := open()
 	k1, ok := b1.ChunkKey(4096, 8192, "sum")
@@ -135,9 +135,9 @@ func TestRacyTimes(t *testing.T) {
 		now  int64
 		racy bool
 	}{
-		{FileVersion{Mtime: 100*sec + 5, Ctime: 100*sec + 5}, 100*sec + 5 + 50e6, true},
-		{FileVersion{Mtime: 100*sec + 5, Ctime: 100*sec + 5}, 100*sec + 5 + 150e6, false},
-		{FileVersion{Mtime: 100*sec + 5, Ctime: 200 * sec}, 200*sec + 50e6, true}, // the later of the two times counts
+		{FileVersion{Mtime: 100*sec + 5, Ctime: 100*sec + 5}, 100*sec + 5 + 15e6, true},
+		{FileVersion{Mtime: 100*sec + 5, Ctime: 100*sec + 5}, 100*sec + 5 + 25e6, false},
+		{FileVersion{Mtime: 100*sec + 5, Ctime: 200 * sec}, 200*sec + 15e6, true}, // the later of the two times counts
 		{FileVersion{Mtime: 100 * sec, Ctime: 100 * sec}, 101 * sec, true},        // whole seconds: 2 s
 		{FileVersion{Mtime: 100 * sec, Ctime: 100 * sec}, 102*sec + 1, false},
 	} {
