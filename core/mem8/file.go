@@ -78,10 +78,10 @@ type File struct {
 	mu         sync.RWMutex
 	store      *storage.Backing // its bytes: path, memory, bytes or reader (guarded by mu)
 	hdr        header
-	nextHdr    header // an append's new header, until it is written
+	nextHdr    header    // an append's new header, until it is written
 	count      uint64    // guarded by mu; set through setCount
 	published  countCell // count, for Count to read without taking mu
-	imp        []uint16 // importance per block, built at open
+	imp        []uint16  // importance per block, built at open
 	tokens     *TokenMap
 	lastHash   [32]byte // SHA-256 of the last block, for the chain
 	rec        Recovery
