@@ -17,7 +17,13 @@ import (
 var _ unsafe.Pointer
 
 //export pf_version
-func pf_version(out *C.uint32_t) C.int32_t {
+func pf_version(out *C.uint32_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, 0, recover()))
+		}
+	}()
 	return C.int32_t(ffi.Version(abi, unsafe.Pointer(out)))
 }
 
@@ -32,147 +38,328 @@ func pf_errmsg(handle C.uint32_t) *C.char {
 }
 
 //export pf_close
-func pf_close(handle C.uint32_t) C.int32_t {
+func pf_close(handle C.uint32_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.Close(abi, uint32(handle)))
 }
 
 //export pf_free
-func pf_free(ptr unsafe.Pointer) C.int32_t {
+func pf_free(ptr unsafe.Pointer) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, 0, recover()))
+		}
+	}()
 	return C.int32_t(ffi.Free(abi, ptr))
 }
 
 //export pf_detect
-func pf_detect(data *C.uint8_t, len C.size_t, outFormat *C.int32_t) C.int32_t {
+func pf_detect(data *C.uint8_t, len C.size_t, outFormat *C.int32_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, 0, recover()))
+		}
+	}()
 	return C.int32_t(ffi.Detect(abi, unsafe.Pointer(data), uint64(len), unsafe.Pointer(outFormat)))
 }
 
 //export pf_create
-func pf_create(format C.int32_t, path *C.char, pathLen C.size_t, optsJSON *C.char, optsLen C.size_t, outHandle *C.uint32_t) C.int32_t {
+func pf_create(format C.int32_t, path *C.char, pathLen C.size_t, optsJSON *C.char, optsLen C.size_t, outHandle *C.uint32_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, 0, recover()))
+		}
+	}()
 	return C.int32_t(ffi.Create(abi, int32(format), unsafe.Pointer(path), uint64(pathLen), unsafe.Pointer(optsJSON), uint64(optsLen), unsafe.Pointer(outHandle)))
 }
 
 //export pf_open
-func pf_open(format C.int32_t, path *C.char, pathLen C.size_t, writable C.int32_t, optsJSON *C.char, optsLen C.size_t, outHandle *C.uint32_t, outFormat *C.int32_t) C.int32_t {
+func pf_open(format C.int32_t, path *C.char, pathLen C.size_t, writable C.int32_t, optsJSON *C.char, optsLen C.size_t, outHandle *C.uint32_t, outFormat *C.int32_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, 0, recover()))
+		}
+	}()
 	return C.int32_t(ffi.Open(abi, int32(format), unsafe.Pointer(path), uint64(pathLen), int32(writable), unsafe.Pointer(optsJSON), uint64(optsLen), unsafe.Pointer(outHandle), unsafe.Pointer(outFormat)))
 }
 
 //export pf_open_bytes
-func pf_open_bytes(format C.int32_t, data *C.uint8_t, len C.size_t, writable C.int32_t, optsJSON *C.char, optsLen C.size_t, outHandle *C.uint32_t, outFormat *C.int32_t) C.int32_t {
+func pf_open_bytes(format C.int32_t, data *C.uint8_t, len C.size_t, writable C.int32_t, optsJSON *C.char, optsLen C.size_t, outHandle *C.uint32_t, outFormat *C.int32_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, 0, recover()))
+		}
+	}()
 	return C.int32_t(ffi.OpenBytes(abi, int32(format), unsafe.Pointer(data), uint64(len), int32(writable), unsafe.Pointer(optsJSON), uint64(optsLen), unsafe.Pointer(outHandle), unsafe.Pointer(outFormat)))
 }
 
 //export pf_format
-func pf_format(handle C.uint32_t, outFormat *C.int32_t) C.int32_t {
+func pf_format(handle C.uint32_t, outFormat *C.int32_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.FormatOf(abi, uint32(handle), unsafe.Pointer(outFormat)))
 }
 
 //export pf_info
-func pf_info(handle C.uint32_t, outJSON **C.uint8_t, outLen *C.size_t) C.int32_t {
+func pf_info(handle C.uint32_t, outJSON **C.uint8_t, outLen *C.size_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.Info(abi, uint32(handle), unsafe.Pointer(outJSON), unsafe.Pointer(outLen)))
 }
 
 //export pf_verify
-func pf_verify(handle C.uint32_t) C.int32_t {
+func pf_verify(handle C.uint32_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.Verify(abi, uint32(handle)))
 }
 
 //export pf_refresh
-func pf_refresh(handle C.uint32_t, outGeneration *C.uint64_t) C.int32_t {
+func pf_refresh(handle C.uint32_t, outGeneration *C.uint64_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.Refresh(abi, uint32(handle), unsafe.Pointer(outGeneration)))
 }
 
 //export pf_bytes
-func pf_bytes(handle C.uint32_t, out **C.uint8_t, outLen *C.size_t) C.int32_t {
+func pf_bytes(handle C.uint32_t, out **C.uint8_t, outLen *C.size_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.Bytes(abi, uint32(handle), unsafe.Pointer(out), unsafe.Pointer(outLen)))
 }
 
 //export pf_mem8_create
-func pf_mem8_create(path *C.char, pathLen C.size_t, optsJSON *C.char, optsLen C.size_t, outHandle *C.uint32_t) C.int32_t {
+func pf_mem8_create(path *C.char, pathLen C.size_t, optsJSON *C.char, optsLen C.size_t, outHandle *C.uint32_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, 0, recover()))
+		}
+	}()
 	return C.int32_t(ffi.Mem8Create(abi, unsafe.Pointer(path), uint64(pathLen), unsafe.Pointer(optsJSON), uint64(optsLen), unsafe.Pointer(outHandle)))
 }
 
 //export pf_mem8_open
-func pf_mem8_open(path *C.char, pathLen C.size_t, writable C.int32_t, optsJSON *C.char, optsLen C.size_t, outHandle *C.uint32_t) C.int32_t {
+func pf_mem8_open(path *C.char, pathLen C.size_t, writable C.int32_t, optsJSON *C.char, optsLen C.size_t, outHandle *C.uint32_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, 0, recover()))
+		}
+	}()
 	return C.int32_t(ffi.Mem8Open(abi, unsafe.Pointer(path), uint64(pathLen), int32(writable), unsafe.Pointer(optsJSON), uint64(optsLen), unsafe.Pointer(outHandle)))
 }
 
 //export pf_mem8_open_bytes
-func pf_mem8_open_bytes(data *C.uint8_t, len C.size_t, writable C.int32_t, outHandle *C.uint32_t) C.int32_t {
+func pf_mem8_open_bytes(data *C.uint8_t, len C.size_t, writable C.int32_t, outHandle *C.uint32_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, 0, recover()))
+		}
+	}()
 	return C.int32_t(ffi.Mem8OpenBytes(abi, unsafe.Pointer(data), uint64(len), int32(writable), unsafe.Pointer(outHandle)))
 }
 
 //export pf_mem8_append
-func pf_mem8_append(handle C.uint32_t, content *C.uint8_t, len C.size_t, importance C.float, token *C.char, tokenLen C.size_t, timestampUs C.uint64_t, outIndex *C.uint64_t) C.int32_t {
+func pf_mem8_append(handle C.uint32_t, content *C.uint8_t, len C.size_t, importance C.float, token *C.char, tokenLen C.size_t, timestampUs C.uint64_t, outIndex *C.uint64_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.Mem8Append(abi, uint32(handle), unsafe.Pointer(content), uint64(len), float32(importance), unsafe.Pointer(token), uint64(tokenLen), uint64(timestampUs), unsafe.Pointer(outIndex)))
 }
 
 //export pf_mem8_count
-func pf_mem8_count(handle C.uint32_t, outCount *C.uint64_t) C.int32_t {
-	return C.int32_t(ffi.Mem8Count(abi, uint32(handle), unsafe.Pointer(outCount)))
+func pf_mem8_count(handle C.uint32_t, outCount *C.uint64_t) (code C.int32_t) {
+	var held ffi.Held
+	code = ffi.Running
+	defer func() {
+		if held.Release() {
+			held.Drain()
+		}
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
+	if ffi.Mem8CountFast(&held, uint32(handle), unsafe.Pointer(outCount)) {
+		return 0
+	}
+	return C.int32_t(ffi.Mem8Count(abi, &held, uint32(handle), unsafe.Pointer(outCount)))
 }
 
 //export pf_mem8_info
-func pf_mem8_info(handle C.uint32_t, outJSON **C.uint8_t, outLen *C.size_t) C.int32_t {
+func pf_mem8_info(handle C.uint32_t, outJSON **C.uint8_t, outLen *C.size_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.Mem8InfoExport(abi, uint32(handle), unsafe.Pointer(outJSON), unsafe.Pointer(outLen)))
 }
 
 //export pf_mem8_block
-func pf_mem8_block(handle C.uint32_t, index C.uint64_t, outJSON **C.uint8_t, outJSONLen *C.size_t, outContent **C.uint8_t, outContentLen *C.size_t) C.int32_t {
+func pf_mem8_block(handle C.uint32_t, index C.uint64_t, outJSON **C.uint8_t, outJSONLen *C.size_t, outContent **C.uint8_t, outContentLen *C.size_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.Mem8Block(abi, uint32(handle), uint64(index), unsafe.Pointer(outJSON), unsafe.Pointer(outJSONLen), unsafe.Pointer(outContent), unsafe.Pointer(outContentLen)))
 }
 
 //export pf_mem8_query
-func pf_mem8_query(handle C.uint32_t, queryJSON *C.char, queryLen C.size_t, outJSON **C.uint8_t, outLen *C.size_t) C.int32_t {
+func pf_mem8_query(handle C.uint32_t, queryJSON *C.char, queryLen C.size_t, outJSON **C.uint8_t, outLen *C.size_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.Mem8Query(abi, uint32(handle), unsafe.Pointer(queryJSON), uint64(queryLen), unsafe.Pointer(outJSON), unsafe.Pointer(outLen)))
 }
 
 //export pf_mem8_verify
-func pf_mem8_verify(handle C.uint32_t, outBadBlock *C.int64_t) C.int32_t {
+func pf_mem8_verify(handle C.uint32_t, outBadBlock *C.int64_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.Mem8Verify(abi, uint32(handle), unsafe.Pointer(outBadBlock)))
 }
 
 //export pf_mem8_import_json
-func pf_mem8_import_json(handle C.uint32_t, data *C.uint8_t, len C.size_t, outCount *C.uint64_t) C.int32_t {
+func pf_mem8_import_json(handle C.uint32_t, data *C.uint8_t, len C.size_t, outCount *C.uint64_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.Mem8ImportJSON(abi, uint32(handle), unsafe.Pointer(data), uint64(len), unsafe.Pointer(outCount)))
 }
 
 //export pf_mem8_export_json
-func pf_mem8_export_json(handle C.uint32_t, outJSON **C.uint8_t, outLen *C.size_t) C.int32_t {
+func pf_mem8_export_json(handle C.uint32_t, outJSON **C.uint8_t, outLen *C.size_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.Mem8ExportJSON(abi, uint32(handle), unsafe.Pointer(outJSON), unsafe.Pointer(outLen)))
 }
 
 //export pf_mem8_bytes
-func pf_mem8_bytes(handle C.uint32_t, out **C.uint8_t, outLen *C.size_t) C.int32_t {
+func pf_mem8_bytes(handle C.uint32_t, out **C.uint8_t, outLen *C.size_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.Mem8Bytes(abi, uint32(handle), unsafe.Pointer(out), unsafe.Pointer(outLen)))
 }
 
 //export pf_mem8_sync
-func pf_mem8_sync(handle C.uint32_t) C.int32_t {
+func pf_mem8_sync(handle C.uint32_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.Mem8Sync(abi, uint32(handle)))
 }
 
 //export pf_mmx_create
-func pf_mmx_create(path *C.char, pathLen C.size_t, optsJSON *C.char, optsLen C.size_t, outHandle *C.uint32_t) C.int32_t {
+func pf_mmx_create(path *C.char, pathLen C.size_t, optsJSON *C.char, optsLen C.size_t, outHandle *C.uint32_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, 0, recover()))
+		}
+	}()
 	return C.int32_t(ffi.MMXCreate(abi, unsafe.Pointer(path), uint64(pathLen), unsafe.Pointer(optsJSON), uint64(optsLen), unsafe.Pointer(outHandle)))
 }
 
 //export pf_mmx_open
-func pf_mmx_open(path *C.char, pathLen C.size_t, writable C.int32_t, optsJSON *C.char, optsLen C.size_t, outHandle *C.uint32_t) C.int32_t {
+func pf_mmx_open(path *C.char, pathLen C.size_t, writable C.int32_t, optsJSON *C.char, optsLen C.size_t, outHandle *C.uint32_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, 0, recover()))
+		}
+	}()
 	return C.int32_t(ffi.MMXOpen(abi, unsafe.Pointer(path), uint64(pathLen), int32(writable), unsafe.Pointer(optsJSON), uint64(optsLen), unsafe.Pointer(outHandle)))
 }
 
 //export pf_mmx_open_bytes
-func pf_mmx_open_bytes(data *C.uint8_t, len C.size_t, writable C.int32_t, outHandle *C.uint32_t) C.int32_t {
+func pf_mmx_open_bytes(data *C.uint8_t, len C.size_t, writable C.int32_t, outHandle *C.uint32_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, 0, recover()))
+		}
+	}()
 	return C.int32_t(ffi.MMXOpenBytes(abi, unsafe.Pointer(data), uint64(len), int32(writable), unsafe.Pointer(outHandle)))
 }
 
 //export pf_mmx_write
-func pf_mmx_write(handle C.uint32_t, name *C.char, nameLen C.size_t, descJSON *C.char, descLen C.size_t, data *C.uint8_t, dataLen C.size_t) C.int32_t {
+func pf_mmx_write(handle C.uint32_t, name *C.char, nameLen C.size_t, descJSON *C.char, descLen C.size_t, data *C.uint8_t, dataLen C.size_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.MMXWrite(abi, uint32(handle), unsafe.Pointer(name), uint64(nameLen), unsafe.Pointer(descJSON), uint64(descLen), unsafe.Pointer(data), uint64(dataLen)))
 }
 
 //export pf_mmx_read
-func pf_mmx_read(handle C.uint32_t, name *C.char, nameLen C.size_t, outJSON **C.uint8_t, outJSONLen *C.size_t, outData **C.uint8_t, outDataLen *C.size_t, outBorrowed *C.int32_t) C.int32_t {
+func pf_mmx_read(handle C.uint32_t, name *C.char, nameLen C.size_t, outJSON **C.uint8_t, outJSONLen *C.size_t, outData **C.uint8_t, outDataLen *C.size_t, outBorrowed *C.int32_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.MMXRead(abi, uint32(handle), unsafe.Pointer(name), uint64(nameLen), unsafe.Pointer(outJSON), unsafe.Pointer(outJSONLen), unsafe.Pointer(outData), unsafe.Pointer(outDataLen), unsafe.Pointer(outBorrowed)))
 }
 
@@ -182,256 +369,562 @@ func pf_mmx_read_into(handle C.uint32_t, name *C.char, nameLen C.size_t, dst *C.
 }
 
 //export pf_mmx_read_rows
-func pf_mmx_read_rows(handle C.uint32_t, name *C.char, nameLen C.size_t, start C.uint64_t, end C.uint64_t, outJSON **C.uint8_t, outJSONLen *C.size_t, outData **C.uint8_t, outDataLen *C.size_t, outBorrowed *C.int32_t) C.int32_t {
+func pf_mmx_read_rows(handle C.uint32_t, name *C.char, nameLen C.size_t, start C.uint64_t, end C.uint64_t, outJSON **C.uint8_t, outJSONLen *C.size_t, outData **C.uint8_t, outDataLen *C.size_t, outBorrowed *C.int32_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.MMXReadRows(abi, uint32(handle), unsafe.Pointer(name), uint64(nameLen), uint64(start), uint64(end), unsafe.Pointer(outJSON), unsafe.Pointer(outJSONLen), unsafe.Pointer(outData), unsafe.Pointer(outDataLen), unsafe.Pointer(outBorrowed)))
 }
 
 //export pf_mmx_list
-func pf_mmx_list(handle C.uint32_t, prefix *C.char, prefixLen C.size_t, outJSON **C.uint8_t, outLen *C.size_t) C.int32_t {
+func pf_mmx_list(handle C.uint32_t, prefix *C.char, prefixLen C.size_t, outJSON **C.uint8_t, outLen *C.size_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.MMXList(abi, uint32(handle), unsafe.Pointer(prefix), uint64(prefixLen), unsafe.Pointer(outJSON), unsafe.Pointer(outLen)))
 }
 
 //export pf_mmx_entry
-func pf_mmx_entry(handle C.uint32_t, name *C.char, nameLen C.size_t, outJSON **C.uint8_t, outLen *C.size_t) C.int32_t {
+func pf_mmx_entry(handle C.uint32_t, name *C.char, nameLen C.size_t, outJSON **C.uint8_t, outLen *C.size_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.MMXEntry(abi, uint32(handle), unsafe.Pointer(name), uint64(nameLen), unsafe.Pointer(outJSON), unsafe.Pointer(outLen)))
 }
 
 //export pf_mmx_info
-func pf_mmx_info(handle C.uint32_t, outJSON **C.uint8_t, outLen *C.size_t) C.int32_t {
+func pf_mmx_info(handle C.uint32_t, outJSON **C.uint8_t, outLen *C.size_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.MMXInfoExport(abi, uint32(handle), unsafe.Pointer(outJSON), unsafe.Pointer(outLen)))
 }
 
 //export pf_mmx_delete
-func pf_mmx_delete(handle C.uint32_t, name *C.char, nameLen C.size_t) C.int32_t {
+func pf_mmx_delete(handle C.uint32_t, name *C.char, nameLen C.size_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.MMXDelete(abi, uint32(handle), unsafe.Pointer(name), uint64(nameLen)))
 }
 
 //export pf_mmx_commit
-func pf_mmx_commit(handle C.uint32_t) C.int32_t {
+func pf_mmx_commit(handle C.uint32_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.MMXCommit(abi, uint32(handle)))
 }
 
 //export pf_mmx_rollback
-func pf_mmx_rollback(handle C.uint32_t) C.int32_t {
+func pf_mmx_rollback(handle C.uint32_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.MMXRollback(abi, uint32(handle)))
 }
 
 //export pf_mmx_compact
-func pf_mmx_compact(handle C.uint32_t) C.int32_t {
+func pf_mmx_compact(handle C.uint32_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.MMXCompact(abi, uint32(handle)))
 }
 
 //export pf_mmx_refresh
-func pf_mmx_refresh(handle C.uint32_t, outGeneration *C.uint64_t) C.int32_t {
+func pf_mmx_refresh(handle C.uint32_t, outGeneration *C.uint64_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.MMXRefresh(abi, uint32(handle), unsafe.Pointer(outGeneration)))
 }
 
 //export pf_mmx_verify
-func pf_mmx_verify(handle C.uint32_t) C.int32_t {
+func pf_mmx_verify(handle C.uint32_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.MMXVerify(abi, uint32(handle)))
 }
 
 //export pf_mmx_bytes
-func pf_mmx_bytes(handle C.uint32_t, out **C.uint8_t, outLen *C.size_t) C.int32_t {
+func pf_mmx_bytes(handle C.uint32_t, out **C.uint8_t, outLen *C.size_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.MMXBytes(abi, uint32(handle), unsafe.Pointer(out), unsafe.Pointer(outLen)))
 }
 
 //export pf_vsf_create
-func pf_vsf_create(path *C.char, pathLen C.size_t, optsJSON *C.char, optsLen C.size_t, outHandle *C.uint32_t) C.int32_t {
+func pf_vsf_create(path *C.char, pathLen C.size_t, optsJSON *C.char, optsLen C.size_t, outHandle *C.uint32_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, 0, recover()))
+		}
+	}()
 	return C.int32_t(ffi.VSFCreate(abi, unsafe.Pointer(path), uint64(pathLen), unsafe.Pointer(optsJSON), uint64(optsLen), unsafe.Pointer(outHandle)))
 }
 
 //export pf_vsf_open
-func pf_vsf_open(path *C.char, pathLen C.size_t, writable C.int32_t, optsJSON *C.char, optsLen C.size_t, outHandle *C.uint32_t) C.int32_t {
+func pf_vsf_open(path *C.char, pathLen C.size_t, writable C.int32_t, optsJSON *C.char, optsLen C.size_t, outHandle *C.uint32_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, 0, recover()))
+		}
+	}()
 	return C.int32_t(ffi.VSFOpen(abi, unsafe.Pointer(path), uint64(pathLen), int32(writable), unsafe.Pointer(optsJSON), uint64(optsLen), unsafe.Pointer(outHandle)))
 }
 
 //export pf_vsf_open_bytes
-func pf_vsf_open_bytes(data *C.uint8_t, len C.size_t, writable C.int32_t, outHandle *C.uint32_t) C.int32_t {
+func pf_vsf_open_bytes(data *C.uint8_t, len C.size_t, writable C.int32_t, outHandle *C.uint32_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, 0, recover()))
+		}
+	}()
 	return C.int32_t(ffi.VSFOpenBytes(abi, unsafe.Pointer(data), uint64(len), int32(writable), unsafe.Pointer(outHandle)))
 }
 
 //export pf_vsf_info
-func pf_vsf_info(handle C.uint32_t, outJSON **C.uint8_t, outLen *C.size_t) C.int32_t {
+func pf_vsf_info(handle C.uint32_t, outJSON **C.uint8_t, outLen *C.size_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.VSFInfoExport(abi, uint32(handle), unsafe.Pointer(outJSON), unsafe.Pointer(outLen)))
 }
 
 //export pf_vsf_bytes
-func pf_vsf_bytes(handle C.uint32_t, out **C.uint8_t, outLen *C.size_t) C.int32_t {
+func pf_vsf_bytes(handle C.uint32_t, out **C.uint8_t, outLen *C.size_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.VSFBytes(abi, uint32(handle), unsafe.Pointer(out), unsafe.Pointer(outLen)))
 }
 
 //export pf_vsf_section
-func pf_vsf_section(handle C.uint32_t, name *C.char, nameLen C.size_t, outJSON **C.uint8_t, outLen *C.size_t) C.int32_t {
+func pf_vsf_section(handle C.uint32_t, name *C.char, nameLen C.size_t, outJSON **C.uint8_t, outLen *C.size_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.VSFSection(abi, uint32(handle), unsafe.Pointer(name), uint64(nameLen), unsafe.Pointer(outJSON), unsafe.Pointer(outLen)))
 }
 
 //export pf_vsf_get
-func pf_vsf_get(handle C.uint32_t, path *C.char, pathLen C.size_t, outJSON **C.uint8_t, outLen *C.size_t) C.int32_t {
+func pf_vsf_get(handle C.uint32_t, path *C.char, pathLen C.size_t, outJSON **C.uint8_t, outLen *C.size_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.VSFGet(abi, uint32(handle), unsafe.Pointer(path), uint64(pathLen), unsafe.Pointer(outJSON), unsafe.Pointer(outLen)))
 }
 
 //export pf_vsf_tensor
-func pf_vsf_tensor(handle C.uint32_t, path *C.char, pathLen C.size_t, outJSON **C.uint8_t, outJSONLen *C.size_t, outData **C.uint8_t, outDataLen *C.size_t) C.int32_t {
+func pf_vsf_tensor(handle C.uint32_t, path *C.char, pathLen C.size_t, outJSON **C.uint8_t, outJSONLen *C.size_t, outData **C.uint8_t, outDataLen *C.size_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.VSFTensor(abi, uint32(handle), unsafe.Pointer(path), uint64(pathLen), unsafe.Pointer(outJSON), unsafe.Pointer(outJSONLen), unsafe.Pointer(outData), unsafe.Pointer(outDataLen)))
 }
 
 //export pf_vsf_raw
-func pf_vsf_raw(handle C.uint32_t, name *C.char, nameLen C.size_t, outData **C.uint8_t, outDataLen *C.size_t, outBorrowed *C.int32_t) C.int32_t {
+func pf_vsf_raw(handle C.uint32_t, name *C.char, nameLen C.size_t, outData **C.uint8_t, outDataLen *C.size_t, outBorrowed *C.int32_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.VSFRaw(abi, uint32(handle), unsafe.Pointer(name), uint64(nameLen), unsafe.Pointer(outData), unsafe.Pointer(outDataLen), unsafe.Pointer(outBorrowed)))
 }
 
 //export pf_vsf_verify_report
-func pf_vsf_verify_report(handle C.uint32_t, key *C.uint8_t, keyLen C.size_t, outJSON **C.uint8_t, outLen *C.size_t) C.int32_t {
+func pf_vsf_verify_report(handle C.uint32_t, key *C.uint8_t, keyLen C.size_t, outJSON **C.uint8_t, outLen *C.size_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.VSFVerifyReport(abi, uint32(handle), unsafe.Pointer(key), uint64(keyLen), unsafe.Pointer(outJSON), unsafe.Pointer(outLen)))
 }
 
 //export pf_vsf_add
-func pf_vsf_add(handle C.uint32_t, section *C.char, sectionLen C.size_t, field *C.char, fieldLen C.size_t, valueJSON *C.char, valueLen C.size_t) C.int32_t {
+func pf_vsf_add(handle C.uint32_t, section *C.char, sectionLen C.size_t, field *C.char, fieldLen C.size_t, valueJSON *C.char, valueLen C.size_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.VSFAdd(abi, uint32(handle), unsafe.Pointer(section), uint64(sectionLen), unsafe.Pointer(field), uint64(fieldLen), unsafe.Pointer(valueJSON), uint64(valueLen)))
 }
 
 //export pf_vsf_add_tensor
-func pf_vsf_add_tensor(handle C.uint32_t, section *C.char, sectionLen C.size_t, field *C.char, fieldLen C.size_t, descJSON *C.char, descLen C.size_t, data *C.uint8_t, dataLen C.size_t) C.int32_t {
+func pf_vsf_add_tensor(handle C.uint32_t, section *C.char, sectionLen C.size_t, field *C.char, fieldLen C.size_t, descJSON *C.char, descLen C.size_t, data *C.uint8_t, dataLen C.size_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.VSFAddTensor(abi, uint32(handle), unsafe.Pointer(section), uint64(sectionLen), unsafe.Pointer(field), uint64(fieldLen), unsafe.Pointer(descJSON), uint64(descLen), unsafe.Pointer(data), uint64(dataLen)))
 }
 
 //export pf_vsf_put_unboxed
-func pf_vsf_put_unboxed(handle C.uint32_t, name *C.char, nameLen C.size_t, data *C.uint8_t, dataLen C.size_t) C.int32_t {
+func pf_vsf_put_unboxed(handle C.uint32_t, name *C.char, nameLen C.size_t, data *C.uint8_t, dataLen C.size_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.VSFPutUnboxed(abi, uint32(handle), unsafe.Pointer(name), uint64(nameLen), unsafe.Pointer(data), uint64(dataLen)))
 }
 
 //export pf_vsf_section_options
-func pf_vsf_section_options(handle C.uint32_t, name *C.char, nameLen C.size_t, optsJSON *C.char, optsLen C.size_t) C.int32_t {
+func pf_vsf_section_options(handle C.uint32_t, name *C.char, nameLen C.size_t, optsJSON *C.char, optsLen C.size_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.VSFSectionOptions(abi, uint32(handle), unsafe.Pointer(name), uint64(nameLen), unsafe.Pointer(optsJSON), uint64(optsLen)))
 }
 
 //export pf_vsf_sign
-func pf_vsf_sign(handle C.uint32_t, name *C.char, nameLen C.size_t, key *C.uint8_t, keyLen C.size_t, withKey C.int32_t) C.int32_t {
+func pf_vsf_sign(handle C.uint32_t, name *C.char, nameLen C.size_t, key *C.uint8_t, keyLen C.size_t, withKey C.int32_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.VSFSign(abi, uint32(handle), unsafe.Pointer(name), uint64(nameLen), unsafe.Pointer(key), uint64(keyLen), int32(withKey)))
 }
 
 //export pf_vsf_remove
-func pf_vsf_remove(handle C.uint32_t, name *C.char, nameLen C.size_t) C.int32_t {
+func pf_vsf_remove(handle C.uint32_t, name *C.char, nameLen C.size_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.VSFRemove(abi, uint32(handle), unsafe.Pointer(name), uint64(nameLen)))
 }
 
 //export pf_vsf_commit
-func pf_vsf_commit(handle C.uint32_t) C.int32_t {
+func pf_vsf_commit(handle C.uint32_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.VSFCommit(abi, uint32(handle)))
 }
 
 //export pf_vsf_keygen
-func pf_vsf_keygen(seed *C.uint8_t, seedLen C.size_t, outKey **C.uint8_t, outLen *C.size_t) C.int32_t {
+func pf_vsf_keygen(seed *C.uint8_t, seedLen C.size_t, outKey **C.uint8_t, outLen *C.size_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, 0, recover()))
+		}
+	}()
 	return C.int32_t(ffi.VSFKeygen(abi, unsafe.Pointer(seed), uint64(seedLen), unsafe.Pointer(outKey), unsafe.Pointer(outLen)))
 }
 
 //export pf_vsf_convert
-func pf_vsf_convert(data *C.uint8_t, len C.size_t, form C.int32_t, dropSignatures C.int32_t, out **C.uint8_t, outLen *C.size_t) C.int32_t {
+func pf_vsf_convert(data *C.uint8_t, len C.size_t, form C.int32_t, dropSignatures C.int32_t, out **C.uint8_t, outLen *C.size_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, 0, recover()))
+		}
+	}()
 	return C.int32_t(ffi.VSFConvert(abi, unsafe.Pointer(data), uint64(len), int32(form), int32(dropSignatures), unsafe.Pointer(out), unsafe.Pointer(outLen)))
 }
 
 //export pf_vsf_encode_value
-func pf_vsf_encode_value(valueJSON *C.char, valueLen C.size_t, out **C.uint8_t, outLen *C.size_t) C.int32_t {
+func pf_vsf_encode_value(valueJSON *C.char, valueLen C.size_t, out **C.uint8_t, outLen *C.size_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, 0, recover()))
+		}
+	}()
 	return C.int32_t(ffi.VSFEncodeValue(abi, unsafe.Pointer(valueJSON), uint64(valueLen), unsafe.Pointer(out), unsafe.Pointer(outLen)))
 }
 
 //export pf_vsf_decode_value
-func pf_vsf_decode_value(data *C.uint8_t, len C.size_t, outJSON **C.uint8_t, outLen *C.size_t) C.int32_t {
+func pf_vsf_decode_value(data *C.uint8_t, len C.size_t, outJSON **C.uint8_t, outLen *C.size_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, 0, recover()))
+		}
+	}()
 	return C.int32_t(ffi.VSFDecodeValue(abi, unsafe.Pointer(data), uint64(len), unsafe.Pointer(outJSON), unsafe.Pointer(outLen)))
 }
 
 //export pf_mork_create
-func pf_mork_create(path *C.char, pathLen C.size_t, optsJSON *C.char, optsLen C.size_t, outHandle *C.uint32_t) C.int32_t {
+func pf_mork_create(path *C.char, pathLen C.size_t, optsJSON *C.char, optsLen C.size_t, outHandle *C.uint32_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, 0, recover()))
+		}
+	}()
 	return C.int32_t(ffi.MORKCreate(abi, unsafe.Pointer(path), uint64(pathLen), unsafe.Pointer(optsJSON), uint64(optsLen), unsafe.Pointer(outHandle)))
 }
 
 //export pf_mork_open
-func pf_mork_open(path *C.char, pathLen C.size_t, writable C.int32_t, optsJSON *C.char, optsLen C.size_t, outHandle *C.uint32_t) C.int32_t {
+func pf_mork_open(path *C.char, pathLen C.size_t, writable C.int32_t, optsJSON *C.char, optsLen C.size_t, outHandle *C.uint32_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, 0, recover()))
+		}
+	}()
 	return C.int32_t(ffi.MORKOpen(abi, unsafe.Pointer(path), uint64(pathLen), int32(writable), unsafe.Pointer(optsJSON), uint64(optsLen), unsafe.Pointer(outHandle)))
 }
 
 //export pf_mork_open_bytes
-func pf_mork_open_bytes(data *C.uint8_t, len C.size_t, writable C.int32_t, outHandle *C.uint32_t) C.int32_t {
+func pf_mork_open_bytes(data *C.uint8_t, len C.size_t, writable C.int32_t, outHandle *C.uint32_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, 0, recover()))
+		}
+	}()
 	return C.int32_t(ffi.MORKOpenBytes(abi, unsafe.Pointer(data), uint64(len), int32(writable), unsafe.Pointer(outHandle)))
 }
 
 //export pf_mork_info
-func pf_mork_info(handle C.uint32_t, outJSON **C.uint8_t, outLen *C.size_t) C.int32_t {
+func pf_mork_info(handle C.uint32_t, outJSON **C.uint8_t, outLen *C.size_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.MORKInfoExport(abi, uint32(handle), unsafe.Pointer(outJSON), unsafe.Pointer(outLen)))
 }
 
 //export pf_mork_bytes
-func pf_mork_bytes(handle C.uint32_t, out **C.uint8_t, outLen *C.size_t) C.int32_t {
+func pf_mork_bytes(handle C.uint32_t, out **C.uint8_t, outLen *C.size_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.MORKBytes(abi, uint32(handle), unsafe.Pointer(out), unsafe.Pointer(outLen)))
 }
 
 //export pf_mork_import
-func pf_mork_import(handle C.uint32_t, text *C.uint8_t, textLen C.size_t, optsJSON *C.char, optsLen C.size_t, outCount *C.uint64_t) C.int32_t {
+func pf_mork_import(handle C.uint32_t, text *C.uint8_t, textLen C.size_t, optsJSON *C.char, optsLen C.size_t, outCount *C.uint64_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.MORKImport(abi, uint32(handle), unsafe.Pointer(text), uint64(textLen), unsafe.Pointer(optsJSON), uint64(optsLen), unsafe.Pointer(outCount)))
 }
 
 //export pf_mork_add
-func pf_mork_add(handle C.uint32_t, path *C.uint8_t, pathLen C.size_t, value C.uint64_t) C.int32_t {
+func pf_mork_add(handle C.uint32_t, path *C.uint8_t, pathLen C.size_t, value C.uint64_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.MORKAdd(abi, uint32(handle), unsafe.Pointer(path), uint64(pathLen), uint64(value)))
 }
 
 //export pf_mork_remove
-func pf_mork_remove(handle C.uint32_t, path *C.uint8_t, pathLen C.size_t, outFound *C.int32_t) C.int32_t {
+func pf_mork_remove(handle C.uint32_t, path *C.uint8_t, pathLen C.size_t, outFound *C.int32_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.MORKRemove(abi, uint32(handle), unsafe.Pointer(path), uint64(pathLen), unsafe.Pointer(outFound)))
 }
 
 //export pf_mork_get
-func pf_mork_get(handle C.uint32_t, path *C.uint8_t, pathLen C.size_t, outValue *C.uint64_t, outFound *C.int32_t) C.int32_t {
+func pf_mork_get(handle C.uint32_t, path *C.uint8_t, pathLen C.size_t, outValue *C.uint64_t, outFound *C.int32_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.MORKGet(abi, uint32(handle), unsafe.Pointer(path), uint64(pathLen), unsafe.Pointer(outValue), unsafe.Pointer(outFound)))
 }
 
 //export pf_mork_len
-func pf_mork_len(handle C.uint32_t, outCount *C.uint64_t) C.int32_t {
+func pf_mork_len(handle C.uint32_t, outCount *C.uint64_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.MORKLen(abi, uint32(handle), unsafe.Pointer(outCount)))
 }
 
 //export pf_mork_paths
-func pf_mork_paths(handle C.uint32_t, prefix *C.uint8_t, prefixLen C.size_t, limit C.uint64_t, out **C.uint8_t, outLen *C.size_t) C.int32_t {
+func pf_mork_paths(handle C.uint32_t, prefix *C.uint8_t, prefixLen C.size_t, limit C.uint64_t, out **C.uint8_t, outLen *C.size_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.MORKPaths(abi, uint32(handle), unsafe.Pointer(prefix), uint64(prefixLen), uint64(limit), unsafe.Pointer(out), unsafe.Pointer(outLen)))
 }
 
 //export pf_mork_query
-func pf_mork_query(handle C.uint32_t, pattern *C.char, patternLen C.size_t, limit C.uint64_t, outJSON **C.uint8_t, outLen *C.size_t) C.int32_t {
+func pf_mork_query(handle C.uint32_t, pattern *C.char, patternLen C.size_t, limit C.uint64_t, outJSON **C.uint8_t, outLen *C.size_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.MORKQuery(abi, uint32(handle), unsafe.Pointer(pattern), uint64(patternLen), uint64(limit), unsafe.Pointer(outJSON), unsafe.Pointer(outLen)))
 }
 
 //export pf_mork_export
-func pf_mork_export(handle C.uint32_t, kind *C.char, kindLen C.size_t, optsJSON *C.char, optsLen C.size_t, out **C.uint8_t, outLen *C.size_t) C.int32_t {
+func pf_mork_export(handle C.uint32_t, kind *C.char, kindLen C.size_t, optsJSON *C.char, optsLen C.size_t, out **C.uint8_t, outLen *C.size_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.MORKExport(abi, uint32(handle), unsafe.Pointer(kind), uint64(kindLen), unsafe.Pointer(optsJSON), uint64(optsLen), unsafe.Pointer(out), unsafe.Pointer(outLen)))
 }
 
 //export pf_mork_encode
-func pf_mork_encode(handle C.uint32_t, text *C.char, textLen C.size_t, out **C.uint8_t, outLen *C.size_t) C.int32_t {
+func pf_mork_encode(handle C.uint32_t, text *C.char, textLen C.size_t, out **C.uint8_t, outLen *C.size_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.MORKEncode(abi, uint32(handle), unsafe.Pointer(text), uint64(textLen), unsafe.Pointer(out), unsafe.Pointer(outLen)))
 }
 
 //export pf_mork_print
-func pf_mork_print(handle C.uint32_t, path *C.uint8_t, pathLen C.size_t, out **C.uint8_t, outLen *C.size_t) C.int32_t {
+func pf_mork_print(handle C.uint32_t, path *C.uint8_t, pathLen C.size_t, out **C.uint8_t, outLen *C.size_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.MORKPrint(abi, uint32(handle), unsafe.Pointer(path), uint64(pathLen), unsafe.Pointer(out), unsafe.Pointer(outLen)))
 }
 
 //export pf_mork_symbols
-func pf_mork_symbols(handle C.uint32_t, outJSON **C.uint8_t, outLen *C.size_t) C.int32_t {
+func pf_mork_symbols(handle C.uint32_t, outJSON **C.uint8_t, outLen *C.size_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.MORKSymbols(abi, uint32(handle), unsafe.Pointer(outJSON), unsafe.Pointer(outLen)))
 }
 
 //export pf_mork_intern
-func pf_mork_intern(handle C.uint32_t, symbol *C.uint8_t, symbolLen C.size_t, outID *C.uint64_t) C.int32_t {
+func pf_mork_intern(handle C.uint32_t, symbol *C.uint8_t, symbolLen C.size_t, outID *C.uint64_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.MORKIntern(abi, uint32(handle), unsafe.Pointer(symbol), uint64(symbolLen), unsafe.Pointer(outID)))
 }
 
 //export pf_mork_commit
-func pf_mork_commit(handle C.uint32_t) C.int32_t {
+func pf_mork_commit(handle C.uint32_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.MORKCommit(abi, uint32(handle)))
 }
 
 //export pf_mork_migrate
-func pf_mork_migrate(data *C.uint8_t, len C.size_t, timestamp C.uint64_t, out **C.uint8_t, outLen *C.size_t) C.int32_t {
+func pf_mork_migrate(data *C.uint8_t, len C.size_t, timestamp C.uint64_t, out **C.uint8_t, outLen *C.size_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, 0, recover()))
+		}
+	}()
 	return C.int32_t(ffi.MORKMigrate(abi, unsafe.Pointer(data), uint64(len), uint64(timestamp), unsafe.Pointer(out), unsafe.Pointer(outLen)))
 }

@@ -18,7 +18,13 @@ func pf_alloc(size uint32) unsafe.Pointer {
 }
 
 //go:wasmexport pf_version
-func pf_version(out unsafe.Pointer) int32 {
+func pf_version(out unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, 0, recover())
+		}
+	}()
 	return ffi.Version(abi, out)
 }
 
@@ -33,147 +39,328 @@ func pf_errmsg(handle uint32) unsafe.Pointer {
 }
 
 //go:wasmexport pf_close
-func pf_close(handle uint32) int32 {
+func pf_close(handle uint32) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.Close(abi, handle)
 }
 
 //go:wasmexport pf_free
-func pf_free(ptr unsafe.Pointer) int32 {
+func pf_free(ptr unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, 0, recover())
+		}
+	}()
 	return ffi.Free(abi, ptr)
 }
 
 //go:wasmexport pf_detect
-func pf_detect(data unsafe.Pointer, len uint32, outFormat unsafe.Pointer) int32 {
+func pf_detect(data unsafe.Pointer, len uint32, outFormat unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, 0, recover())
+		}
+	}()
 	return ffi.Detect(abi, data, uint64(len), outFormat)
 }
 
 //go:wasmexport pf_create
-func pf_create(format int32, path unsafe.Pointer, pathLen uint32, optsJSON unsafe.Pointer, optsLen uint32, outHandle unsafe.Pointer) int32 {
+func pf_create(format int32, path unsafe.Pointer, pathLen uint32, optsJSON unsafe.Pointer, optsLen uint32, outHandle unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, 0, recover())
+		}
+	}()
 	return ffi.Create(abi, format, path, uint64(pathLen), optsJSON, uint64(optsLen), outHandle)
 }
 
 //go:wasmexport pf_open
-func pf_open(format int32, path unsafe.Pointer, pathLen uint32, writable int32, optsJSON unsafe.Pointer, optsLen uint32, outHandle unsafe.Pointer, outFormat unsafe.Pointer) int32 {
+func pf_open(format int32, path unsafe.Pointer, pathLen uint32, writable int32, optsJSON unsafe.Pointer, optsLen uint32, outHandle unsafe.Pointer, outFormat unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, 0, recover())
+		}
+	}()
 	return ffi.Open(abi, format, path, uint64(pathLen), writable, optsJSON, uint64(optsLen), outHandle, outFormat)
 }
 
 //go:wasmexport pf_open_bytes
-func pf_open_bytes(format int32, data unsafe.Pointer, len uint32, writable int32, optsJSON unsafe.Pointer, optsLen uint32, outHandle unsafe.Pointer, outFormat unsafe.Pointer) int32 {
+func pf_open_bytes(format int32, data unsafe.Pointer, len uint32, writable int32, optsJSON unsafe.Pointer, optsLen uint32, outHandle unsafe.Pointer, outFormat unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, 0, recover())
+		}
+	}()
 	return ffi.OpenBytes(abi, format, data, uint64(len), writable, optsJSON, uint64(optsLen), outHandle, outFormat)
 }
 
 //go:wasmexport pf_format
-func pf_format(handle uint32, outFormat unsafe.Pointer) int32 {
+func pf_format(handle uint32, outFormat unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.FormatOf(abi, handle, outFormat)
 }
 
 //go:wasmexport pf_info
-func pf_info(handle uint32, outJSON unsafe.Pointer, outLen unsafe.Pointer) int32 {
+func pf_info(handle uint32, outJSON unsafe.Pointer, outLen unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.Info(abi, handle, outJSON, outLen)
 }
 
 //go:wasmexport pf_verify
-func pf_verify(handle uint32) int32 {
+func pf_verify(handle uint32) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.Verify(abi, handle)
 }
 
 //go:wasmexport pf_refresh
-func pf_refresh(handle uint32, outGeneration unsafe.Pointer) int32 {
+func pf_refresh(handle uint32, outGeneration unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.Refresh(abi, handle, outGeneration)
 }
 
 //go:wasmexport pf_bytes
-func pf_bytes(handle uint32, out unsafe.Pointer, outLen unsafe.Pointer) int32 {
+func pf_bytes(handle uint32, out unsafe.Pointer, outLen unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.Bytes(abi, handle, out, outLen)
 }
 
 //go:wasmexport pf_mem8_create
-func pf_mem8_create(path unsafe.Pointer, pathLen uint32, optsJSON unsafe.Pointer, optsLen uint32, outHandle unsafe.Pointer) int32 {
+func pf_mem8_create(path unsafe.Pointer, pathLen uint32, optsJSON unsafe.Pointer, optsLen uint32, outHandle unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, 0, recover())
+		}
+	}()
 	return ffi.Mem8Create(abi, path, uint64(pathLen), optsJSON, uint64(optsLen), outHandle)
 }
 
 //go:wasmexport pf_mem8_open
-func pf_mem8_open(path unsafe.Pointer, pathLen uint32, writable int32, optsJSON unsafe.Pointer, optsLen uint32, outHandle unsafe.Pointer) int32 {
+func pf_mem8_open(path unsafe.Pointer, pathLen uint32, writable int32, optsJSON unsafe.Pointer, optsLen uint32, outHandle unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, 0, recover())
+		}
+	}()
 	return ffi.Mem8Open(abi, path, uint64(pathLen), writable, optsJSON, uint64(optsLen), outHandle)
 }
 
 //go:wasmexport pf_mem8_open_bytes
-func pf_mem8_open_bytes(data unsafe.Pointer, len uint32, writable int32, outHandle unsafe.Pointer) int32 {
+func pf_mem8_open_bytes(data unsafe.Pointer, len uint32, writable int32, outHandle unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, 0, recover())
+		}
+	}()
 	return ffi.Mem8OpenBytes(abi, data, uint64(len), writable, outHandle)
 }
 
 //go:wasmexport pf_mem8_append
-func pf_mem8_append(handle uint32, content unsafe.Pointer, len uint32, importance float32, token unsafe.Pointer, tokenLen uint32, timestampUs uint64, outIndex unsafe.Pointer) int32 {
+func pf_mem8_append(handle uint32, content unsafe.Pointer, len uint32, importance float32, token unsafe.Pointer, tokenLen uint32, timestampUs uint64, outIndex unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.Mem8Append(abi, handle, content, uint64(len), importance, token, uint64(tokenLen), timestampUs, outIndex)
 }
 
 //go:wasmexport pf_mem8_count
-func pf_mem8_count(handle uint32, outCount unsafe.Pointer) int32 {
-	return ffi.Mem8Count(abi, handle, outCount)
+func pf_mem8_count(handle uint32, outCount unsafe.Pointer) (code int32) {
+	var held ffi.Held
+	code = ffi.Running
+	defer func() {
+		if held.Release() {
+			held.Drain()
+		}
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
+	if ffi.Mem8CountFast(&held, handle, outCount) {
+		return 0
+	}
+	return ffi.Mem8Count(abi, &held, handle, outCount)
 }
 
 //go:wasmexport pf_mem8_info
-func pf_mem8_info(handle uint32, outJSON unsafe.Pointer, outLen unsafe.Pointer) int32 {
+func pf_mem8_info(handle uint32, outJSON unsafe.Pointer, outLen unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.Mem8InfoExport(abi, handle, outJSON, outLen)
 }
 
 //go:wasmexport pf_mem8_block
-func pf_mem8_block(handle uint32, index uint64, outJSON unsafe.Pointer, outJSONLen unsafe.Pointer, outContent unsafe.Pointer, outContentLen unsafe.Pointer) int32 {
+func pf_mem8_block(handle uint32, index uint64, outJSON unsafe.Pointer, outJSONLen unsafe.Pointer, outContent unsafe.Pointer, outContentLen unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.Mem8Block(abi, handle, index, outJSON, outJSONLen, outContent, outContentLen)
 }
 
 //go:wasmexport pf_mem8_query
-func pf_mem8_query(handle uint32, queryJSON unsafe.Pointer, queryLen uint32, outJSON unsafe.Pointer, outLen unsafe.Pointer) int32 {
+func pf_mem8_query(handle uint32, queryJSON unsafe.Pointer, queryLen uint32, outJSON unsafe.Pointer, outLen unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.Mem8Query(abi, handle, queryJSON, uint64(queryLen), outJSON, outLen)
 }
 
 //go:wasmexport pf_mem8_verify
-func pf_mem8_verify(handle uint32, outBadBlock unsafe.Pointer) int32 {
+func pf_mem8_verify(handle uint32, outBadBlock unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.Mem8Verify(abi, handle, outBadBlock)
 }
 
 //go:wasmexport pf_mem8_import_json
-func pf_mem8_import_json(handle uint32, data unsafe.Pointer, len uint32, outCount unsafe.Pointer) int32 {
+func pf_mem8_import_json(handle uint32, data unsafe.Pointer, len uint32, outCount unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.Mem8ImportJSON(abi, handle, data, uint64(len), outCount)
 }
 
 //go:wasmexport pf_mem8_export_json
-func pf_mem8_export_json(handle uint32, outJSON unsafe.Pointer, outLen unsafe.Pointer) int32 {
+func pf_mem8_export_json(handle uint32, outJSON unsafe.Pointer, outLen unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.Mem8ExportJSON(abi, handle, outJSON, outLen)
 }
 
 //go:wasmexport pf_mem8_bytes
-func pf_mem8_bytes(handle uint32, out unsafe.Pointer, outLen unsafe.Pointer) int32 {
+func pf_mem8_bytes(handle uint32, out unsafe.Pointer, outLen unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.Mem8Bytes(abi, handle, out, outLen)
 }
 
 //go:wasmexport pf_mem8_sync
-func pf_mem8_sync(handle uint32) int32 {
+func pf_mem8_sync(handle uint32) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.Mem8Sync(abi, handle)
 }
 
 //go:wasmexport pf_mmx_create
-func pf_mmx_create(path unsafe.Pointer, pathLen uint32, optsJSON unsafe.Pointer, optsLen uint32, outHandle unsafe.Pointer) int32 {
+func pf_mmx_create(path unsafe.Pointer, pathLen uint32, optsJSON unsafe.Pointer, optsLen uint32, outHandle unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, 0, recover())
+		}
+	}()
 	return ffi.MMXCreate(abi, path, uint64(pathLen), optsJSON, uint64(optsLen), outHandle)
 }
 
 //go:wasmexport pf_mmx_open
-func pf_mmx_open(path unsafe.Pointer, pathLen uint32, writable int32, optsJSON unsafe.Pointer, optsLen uint32, outHandle unsafe.Pointer) int32 {
+func pf_mmx_open(path unsafe.Pointer, pathLen uint32, writable int32, optsJSON unsafe.Pointer, optsLen uint32, outHandle unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, 0, recover())
+		}
+	}()
 	return ffi.MMXOpen(abi, path, uint64(pathLen), writable, optsJSON, uint64(optsLen), outHandle)
 }
 
 //go:wasmexport pf_mmx_open_bytes
-func pf_mmx_open_bytes(data unsafe.Pointer, len uint32, writable int32, outHandle unsafe.Pointer) int32 {
+func pf_mmx_open_bytes(data unsafe.Pointer, len uint32, writable int32, outHandle unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, 0, recover())
+		}
+	}()
 	return ffi.MMXOpenBytes(abi, data, uint64(len), writable, outHandle)
 }
 
 //go:wasmexport pf_mmx_write
-func pf_mmx_write(handle uint32, name unsafe.Pointer, nameLen uint32, descJSON unsafe.Pointer, descLen uint32, data unsafe.Pointer, dataLen uint32) int32 {
+func pf_mmx_write(handle uint32, name unsafe.Pointer, nameLen uint32, descJSON unsafe.Pointer, descLen uint32, data unsafe.Pointer, dataLen uint32) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.MMXWrite(abi, handle, name, uint64(nameLen), descJSON, uint64(descLen), data, uint64(dataLen))
 }
 
 //go:wasmexport pf_mmx_read
-func pf_mmx_read(handle uint32, name unsafe.Pointer, nameLen uint32, outJSON unsafe.Pointer, outJSONLen unsafe.Pointer, outData unsafe.Pointer, outDataLen unsafe.Pointer, outBorrowed unsafe.Pointer) int32 {
+func pf_mmx_read(handle uint32, name unsafe.Pointer, nameLen uint32, outJSON unsafe.Pointer, outJSONLen unsafe.Pointer, outData unsafe.Pointer, outDataLen unsafe.Pointer, outBorrowed unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.MMXRead(abi, handle, name, uint64(nameLen), outJSON, outJSONLen, outData, outDataLen, outBorrowed)
 }
 
@@ -183,256 +370,562 @@ func pf_mmx_read_into(handle uint32, name unsafe.Pointer, nameLen uint32, dst un
 }
 
 //go:wasmexport pf_mmx_read_rows
-func pf_mmx_read_rows(handle uint32, name unsafe.Pointer, nameLen uint32, start uint64, end uint64, outJSON unsafe.Pointer, outJSONLen unsafe.Pointer, outData unsafe.Pointer, outDataLen unsafe.Pointer, outBorrowed unsafe.Pointer) int32 {
+func pf_mmx_read_rows(handle uint32, name unsafe.Pointer, nameLen uint32, start uint64, end uint64, outJSON unsafe.Pointer, outJSONLen unsafe.Pointer, outData unsafe.Pointer, outDataLen unsafe.Pointer, outBorrowed unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.MMXReadRows(abi, handle, name, uint64(nameLen), start, end, outJSON, outJSONLen, outData, outDataLen, outBorrowed)
 }
 
 //go:wasmexport pf_mmx_list
-func pf_mmx_list(handle uint32, prefix unsafe.Pointer, prefixLen uint32, outJSON unsafe.Pointer, outLen unsafe.Pointer) int32 {
+func pf_mmx_list(handle uint32, prefix unsafe.Pointer, prefixLen uint32, outJSON unsafe.Pointer, outLen unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.MMXList(abi, handle, prefix, uint64(prefixLen), outJSON, outLen)
 }
 
 //go:wasmexport pf_mmx_entry
-func pf_mmx_entry(handle uint32, name unsafe.Pointer, nameLen uint32, outJSON unsafe.Pointer, outLen unsafe.Pointer) int32 {
+func pf_mmx_entry(handle uint32, name unsafe.Pointer, nameLen uint32, outJSON unsafe.Pointer, outLen unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.MMXEntry(abi, handle, name, uint64(nameLen), outJSON, outLen)
 }
 
 //go:wasmexport pf_mmx_info
-func pf_mmx_info(handle uint32, outJSON unsafe.Pointer, outLen unsafe.Pointer) int32 {
+func pf_mmx_info(handle uint32, outJSON unsafe.Pointer, outLen unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.MMXInfoExport(abi, handle, outJSON, outLen)
 }
 
 //go:wasmexport pf_mmx_delete
-func pf_mmx_delete(handle uint32, name unsafe.Pointer, nameLen uint32) int32 {
+func pf_mmx_delete(handle uint32, name unsafe.Pointer, nameLen uint32) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.MMXDelete(abi, handle, name, uint64(nameLen))
 }
 
 //go:wasmexport pf_mmx_commit
-func pf_mmx_commit(handle uint32) int32 {
+func pf_mmx_commit(handle uint32) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.MMXCommit(abi, handle)
 }
 
 //go:wasmexport pf_mmx_rollback
-func pf_mmx_rollback(handle uint32) int32 {
+func pf_mmx_rollback(handle uint32) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.MMXRollback(abi, handle)
 }
 
 //go:wasmexport pf_mmx_compact
-func pf_mmx_compact(handle uint32) int32 {
+func pf_mmx_compact(handle uint32) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.MMXCompact(abi, handle)
 }
 
 //go:wasmexport pf_mmx_refresh
-func pf_mmx_refresh(handle uint32, outGeneration unsafe.Pointer) int32 {
+func pf_mmx_refresh(handle uint32, outGeneration unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.MMXRefresh(abi, handle, outGeneration)
 }
 
 //go:wasmexport pf_mmx_verify
-func pf_mmx_verify(handle uint32) int32 {
+func pf_mmx_verify(handle uint32) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.MMXVerify(abi, handle)
 }
 
 //go:wasmexport pf_mmx_bytes
-func pf_mmx_bytes(handle uint32, out unsafe.Pointer, outLen unsafe.Pointer) int32 {
+func pf_mmx_bytes(handle uint32, out unsafe.Pointer, outLen unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.MMXBytes(abi, handle, out, outLen)
 }
 
 //go:wasmexport pf_vsf_create
-func pf_vsf_create(path unsafe.Pointer, pathLen uint32, optsJSON unsafe.Pointer, optsLen uint32, outHandle unsafe.Pointer) int32 {
+func pf_vsf_create(path unsafe.Pointer, pathLen uint32, optsJSON unsafe.Pointer, optsLen uint32, outHandle unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, 0, recover())
+		}
+	}()
 	return ffi.VSFCreate(abi, path, uint64(pathLen), optsJSON, uint64(optsLen), outHandle)
 }
 
 //go:wasmexport pf_vsf_open
-func pf_vsf_open(path unsafe.Pointer, pathLen uint32, writable int32, optsJSON unsafe.Pointer, optsLen uint32, outHandle unsafe.Pointer) int32 {
+func pf_vsf_open(path unsafe.Pointer, pathLen uint32, writable int32, optsJSON unsafe.Pointer, optsLen uint32, outHandle unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, 0, recover())
+		}
+	}()
 	return ffi.VSFOpen(abi, path, uint64(pathLen), writable, optsJSON, uint64(optsLen), outHandle)
 }
 
 //go:wasmexport pf_vsf_open_bytes
-func pf_vsf_open_bytes(data unsafe.Pointer, len uint32, writable int32, outHandle unsafe.Pointer) int32 {
+func pf_vsf_open_bytes(data unsafe.Pointer, len uint32, writable int32, outHandle unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, 0, recover())
+		}
+	}()
 	return ffi.VSFOpenBytes(abi, data, uint64(len), writable, outHandle)
 }
 
 //go:wasmexport pf_vsf_info
-func pf_vsf_info(handle uint32, outJSON unsafe.Pointer, outLen unsafe.Pointer) int32 {
+func pf_vsf_info(handle uint32, outJSON unsafe.Pointer, outLen unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.VSFInfoExport(abi, handle, outJSON, outLen)
 }
 
 //go:wasmexport pf_vsf_bytes
-func pf_vsf_bytes(handle uint32, out unsafe.Pointer, outLen unsafe.Pointer) int32 {
+func pf_vsf_bytes(handle uint32, out unsafe.Pointer, outLen unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.VSFBytes(abi, handle, out, outLen)
 }
 
 //go:wasmexport pf_vsf_section
-func pf_vsf_section(handle uint32, name unsafe.Pointer, nameLen uint32, outJSON unsafe.Pointer, outLen unsafe.Pointer) int32 {
+func pf_vsf_section(handle uint32, name unsafe.Pointer, nameLen uint32, outJSON unsafe.Pointer, outLen unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.VSFSection(abi, handle, name, uint64(nameLen), outJSON, outLen)
 }
 
 //go:wasmexport pf_vsf_get
-func pf_vsf_get(handle uint32, path unsafe.Pointer, pathLen uint32, outJSON unsafe.Pointer, outLen unsafe.Pointer) int32 {
+func pf_vsf_get(handle uint32, path unsafe.Pointer, pathLen uint32, outJSON unsafe.Pointer, outLen unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.VSFGet(abi, handle, path, uint64(pathLen), outJSON, outLen)
 }
 
 //go:wasmexport pf_vsf_tensor
-func pf_vsf_tensor(handle uint32, path unsafe.Pointer, pathLen uint32, outJSON unsafe.Pointer, outJSONLen unsafe.Pointer, outData unsafe.Pointer, outDataLen unsafe.Pointer) int32 {
+func pf_vsf_tensor(handle uint32, path unsafe.Pointer, pathLen uint32, outJSON unsafe.Pointer, outJSONLen unsafe.Pointer, outData unsafe.Pointer, outDataLen unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.VSFTensor(abi, handle, path, uint64(pathLen), outJSON, outJSONLen, outData, outDataLen)
 }
 
 //go:wasmexport pf_vsf_raw
-func pf_vsf_raw(handle uint32, name unsafe.Pointer, nameLen uint32, outData unsafe.Pointer, outDataLen unsafe.Pointer, outBorrowed unsafe.Pointer) int32 {
+func pf_vsf_raw(handle uint32, name unsafe.Pointer, nameLen uint32, outData unsafe.Pointer, outDataLen unsafe.Pointer, outBorrowed unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.VSFRaw(abi, handle, name, uint64(nameLen), outData, outDataLen, outBorrowed)
 }
 
 //go:wasmexport pf_vsf_verify_report
-func pf_vsf_verify_report(handle uint32, key unsafe.Pointer, keyLen uint32, outJSON unsafe.Pointer, outLen unsafe.Pointer) int32 {
+func pf_vsf_verify_report(handle uint32, key unsafe.Pointer, keyLen uint32, outJSON unsafe.Pointer, outLen unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.VSFVerifyReport(abi, handle, key, uint64(keyLen), outJSON, outLen)
 }
 
 //go:wasmexport pf_vsf_add
-func pf_vsf_add(handle uint32, section unsafe.Pointer, sectionLen uint32, field unsafe.Pointer, fieldLen uint32, valueJSON unsafe.Pointer, valueLen uint32) int32 {
+func pf_vsf_add(handle uint32, section unsafe.Pointer, sectionLen uint32, field unsafe.Pointer, fieldLen uint32, valueJSON unsafe.Pointer, valueLen uint32) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.VSFAdd(abi, handle, section, uint64(sectionLen), field, uint64(fieldLen), valueJSON, uint64(valueLen))
 }
 
 //go:wasmexport pf_vsf_add_tensor
-func pf_vsf_add_tensor(handle uint32, section unsafe.Pointer, sectionLen uint32, field unsafe.Pointer, fieldLen uint32, descJSON unsafe.Pointer, descLen uint32, data unsafe.Pointer, dataLen uint32) int32 {
+func pf_vsf_add_tensor(handle uint32, section unsafe.Pointer, sectionLen uint32, field unsafe.Pointer, fieldLen uint32, descJSON unsafe.Pointer, descLen uint32, data unsafe.Pointer, dataLen uint32) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.VSFAddTensor(abi, handle, section, uint64(sectionLen), field, uint64(fieldLen), descJSON, uint64(descLen), data, uint64(dataLen))
 }
 
 //go:wasmexport pf_vsf_put_unboxed
-func pf_vsf_put_unboxed(handle uint32, name unsafe.Pointer, nameLen uint32, data unsafe.Pointer, dataLen uint32) int32 {
+func pf_vsf_put_unboxed(handle uint32, name unsafe.Pointer, nameLen uint32, data unsafe.Pointer, dataLen uint32) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.VSFPutUnboxed(abi, handle, name, uint64(nameLen), data, uint64(dataLen))
 }
 
 //go:wasmexport pf_vsf_section_options
-func pf_vsf_section_options(handle uint32, name unsafe.Pointer, nameLen uint32, optsJSON unsafe.Pointer, optsLen uint32) int32 {
+func pf_vsf_section_options(handle uint32, name unsafe.Pointer, nameLen uint32, optsJSON unsafe.Pointer, optsLen uint32) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.VSFSectionOptions(abi, handle, name, uint64(nameLen), optsJSON, uint64(optsLen))
 }
 
 //go:wasmexport pf_vsf_sign
-func pf_vsf_sign(handle uint32, name unsafe.Pointer, nameLen uint32, key unsafe.Pointer, keyLen uint32, withKey int32) int32 {
+func pf_vsf_sign(handle uint32, name unsafe.Pointer, nameLen uint32, key unsafe.Pointer, keyLen uint32, withKey int32) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.VSFSign(abi, handle, name, uint64(nameLen), key, uint64(keyLen), withKey)
 }
 
 //go:wasmexport pf_vsf_remove
-func pf_vsf_remove(handle uint32, name unsafe.Pointer, nameLen uint32) int32 {
+func pf_vsf_remove(handle uint32, name unsafe.Pointer, nameLen uint32) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.VSFRemove(abi, handle, name, uint64(nameLen))
 }
 
 //go:wasmexport pf_vsf_commit
-func pf_vsf_commit(handle uint32) int32 {
+func pf_vsf_commit(handle uint32) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.VSFCommit(abi, handle)
 }
 
 //go:wasmexport pf_vsf_keygen
-func pf_vsf_keygen(seed unsafe.Pointer, seedLen uint32, outKey unsafe.Pointer, outLen unsafe.Pointer) int32 {
+func pf_vsf_keygen(seed unsafe.Pointer, seedLen uint32, outKey unsafe.Pointer, outLen unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, 0, recover())
+		}
+	}()
 	return ffi.VSFKeygen(abi, seed, uint64(seedLen), outKey, outLen)
 }
 
 //go:wasmexport pf_vsf_convert
-func pf_vsf_convert(data unsafe.Pointer, len uint32, form int32, dropSignatures int32, out unsafe.Pointer, outLen unsafe.Pointer) int32 {
+func pf_vsf_convert(data unsafe.Pointer, len uint32, form int32, dropSignatures int32, out unsafe.Pointer, outLen unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, 0, recover())
+		}
+	}()
 	return ffi.VSFConvert(abi, data, uint64(len), form, dropSignatures, out, outLen)
 }
 
 //go:wasmexport pf_vsf_encode_value
-func pf_vsf_encode_value(valueJSON unsafe.Pointer, valueLen uint32, out unsafe.Pointer, outLen unsafe.Pointer) int32 {
+func pf_vsf_encode_value(valueJSON unsafe.Pointer, valueLen uint32, out unsafe.Pointer, outLen unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, 0, recover())
+		}
+	}()
 	return ffi.VSFEncodeValue(abi, valueJSON, uint64(valueLen), out, outLen)
 }
 
 //go:wasmexport pf_vsf_decode_value
-func pf_vsf_decode_value(data unsafe.Pointer, len uint32, outJSON unsafe.Pointer, outLen unsafe.Pointer) int32 {
+func pf_vsf_decode_value(data unsafe.Pointer, len uint32, outJSON unsafe.Pointer, outLen unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, 0, recover())
+		}
+	}()
 	return ffi.VSFDecodeValue(abi, data, uint64(len), outJSON, outLen)
 }
 
 //go:wasmexport pf_mork_create
-func pf_mork_create(path unsafe.Pointer, pathLen uint32, optsJSON unsafe.Pointer, optsLen uint32, outHandle unsafe.Pointer) int32 {
+func pf_mork_create(path unsafe.Pointer, pathLen uint32, optsJSON unsafe.Pointer, optsLen uint32, outHandle unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, 0, recover())
+		}
+	}()
 	return ffi.MORKCreate(abi, path, uint64(pathLen), optsJSON, uint64(optsLen), outHandle)
 }
 
 //go:wasmexport pf_mork_open
-func pf_mork_open(path unsafe.Pointer, pathLen uint32, writable int32, optsJSON unsafe.Pointer, optsLen uint32, outHandle unsafe.Pointer) int32 {
+func pf_mork_open(path unsafe.Pointer, pathLen uint32, writable int32, optsJSON unsafe.Pointer, optsLen uint32, outHandle unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, 0, recover())
+		}
+	}()
 	return ffi.MORKOpen(abi, path, uint64(pathLen), writable, optsJSON, uint64(optsLen), outHandle)
 }
 
 //go:wasmexport pf_mork_open_bytes
-func pf_mork_open_bytes(data unsafe.Pointer, len uint32, writable int32, outHandle unsafe.Pointer) int32 {
+func pf_mork_open_bytes(data unsafe.Pointer, len uint32, writable int32, outHandle unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, 0, recover())
+		}
+	}()
 	return ffi.MORKOpenBytes(abi, data, uint64(len), writable, outHandle)
 }
 
 //go:wasmexport pf_mork_info
-func pf_mork_info(handle uint32, outJSON unsafe.Pointer, outLen unsafe.Pointer) int32 {
+func pf_mork_info(handle uint32, outJSON unsafe.Pointer, outLen unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.MORKInfoExport(abi, handle, outJSON, outLen)
 }
 
 //go:wasmexport pf_mork_bytes
-func pf_mork_bytes(handle uint32, out unsafe.Pointer, outLen unsafe.Pointer) int32 {
+func pf_mork_bytes(handle uint32, out unsafe.Pointer, outLen unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.MORKBytes(abi, handle, out, outLen)
 }
 
 //go:wasmexport pf_mork_import
-func pf_mork_import(handle uint32, text unsafe.Pointer, textLen uint32, optsJSON unsafe.Pointer, optsLen uint32, outCount unsafe.Pointer) int32 {
+func pf_mork_import(handle uint32, text unsafe.Pointer, textLen uint32, optsJSON unsafe.Pointer, optsLen uint32, outCount unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.MORKImport(abi, handle, text, uint64(textLen), optsJSON, uint64(optsLen), outCount)
 }
 
 //go:wasmexport pf_mork_add
-func pf_mork_add(handle uint32, path unsafe.Pointer, pathLen uint32, value uint64) int32 {
+func pf_mork_add(handle uint32, path unsafe.Pointer, pathLen uint32, value uint64) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.MORKAdd(abi, handle, path, uint64(pathLen), value)
 }
 
 //go:wasmexport pf_mork_remove
-func pf_mork_remove(handle uint32, path unsafe.Pointer, pathLen uint32, outFound unsafe.Pointer) int32 {
+func pf_mork_remove(handle uint32, path unsafe.Pointer, pathLen uint32, outFound unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.MORKRemove(abi, handle, path, uint64(pathLen), outFound)
 }
 
 //go:wasmexport pf_mork_get
-func pf_mork_get(handle uint32, path unsafe.Pointer, pathLen uint32, outValue unsafe.Pointer, outFound unsafe.Pointer) int32 {
+func pf_mork_get(handle uint32, path unsafe.Pointer, pathLen uint32, outValue unsafe.Pointer, outFound unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.MORKGet(abi, handle, path, uint64(pathLen), outValue, outFound)
 }
 
 //go:wasmexport pf_mork_len
-func pf_mork_len(handle uint32, outCount unsafe.Pointer) int32 {
+func pf_mork_len(handle uint32, outCount unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.MORKLen(abi, handle, outCount)
 }
 
 //go:wasmexport pf_mork_paths
-func pf_mork_paths(handle uint32, prefix unsafe.Pointer, prefixLen uint32, limit uint64, out unsafe.Pointer, outLen unsafe.Pointer) int32 {
+func pf_mork_paths(handle uint32, prefix unsafe.Pointer, prefixLen uint32, limit uint64, out unsafe.Pointer, outLen unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.MORKPaths(abi, handle, prefix, uint64(prefixLen), limit, out, outLen)
 }
 
 //go:wasmexport pf_mork_query
-func pf_mork_query(handle uint32, pattern unsafe.Pointer, patternLen uint32, limit uint64, outJSON unsafe.Pointer, outLen unsafe.Pointer) int32 {
+func pf_mork_query(handle uint32, pattern unsafe.Pointer, patternLen uint32, limit uint64, outJSON unsafe.Pointer, outLen unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.MORKQuery(abi, handle, pattern, uint64(patternLen), limit, outJSON, outLen)
 }
 
 //go:wasmexport pf_mork_export
-func pf_mork_export(handle uint32, kind unsafe.Pointer, kindLen uint32, optsJSON unsafe.Pointer, optsLen uint32, out unsafe.Pointer, outLen unsafe.Pointer) int32 {
+func pf_mork_export(handle uint32, kind unsafe.Pointer, kindLen uint32, optsJSON unsafe.Pointer, optsLen uint32, out unsafe.Pointer, outLen unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.MORKExport(abi, handle, kind, uint64(kindLen), optsJSON, uint64(optsLen), out, outLen)
 }
 
 //go:wasmexport pf_mork_encode
-func pf_mork_encode(handle uint32, text unsafe.Pointer, textLen uint32, out unsafe.Pointer, outLen unsafe.Pointer) int32 {
+func pf_mork_encode(handle uint32, text unsafe.Pointer, textLen uint32, out unsafe.Pointer, outLen unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.MORKEncode(abi, handle, text, uint64(textLen), out, outLen)
 }
 
 //go:wasmexport pf_mork_print
-func pf_mork_print(handle uint32, path unsafe.Pointer, pathLen uint32, out unsafe.Pointer, outLen unsafe.Pointer) int32 {
+func pf_mork_print(handle uint32, path unsafe.Pointer, pathLen uint32, out unsafe.Pointer, outLen unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.MORKPrint(abi, handle, path, uint64(pathLen), out, outLen)
 }
 
 //go:wasmexport pf_mork_symbols
-func pf_mork_symbols(handle uint32, outJSON unsafe.Pointer, outLen unsafe.Pointer) int32 {
+func pf_mork_symbols(handle uint32, outJSON unsafe.Pointer, outLen unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.MORKSymbols(abi, handle, outJSON, outLen)
 }
 
 //go:wasmexport pf_mork_intern
-func pf_mork_intern(handle uint32, symbol unsafe.Pointer, symbolLen uint32, outID unsafe.Pointer) int32 {
+func pf_mork_intern(handle uint32, symbol unsafe.Pointer, symbolLen uint32, outID unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.MORKIntern(abi, handle, symbol, uint64(symbolLen), outID)
 }
 
 //go:wasmexport pf_mork_commit
-func pf_mork_commit(handle uint32) int32 {
+func pf_mork_commit(handle uint32) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.MORKCommit(abi, handle)
 }
 
 //go:wasmexport pf_mork_migrate
-func pf_mork_migrate(data unsafe.Pointer, len uint32, timestamp uint64, out unsafe.Pointer, outLen unsafe.Pointer) int32 {
+func pf_mork_migrate(data unsafe.Pointer, len uint32, timestamp uint64, out unsafe.Pointer, outLen unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, 0, recover())
+		}
+	}()
 	return ffi.MORKMigrate(abi, data, uint64(len), timestamp, out, outLen)
 }

@@ -76,7 +76,7 @@ func TestHandleLifecycle(t *testing.T) {
 		t.Fatalf("append: %d %d %s", rc, idx, cstr(ErrMsg(a, h)))
 	}
 	var count uint64
-	if rc := Mem8Count(a, h, unsafe.Pointer(&count)); rc != 0 || count != 1 {
+	if rc := mem8Count(a, h, unsafe.Pointer(&count)); rc != 0 || count != 1 {
 		t.Fatalf("count: %d %d", rc, count)
 	}
 	var jp, cp unsafe.Pointer
@@ -120,10 +120,10 @@ func TestHandleLifecycle(t *testing.T) {
 	if rc := Close(a, 0); rc != 0 {
 		t.Fatalf("close(0): %d", rc)
 	}
-	if rc := Mem8Count(a, h, unsafe.Pointer(&count)); rc != int32(errcode.BadHandle) {
+	if rc := mem8Count(a, h, unsafe.Pointer(&count)); rc != int32(errcode.BadHandle) {
 		t.Fatalf("use after close: %d", rc)
 	}
-	if rc := Mem8Count(a, 12345, unsafe.Pointer(&count)); rc != int32(errcode.BadHandle) {
+	if rc := mem8Count(a, 12345, unsafe.Pointer(&count)); rc != int32(errcode.BadHandle) {
 		t.Fatalf("unknown handle: %d", rc)
 	}
 	if OpenHandles() != before {
@@ -182,7 +182,7 @@ func TestArgumentChecks(t *testing.T) {
 // table keeps working.
 func TestPanicRecovered(t *testing.T) {
 	a := goABI()
-	rc := call(a, 0, func() error { panic("boom") })
+	rc := callGuarded(a, 0, func() error { panic("boom") })
 	if rc != int32(errcode.Internal) {
 		t.Fatalf("rc %d", rc)
 	}
@@ -311,11 +311,11 @@ func TestQueryArguments(t *testing.T) {
 func TestErrmsgSurvivesLaterFailures(t *testing.T) {
 	a := goABI()
 	var count uint64
-	Mem8Count(a, 999999, unsafe.Pointer(&count))
+	mem8Count(a, 999999, unsafe.Pointer(&count))
 	first := ErrMsg(a, 0)
 	text := cstr(first)
 	for i := 0; i < graveSize-1; i++ {
-		Mem8Count(a, uint32(1000000+i), unsafe.Pointer(&count))
+		mem8Count(a, uint32(1000000+i), unsafe.Pointer(&count))
 		ErrMsg(a, 0)
 	}
 	a.mu.Lock()

@@ -2,7 +2,7 @@
 
 package ffi
 
-// The in-flight count, closing flag and hot slots of the handle table
+// The in-flight count (with its closing bit) and hot slots of the handle table
 // (handles.go), as plain loads and stores. One thread runs polyfmt.wasm,
 // and Go's scheduler there switches goroutines only at calls (wasm has no
 // asynchronous preemption), never inside these methods, so each is as
@@ -13,11 +13,6 @@ type counter struct{ n int32 }
 
 func (c *counter) Add(d int32) int32 { c.n += d; return c.n }
 func (c *counter) Load() int32       { return c.n }
-
-type boolFlag struct{ b bool }
-
-func (f *boolFlag) Load() bool   { return f.b }
-func (f *boolFlag) Store(b bool) { f.b = b }
 
 type slot struct{ e *entry }
 

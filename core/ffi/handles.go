@@ -10,6 +10,7 @@ import (
 	"unsafe"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
+	"github.com/polyfmt/polyfmt/core/mem8"
 	"github.com/polyfmt/polyfmt/core/version"
 )
 
@@ -28,19 +29,23 @@ var table = struct {
 // Close can wait for those calls before it closes the object: a read never
 // has its mapping unmapped under it.
 //
-// The count is atomic so that a call's release takes no lock unless the
-// handle is being closed: acquire increments under the table's lock (a
-// closed handle is no longer in the table), Close sets closing and then
-// reads the count, release decrements and then reads closing — so either
-// Close sees the call still in flight and waits, or the release sees
-// closing and signals.
+// One counter says both how many calls are in flight and whether the
+// handle is being closed (the closing bit), so that a call's acquire and
+// its release are one read-modify-write each and take no lock unless the
+// handle is being closed: Close adds the closing bit, and waits if calls
+// are still counted; a release that leaves the count at the closing bit
+// alone was the last call out and signals; an acquire that finds the bit
+// backs out as if the handle had already left the table.
 type entry struct {
 	obj     io.Closer
 	h       uint32        // the handle, which the hot slots are checked against
-	inUse   counter       // calls between acquire and release (atomic but on wasm, see flight_wasm.go)
-	closing boolFlag      // set by Close once the handle left the table
+	inUse   counter       // calls between acquire and release, plus closingBit (atomic but on wasm, see flight_wasm.go)
+	m8      *mem8.File    // obj's file if it is a MEM8 file: pf_mem8_count's fast path
 	drained chan struct{} // made by Close when calls are in flight, closed by the last release; guarded by table
 }
+
+// closingBit is added to an entry's inUse by Close.
+const closingBit = 1 << 30
 
 // graveyard delays freeing a replaced pf_errmsg text: another thread may
 // have just been handed it. A text stays valid until graveSize more texts
@@ -88,6 +93,9 @@ func register(obj io.Closer) uint32 {
 		}
 		if _, used := table.objs[h]; !used {
 			e := &entry{obj: obj, h: h}
+			if fh, ok := obj.(*fileHandle); ok {
+				e.m8, _ = fh.f.(*mem8.File)
+			}
 			table.objs[h] = e
 			hot[h%hotSlots].Store(e) // the newest handle in its slot: calls on it take the lock-free path
 			return h
@@ -105,35 +113,27 @@ const hotSlots = 256
 
 var hot [hotSlots]slot
 
-// acquire finds handle h and holds it for a call: Close waits for the
-// matching release before it closes the object.
-//
-// The lock-free path pairs with Close: acquire increments inUse, then
-// reads closing; Close sets closing, then reads inUse (both sequentially
-// consistent). So either Close sees the call in flight and waits for its
-// release, or the call sees closing and backs out, as if the handle had
-// already left the table.
-func acquire(h uint32) (*entry, error) {
+// acquire finds handle h and holds it for a call (nil: h is not open):
+// Close waits for the matching release before it closes the object. Its
+// lock-free path is small enough to inline into an export.
+func acquire(h uint32) *entry {
 	e := hot[h%hotSlots].Load()
-	mine := e != nil && e.h == h
-	if mine {
-		e.inUse.Add(1)
-		if !e.closing.Load() {
-			return e, nil
-		}
+	if e == nil || e.h != h {
+		return acquireLocked(h)
 	}
-	return acquireSlow(h, e, mine)
+	if e.inUse.Add(1)&closingBit != 0 {
+		return backOut(e)
+	}
+	return e
 }
 
-// acquireSlow is acquire's path when h's hot slot holds another handle
-// (or none), or when h is being closed: e, which acquire has just counted
-// in if mine, backs out, as if it had already left the table.
-func acquireSlow(h uint32, e *entry, mine bool) (*entry, error) {
-	if mine {
-		e.release()
-		return nil, notOpen(h)
-	}
-	return acquireLocked(h)
+// backOut is acquire's path when h is being closed: e, which acquire has
+// just counted in, backs out, as if it had already left the table.
+//
+//go:noinline
+func backOut(e *entry) *entry {
+	e.release()
+	return nil
 }
 
 // notOpen is the error for a call on a handle that is not open.
@@ -141,28 +141,33 @@ func notOpen(h uint32) error {
 	return errcode.New("ffi", errcode.ErrClosed, "handle %d is not open", h)
 }
 
-// acquireLocked is acquire through the table, under its lock.
-func acquireLocked(h uint32) (*entry, error) {
+// acquireLocked is acquire through the table, under its lock: for a
+// handle whose hot slot holds another one (or none). The entry it finds
+// has no closingBit: Close adds it under the same lock, after the handle
+// left the table.
+func acquireLocked(h uint32) *entry {
 	table.Lock()
 	defer table.Unlock()
 	e, ok := table.objs[h]
 	if !ok || h == 0 {
-		return nil, notOpen(h)
+		return nil
 	}
 	e.inUse.Add(1)
-	return e, nil
+	return e
 }
 
 // release ends a call that acquire began; the last call out of a handle
 // being closed lets Close go on.
+//
+//go:noinline
 func (e *entry) release() {
-	if e.inUse.Add(-1) == 0 && e.closing.Load() {
-		e.drain()
+	if e.inUse.Add(-1) == closingBit {
+		drain(e)
 	}
 }
 
 // drain lets Close go on after the last call out of e.
-func (e *entry) drain() {
+func drain(e *entry) {
 	table.Lock()
 	defer table.Unlock()
 	if e.drained != nil {
@@ -173,24 +178,37 @@ func (e *entry) drain() {
 
 // onHandle runs fn, as an export, on the object of type T behind handle h,
 // after checking that the required out-parameters are not NULL. The handle
-// is held while fn runs.
-func onHandle[T io.Closer](a *ABI, h uint32, kind string, outs []unsafe.Pointer, fn func(T) error) (code int32) {
-	var e *entry
-	code = running
-	defer func() {
-		if e != nil {
-			e.release()
-		}
-		if code == running {
-			code = recovered(a, h, recover())
-		}
-	}()
+// is held while fn runs, and released even if fn panics (the export's shim
+// recovers the panic, see Running).
+func onHandle[T io.Closer](a *ABI, h uint32, kind string, outs []unsafe.Pointer, fn func(T) error) int32 {
 	obj, e, err := hold[T](h, kind, outs...)
+	if e != nil {
+		defer e.release()
+	}
 	if err == nil {
 		err = fn(obj)
 	}
 	return status(a, h, err)
 }
+
+// Held is the handle an export holds, in the export's shim: an ffi
+// function that takes a *Held records there the entry it acquired instead
+// of deferring its release, and the shim's one deferred guard releases it,
+// also when the call panics. One deferred call per export is all the
+// bookkeeping a handle call pays (see Running).
+type Held struct{ e *entry }
+
+// Release ends the call on the handle held, if any, and reports whether
+// it was the last call out of a handle being closed: the shim then calls
+// Drain, so that Release inlines into the shim's guard and makes no Go
+// call on the usual path.
+func (c *Held) Release() bool {
+	e := c.e
+	return e != nil && e.inUse.Add(-1) == closingBit
+}
+
+// Drain lets Close go on after the last call out of the handle held.
+func (c *Held) Drain() { drain(c.e) }
 
 // hold checks that the required out-parameters are not NULL, then finds
 // handle h, of type T, and holds it for the call. The caller releases the
@@ -200,9 +218,9 @@ func hold[T any](h uint32, kind string, outs ...unsafe.Pointer) (T, *entry, erro
 	if err := needOut(outs...); err != nil {
 		return zero, nil, err
 	}
-	e, err := acquire(h)
-	if err != nil {
-		return zero, nil, err
+	e := acquire(h)
+	if e == nil {
+		return zero, nil, notOpen(h)
 	}
 	obj, ok := e.obj.(T)
 	if !ok {
@@ -211,20 +229,35 @@ func hold[T any](h uint32, kind string, outs ...unsafe.Pointer) (T, *entry, erro
 	return obj, e, nil
 }
 
-// running is an export's status while it runs: every return replaces it,
+// Running is an export's status while it runs: every return replaces it,
 // so the deferred function that still sees it knows the export is
-// panicking. Every export defers
+// panicking. The panic guard lives in each export's shim, generated
+// (core/ffi/gen) into capi/exports_gen.go and wasm/exports_gen.go, and is
+// the only deferred call on an export's path:
 //
-//	func() {
-//		if e != nil { e.release() } // the handle it holds, if any
-//		if code == running { code = recovered(a, h, recover()) }
-//	}()
+//	func pf_x(handle uint32, …) (code int32) {
+//		var held ffi.Held // exports whose ffi function takes one
+//		code = ffi.Running
+//		defer func() {
+//			held.Release()
+//			if code == ffi.Running {
+//				code = ffi.Recovered(abi, handle, recover())
+//			}
+//		}()
+//		return ffi.X(abi, &held, handle, …)
+//	}
 //
-// written out in the export rather than a call of a shared function: in
-// polyfmt.wasm every Go call is a measurable part of a trivial export, and
-// `defer f(args)` is a call of a wrapper that calls f. recover, a call of
-// its own, is only reached when the export panics.
-const running int32 = -1 << 31
+// The ffi functions themselves defer nothing on their hot paths and are
+// small enough to inline into the shim: in polyfmt.wasm every Go call is a
+// measurable part of a trivial export (bench/README.md), and recover, a
+// call of its own, is only reached when the export panics. A status
+// export's ffi function must only be called through such a guard.
+const Running = -1 << 31
+
+const running int32 = Running
+
+// Recovered is recovered for the shims' guard.
+func Recovered(a *ABI, h uint32, r any) int32 { return recovered(a, h, r) }
 
 // recovered records the panic value r as h's error, PF_EINTERNAL, which it
 // returns.
@@ -274,15 +307,9 @@ func setErr(a *ABI, h uint32, err error) {
 	}
 }
 
-// call runs fn for an export on handle h: a panic becomes PF_EINTERNAL, an
-// error is recorded on h and mapped to its pinned code (see running).
-func call(a *ABI, h uint32, fn func() error) (code int32) {
-	code = running
-	defer func() {
-		if code == running {
-			code = recovered(a, h, recover())
-		}
-	}()
+// call runs fn for an export on handle h: an error is recorded on h and
+// mapped to its pinned code (a panic is the shim's guard's, see Running).
+func call(a *ABI, h uint32, fn func() error) int32 {
 	return status(a, h, fn())
 }
 
@@ -300,22 +327,25 @@ func panicText(r any) string {
 
 // Version writes the library version as major<<16 | minor<<8 | patch.
 //
-// The hot path of an export in its shortest form: no closure but the
-// deferred one, which calls nothing unless the export panics.
-func Version(a *ABI, out unsafe.Pointer) (code int32) {
-	code = running
-	defer func() {
-		if code == running {
-			code = recovered(a, 0, recover())
-		}
-	}()
+// The hot path of an export in its shortest form: it inlines into its
+// shim, which then makes no Go call but its deferred guard.
+func Version(a *ABI, out unsafe.Pointer) int32 {
 	if out == nil {
-		return status(a, 0, needOut(out))
+		return nullOut(a, 0)
 	}
 	// Constants, not version.Number(): in polyfmt.wasm that call measured
 	// 8 ns (15%) more per pf_version under Node (bench/abi_compare.sh).
 	putU32(out, VersionMajor<<16|VersionMinor<<8|VersionPatch)
 	return 0
+}
+
+// nullOut records and returns PF_EBADARG for a NULL out-parameter (the
+// first) of an export on h: out of line, so that the exports that check
+// one stay small enough to inline.
+//
+//go:noinline
+func nullOut(a *ABI, h uint32) int32 {
+	return status(a, h, needOut(nil))
 }
 
 // The library version (core/version).
@@ -383,6 +413,14 @@ func Close(a *ABI, h uint32) int32 {
 	if h == 0 {
 		return 0
 	}
+	return closeHandle(a, h)
+}
+
+// closeHandle is Close of an open (or unknown) handle h ≠ 0; out of line,
+// so that Close inlines into its shim.
+//
+//go:noinline
+func closeHandle(a *ABI, h uint32) int32 {
 	return call(a, h, func() error {
 		table.Lock()
 		e, ok := table.objs[h]
@@ -395,12 +433,9 @@ func Close(a *ABI, h uint32) int32 {
 		}
 		delete(table.msgs, h)
 		var drained chan struct{}
-		if ok {
-			e.closing.Store(true)
-			if e.inUse.Load() > 0 {
-				e.drained = make(chan struct{})
-				drained = e.drained
-			}
+		if ok && e.inUse.Add(closingBit) != closingBit {
+			e.drained = make(chan struct{})
+			drained = e.drained
 		}
 		table.Unlock()
 		if !ok {

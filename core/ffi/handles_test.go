@@ -120,7 +120,7 @@ func TestPanicReleasesHandle(t *testing.T) {
 	a := goABI()
 	p := &probe{}
 	h := register(p)
-	if rc := onHandle(a, h, "probe", nil, func(*probe) error { panic("in a call") }); rc != int32(errcode.Internal) {
+	if rc := guarded(a, h, func() int32 { return onHandle(a, h, "probe", nil, func(*probe) error { panic("in a call") }) }); rc != int32(errcode.Internal) {
 		t.Fatalf("rc %d", rc)
 	}
 	if rc := Close(a, h); rc != 0 || !p.closed.Load() {
@@ -222,7 +222,7 @@ func TestCloseRacesReads(t *testing.T) {
 // A recovered panic says what happened in one line, without a stack.
 func TestPanicMessageHasNoStack(t *testing.T) {
 	a := goABI()
-	if rc := call(a, 0, func() error { panic(fmt.Errorf("boom\nsecond line")) }); rc != int32(errcode.Internal) {
+	if rc := callGuarded(a, 0, func() error { panic(fmt.Errorf("boom\nsecond line")) }); rc != int32(errcode.Internal) {
 		t.Fatalf("rc %d", rc)
 	}
 	msg := cstr(ErrMsg(a, 0))
@@ -230,12 +230,12 @@ func TestPanicMessageHasNoStack(t *testing.T) {
 		t.Fatalf("message %q, want %q", msg, want)
 	}
 	var s []int
-	call(a, 0, func() error { _ = s[3]; return nil })
+	callGuarded(a, 0, func() error { _ = s[3]; return nil })
 	msg = cstr(ErrMsg(a, 0))
 	if !strings.Contains(msg, "index out of range") || strings.Contains(msg, "goroutine") || strings.Contains(msg, ".go:") {
 		t.Fatalf("message %q", msg)
 	}
-	call(a, 0, func() error { panic(strings.Repeat("x", 1000)) })
+	callGuarded(a, 0, func() error { panic(strings.Repeat("x", 1000)) })
 	if msg = cstr(ErrMsg(a, 0)); len(msg) > 300 {
 		t.Fatalf("message of %d bytes", len(msg))
 	}
@@ -251,7 +251,7 @@ func TestPanicStackOnStderrWithDebug(t *testing.T) {
 	stderr := os.Stderr
 	os.Stderr = w
 	a := goABI()
-	call(a, 0, func() error { panic("traced") })
+	callGuarded(a, 0, func() error { panic("traced") })
 	os.Stderr = stderr
 	w.Close()
 	out, _ := io.ReadAll(r)
@@ -376,7 +376,7 @@ func TestBytesImageIsHostMemory(t *testing.T) {
 	if rc := Mem8Bytes(b, h, unsafe.Pointer(&img), unsafe.Pointer(&n)); rc != 0 {
 		t.Fatalf("mem8 bytes: %d", rc)
 	}
-	obj, _ := acquire(h)
+	obj := acquire(h)
 	want := obj.obj.(*fileHandle).f.(*mem8.File).Bytes()
 	obj.release()
 	if got := bufOf(b, img, n); string(got) != string(want) {

@@ -147,6 +147,16 @@ type Export struct {
 	Of    string
 	// WasmOnly exports exist in polyfmt.wasm only (pf_alloc).
 	WasmOnly bool
+	// Held exports' Go function takes a *Held after the ABI (func Go(a
+	// *ABI, held *Held, <slots>) int32): it records there the handle it
+	// acquires instead of deferring the release, which the shim's guard
+	// does (see Running). For the hot handle calls.
+	Held bool
+	// Fast, for a Held export, is an ffi function the shim tries first:
+	// func Fast(held *Held, <slots>) bool, small enough to inline into the
+	// shim; true means it did the call and the status is PF_OK, false that
+	// Go is to be called (with the same held).
+	Fast string
 }
 
 // Slots are every C parameter, in order.
@@ -416,7 +426,7 @@ appendable (1). Writable with no bytes is a new, empty file.`}),
 token may be NULL/0 for none; timestamp_us 0 means now. Content over 4024
 bytes (less a new token's definition) is PF_ELIMIT, never truncated.
 out_index may be NULL.`},
-	{Name: "pf_mem8_count", Section: "mem8", Go: "Mem8Count", Params: ps(p("handle", Handle), p("out_count", OutU64)),
+	{Name: "pf_mem8_count", Section: "mem8", Go: "Mem8Count", Held: true, Fast: "Mem8CountFast", Params: ps(p("handle", Handle), p("out_count", OutU64)),
 		Doc: `Number of blocks.`},
 	alias("mem8", "pf_info", Export{Name: "pf_mem8_info", Go: "Mem8InfoExport", Params: ps(p("handle", Handle), p2("out_json", "out_len", OutBuf)),
 		Doc: `Header, flags, dynamic tokens and recovery report as JSON:

@@ -78,9 +78,10 @@ type File struct {
 	mu         sync.RWMutex
 	store      *storage.Backing // its bytes: path, memory, bytes or reader (guarded by mu)
 	hdr        header
-	nextHdr    header // an append's new header, until it is written
-	count      uint64
-	imp        []uint16 // importance per block, built at open
+	nextHdr    header    // an append's new header, until it is written
+	count      uint64    // guarded by mu; set through setCount
+	published  countCell // count, for Count to read without taking mu
+	imp        []uint16  // importance per block, built at open
 	tokens     *TokenMap
 	lastHash   [32]byte // SHA-256 of the last block, for the chain
 	rec        Recovery
@@ -225,12 +226,17 @@ func (f *File) Recovery() Recovery {
 
 // Count is the number of blocks.
 //
-// Without a defer, so that it inlines into pf_mem8_count (core/ffi).
-func (f *File) Count() uint64 {
-	f.mu.RLock()
-	n := f.count
-	f.mu.RUnlock()
-	return n
+// One atomic load, no lock: it inlines into pf_mem8_count (core/ffi), where
+// the RWMutex's two atomic operations were Go calls in polyfmt.wasm. The
+// count is published after the block it counts is complete (setCount,
+// under mu), so a reader that then asks for block Count()-1 finds it.
+func (f *File) Count() uint64 { return f.published.Load() }
+
+// setCount sets the block count and publishes it to Count. The caller
+// holds mu for writing (or has not shared f yet).
+func (f *File) setCount(n uint64) {
+	f.count = n
+	f.published.Store(n)
 }
 
 // Tokens returns a copy of the file's token map.
@@ -279,7 +285,8 @@ func (f *File) Refresh() (uint64, error) {
 		if err := g.open(next.Size, false); err != nil {
 			return err
 		}
-		f.hdr, f.count, f.imp, f.tokens, f.lastHash, f.rec, f.tornAppend = g.hdr, g.count, g.imp, g.tokens, g.lastHash, g.rec, g.tornAppend
+		f.hdr, f.imp, f.tokens, f.lastHash, f.rec, f.tornAppend = g.hdr, g.imp, g.tokens, g.lastHash, g.rec, g.tornAppend
+		f.setCount(g.count)
 		return nil
 	}); err != nil {
 		return 0, err

@@ -84,7 +84,7 @@ func (f *File) open(size int64, writable bool) error {
 			return err
 		}
 	}
-	f.count = n
+	f.setCount(n)
 	end := blockOffset(n)
 	if end < size && reason == "" {
 		reason = fmt.Sprintf("%d bytes past block %d (an append cut short)", size-end, n)

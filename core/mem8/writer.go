@@ -121,7 +121,7 @@ func (f *File) AppendRecord(r Record) (uint64, error) {
 	}
 
 	f.hdr = *hdr
-	f.count = n + 1
+	f.setCount(n + 1)
 	f.imp = append(f.imp, Quantize(r.Importance))
 	if flags&FlagHashChain != 0 {
 		end := f.bufUsed

@@ -145,17 +145,56 @@ func capiType(c string) shimType {
 }
 
 // shim writes one export's shim: directive, signature, the call into ffi.
-func shim(b *bytes.Buffer, e *ffi.Export, directive string, types func(string) shimType, result [3]shimType) {
+// A status export's shim holds its panic guard, deferred once (see
+// ffi.Running): the ffi functions defer nothing of their own on their hot
+// paths, so a trivial export is one Go function once they inline. result
+// converts the ffi function's result to the shim's; guard converts
+// ffi.Recovered's.
+func shim(b *bytes.Buffer, e *ffi.Export, directive string, types func(string) shimType, result [3]shimType, guard string) {
 	var params, args []string
+	handle := "0" // the handle a recovered panic is recorded on
+	for _, p := range e.Params {
+		if p.Kind == ffi.Handle && handle == "0" {
+			handle = goName(p.Name)
+		}
+	}
 	for _, s := range e.Slots() {
 		t := types(s.C)
 		n := goName(s.Name)
 		params = append(params, n+" "+t.typ)
 		args = append(args, fmt.Sprintf(t.conv, n))
+		if n == handle {
+			handle = fmt.Sprintf(t.conv, n)
+		}
 	}
 	r := result[e.Result]
-	call := fmt.Sprintf("ffi.%s(%s)", e.Go, strings.Join(append([]string{"abi"}, args...), ", "))
-	fmt.Fprintf(b, "\n%s %s\nfunc %s(%s) %s {\n\treturn %s\n}\n", directive, e.Name, e.Name, strings.Join(params, ", "), r.typ, fmt.Sprintf(r.conv, call))
+	lead := []string{"abi"}
+	if e.Held {
+		lead = append(lead, "&held")
+	}
+	call := fmt.Sprintf("ffi.%s(%s)", e.Go, strings.Join(append(lead, args...), ", "))
+	if e.Result != ffi.Status {
+		if e.Held {
+			panic("gen: " + e.Name + ": Held needs a status result")
+		}
+		fmt.Fprintf(b, "\n%s %s\nfunc %s(%s) %s {\n\treturn %s\n}\n", directive, e.Name, e.Name, strings.Join(params, ", "), r.typ, fmt.Sprintf(r.conv, call))
+		return
+	}
+	fmt.Fprintf(b, "\n%s %s\nfunc %s(%s) (code %s) {\n", directive, e.Name, e.Name, strings.Join(params, ", "), r.typ)
+	release := ""
+	if e.Held {
+		b.WriteString("\tvar held ffi.Held\n")
+		release = "\t\tif held.Release() {\n\t\t\theld.Drain()\n\t\t}\n"
+	}
+	fmt.Fprintf(b, "\tcode = ffi.Running\n\tdefer func() {\n%s\t\tif code == ffi.Running {\n\t\t\tcode = %s\n\t\t}\n\t}()\n",
+		release, fmt.Sprintf(guard, fmt.Sprintf("ffi.Recovered(abi, %s, recover())", handle)))
+	if e.Fast != "" {
+		if !e.Held {
+			panic("gen: " + e.Name + ": Fast needs Held")
+		}
+		fmt.Fprintf(b, "\tif ffi.%s(%s) {\n\t\treturn 0\n\t}\n", e.Fast, strings.Join(append([]string{"&held"}, args...), ", "))
+	}
+	fmt.Fprintf(b, "\treturn %s\n}\n", fmt.Sprintf(r.conv, call))
 }
 
 func capiGo() []byte {
@@ -168,7 +207,7 @@ func capiGo() []byte {
 				ffi.Status:  {"C.int32_t", "C.int32_t(%s)"},
 				ffi.CString: {"*C.char", "(*C.char)(%s)"},
 				ffi.Pointer: {"unsafe.Pointer", "%s"},
-			})
+			}, "C.int32_t(%s)")
 		}
 	}
 	return gofmt(&b)
@@ -183,7 +222,7 @@ func wasmGo() []byte {
 			ffi.Status:  {"int32", "%s"},
 			ffi.CString: {"unsafe.Pointer", "%s"},
 			ffi.Pointer: {"unsafe.Pointer", "%s"},
-		})
+		}, "%s")
 	}
 	return gofmt(&b)
 }
