@@ -364,7 +364,13 @@ func pf_mmx_read(handle C.uint32_t, name *C.char, nameLen C.size_t, outJSON **C.
 }
 
 //export pf_mmx_read_into
-func pf_mmx_read_into(handle C.uint32_t, name *C.char, nameLen C.size_t, dst *C.uint8_t, dstLen C.size_t, outWritten *C.uint64_t) C.int32_t {
+func pf_mmx_read_into(handle C.uint32_t, name *C.char, nameLen C.size_t, dst *C.uint8_t, dstLen C.size_t, outWritten *C.uint64_t) (code C.int32_t) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = C.int32_t(ffi.Recovered(abi, uint32(handle), recover()))
+		}
+	}()
 	return C.int32_t(ffi.MMXReadInto(abi, uint32(handle), unsafe.Pointer(name), uint64(nameLen), unsafe.Pointer(dst), uint64(dstLen), unsafe.Pointer(outWritten)))
 }
 

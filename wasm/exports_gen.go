@@ -365,7 +365,13 @@ func pf_mmx_read(handle uint32, name unsafe.Pointer, nameLen uint32, outJSON uns
 }
 
 //go:wasmexport pf_mmx_read_into
-func pf_mmx_read_into(handle uint32, name unsafe.Pointer, nameLen uint32, dst unsafe.Pointer, dstLen uint32, outWritten unsafe.Pointer) int32 {
+func pf_mmx_read_into(handle uint32, name unsafe.Pointer, nameLen uint32, dst unsafe.Pointer, dstLen uint32, outWritten unsafe.Pointer) (code int32) {
+	code = ffi.Running
+	defer func() {
+		if code == ffi.Running {
+			code = ffi.Recovered(abi, handle, recover())
+		}
+	}()
 	return ffi.MMXReadInto(abi, handle, name, uint64(nameLen), dst, uint64(dstLen), outWritten)
 }
 
