@@ -307,7 +307,7 @@ test-js: wasm lib
 
 # ---- benchmarks (not part of test) ----------------------------------------------
 # Every benchmark that compares polyfmt with a peer or a floor in the same run
-# appends a line to $(RATIOS) (core/internal/benchratio); the last step prints
+# appends a line to $(RATIOS) (internal/benchratio); the last step prints
 # them as one table.
 RATIOS := $(abspath $(BUILD))/ratios.jsonl
 bench: export POLYFMT_RATIOS = $(RATIOS)

@@ -29,7 +29,7 @@ the process's CPU time (time.process_time: every thread, so polyfmt's hash
 beside its decoding counts in full): the work, which a loaded machine skews
 less than the wall clock. Each ratio (ours ÷ the peer, goal
 ≥ 0.8) is printed and, when $POLYFMT_RATIOS names a file, appended to it as
-one JSON line (core/internal/benchratio's format). The library is
+one JSON line (internal/benchratio's format). The library is
 $POLYFMT_LIB, else the package's.
 """
 

@@ -23,7 +23,7 @@ for information, and with checksum="crc32c"):
 
 Each of the four ratios (MMX ÷ safetensors, MB/s) is printed and, when
 $POLYFMT_RATIOS names a file, appended to it as a JSON line with goal
-">= 1.0" (core/internal/benchratio; bench/table.py prints them); the
+">= 1.0" (internal/benchratio; bench/table.py prints them); the
 SHA-256 and CRC-32C rows are appended with no goal.
 
 --table: the 1 GiB comparison with numpy and h5py below.

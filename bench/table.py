@@ -3,7 +3,7 @@
     python bench/table.py RATIOS.jsonl
 
 Each line of RATIOS.jsonl is a JSON object written by a benchmark through
-core/internal/benchratio (Go) or the same format from Python and JS:
+internal/benchratio (Go) or the same format from Python and JS:
 measure, ours, peer, peer_name, unit, goal, source. The table shows
 ours ÷ peer and whether the goal (a comparison of that ratio, ">= 1.0") holds.
 A measure reported twice keeps its last line.

@@ -4,13 +4,14 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"math"
 	"os"
 	"testing"
 	"time"
 
 	"github.com/tetratelabs/wazero/api"
+
+	"github.com/polyfmt/polyfmt/internal/benchratio"
 )
 
 // floorModule is the smallest module with exports of pf_version's and
@@ -103,8 +104,6 @@ func callPair(b *testing.B, ctx context.Context, ours, floor api.Function, oursA
 // a ratio line for make bench's table once b.N is large enough to be the
 // final run (the table keeps a measure's last line).
 //
-// The line is the one core/internal/benchratio writes; that package is
-// internal to core, so this package writes the same JSON itself.
 func reportCall(b *testing.B, measure, goal string, ours, floor float64) {
 	b.ReportMetric(ours, "ns/call")
 	b.ReportMetric(floor, "floor-ns/call")
@@ -112,26 +111,9 @@ func reportCall(b *testing.B, measure, goal string, ours, floor float64) {
 	if b.N < 1_000_000 {
 		return
 	}
-	path := os.Getenv("POLYFMT_RATIOS")
-	if path == "" {
-		return
-	}
-	line, err := json.Marshal(map[string]any{
-		"measure": measure, "ours": ours, "peer": floor,
-		"peer_name": "wazero floor: a 2-function module, same runtime and call", "unit": "ns/call",
-		"goal": goal, "source": "go test -bench Call ./wasm",
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := f.Write(append(line, '\n')); err != nil {
-		b.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
+	if err := benchratio.Report(benchratio.Line{Measure: measure, Ours: ours, Peer: floor,
+		PeerName: "wazero floor: a 2-function module, same runtime and call", Unit: "ns/call",
+		Goal: goal, Source: "go test -bench Call ./wasm"}); err != nil {
 		b.Fatal(err)
 	}
 }

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/polyfmt/polyfmt/core/internal/benchratio"
+	"github.com/polyfmt/polyfmt/internal/benchratio"
 )
 
 func benchContent(i int) []byte {

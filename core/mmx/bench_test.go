@@ -29,7 +29,7 @@ import (
 	"github.com/pierrec/lz4/v4"
 	"lukechampine.com/blake3"
 
-	"github.com/polyfmt/polyfmt/core/internal/benchratio"
+	"github.com/polyfmt/polyfmt/internal/benchratio"
 	"github.com/polyfmt/polyfmt/core/internal/codec"
 	"github.com/polyfmt/polyfmt/core/internal/jsonx"
 )

@@ -16,7 +16,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/polyfmt/polyfmt/core/internal/benchratio"
+	"github.com/polyfmt/polyfmt/internal/benchratio"
 	"github.com/polyfmt/polyfmt/core/mmx/internal/safetensors"
 )
 

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/polyfmt/polyfmt/core/internal/benchratio"
+	"github.com/polyfmt/polyfmt/internal/benchratio"
 )
 
 // Each benchmark runs beside a baseline that bounds it from below: run them

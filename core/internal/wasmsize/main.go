@@ -30,7 +30,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/polyfmt/polyfmt/core/internal/benchratio"
+	"github.com/polyfmt/polyfmt/internal/benchratio"
 )
 
 // budget is the goal for the compressed module.

@@ -23,7 +23,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/polyfmt/polyfmt/core/internal/benchratio"
+	"github.com/polyfmt/polyfmt/internal/benchratio"
 	"github.com/polyfmt/polyfmt/core/mork/internal/pathmap"
 )
 
