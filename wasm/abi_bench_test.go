@@ -5,7 +5,6 @@ package main
 import (
 	"context"
 	"math"
-	"os"
 	"testing"
 	"time"
 
@@ -103,7 +102,6 @@ func callPair(b *testing.B, ctx context.Context, ours, floor api.Function, oursA
 // reportCall records ours beside the floor: as benchmark metrics, and as
 // a ratio line for make bench's table once b.N is large enough to be the
 // final run (the table keeps a measure's last line).
-//
 func reportCall(b *testing.B, measure, goal string, ours, floor float64) {
 	b.ReportMetric(ours, "ns/call")
 	b.ReportMetric(floor, "floor-ns/call")

@@ -29,9 +29,9 @@ import (
 	"github.com/pierrec/lz4/v4"
 	"lukechampine.com/blake3"
 
-	"github.com/polyfmt/polyfmt/internal/benchratio"
 	"github.com/polyfmt/polyfmt/core/internal/codec"
 	"github.com/polyfmt/polyfmt/core/internal/jsonx"
+	"github.com/polyfmt/polyfmt/internal/benchratio"
 )
 
 const (

@@ -16,8 +16,8 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/polyfmt/polyfmt/internal/benchratio"
 	"github.com/polyfmt/polyfmt/core/mmx/internal/safetensors"
+	"github.com/polyfmt/polyfmt/internal/benchratio"
 )
 
 const (

@@ -11,9 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/polyfmt/polyfmt/internal/benchratio"
 	"github.com/polyfmt/polyfmt/core/mork/internal/pathmap"
 	"github.com/polyfmt/polyfmt/core/mork/paths"
+	"github.com/polyfmt/polyfmt/internal/benchratio"
 )
 
 // A million generated facts, as MeTTa text (about 30 MB).

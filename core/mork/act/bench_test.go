@@ -23,8 +23,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/polyfmt/polyfmt/internal/benchratio"
 	"github.com/polyfmt/polyfmt/core/mork/internal/pathmap"
+	"github.com/polyfmt/polyfmt/internal/benchratio"
 )
 
 const benchPaths = 1_000_000
