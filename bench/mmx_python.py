@@ -533,8 +533,13 @@ def issue_setup(args: argparse.Namespace) -> int:
     what = {
         "durable write": "durable write (default commit vs save_file + fsync of file and directory)",
         "page-cache write": "page-cache write (no_sync=True vs save_file)",
-        "read cold": "cold read at defaults (File.open + f[name], checksum checked (CRC-32C), vs safe_open + get_tensor), sum",
-        "read warm": "warm read at defaults (File.open + f[name], verify on_read: chunks the cold read verified are not hashed again, vs safe_open + get_tensor), sum",
+        "read cold": (
+            "cold read at defaults (File.open + f[name], checksum checked (CRC-32C), vs safe_open + get_tensor), sum"
+        ),
+        "read warm": (
+            "warm read at defaults (File.open + f[name], verify on_read: chunks the cold read verified"
+            " are not hashed again, vs safe_open + get_tensor), sum"
+        ),
     }
     for c in cols:
         report_ratio(f"MMX Python {what[c]}, {size}", best("MMX", c), best("safetensors", c), "safetensors", ">= 1.0")
