@@ -99,7 +99,7 @@ func (f *File) stored(e *Entry, off, n uint64) ([]byte, bool, error) {
 //
 // A read (VerifyOnRead) also skips the hash when an earlier open of the same
 // unchanged file in this process verified the same bytes and they are still
-// in memory (storage.WasVerified: the file's device, inode, size and times,
+// in memory (storage's record: the file's device, inode, size and times,
 // the range, its checksum, and mincore); an explicit Verify always hashes
 // (fresh).
 func (f *File) check(e *Entry, stored []byte) error { return f.checkSum(e, stored, false) }
@@ -120,7 +120,8 @@ func (f *File) checkSum(e *Entry, stored []byte, fresh bool) error {
 	}
 	key, keyed := storage.ChunkKey{}, false
 	if !fresh && !skipRecord.Load() {
-		if key, keyed = f.recordKey(e, stored); keyed && storage.WasVerified(key, stored) {
+		var done bool
+		if key, keyed, done = f.recorded(e, stored); done {
 			f.verified.Store(e, true)
 			return nil
 		}
@@ -136,25 +137,29 @@ func (f *File) checkSum(e *Entry, stored []byte, fresh bool) error {
 	return nil
 }
 
-// recordKey is the process-wide record's key for stored, when stored is a
-// range of the file's mapping (not a copy) and the mapped file's version is
-// known.
-func (f *File) recordKey(e *Entry, stored []byte) (storage.ChunkKey, bool) {
+// recorded returns the process-wide record's key for stored (keyed: stored
+// is a range of the file's mapping, not a copy, and the mapped file's
+// version is known) and whether the record says it was verified and its
+// pages are in memory.
+func (f *File) recorded(e *Entry, stored []byte) (key storage.ChunkKey, keyed, verified bool) {
 	if len(stored) == 0 {
-		return storage.ChunkKey{}, false
+		return key, false, false
 	}
 	f.mu.RLock()
 	defer f.mu.RUnlock()
 	data := f.store.Data
 	if len(data) == 0 {
-		return storage.ChunkKey{}, false
+		return key, false, false
 	}
 	base := uintptr(unsafe.Pointer(unsafe.SliceData(data)))
 	at := uintptr(unsafe.Pointer(unsafe.SliceData(stored)))
 	if at < base || at-base+uintptr(len(stored)) > uintptr(len(data)) {
-		return storage.ChunkKey{}, false // a copy, or a mapping Refresh replaced
+		return key, false, false // a copy, or a mapping Refresh replaced
 	}
-	return f.store.ChunkKey(uint64(at-base), uint64(len(stored)), string(e.alg())+":"+e.Checksum)
+	if key, keyed = f.store.ChunkKey(uint64(at-base), uint64(len(stored)), string(e.alg())+":"+e.Checksum); !keyed {
+		return key, false, false
+	}
+	return key, true, f.store.WasVerified(key, stored)
 }
 
 // Alloc gets memory for a payload: a slice of length n (n > 0), which the
@@ -302,7 +307,7 @@ func (f *File) checkBeside(e *Entry, st []byte) (wait func() error, err error) {
 	if skipRecord.Load() {
 		return f.checkBesideWith(f.check, e, st)
 	}
-	if key, ok := f.recordKey(e, st); ok && storage.WasVerified(key, st) {
+	if _, _, done := f.recorded(e, st); done {
 		f.verified.Store(e, true)
 		return func() error { return nil }, nil
 	}

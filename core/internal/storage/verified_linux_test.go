@@ -36,7 +36,7 @@ func TestVerifiedRecord(t *testing.T) {
 	b0 := open()
 	k0, _ := b0.ChunkKey(0, 4096, "sum")
 	MarkVerified(k0)
-	if WasVerified(k0, b0.Data[:4096]) {
+	if b0.WasVerified(k0, b0.Data[:4096]) {
 		t.Fatal("a file changed just now was recorded")
 	}
 	b0.Close()
@@ -57,25 +57,31 @@ func TestVerifiedRecord(t *testing.T) {
 	for _, c := range rng { // fault the pages in
 		sum += int(c)
 	}
-	if WasVerified(k1, rng) {
+	if b1.WasVerified(k1, rng) {
 		t.Fatal("verified before it was marked")
 	}
 	MarkVerified(k1)
-	if !WasVerified(k1, rng) {
+	if !resident(rng) {
+		t.Fatal("mincore: pages just read are not resident")
+	}
+	if all, known := cachedWhole(b1.OS.File, 4096, 8192); !all || !known {
+		t.Fatalf("cachestat: pages just read: all %v, known %v", all, known)
+	}
+	if !b1.WasVerified(k1, rng) {
 		t.Fatal("marked, resident, but not verified")
 	}
 
 	// A second open of the same file: the same key, and the record holds.
 	b2 := open()
 	k2, _ := b2.ChunkKey(4096, 8192, "sum")
-	if k2 != k1 || !WasVerified(k2, b2.Data[4096:4096+8192]) {
+	if k2 != k1 || !b2.WasVerified(k2, b2.Data[4096:4096+8192]) {
 		t.Fatalf("second open: key %+v, first %+v", k2, k1)
 	}
 	// Another range, or another expected checksum, is not verified.
-	if k, _ := b2.ChunkKey(0, 8192, "sum"); WasVerified(k, b2.Data[:8192]) {
+	if k, _ := b2.ChunkKey(0, 8192, "sum"); b2.WasVerified(k, b2.Data[:8192]) {
 		t.Fatal("a range never marked counts as verified")
 	}
-	if k, _ := b2.ChunkKey(4096, 8192, "other"); WasVerified(k, rng) {
+	if k, _ := b2.ChunkKey(4096, 8192, "other"); b2.WasVerified(k, rng) {
 		t.Fatal("another checksum counts as verified")
 	}
 
@@ -99,7 +105,15 @@ func TestVerifiedRecord(t *testing.T) {
 	if k3 != k1 {
 		t.Fatal("the same file, a different key")
 	}
-	if WasVerified(k3, b3.Data[4096:4096+8192]) {
+	// Both probes agree that the pages are gone (cachestat, and mincore,
+	// the fallback on kernels before 6.5).
+	if resident(b3.Data[4096 : 4096+8192]) {
+		t.Fatal("mincore: dropped pages are resident")
+	}
+	if all, known := cachedWhole(b3.OS.File, 4096, 8192); all || !known {
+		t.Fatalf("cachestat: dropped pages: all %v, known %v", all, known)
+	}
+	if b3.WasVerified(k3, b3.Data[4096:4096+8192]) {
 		t.Fatal("pages not in memory count as verified")
 	}
 
