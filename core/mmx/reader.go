@@ -100,7 +100,7 @@ func (f *File) stored(e *Entry, off, n uint64) ([]byte, bool, error) {
 // A read (VerifyOnRead) also skips the hash when an earlier open of the same
 // unchanged file in this process verified the same bytes and they are still
 // in memory (storage's record: the file's device, inode, size and times,
-// the range, its checksum, and mincore); an explicit Verify always hashes
+// the range, its checksum, and the page cache); an explicit Verify always hashes
 // (fresh).
 func (f *File) check(e *Entry, stored []byte) error { return f.checkSum(e, stored, false) }
 

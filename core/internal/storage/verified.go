@@ -15,7 +15,7 @@ import (
 // version — device, inode, size, modification and change time, read by
 // fstat when the file was mapped — and the range and its expected checksum.
 // If the key was marked verified by an earlier check in this process, and
-// every page of the range is in memory now (mincore), the bytes are the
+// every page of the range is in memory now (cachestat or mincore), the bytes are the
 // ones that were hashed: a change to the file through any path changes its
 // modification or change time, and pages that left memory are read from
 // the disk again and hashed again. What this does not catch is a range
