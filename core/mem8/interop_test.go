@@ -29,7 +29,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime/debug"
 	"slices"
@@ -81,25 +80,6 @@ func seedHarnessBin(t testing.TB) string {
 	return seedHarness.bin
 }
 
-// repoRoot walks up from the working directory (the package directory
-// under go test) to the directory holding go.mod.
-func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no go.mod above the test's working directory")
-		}
-		dir = parent
-	}
-}
-
 // errNoSeeds marks a checkout without the seeds beside it.
 var errNoSeeds = errors.New("the MEM8 seed is not here")
 
@@ -107,7 +87,7 @@ var errNoSeeds = errors.New("the MEM8 seed is not here")
 func seedSource() ([]byte, error) {
 	dir := os.Getenv("POLYFMT_SEEDS")
 	if dir == "" {
-		root, err := repoRoot()
+		root, err := cargobuild.ModuleRoot()
 		if err != nil {
 			return nil, err
 		}
@@ -164,13 +144,7 @@ func buildSeedHarness() (bin string, built bool, err error) {
 // runSeed runs the harness and returns its stdout; a failure fails t.
 func runSeed(t testing.TB, args ...string) []byte {
 	t.Helper()
-	var stdout, stderr bytes.Buffer
-	cmd := exec.Command(seedHarnessBin(t), args...)
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("seedharness %s: %v: %s", strings.Join(args, " "), err, strings.TrimSpace(stderr.String()))
-	}
-	return stdout.Bytes()
+	return cargobuild.RunBin(t, seedHarnessBin(t), "seedharness", args...)
 }
 
 // seedItem is one block of a harness spec.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -123,5 +124,26 @@ func TestHarnessRejectsPathsOutside(t *testing.T) {
 	p := &Project{Files: map[string][]byte{"../Cargo.toml": nil}, CacheName: "x", Bin: "x", Cargo: "/nonexistent"}
 	if _, _, err := p.Build(context.Background()); err == nil || !strings.Contains(err.Error(), "not a relative path") {
 		t.Errorf("Build with ../Cargo.toml: %v", err)
+	}
+}
+
+func TestModuleRoot(t *testing.T) {
+	root, err := ModuleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	mod, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	if err != nil || !strings.HasPrefix(string(mod), "module github.com/polyfmt/polyfmt") {
+		t.Fatalf("ModuleRoot() = %s: go.mod %q, %v", root, mod, err)
+	}
+}
+
+func TestRunBin(t *testing.T) {
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out := RunBin(t, sh, "sh", "-c", "printf '%s' \"$0\"", "hi"); string(out) != "hi" {
+		t.Fatalf("RunBin printed %q", out)
 	}
 }

@@ -21,19 +21,10 @@
 package safetensors
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"runtime"
 	"strconv"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 	"unsafe"
@@ -182,97 +173,25 @@ func run(tb testing.TB, args ...string) Result {
 	return r
 }
 
-var harness struct {
-	once sync.Once
-	bin  string
-	skip string // why the harness cannot be built here
-	err  error
+// harness is the cargo project in harness/, built once per test process.
+var harness = &cargobuild.Harness{
+	Name:    "safetensors-harness",
+	Dir:     "core/mmx/internal/safetensors/harness",
+	Sources: []string{"Cargo.toml", "Cargo.lock", "src/main.rs"},
+	Project: cargobuild.Project{
+		CacheEnv:  "POLYFMT_SAFETENSORS_HARNESS_CACHE",
+		CacheName: "polyfmt-safetensors-harness",
+		Bin:       "safetensors-harness",
+	},
+	Skipped: "MMX beside the safetensors crate",
+	Crates:  "safetensors 0.8.0",
 }
 
 // Bin returns the built harness, building it on first use. It skips tb
 // only when cargo is missing, or crates.io cannot be reached and the
 // crates are not in cargo's cache; any other failure fails tb.
-func Bin(tb testing.TB) string {
-	tb.Helper()
-	harness.once.Do(func() { harness.bin, harness.skip, harness.err = build() })
-	switch {
-	case harness.skip != "":
-		tb.Skip("safetensors peer skipped: " + harness.skip)
-	case harness.err != nil:
-		tb.Fatalf("safetensors harness: %v", harness.err)
-	}
-	return harness.bin
-}
+func Bin(tb testing.TB) string { return harness.Bin(tb) }
 
 // Run runs the harness with args and returns what it printed; a failure
 // fails tb.
-func Run(tb testing.TB, args ...string) []byte {
-	tb.Helper()
-	var stdout, stderr bytes.Buffer
-	cmd := exec.Command(Bin(tb), args...)
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		tb.Fatalf("safetensors-harness %s: %v: %s", strings.Join(args, " "), err, strings.TrimSpace(stderr.String()))
-	}
-	return stdout.Bytes()
-}
-
-// harnessDir is harness/ beside this file, or under the module root found
-// above the working directory.
-func harnessDir() (string, error) {
-	if _, file, _, ok := runtime.Caller(0); ok {
-		dir := filepath.Join(filepath.Dir(file), "harness")
-		if _, err := os.Stat(filepath.Join(dir, "Cargo.toml")); err == nil {
-			return dir, nil
-		}
-	}
-	wd, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for dir := wd; ; dir = filepath.Dir(dir) {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return filepath.Join(dir, "core", "mmx", "internal", "safetensors", "harness"), nil
-		}
-		if filepath.Dir(dir) == dir {
-			return "", fmt.Errorf("no core/mmx/internal/safetensors/harness: no go.mod above %s", wd)
-		}
-	}
-}
-
-// sources are the harness's files, all hashed into the cache key.
-var sources = []string{"Cargo.toml", "Cargo.lock", "src/main.rs"}
-
-func build() (bin, skip string, err error) {
-	dir, err := harnessDir()
-	if err != nil {
-		return "", "", err
-	}
-	files := make(map[string][]byte, len(sources))
-	for _, name := range sources {
-		if files[name], err = os.ReadFile(filepath.Join(dir, filepath.FromSlash(name))); err != nil {
-			return "", "", err
-		}
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	defer cancel()
-	p := cargobuild.Project{
-		Files:     files,
-		CacheEnv:  "POLYFMT_SAFETENSORS_HARNESS_CACHE",
-		CacheName: "polyfmt-safetensors-harness",
-		Bin:       "safetensors-harness",
-	}
-	bin, _, err = p.Build(ctx)
-	if be := (*cargobuild.Error)(nil); errors.As(err, &be) {
-		switch be.Kind {
-		case cargobuild.CargoMissing:
-			return "", "cargo not found (not on PATH, nor in $CARGO_HOME/bin or ~/.cargo/bin); install Rust to run MMX beside the safetensors crate", nil
-		case cargobuild.NetworkUnreachable:
-			return "", "crates.io cannot be reached and safetensors 0.8.0 is not in cargo's cache (" + be.Network + ")", nil
-		}
-	}
-	if err != nil {
-		return "", "", err
-	}
-	return bin, "", nil
-}
+func Run(tb testing.TB, args ...string) []byte { return harness.Run(tb, args...) }

@@ -33,19 +33,9 @@
 package pathmap
 
 import (
-	"bytes"
-	"context"
 	"encoding/binary"
-	"errors"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"runtime"
-	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/polyfmt/polyfmt/core/internal/cargobuild"
 )
@@ -90,105 +80,26 @@ func ParseRecords(b []byte) ([]Record, error) {
 	return out, nil
 }
 
-var harness struct {
-	once sync.Once
-	bin  string
-	skip string // why the harness cannot be built here
-	err  error
+// harness is the cargo project in harness/, built once per test process.
+var harness = &cargobuild.Harness{
+	Name:    "pathmap-harness",
+	Dir:     "core/mork/internal/pathmap/harness",
+	Sources: []string{"Cargo.toml", "Cargo.lock", "src/main.rs"},
+	Project: cargobuild.Project{
+		CacheEnv:  "POLYFMT_PATHMAP_HARNESS_CACHE",
+		CacheName: "polyfmt-pathmap-harness",
+		Bin:       "pathmap-harness",
+		Env:       []string{"RUSTFLAGS=-C target-feature=+aes,+sse2"}, // pathmap hashes with gxhash
+	},
+	Skipped: "the pathmap 0.3.5 interop tests",
+	Crates:  "pathmap 0.3.5",
 }
 
 // Bin returns the path of the built harness, building it on first use.
 // It skips tb only when cargo is missing or crates.io cannot be reached
 // (and the crates are not in cargo's cache); any other failure fails tb.
-func Bin(tb testing.TB) string {
-	tb.Helper()
-	harness.once.Do(func() { harness.bin, harness.skip, harness.err = build() })
-	if harness.skip != "" {
-		tb.Skip("pathmap interop skipped: " + harness.skip)
-	}
-	if harness.err != nil {
-		tb.Fatalf("pathmap harness: %v", harness.err)
-	}
-	return harness.bin
-}
+func Bin(tb testing.TB) string { return harness.Bin(tb) }
 
 // Run runs the harness with args and returns its standard output; a
 // failure fails tb.
-func Run(tb testing.TB, args ...string) []byte {
-	tb.Helper()
-	var stdout, stderr bytes.Buffer
-	cmd := exec.Command(Bin(tb), args...)
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		tb.Fatalf("pathmap-harness %s: %v: %s", strings.Join(args, " "), err, strings.TrimSpace(stderr.String()))
-	}
-	return stdout.Bytes()
-}
-
-// sourceDir finds harness/ beside this file, or under the module root.
-func sourceDir() (string, error) {
-	if _, file, _, ok := runtime.Caller(0); ok {
-		dir := filepath.Join(filepath.Dir(file), "harness")
-		if _, err := os.Stat(filepath.Join(dir, "Cargo.toml")); err == nil {
-			return dir, nil
-		}
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return filepath.Join(dir, "core", "mork", "internal", "pathmap", "harness"), nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("cannot find core/mork/internal/pathmap/harness: no go.mod above the working directory")
-		}
-		dir = parent
-	}
-}
-
-// harnessFiles are the files that make the cargo project, all hashed.
-var harnessFiles = []string{"Cargo.toml", "Cargo.lock", "src/main.rs"}
-
-const noCargo = "cargo not found (not on PATH, nor in $CARGO_HOME/bin or ~/.cargo/bin); install Rust to run the pathmap 0.3.5 interop tests"
-
-// build returns the binary, or a reason to skip, or an error.
-func build() (bin, skip string, err error) {
-	src, err := sourceDir()
-	if err != nil {
-		return "", "", err
-	}
-	files := map[string][]byte{}
-	for _, name := range harnessFiles {
-		b, err := os.ReadFile(filepath.Join(src, name))
-		if err != nil {
-			return "", "", err
-		}
-		files[name] = b
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	defer cancel()
-	proj := cargobuild.Project{
-		Files:     files,
-		CacheEnv:  "POLYFMT_PATHMAP_HARNESS_CACHE",
-		CacheName: "polyfmt-pathmap-harness",
-		Bin:       "pathmap-harness",
-		Env:       []string{"RUSTFLAGS=-C target-feature=+aes,+sse2"}, // pathmap hashes with gxhash
-	}
-	bin, _, err = proj.Build(ctx)
-	var berr *cargobuild.Error
-	if errors.As(err, &berr) {
-		switch berr.Kind {
-		case cargobuild.CargoMissing:
-			return "", noCargo, nil
-		case cargobuild.NetworkUnreachable:
-			return "", fmt.Sprintf("crates.io cannot be reached and pathmap 0.3.5 is not in cargo's cache (%s)", berr.Network), nil
-		}
-	}
-	if err != nil {
-		return "", "", err
-	}
-	return bin, "", nil
-}
+func Run(tb testing.TB, args ...string) []byte { return harness.Run(tb, args...) }
