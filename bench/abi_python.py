@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import json
 import os
 import subprocess
 import sys
@@ -32,6 +31,8 @@ import tempfile
 import time
 from ctypes import byref, c_int, c_uint32, c_uint64
 from typing import Callable
+
+import benchratio  # bench/benchratio.py, beside this script
 
 import polyfmt
 from polyfmt import _generated, _lib, mem8
@@ -77,20 +78,7 @@ def per_call_ns(fns: dict[str, Callable[[int], None]], n: int, repeat: int = 5) 
 
 
 def report(measure: str, ours: float, floor: float, floor_name: str, goal: str) -> None:
-    path = os.environ.get("POLYFMT_RATIOS")
-    if not path:
-        return
-    line = {
-        "measure": measure,
-        "ours": ours,
-        "peer": floor,
-        "peer_name": floor_name,
-        "unit": "ns/call",
-        "goal": goal,
-        "source": "bench/abi_python.py",
-    }
-    with open(path, "a") as f:
-        f.write(json.dumps(line) + "\n")
+    benchratio.report(measure, ours, floor, floor_name, "ns/call", goal, "bench/abi_python.py")
 
 
 def main() -> None:

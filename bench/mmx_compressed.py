@@ -39,8 +39,6 @@ $POLYFMT_LIB, else the package's.
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import sys
 import tempfile
 import time
@@ -48,6 +46,7 @@ from functools import partial
 from pathlib import Path
 from typing import Callable, Dict, List, Tuple
 
+import benchratio  # bench/benchratio.py, beside this script
 import numpy as np
 
 CHUNK = 4 << 20
@@ -64,20 +63,7 @@ def quantized() -> np.ndarray:
 
 def report(measure: str, ours: float, peer: float, peer_name: str) -> None:
     print(f"  {measure}: {ours:,.0f} MB/s beside {peer:,.0f} ({peer_name}): {ours / peer:.2f}×")
-    path = os.environ.get("POLYFMT_RATIOS")
-    if not path:
-        return
-    line = {
-        "measure": measure,
-        "ours": round(ours, 1),
-        "peer": round(peer, 1),
-        "peer_name": peer_name,
-        "unit": "MB/s",
-        "goal": ">= 0.8",
-        "source": "bench/mmx_compressed.py",
-    }
-    with open(path, "a", encoding="utf-8") as f:
-        f.write(json.dumps(line) + "\n")
+    benchratio.report(measure, ours, peer, peer_name, "MB/s", ">= 0.8", "bench/mmx_compressed.py")
 
 
 def timed(fn: Callable[[], None], cpu: List[float]) -> float:

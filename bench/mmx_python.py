@@ -96,6 +96,7 @@ import time
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
+import benchratio  # bench/benchratio.py, beside this script
 import numpy as np
 
 Tensors = Dict[str, np.ndarray]
@@ -402,20 +403,7 @@ COLUMNS = ("write", "write+fsync", "read cold", "read warm")
 
 def report_ratio(measure: str, ours: float, peer: float, peer_name: str, goal: str) -> None:
     """Appends one benchratio line to $POLYFMT_RATIOS, if set."""
-    path = os.environ.get("POLYFMT_RATIOS")
-    if not path:
-        return
-    line = {
-        "measure": measure,
-        "ours": round(ours, 1),
-        "peer": round(peer, 1),
-        "peer_name": peer_name,
-        "unit": "MB/s",
-        "goal": goal,
-        "source": "bench/mmx_python.py",
-    }
-    with open(path, "a", encoding="utf-8") as f:
-        f.write(json.dumps(line, ensure_ascii=False) + "\n")
+    benchratio.report(measure, ours, peer, peer_name, "MB/s", goal, "bench/mmx_python.py")
 
 
 def issue_setup(args: argparse.Namespace) -> int:
