@@ -401,6 +401,19 @@ def remove(path: str) -> None:
 COLUMNS = ("write", "write+fsync", "read cold", "read warm")
 
 
+def make_tensors(size_mb: int, count: int, cols: int) -> Tuple[Tensors, List[str], int, float]:
+    """count standard-normal float32 tensors of size_mb MiB in all, cols wide
+    when the size allows; their names, total bytes and the sum of every element."""
+    per = size_mb * (1 << 20) // count // 4  # float32 elements per tensor
+    width = cols if per % cols == 0 else 1
+    rng = np.random.default_rng(1)
+    tensors: Tensors = {
+        f"layer{i:02d}": rng.standard_normal(per, dtype=np.float32).reshape(-1, width) for i in range(count)
+    }
+    total = sum(a.nbytes for a in tensors.values())
+    return tensors, list(tensors), total, sum(float(a.sum()) for a in tensors.values())
+
+
 def report_ratio(measure: str, ours: float, peer: float, peer_name: str, goal: str) -> None:
     """Appends one benchratio line to $POLYFMT_RATIOS, if set."""
     benchratio.report(measure, ours, peer, peer_name, "MB/s", goal, "bench/mmx_python.py")
@@ -419,15 +432,7 @@ def issue_setup(args: argparse.Namespace) -> int:
         print(f"needs polyfmt and safetensors (pip install safetensors): {e}", file=sys.stderr)
         return 2
 
-    per = args.size_mb * (1 << 20) // args.tensors // 4
-    cols = 1024 if per % 1024 == 0 else 1
-    rng = np.random.default_rng(1)
-    tensors: Tensors = {
-        f"layer{i:02d}": rng.standard_normal(per, dtype=np.float32).reshape(-1, cols) for i in range(args.tensors)
-    }
-    names = list(tensors)
-    total = sum(a.nbytes for a in tensors.values())
-    expect = sum(float(a.sum()) for a in tensors.values())
+    tensors, names, total, expect = make_tensors(args.size_mb, args.tensors, 1024)
     tmp = tempfile.mkdtemp(prefix="mmx_issue_", dir=args.dir)
     print(
         f"# issue 10 setup: {args.tensors} float32 tensors {tensors[names[0]].shape}, {total / 2**20:.0f} MiB; "
@@ -579,15 +584,7 @@ def main() -> int:
         print(f"needs safetensors and h5py (pip install safetensors h5py): {e}", file=sys.stderr)
         return 2
 
-    per = args.size_mb * (1 << 20) // args.tensors // 4  # float32 elements per tensor
-    cols = 4096 if per % 4096 == 0 else 1
-    rng = np.random.default_rng(1)
-    tensors: Tensors = {
-        f"layer{i:02d}": rng.standard_normal(per, dtype=np.float32).reshape(-1, cols) for i in range(args.tensors)
-    }
-    names = list(tensors)
-    total = sum(a.nbytes for a in tensors.values())
-    expect = sum(float(a.sum()) for a in tensors.values())
+    tensors, names, total, expect = make_tensors(args.size_mb, args.tensors, 4096)
 
     tmp = tempfile.mkdtemp(prefix="mmx_bench_", dir=args.dir)
     st = os.statvfs(tmp)
