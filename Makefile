@@ -328,6 +328,7 @@ bench: all $(BUILD)/abi_c
 	$(BUILD)/abi_c
 	POLYFMT_LIB=$(abspath $(LIB)) $(PY) bench/abi_python.py
 	node bench/abi_node.mjs
+	node --no-warnings bench/mmx_node.mjs
 	$(GO) run ./core/internal/wasmsize -wasm $(WASM) -buildflags '$(WASM_GCFLAGS)'
 	@echo; echo '## polyfmt beside its peers, this run'; $(PY) bench/table.py $(RATIOS)
 
