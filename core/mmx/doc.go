@@ -30,8 +30,7 @@
 // Writers default to CRC-32C, an error-detecting code as file systems use
 // for the same purpose, at a tenth of BLAKE3's cost (Options.Checksum:
 // ChecksumSHA256 writes the seed's, omitting the field; ChecksumBLAKE3 a
-// cryptographic hash, a large chunk hashed as aligned 128 KiB subtrees on
-// every core, checksum.go). A chunk is checked on writes (beside the
+// cryptographic hash, lukechampine.com/blake3 as in VSF). A chunk is checked on writes (beside the
 // pwrite), first reads and Verify, which also checks several chunks at
 // once. A first read does not hash again a chunk an earlier open in the
 // process verified while the file is unchanged and the chunk's pages are

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -44,8 +45,8 @@ func (f *File) Verify() error {
 }
 
 // verifyChunks checks every committed chunk, several at a time (one per
-// core: a file of many small chunks, or of SHA-256 chunks, which cannot be
-// split, is hashed on every core too), and reports the failure of the
+// core: a file of many small chunks, or of CRC-32C or SHA-256 chunks, which
+// cannot be split, is hashed on every core too), and reports the failure of the
 // first chunk by name, as a serial pass would.
 func (f *File) verifyChunks() error {
 	f.mu.RLock()
@@ -64,7 +65,7 @@ func (f *File) verifyChunks() error {
 		}
 	}
 	var wg sync.WaitGroup
-	for range min(b3Workers(), len(names)) - 1 {
+	for range min(verifyWorkers(), len(names)) - 1 {
 		wg.Add(1)
 		go func() { defer wg.Done(); work() }()
 	}
@@ -89,6 +90,15 @@ func (f *File) verifyChunks() error {
 		}
 	}
 	return nil
+}
+
+// verifyWorkers is how many chunks Verify checks at once: one per core
+// (one in wasm, where goroutines do not run in parallel).
+func verifyWorkers() int {
+	if runtime.GOARCH == "wasm" {
+		return 1
+	}
+	return runtime.GOMAXPROCS(0)
 }
 
 // verifyWindow is how much of a chunk Verify reads or hashes at a time.

@@ -101,7 +101,7 @@ func (f *File) put(name string, e Entry, payload []byte, o *WriteOptions) error 
 	e.Offset = alignUp(f.end, align)
 	// Hash while the bytes are written: overlapping the two nearly halves
 	// the write of a large chunk (not in wasm, where goroutines do not run
-	// in parallel). A large BLAKE3 chunk is itself hashed on every core.
+	// in parallel).
 	var sum [32]byte
 	alg := f.alg
 	hashed := make(chan struct{})

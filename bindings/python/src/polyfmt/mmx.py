@@ -353,7 +353,7 @@ class File(_file.File):
         chunk's stored bytes are checksummed with: ``"crc32c"`` (the default:
         an error-detecting code, not a cryptographic hash, about ten times
         faster per core than BLAKE3), ``"blake3"`` (a cryptographic hash,
-        computed on every core) or ``"sha256"`` (the seed's); reads check every chunk by the
+        faster than SHA-256) or ``"sha256"`` (the seed's); reads check every chunk by the
         algorithm its entry names. ``options`` is passed to the library as further
         option keys (``"verify"``, ``"max_chunk_bytes"``, ``"max_chunks"``,
         ``"max_ratio"``, ``"max_json_bytes"``, and ``"auto_compact_min_dead"``
