@@ -118,14 +118,20 @@ func (f *File) checkSum(e *Entry, stored []byte, fresh bool) error {
 	if _, ok := f.verified.Load(e); ok {
 		return nil
 	}
-	key, keyed := storage.ChunkKey{}, false
-	if !fresh && !skipRecord.Load() {
-		var done bool
-		if key, keyed, done = f.recorded(e, stored); done {
-			f.verified.Store(e, true)
-			return nil
-		}
+	if fresh {
+		return f.hash(e, stored, storage.ChunkKey{}, false)
 	}
+	key, keyed, done := f.recorded(e, stored)
+	if done {
+		f.verified.Store(e, true)
+		return nil
+	}
+	return f.hash(e, stored, key, keyed)
+}
+
+// hash checks e's checksum over stored, remembers that it held, and
+// records key in the process-wide record when keyed.
+func (f *File) hash(e *Entry, stored []byte, key storage.ChunkKey, keyed bool) error {
 	hashedChunks.Add(1)
 	if err := verifySum(e, e.alg().sum(stored), uint64(len(stored))); err != nil {
 		return err
@@ -142,7 +148,7 @@ func (f *File) checkSum(e *Entry, stored []byte, fresh bool) error {
 // version is known) and whether the record says it was verified and its
 // pages are in memory.
 func (f *File) recorded(e *Entry, stored []byte) (key storage.ChunkKey, keyed, verified bool) {
-	if len(stored) == 0 {
+	if len(stored) == 0 || skipRecord.Load() {
 		return key, false, false
 	}
 	f.mu.RLock()
@@ -304,24 +310,26 @@ func (f *File) payloadInto(name string, want ChunkType, alloc Alloc, lend bool) 
 // bytes: a copy or a decoder running beside the hash would page them in
 // and make them look resident.
 func (f *File) checkBeside(e *Entry, st []byte) (wait func() error, err error) {
-	if skipRecord.Load() {
-		return f.checkBesideWith(f.check, e, st)
+	if _, ok := f.verified.Load(e); ok {
+		return func() error { return nil }, nil
 	}
-	if _, _, done := f.recorded(e, st); done {
+	key, keyed, done := f.recorded(e, st)
+	if done {
 		f.verified.Store(e, true)
 		return func() error { return nil }, nil
 	}
-	return f.checkBesideWith(f.check, e, st)
+	return beside(len(st), func() error { return f.hash(e, st, key, keyed) })
 }
 
-// checkBesideWith is checkBeside with check (f.check, or Verify's
-// f.checkFresh).
-func (f *File) checkBesideWith(check func(*Entry, []byte) error, e *Entry, st []byte) (wait func() error, err error) {
-	if len(st) < 1<<20 || runtime.GOARCH == "wasm" {
-		return func() error { return nil }, check(e, st)
+// beside runs check, the check of n stored bytes, on a goroutine when n is
+// 1 MiB or more and goroutines run in parallel (wait returns its result),
+// else now (err).
+func beside(n int, check func() error) (wait func() error, err error) {
+	if n < 1<<20 || runtime.GOARCH == "wasm" {
+		return func() error { return nil }, check()
 	}
 	done := make(chan error, 1)
-	go func() { done <- check(e, st) }()
+	go func() { done <- check() }()
 	return func() error { return <-done }, nil
 }
 

@@ -168,7 +168,7 @@ func (f *File) verifyChunk(name string) error {
 		if err != nil {
 			return err
 		}
-		hashed, err := f.checkBesideWith(f.checkFresh, e, st)
+		hashed, err := beside(len(st), func() error { return f.checkFresh(e, st) })
 		if err != nil {
 			return err
 		}
