@@ -59,33 +59,22 @@ func Mem8CountFast(held *Held, h uint32, out unsafe.Pointer) bool {
 	return false
 }
 
-// Mem8Count is pf_mem8_count.
-func Mem8Count(a *ABI, held *Held, h uint32, out unsafe.Pointer) int32 {
-	return mem8CountSlow(a, held, h, out)
-}
-
-// mem8CountSlow is Mem8Count: after Mem8CountFast, for a handle that is
+// Mem8Count is pf_mem8_count, after Mem8CountFast: for a handle that is
 // not a MEM8 handle in its hot slot, or is being closed, or a NULL out.
-func mem8CountSlow(a *ABI, held *Held, h uint32, out unsafe.Pointer) int32 {
+func Mem8Count(a *ABI, held *Held, h uint32, out unsafe.Pointer) int32 {
 	if held.e != nil { // counted in by Mem8CountFast, which found closingBit
 		return status(a, h, notOpen(h))
 	}
-	if out == nil {
-		return status(a, h, needOut(out))
-	}
-	e := acquire(h)
-	if e == nil {
-		return status(a, h, notOpen(h))
-	}
+	fh, e, err := hold[*fileHandle](h, "mem8", out)
 	held.e = e
-	if fh, ok := e.obj.(*fileHandle); ok {
+	if err == nil {
 		if f, ok := fh.f.(*mem8.File); ok {
 			putU64(out, f.Count())
 			return 0
 		}
-		return status(a, h, notKind(h, "mem8", fh))
+		err = notKind(h, "mem8", fh)
 	}
-	return status(a, h, errcode.New("ffi", errcode.ErrClosed, "handle %d is not a mem8 handle", h))
+	return status(a, h, err)
 }
 
 // Mem8InfoJSON is the document pf_mem8_info returns.
