@@ -10,6 +10,7 @@ import (
 	"unsafe"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
+	"github.com/polyfmt/polyfmt/core/internal/fastatomic"
 	"github.com/polyfmt/polyfmt/core/mem8"
 	"github.com/polyfmt/polyfmt/core/version"
 )
@@ -38,10 +39,10 @@ var table = struct {
 // backs out as if the handle had already left the table.
 type entry struct {
 	obj     io.Closer
-	h       uint32        // the handle, which the hot slots are checked against
-	inUse   counter       // calls between acquire and release, plus closingBit (atomic but on wasm, see flight_wasm.go)
-	m8      *mem8.File    // obj's file if it is a MEM8 file: pf_mem8_count's fast path
-	drained chan struct{} // made by Close when calls are in flight, closed by the last release; guarded by table
+	h       uint32           // the handle, which the hot slots are checked against
+	inUse   fastatomic.Int32 // calls between acquire and release, plus closingBit
+	m8      *mem8.File       // obj's file if it is a MEM8 file: pf_mem8_count's fast path
+	drained chan struct{}    // made by Close when calls are in flight, closed by the last release; guarded by table
 }
 
 // closingBit is added to an entry's inUse by Close.
@@ -111,7 +112,7 @@ func register(obj io.Closer) uint32 {
 // spent in Go (bench/README.md, 2026-11-26).
 const hotSlots = 256
 
-var hot [hotSlots]slot
+var hot [hotSlots]fastatomic.Pointer[entry]
 
 // acquire finds handle h and holds it for a call (nil: h is not open):
 // Close waits for the matching release before it closes the object. Its

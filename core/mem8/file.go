@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/polyfmt/polyfmt/core/errcode"
+	"github.com/polyfmt/polyfmt/core/internal/fastatomic"
 	"github.com/polyfmt/polyfmt/core/internal/storage"
 )
 
@@ -78,10 +79,10 @@ type File struct {
 	mu         sync.RWMutex
 	store      *storage.Backing // its bytes: path, memory, bytes or reader (guarded by mu)
 	hdr        header
-	nextHdr    header    // an append's new header, until it is written
-	count      uint64    // guarded by mu; set through setCount
-	published  countCell // count, for Count to read without taking mu
-	imp        []uint16  // importance per block, built at open
+	nextHdr    header            // an append's new header, until it is written
+	count      uint64            // guarded by mu; set through setCount
+	published  fastatomic.Uint64 // count, for Count to read without taking mu
+	imp        []uint16          // importance per block, built at open
 	tokens     *TokenMap
 	lastHash   [32]byte // SHA-256 of the last block, for the chain
 	rec        Recovery
