@@ -80,8 +80,7 @@ type File struct {
 	store      *storage.Backing // its bytes: path, memory, bytes or reader (guarded by mu)
 	hdr        header
 	nextHdr    header            // an append's new header, until it is written
-	count      uint64            // guarded by mu; set through setCount
-	published  fastatomic.Uint64 // count, for Count to read without taking mu
+	count      fastatomic.Uint64 // blocks; stored under mu, after the block is complete; Count loads it without mu
 	imp        []uint16          // importance per block, built at open
 	tokens     *TokenMap
 	lastHash   [32]byte // SHA-256 of the last block, for the chain
@@ -194,7 +193,7 @@ func (f *File) Close() error {
 	}
 	if f.reserved > 0 && f.broken == nil {
 		// Give back the space preallocated past the last block.
-		err = f.store.OS.File.Truncate(blockOffset(f.count))
+		err = f.store.OS.File.Truncate(blockOffset(f.count.Load()))
 	}
 	if cerr := f.store.Close(); err == nil {
 		err = cerr
@@ -229,16 +228,9 @@ func (f *File) Recovery() Recovery {
 //
 // One atomic load, no lock: it inlines into pf_mem8_count (core/ffi), where
 // the RWMutex's two atomic operations were Go calls in polyfmt.wasm. The
-// count is published after the block it counts is complete (setCount,
-// under mu), so a reader that then asks for block Count()-1 finds it.
-func (f *File) Count() uint64 { return f.published.Load() }
-
-// setCount sets the block count and publishes it to Count. The caller
-// holds mu for writing (or has not shared f yet).
-func (f *File) setCount(n uint64) {
-	f.count = n
-	f.published.Store(n)
-}
+// count is stored after the block it counts is complete (under mu), so a
+// reader that then asks for block Count()-1 finds it.
+func (f *File) Count() uint64 { return f.count.Load() }
 
 // Tokens returns a copy of the file's token map.
 func (f *File) Tokens() *TokenMap {
@@ -268,7 +260,9 @@ func (f *File) BytesInto(alloc func(n int) ([]byte, error)) (b []byte, inMemory 
 
 func (f *File) checkOpen() error { return f.store.CheckOpen() }
 
-func (f *File) String() string { return fmt.Sprintf("mem8.File(%s, %d blocks)", f.store.Name, f.count) }
+func (f *File) String() string {
+	return fmt.Sprintf("mem8.File(%s, %d blocks)", f.store.Name, f.count.Load())
+}
 
 // Refresh makes a read-only file opened from a path see the blocks another
 // process appended since it was opened, and returns the new count: every
@@ -287,10 +281,10 @@ func (f *File) Refresh() (uint64, error) {
 			return err
 		}
 		f.hdr, f.imp, f.tokens, f.lastHash, f.rec, f.tornAppend = g.hdr, g.imp, g.tokens, g.lastHash, g.rec, g.tornAppend
-		f.setCount(g.count)
+		f.count.Store(g.count.Load())
 		return nil
 	}); err != nil {
 		return 0, err
 	}
-	return f.count, nil
+	return f.count.Load(), nil
 }

@@ -84,7 +84,7 @@ func (f *File) open(size int64, writable bool) error {
 			return err
 		}
 	}
-	f.setCount(n)
+	f.count.Store(n)
 	end := blockOffset(n)
 	if end < size && reason == "" {
 		reason = fmt.Sprintf("%d bytes past block %d (an append cut short)", size-end, n)
@@ -308,8 +308,8 @@ func (f *File) Block(i uint64) (Block, error) {
 	if err := f.checkOpen(); err != nil {
 		return Block{}, err
 	}
-	if i >= f.count {
-		return Block{}, errcode.New("mem8", errcode.ErrNotFound, "block %d of %d", i, f.count)
+	if n := f.count.Load(); i >= n {
+		return Block{}, errcode.New("mem8", errcode.ErrNotFound, "block %d of %d", i, n)
 	}
 	b, err := f.rawBlock(i, nil)
 	if err != nil {
@@ -377,7 +377,7 @@ func (f *File) QueryIndices(q *Query) ([]uint64, error) {
 	if err := f.checkOpen(); err != nil {
 		return nil, err
 	}
-	order := make([]uint32, f.count)
+	order := make([]uint32, f.count.Load())
 	for i := range order {
 		order[i] = uint32(i)
 	}

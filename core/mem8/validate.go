@@ -58,7 +58,7 @@ func (f *File) verify(committed bool) error {
 	tm := NewTokenMap()
 	var prev [32]byte
 	buf := make([]byte, BlockSize)
-	for i := uint64(0); i < f.count; i++ {
+	for i, n := uint64(0), f.count.Load(); i < n; i++ {
 		b, err := f.rawBlock(i, buf)
 		if err != nil {
 			return &VerifyError{Block: int64(i), Reason: err.Error(), Err: errcode.ErrFormat}

@@ -48,7 +48,7 @@ func (f *File) AppendRecord(r Record) (uint64, error) {
 	if f.broken != nil {
 		return 0, errcode.Wrap("mem8", errcode.ErrBadArg, f.broken, "an earlier append failed; reopen the file to recover it")
 	}
-	n := f.count
+	n := f.count.Load()
 	if n >= uint64(^uint32(0)) || n >= f.lim.MaxBlocks {
 		return 0, errcode.New("mem8", errcode.ErrLimit, "file holds %d blocks, the most it can", n)
 	}
@@ -121,7 +121,7 @@ func (f *File) AppendRecord(r Record) (uint64, error) {
 	}
 
 	f.hdr = *hdr
-	f.setCount(n + 1)
+	f.count.Store(n + 1)
 	f.imp = append(f.imp, Quantize(r.Importance))
 	if flags&FlagHashChain != 0 {
 		end := f.bufUsed
@@ -145,7 +145,7 @@ func (f *File) repair(end int64) error {
 	if err := f.sync(); err != nil {
 		return err
 	}
-	f.hdr.setBlockCount(uint32(f.count))
+	f.hdr.setBlockCount(uint32(f.count.Load()))
 	f.hdr.seal()
 	if _, err := f.store.W.WriteAt(f.hdr[:], 0); err != nil {
 		return err
