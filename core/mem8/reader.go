@@ -155,7 +155,7 @@ func (f *File) extend(n, full uint64) (uint64, error) {
 		if err != nil {
 			return 0, errcode.Wrap("mem8", errcode.ErrFormat, err, "read block %d", n)
 		}
-		if !f.intact(n, b) {
+		if f.checkIntact(n, b, f.tokens, &f.lastHash) != nil {
 			break
 		}
 		if n >= f.lim.MaxBlocks {
@@ -167,34 +167,6 @@ func (f *File) extend(n, full uint64) (uint64, error) {
 		}
 	}
 	return n, nil
-}
-
-// intact reports whether block i (b) passes every check Verify makes, given
-// the blocks before it; if so its token definition, if any, is added to
-// f.tokens (and only then).
-func (f *File) intact(i uint64, b []byte) bool {
-	flags := f.hdr.flags()
-	bh := blockHdr(b)
-	cl := bh.contentLen()
-	if bh.index() != i || cl > MaxContent {
-		return false
-	}
-	if flags&FlagHashChain != 0 && !bytes.Equal(b[36:68], f.lastHash[:]) {
-		return false
-	}
-	end, padEnd := blockHead+int(cl), BlockSize
-	if id := bh.tokenID(); flags&FlagTokens != 0 && id >= FirstDynamicID && id <= lastDynamicID {
-		if _, known := f.tokens.Decode(id); !known { // a definition: the padding stops at it
-			padEnd -= trailerSize(int(b[BlockSize-1]))
-		}
-	}
-	if padEnd < end || !allZero(b[end:padEnd]) {
-		return false
-	}
-	if sig := WaveSignature(b[blockHead:end], f.hdr.identityFreq()); !bytes.Equal(sig[:], b[8:24]) {
-		return false
-	}
-	return f.checkBlock(i, b, f.tokens) == nil
 }
 
 // checkHeaderFloats refuses a NaN or infinite identity_freq or
@@ -215,40 +187,79 @@ func checkHeaderFloats(freq, phase float64) error {
 // content length, and (FlagTokens) token ids and definitions, which it adds
 // to tm.
 func (f *File) checkBlock(i uint64, b []byte, tm *TokenMap) error {
+	id, s, defines, err := f.blockToken(i, b, tm)
+	if defines {
+		tm.define(id, s)
+	}
+	return err
+}
+
+// blockToken is checkBlock without adding to tm: defines says that block
+// i defines token id as s (nil err only).
+func (f *File) blockToken(i uint64, b []byte, tm *TokenMap) (id uint16, s string, defines bool, err error) {
 	bh := blockHdr(b)
 	off := blockOffset(i)
 	if bh.index() != i {
-		return formatErr(off, "block %d: index field is %d", i, bh.index())
+		return 0, "", false, formatErr(off, "block %d: index field is %d", i, bh.index())
 	}
 	cl := bh.contentLen()
 	if cl > MaxContent {
-		return formatErr(off+68, "block %d: content_len %d exceeds %d", i, cl, MaxContent)
+		return 0, "", false, formatErr(off+68, "block %d: content_len %d exceeds %d", i, cl, MaxContent)
 	}
 	if f.hdr.flags()&FlagTokens == 0 {
-		return nil
+		return 0, "", false, nil
 	}
-	id := bh.tokenID()
+	id = bh.tokenID()
 	if id == NoToken {
-		return nil
+		return 0, "", false, nil
 	}
 	if _, ok := tm.Decode(id); ok {
-		return nil
+		return 0, "", false, nil
 	}
 	if id < FirstDynamicID || id > lastDynamicID {
-		return formatErr(off+34, "block %d: token id %#x is not a reserved id", i, id)
+		return 0, "", false, formatErr(off+34, "block %d: token id %#x is not a reserved id", i, id)
 	}
-	s, err := parseTrailer(b, cl)
+	s, err = parseTrailer(b, cl)
 	if err != nil {
-		return formatErr(off+BlockSize-1, "block %d: token %#x: %v", i, id, err)
+		return 0, "", false, formatErr(off+BlockSize-1, "block %d: token %#x: %v", i, id, err)
 	}
 	next, ok := tm.peekNext()
 	if !ok || id != next {
-		return formatErr(off+34, "block %d: token id %#x defined out of order (next is %#x)", i, id, next)
+		return 0, "", false, formatErr(off+34, "block %d: token id %#x defined out of order (next is %#x)", i, id, next)
 	}
 	if _, dup := tm.Lookup(s); dup {
-		return formatErr(off+34, "block %d: token %q defined twice", i, s)
+		return 0, "", false, formatErr(off+34, "block %d: token %q defined twice", i, s)
 	}
-	tm.define(id, s)
+	return id, s, true, nil
+}
+
+// checkIntact checks block i (b) as Verify does, given tm, the tokens the
+// blocks before it define, and prev, the chain digest of block i-1: its
+// structure (blockToken), zero padding, wave signature and (FlagHashChain)
+// its link to the block before. Only when all hold does a definition in b
+// join tm. Open's extend and Verify both use it.
+func (f *File) checkIntact(i uint64, b []byte, tm *TokenMap, prev *[32]byte) *VerifyError {
+	id, s, defines, err := f.blockToken(i, b, tm)
+	if err != nil {
+		return &VerifyError{Block: int64(i), Reason: err.Error(), Err: errcode.ErrFormat}
+	}
+	end := blockHead + int(blockHdr(b).contentLen())
+	padEnd := BlockSize
+	if defines {
+		padEnd -= trailerSize(int(b[BlockSize-1]))
+	}
+	if !allZero(b[end:padEnd]) {
+		return &VerifyError{Block: int64(i), Reason: "padding after the content is not zero", Err: errcode.ErrChecksum}
+	}
+	if sig := WaveSignature(b[blockHead:end], f.hdr.identityFreq()); !bytes.Equal(sig[:], b[8:24]) {
+		return &VerifyError{Block: int64(i), Reason: fmt.Sprintf("wave signature %x does not match content (want %x)", b[8:24], sig), Err: errcode.ErrChecksum}
+	}
+	if f.hdr.flags()&FlagHashChain != 0 && !bytes.Equal(prev[:], b[36:68]) {
+		return &VerifyError{Block: int64(i), Reason: "prev_hash does not match the previous block", Err: errcode.ErrChecksum}
+	}
+	if defines {
+		tm.define(id, s)
+	}
 	return nil
 }
 

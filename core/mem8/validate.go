@@ -1,7 +1,6 @@
 package mem8
 
 import (
-	"bytes"
 	"encoding/binary"
 	"fmt"
 
@@ -54,7 +53,6 @@ func (f *File) verify(committed bool) error {
 	if !f.rec.Clean() && !f.rec.Repaired && !(committed && f.tornAppend) {
 		return &VerifyError{Block: int64(f.rec.Blocks), Reason: "torn tail: " + f.rec.Reason, Err: errcode.ErrFormat}
 	}
-	freq := f.hdr.identityFreq()
 	tm := NewTokenMap()
 	var prev [32]byte
 	buf := make([]byte, BlockSize)
@@ -63,26 +61,10 @@ func (f *File) verify(committed bool) error {
 		if err != nil {
 			return &VerifyError{Block: int64(i), Reason: err.Error(), Err: errcode.ErrFormat}
 		}
-		defined := tm.Len()
-		if err := f.checkBlock(i, b, tm); err != nil {
-			return &VerifyError{Block: int64(i), Reason: err.Error(), Err: errcode.ErrFormat}
-		}
-		end := blockHead + int(blockHdr(b).contentLen())
-		content := b[blockHead:end]
-		padEnd := BlockSize
-		if tm.Len() > defined {
-			padEnd -= trailerSize(int(b[BlockSize-1]))
-		}
-		if !allZero(b[end:padEnd]) {
-			return &VerifyError{Block: int64(i), Reason: "padding after the content is not zero", Err: errcode.ErrChecksum}
-		}
-		if sig := WaveSignature(content, freq); !bytes.Equal(sig[:], b[8:24]) {
-			return &VerifyError{Block: int64(i), Reason: fmt.Sprintf("wave signature %x does not match content (want %x)", b[8:24], sig), Err: errcode.ErrChecksum}
+		if verr := f.checkIntact(i, b, tm, &prev); verr != nil {
+			return verr
 		}
 		if flags&FlagHashChain != 0 {
-			if !bytes.Equal(prev[:], b[36:68]) {
-				return &VerifyError{Block: int64(i), Reason: "prev_hash does not match the previous block", Err: errcode.ErrChecksum}
-			}
 			prev = ChainDigest(b)
 		}
 	}
