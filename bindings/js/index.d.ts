@@ -496,8 +496,8 @@ export type MmxVerifyMode = 'on_read' | 'on_open' | 'never';
 
 /**
  * The checksum a writer computes over each new chunk's stored bytes:
- * 'blake3' (default; hashed on every core natively), 'sha256' (the seed's)
- * or 'crc32c' (an error-detecting code, not a cryptographic hash; fastest).
+ * 'crc32c' (default: an error-detecting code, not a cryptographic hash;
+ * fastest), 'blake3' (a cryptographic hash) or 'sha256' (the seed's).
  * Reads check every chunk by the algorithm its entry names, whatever this says.
  */
 export type MmxChecksum = 'blake3' | 'sha256' | 'crc32c';
@@ -511,7 +511,7 @@ export interface MmxCreateOptions {
   /** Skip the fsyncs at commit. */
   noSync?: boolean;
   verify?: MmxVerifyMode;
-  /** The checksum of chunks this handle writes (default 'blake3'). */
+  /** The checksum of chunks this handle writes (default 'crc32c'). */
   checksum?: MmxChecksum;
   /** Refuse chunks larger than this when uncompressed (default 16 GiB). */
   maxChunkBytes?: number;
@@ -547,7 +547,7 @@ export interface MmxOpenOptions {
   verify?: MmxVerifyMode;
   /** Skip the fsyncs at commit. */
   noSync?: boolean;
-  /** The checksum of chunks this handle writes (default 'blake3'). */
+  /** The checksum of chunks this handle writes (default 'crc32c'). */
   checksum?: MmxChecksum;
   /** Refuse chunks larger than this when uncompressed (default 16 GiB). */
   maxChunkBytes?: number;

@@ -254,8 +254,8 @@ Options (JSON object, every key optional; unknown keys are PF_EBADARG):
   "creator": "", "model_uuid": ""   (create) written in the header
   "no_sync": false                  skip fsync at commit
   "verify": "on_read"               chunk checksums: "on_read", "on_open", "never"
-  "checksum": "blake3"              new chunks' checksum: "blake3", "sha256" or
-                                    "crc32c"
+  "checksum": "crc32c"              new chunks' checksum: "crc32c", "blake3" or
+                                    "sha256"
                                     (reads check each by the one its entry names)
   "max_chunk_bytes", "max_chunks"   limits on untrusted files
   "max_ratio", "max_json_bytes"     (0 or absent: 1024, 64 MiB) a compressed

@@ -23,7 +23,7 @@ type optionsJSON struct {
 	ModelUUID          string  `json:"model_uuid"`
 	NoSync             bool    `json:"no_sync"`
 	Verify             string  `json:"verify"`   // "on_read" (default), "on_open", "never"
-	Checksum           string  `json:"checksum"` // new chunks: "blake3" (default), "sha256", "crc32c"
+	Checksum           string  `json:"checksum"` // new chunks: "crc32c" (default), "blake3", "sha256"
 	MaxChunkBytes      uint64  `json:"max_chunk_bytes"`
 	MaxChunks          int     `json:"max_chunks"`
 	MaxRatio           int64   `json:"max_ratio"`
@@ -34,8 +34,8 @@ type optionsJSON struct {
 
 // ParseOptions reads Options from their JSON form: {"creator",
 // "model_uuid", "no_sync", "verify" ("on_read", "on_open", "never"),
-// "checksum" (new chunks' checksum: "blake3", the default, "sha256" or
-// "crc32c"),
+// "checksum" (new chunks' checksum: "crc32c", the default, "blake3" or
+// "sha256"),
 // "max_chunk_bytes", "max_chunks", "max_ratio", "max_json_bytes",
 // "auto_compact_min_dead", "auto_compact_ratio"}, every key optional, an
 // unknown key ErrBadArg. creator and model_uuid shape a new file: with
