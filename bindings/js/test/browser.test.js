@@ -376,6 +376,11 @@ describe('browser (headless Chromium)', { timeout: 180_000 }, () => {
         meta: r.read('meta').data,
         verify: status(() => r.verify()),
         ownBuffer: r.read('f32').data.buffer !== pf.exports.memory.buffer,
+        // Issue 10 in the page: the default checksum, a read into the
+        // caller's array (Zstd, decompressed inside the module), a short one.
+        checksum: r.entry('f32').checksumAlgorithm,
+        into: Array.from(r.readInto('f32', new Float32Array(6))),
+        intoShort: status(() => r.readInto('f32', new Float32Array(5))),
       };
       r.close();
       out.pathOpen = status(() => MmxFile.open('/etc/hostname'));
@@ -425,6 +430,9 @@ describe('browser (headless Chromium)', { timeout: 180_000 }, () => {
     assert.deepEqual(wr.meta, { ok: true });
     assert.equal(wr.verify, 'PF_OK');
     assert.equal(wr.ownBuffer, true);
+    assert.equal(wr.checksum, 'crc32c');
+    assert.deepEqual(wr.into, [1, 2, 3, 4, 5, 6]);
+    assert.equal(wr.intoShort, 'PF_ELIMIT');
     assert.notEqual(results.pathOpen, 'PF_OK');
     await page.close();
   });
