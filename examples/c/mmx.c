@@ -529,6 +529,22 @@ static int write_and_read(const char *p) {
     expect_tensor(r, "frames/lz4", tensor, 0, 0);
     expect_tensor(r, "frames/lz4", tensor, 1, 0);
 
+    /* pf_mmx_read_into decompresses straight into memory the caller owns
+     * (reusable from read to read); too small a buffer is PF_ELIMIT with the
+     * size needed. */
+    {
+        uint8_t into[ROWS * COLS * 4];
+        uint64_t written = 0;
+        const char *lz = "frames/lz4";
+        if (expect(pf_mmx_read_into(r, lz, strlen(lz), into, sizeof into, &written), PF_OK, r, "read_into frames/lz4")) {
+            check(written == sizeof into && memcmp(into, tensor, sizeof into) == 0, "read_into frames/lz4: the tensor's bytes");
+        }
+        if (expect(pf_mmx_read_into(r, lz, strlen(lz), into, sizeof into - 1, &written), PF_ELIMIT, r,
+                   "read_into frames/lz4, one byte short")) {
+            check(written == sizeof into, "read_into, one byte short: the size needed");
+        }
+    }
+
     chunk c;
     if (OK(read_chunk(r, "frames/raw", NULL, &c), r)) {
         /* The view is the mapping itself: read it in place, never free it. */
